@@ -1,0 +1,535 @@
+//! Diagnostics: what `anthology check` tells contributors and editors.
+//!
+//! Every stage reports problems as [`Diagnostic`] values instead of stopping at
+//! the first one, so one run shows everything that is wrong in every essay.
+//! Each diagnostic has a stable [`Code`] (documented in the README, safe to grep
+//! for in CI logs), a severity, a position in a file, a message and a hint.
+//!
+//! The same list is printed three ways by [`Report`]: for people (rustc-style,
+//! with the source line and a caret), as JSON lines for tools, and as GitHub
+//! Actions workflow commands so a pull request shows each problem on its line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The book cannot be built until this is fixed.
+    Error,
+    /// Worth fixing; the book still builds (unless `--deny-warnings`).
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal, $sev:ident; )*) => {
+        /// Stable diagnostic codes. The letter groups them: `B` the book
+        /// configuration, `F` an essay's front matter, `S` the book's structure,
+        /// `I` images, `T` the text, `Y` typography.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The short stable identifier, such as `F004`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// A readable name, such as `unknown-key`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The severity this code is reported with.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// No `book.toml` at the root of the book.
+    BookMissing = "B001", "book-missing", Error;
+    /// `book.toml` is not valid TOML.
+    BookSyntax = "B002", "book-syntax", Error;
+    /// A key in `book.toml` that the tool does not know.
+    BookUnknownKey = "B003", "book-unknown-key", Error;
+    /// A value of the wrong type or out of range in `book.toml`.
+    BookInvalidValue = "B004", "book-invalid-value", Error;
+    /// A required key of `book.toml` is missing.
+    BookMissingKey = "B005", "book-missing-key", Error;
+    /// A file named by `book.toml` (front, back, intro, cover) does not exist.
+    BookFileMissing = "B006", "book-file-missing", Error;
+    /// Two sections share an id.
+    DuplicateSection = "B007", "duplicate-section", Error;
+    /// The essay has no front matter at all.
+    FrontMatterMissing = "F001", "front-matter-missing", Error;
+    /// The opening `+++` has no closing `+++`.
+    FrontMatterUnclosed = "F002", "front-matter-unclosed", Error;
+    /// The front matter is not valid TOML.
+    FrontMatterSyntax = "F003", "front-matter-syntax", Error;
+    /// A front-matter key that the tool does not know.
+    UnknownKey = "F004", "unknown-key", Error;
+    /// A front-matter value of the wrong type.
+    InvalidValue = "F005", "invalid-value", Error;
+    /// No `title` in the front matter.
+    MissingTitle = "F006", "missing-title", Error;
+    /// No `[[authors]]` in the front matter.
+    MissingAuthors = "F007", "missing-authors", Error;
+    /// An author without a `name`.
+    MissingAuthorName = "F008", "missing-author-name", Error;
+    /// A file that is not valid UTF-8, or that cannot be read.
+    Unreadable = "S001", "unreadable", Error;
+    /// Two contributions with the same slug (`a.md` and `a/index.md`).
+    DuplicateSlug = "S002", "duplicate-slug", Error;
+    /// A slug that cannot be used in file names and URLs.
+    InvalidSlug = "S003", "invalid-slug", Error;
+    /// An essay names a section that `book.toml` does not declare.
+    UnknownSection = "S004", "unknown-section", Error;
+    /// `[order] list` names an essay that does not exist.
+    OrderUnknownSlug = "S005", "order-unknown-slug", Error;
+    /// `[order] list` leaves out an essay.
+    OrderMissingSlug = "S006", "order-missing-slug", Error;
+    /// A contribution file too large to be an essay.
+    FileTooLarge = "S007", "file-too-large", Error;
+    /// An image or linked file that does not exist.
+    ImageMissing = "I001", "file-missing", Error;
+    /// A path that leaves the book's folder: never read.
+    PathOutsideBook = "I002", "path-outside-book", Error;
+    /// An image in a format the tool cannot read, or a corrupt one.
+    ImageUnreadable = "I003", "image-unreadable", Error;
+    /// An image larger than the pixel limit (a decompression bomb is refused here).
+    ImageTooLarge = "I004", "image-too-large", Error;
+    /// A photo smaller than the print minimum.
+    ImageTooSmall = "I005", "image-too-small", Error;
+    /// An author without a photo, when the rules require one.
+    MissingPhoto = "I006", "missing-photo", Error;
+    /// An author without a bio, when the rules require one.
+    MissingBio = "I007", "missing-bio", Error;
+    /// The essay has no text.
+    EmptyEssay = "T001", "empty-essay", Error;
+    /// Fewer words than `rules.min_words`.
+    TooFewWords = "T002", "too-few-words", Error;
+    /// More words than `rules.max_words`.
+    TooManyWords = "T003", "too-many-words", Error;
+    /// A level-one heading in the body: the title comes from the front matter.
+    LevelOneHeading = "T004", "level-one-heading", Error;
+    /// Raw HTML in the text, when the rules do not allow it.
+    RawHtml = "T005", "raw-html", Error;
+    /// A link to a local file that does not exist.
+    BrokenLink = "T006", "broken-link", Error;
+    /// An image without alt text.
+    MissingAlt = "T007", "missing-alt", Warning;
+    /// Markup nested deeper than the tool accepts.
+    TooDeep = "T008", "too-deep", Error;
+    /// A footnote reference with no definition, or a definition never used.
+    Footnote = "T009", "footnote", Warning;
+    /// Straight quotes or apostrophes where the language wants typographic ones.
+    StraightQuotes = "Y001", "straight-quotes", Warning;
+    /// French: a missing or breakable space before `; : ! ?` or inside « ».
+    FrenchSpacing = "Y002", "french-spacing", Warning;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A position in a file: 1-based line and column (in characters), and the
+/// byte range it covers when known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file, relative to the book's root.
+    pub file: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub column: usize,
+    /// Byte range in the file, for underlining.
+    pub span: Option<Range<usize>>,
+}
+
+impl Location {
+    /// The whole file, no particular line.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location { file: file.into(), ..Location::default() }
+    }
+
+    /// A byte range of `text`, which is the content of `file`.
+    pub fn at(file: impl Into<PathBuf>, text: &str, span: Range<usize>) -> Self {
+        let (line, column) = line_column(text, span.start);
+        Location { file: file.into(), line, column, span: Some(span) }
+    }
+
+    /// A line and column already known (for instance from comrak).
+    pub fn line_col(file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        Location { file: file.into(), line, column, span: None }
+    }
+}
+
+/// 1-based line and character column of byte `offset` in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Byte offset of a 1-based line and character column in `text`.
+pub fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let rest = &text[start..];
+    let end_of_line = rest.find('\n').unwrap_or(rest.len());
+    let col = column.max(1) - 1;
+    let within = rest[..end_of_line].char_indices().nth(col).map_or(end_of_line, |(i, _)| i);
+    Some(start + within)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem found in the book.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where.
+    pub location: Location,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, when the tool can tell.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's own severity and no hint.
+    pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// How `check` prints its diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// rustc-style, for people; coloured on a terminal.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
+}
+
+/// The diagnostics of one run, with the sources they point into.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every diagnostic, sorted by file, line, column and code.
+    pub diagnostics: Vec<Diagnostic>,
+    sources: BTreeMap<PathBuf, String>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: Code,
+    name: &'static str,
+    severity: Severity,
+    file: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+impl Report {
+    /// A report over these diagnostics; `sources` maps a file (relative to
+    /// the book) to its text, for the snippets in human output.
+    pub fn new(mut diagnostics: Vec<Diagnostic>, sources: BTreeMap<PathBuf, String>) -> Self {
+        diagnostics.sort_by(|a, b| {
+            (&a.location.file, a.location.line, a.location.column, a.code, &a.message).cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                b.code,
+                &b.message,
+            ))
+        });
+        diagnostics.dedup();
+        Report { diagnostics, sources }
+    }
+
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// Writes every diagnostic in `format`. `color` applies to human output.
+    pub fn write(&self, out: &mut dyn WriteColorish, format: Format) -> io::Result<()> {
+        match format {
+            Format::Human => self.write_human(out),
+            Format::Json => {
+                for d in &self.diagnostics {
+                    let json = JsonDiagnostic {
+                        code: d.code,
+                        name: d.code.name(),
+                        severity: d.severity,
+                        file: slash_path(&d.location.file),
+                        line: d.location.line,
+                        column: d.location.column,
+                        message: &d.message,
+                        hint: d.hint.as_deref(),
+                    };
+                    serde_json::to_writer(&mut *out, &json)?;
+                    writeln!(out)?;
+                }
+                Ok(())
+            }
+            Format::Github => {
+                for d in &self.diagnostics {
+                    writeln!(out, "{}", github_line(d))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn write_human(&self, out: &mut dyn WriteColorish) -> io::Result<()> {
+        let mut files = SimpleFiles::new();
+        let mut ids = BTreeMap::new();
+        for (path, text) in &self.sources {
+            ids.insert(path.clone(), files.add(slash_path(path), text.as_str()));
+        }
+        let config = term::Config::default();
+        for d in &self.diagnostics {
+            let mut notes = Vec::new();
+            let mut labels = Vec::new();
+            let file = &d.location.file;
+            match (ids.get(file), self.span_of(d)) {
+                (Some(&id), Some(span)) => labels.push(cs::Label::primary(id, span)),
+                _ => notes.push(format!("in {}", display_location(&d.location))),
+            }
+            if let Some(h) = &d.hint {
+                notes.push(format!("hint: {h}"));
+            }
+            let diag = match d.severity {
+                Severity::Error => cs::Diagnostic::error(),
+                Severity::Warning => cs::Diagnostic::warning(),
+            }
+            .with_code(d.code.as_str())
+            .with_message(&d.message)
+            .with_labels(labels)
+            .with_notes(notes);
+            term::emit_to_write_style(out.style_writer(), &config, &files, &diag)
+                .map_err(io::Error::other)?;
+        }
+        Ok(())
+    }
+
+    fn span_of(&self, d: &Diagnostic) -> Option<Range<usize>> {
+        if d.location.line == 0 {
+            return None;
+        }
+        let text = self.sources.get(&d.location.file)?;
+        if let Some(span) = &d.location.span {
+            return (span.end <= text.len()).then(|| span.clone());
+        }
+        let start = offset_of(text, d.location.line, d.location.column)?;
+        // Underline the rest of the word (or one character).
+        let len = text[start..]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(text.len() - start, |(i, _)| i)
+            .max(text[start..].chars().next().map_or(0, char::len_utf8));
+        Some(start..start + len)
+    }
+}
+
+/// `file:line:column`, leaving out what is unknown.
+pub fn display_location(l: &Location) -> String {
+    match (l.line, l.column) {
+        (0, _) => slash_path(&l.file),
+        (line, 0) => format!("{}:{line}", slash_path(&l.file)),
+        (line, col) => format!("{}:{line}:{col}", slash_path(&l.file)),
+    }
+}
+
+/// A path with forward slashes, as printed in diagnostics on every platform.
+pub fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn github_line(d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = vec![format!("file={}", gh_property(&slash_path(&d.location.file)))];
+    if d.location.line > 0 {
+        props.push(format!("line={}", d.location.line));
+    }
+    if d.location.column > 0 {
+        props.push(format!("col={}", d.location.column));
+    }
+    props.push(format!("title={}", gh_property(&format!("{} {}", d.code, d.code.name()))));
+    let mut message = d.message.clone();
+    if let Some(h) = &d.hint {
+        message.push_str("\nhint: ");
+        message.push_str(h);
+    }
+    format!("::{level} {}::{}", props.join(","), gh_data(&message))
+}
+
+// GitHub's workflow-command escaping: data escapes % CR LF; properties also : and ,.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// An output stream that may or may not support colour; lets [`Report`] write
+/// to a terminal, a pipe or a buffer alike.
+pub trait WriteColorish: Write {
+    /// The stream as a codespan style writer.
+    fn style_writer(&mut self) -> &mut dyn term::WriteStyle;
+}
+
+impl<W: termcolor::WriteColor> WriteColorish for W {
+    fn style_writer(&mut self) -> &mut dyn term::WriteStyle {
+        self
+    }
+}
+
+use codespan_reporting::term::termcolor;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use termcolor::NoColor;
+
+    #[test]
+    fn line_column_counts_characters() {
+        let text = "ab\n« é »x";
+        let off = text.find('x').unwrap();
+        assert_eq!(line_column(text, off), (2, 6));
+        assert_eq!(offset_of(text, 2, 6), Some(off));
+        assert_eq!(line_column(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate {c}");
+            assert!(seen.insert(c.name()), "duplicate name {}", c.name());
+        }
+    }
+
+    fn sample() -> Report {
+        let text = "+++\ntitel = \"x\"\n+++\n".to_string();
+        let loc = Location::at("contributions/a.md", &text, 4..9);
+        let d = Diagnostic::new(Code::UnknownKey, loc, "unknown key `titel`")
+            .hint("did you mean `title`?");
+        Report::new(vec![d], BTreeMap::from([(PathBuf::from("contributions/a.md"), text)]))
+    }
+
+    #[test]
+    fn human_output_has_snippet_and_caret() {
+        let mut out = NoColor::new(Vec::new());
+        sample().write(&mut out, Format::Human).unwrap();
+        let s = String::from_utf8(out.into_inner()).unwrap();
+        assert!(s.contains("error[F004]: unknown key `titel`"), "{s}");
+        assert!(s.contains("contributions/a.md:2:1"), "{s}");
+        assert!(s.contains("^^^^^"), "{s}");
+        assert!(s.contains("hint: did you mean `title`?"), "{s}");
+    }
+
+    #[test]
+    fn github_output_is_one_escaped_line() {
+        let mut out = NoColor::new(Vec::new());
+        sample().write(&mut out, Format::Github).unwrap();
+        let s = String::from_utf8(out.into_inner()).unwrap();
+        assert_eq!(
+            s,
+            "::error file=contributions/a.md,line=2,col=1,title=F004 unknown-key::unknown key `titel`%0Ahint: did you mean `title`?\n"
+        );
+    }
+
+    #[test]
+    fn json_output_is_one_object_per_line() {
+        let mut out = NoColor::new(Vec::new());
+        sample().write(&mut out, Format::Json).unwrap();
+        let s = String::from_utf8(out.into_inner()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(s.trim()).unwrap();
+        assert_eq!(v["code"], "F004");
+        assert_eq!(v["line"], 2);
+        assert_eq!(v["column"], 1);
+        assert_eq!(v["hint"], "did you mean `title`?");
+    }
+}

@@ -1,0 +1,67 @@
+//! `anthology` turns a multi-author anthology into finished books.
+//!
+//! The pipeline is a sequence of plain functions over one model:
+//!
+//! 1. [`load`]: read `book.toml` ([`config`]) and every contribution in
+//!    parallel ([`frontmatter`], [`markdown`] into a [`document`], images
+//!    through [`assets`]);
+//! 2. [`validate`]: collect every [`diagnostic`] at once;
+//! 3. [`order`]: arrange the essays into a read-only [`book::Book`], with the
+//!    contributor index sorted by the language's collation ([`collate`]);
+//! 4. render the editions from `&Book` (the typography pass they share is in
+//!    [`typography`]).
+//!
+//! [`check`] runs stages 1 and 2 for `anthology check`; [`prepare`] runs all
+//! three for `anthology build`.
+
+#![warn(missing_docs)]
+
+pub mod assets;
+pub mod book;
+pub mod collate;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod order;
+pub mod scaffold;
+pub mod synth;
+pub mod toml_input;
+pub mod typography;
+pub mod validate;
+
+use std::path::Path;
+
+use book::Book;
+use diagnostic::Report;
+use load::{LoadError, Loaded};
+
+/// The result of checking a book.
+#[derive(Debug)]
+pub struct Checked {
+    /// What was loaded (sources moved into the report).
+    pub loaded: Loaded,
+    /// Every diagnostic.
+    pub report: Report,
+}
+
+/// Loads and validates the book in `root`.
+pub fn check(root: &Path) -> Result<Checked, LoadError> {
+    let mut loaded = load::load(root)?;
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    diagnostics.extend(validate::validate(&loaded));
+    let report = Report::new(diagnostics, std::mem::take(&mut loaded.sources));
+    Ok(Checked { loaded, report })
+}
+
+/// Loads, validates and orders the book in `root`. The book is `None` when
+/// the report has errors.
+pub fn prepare(root: &Path, drafts: bool) -> Result<(Option<Book>, Report), LoadError> {
+    let Checked { loaded, report } = check(root)?;
+    if report.errors() > 0 {
+        return Ok((None, report));
+    }
+    Ok((order::order(loaded, drafts), report))
+}

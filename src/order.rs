@@ -1,0 +1,220 @@
+//! Stage 3, order: arrange the validated essays into a [`Book`].
+//!
+//! The order is total and deterministic: whatever order files were read in,
+//! the same sources give the same book. Essays outside any section come first,
+//! then each section in the order `book.toml` declares them; within a group the
+//! `[order]` rule applies, and ties always fall back to the slug. The
+//! contributor index is built here too, merged by name and sorted with the
+//! book language's collation.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use crate::book::{Book, Contributor, Essay, Part};
+use crate::collate::{Collation, NameKey, name_key};
+use crate::config::{BookConfig, OrderBy};
+use crate::load::Loaded;
+
+/// Orders a loaded book. Drafts are left out unless `drafts` is set. Call
+/// it on a book without errors; `None` when there is no configuration.
+pub fn order(loaded: Loaded, drafts: bool) -> Option<Book> {
+    let config = loaded.config?;
+    let collation = Collation::new(&config.language);
+    let mut intros = loaded.intros;
+    let essays: Vec<Essay> = loaded.essays.into_iter().filter(|e| drafts || !e.draft).collect();
+
+    let mut groups: Vec<Vec<Essay>> = vec![Vec::new(); config.sections.len() + 1];
+    let index: HashMap<&str, usize> = config.sections.iter().enumerate().map(|(i, s)| (s.id.as_str(), i + 1)).collect();
+    for e in essays {
+        let g = e.section.as_deref().and_then(|s| index.get(s)).copied().unwrap_or(0);
+        groups[g].push(e);
+    }
+    for g in &mut groups {
+        sort_essays(g, &config, &collation);
+    }
+    let mut parts = Vec::new();
+    for (i, essays) in groups.into_iter().enumerate() {
+        let section = i.checked_sub(1).map(|s| config.sections[s].clone());
+        if section.is_none() && essays.is_empty() {
+            continue;
+        }
+        let intro = section.as_ref().and_then(|s| intros.remove(&s.id));
+        parts.push(Part { section, intro, essays });
+    }
+    let contributors = contributors(parts.iter().flat_map(|p| &p.essays), &collation);
+    Some(Book { config, root: loaded.root, front: loaded.front, parts, back: loaded.back, contributors })
+}
+
+fn first_author_key(e: &Essay) -> Option<NameKey> {
+    e.authors.first().map(|a| name_key(&a.name, a.sort_as.as_deref()))
+}
+
+/// Sorts one group of essays by the book's rule; the slug breaks every tie.
+pub fn sort_essays(essays: &mut [Essay], config: &BookConfig, collation: &Collation) {
+    let by_title = |a: &Essay, b: &Essay| collation.compare(&a.title, &b.title);
+    match config.order.by {
+        OrderBy::Surname => essays.sort_by(|a, b| {
+            match (first_author_key(a), first_author_key(b)) {
+                (Some(x), Some(y)) => collation.compare_names(&x, &y),
+                (x, y) => x.is_none().cmp(&y.is_none()),
+            }
+            .then_with(|| by_title(a, b))
+            .then_with(|| a.slug.cmp(&b.slug))
+        }),
+        OrderBy::Title => essays.sort_by(|a, b| by_title(a, b).then_with(|| a.slug.cmp(&b.slug))),
+        OrderBy::Weight => essays.sort_by(|a, b| {
+            a.weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.weight.unwrap_or(i64::MAX))
+                .then_with(|| by_title(a, b))
+                .then_with(|| a.slug.cmp(&b.slug))
+        }),
+        OrderBy::List => {
+            let pos: HashMap<&str, usize> =
+                config.order.list.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+            essays.sort_by(|a, b| {
+                let pa = pos.get(a.slug.as_str()).copied().unwrap_or(usize::MAX);
+                let pb = pos.get(b.slug.as_str()).copied().unwrap_or(usize::MAX);
+                pa.cmp(&pb).then_with(|| a.slug.cmp(&b.slug))
+            });
+        }
+    }
+}
+
+/// The contributor index: one entry per name, sorted by family name.
+pub fn contributors<'a>(essays: impl Iterator<Item = &'a Essay>, collation: &Collation) -> Vec<Contributor> {
+    let mut out: Vec<(NameKey, Contributor)> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for e in essays {
+        for a in &e.authors {
+            match by_name.get(&a.name) {
+                Some(&i) => {
+                    let c = &mut out[i].1;
+                    if !c.essays.contains(&e.slug) {
+                        c.essays.push(e.slug.clone());
+                    }
+                }
+                None => {
+                    let key = name_key(&a.name, a.sort_as.as_deref());
+                    by_name.insert(a.name.clone(), out.len());
+                    let contributor = Contributor { author: a.clone(), sort_key: key.display(), essays: vec![e.slug.clone()] };
+                    out.push((key, contributor));
+                }
+            }
+        }
+    }
+    out.sort_by(|(ka, a), (kb, b)| {
+        collation.compare_names(ka, kb).then_with(|| a.author.name.cmp(&b.author.name)).then(Ordering::Equal)
+    });
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::{Author, Kind};
+    use crate::document::Document;
+    use proptest::prelude::*;
+
+    fn essay(slug: &str, author: &str, title: &str, weight: Option<i64>) -> Essay {
+        Essay {
+            kind: Kind::Essay,
+            slug: slug.into(),
+            file: format!("contributions/{slug}.md").into(),
+            dir: "contributions".into(),
+            title: title.into(),
+            subtitle: None,
+            summary: None,
+            lang: "fr".into(),
+            section: None,
+            weight,
+            tags: vec![],
+            draft: false,
+            authors: vec![Author {
+                name: author.into(),
+                sort_as: None,
+                bio: None,
+                photo: None,
+                affiliation: None,
+                handle: None,
+                url: None,
+            }],
+            body: Document::default(),
+            words: 0,
+            images: vec![],
+        }
+    }
+
+    fn slugs(v: &[Essay]) -> Vec<&str> {
+        v.iter().map(|e| e.slug.as_str()).collect()
+    }
+
+    #[test]
+    fn surname_order_uses_french_collation_and_particles() {
+        let cfg = BookConfig::minimal("T", "fr");
+        let c = Collation::new("fr");
+        let mut v = vec![
+            essay("z", "Zoé Abadie", "Z", None),
+            essay("g", "Charles de Gaulle", "G", None),
+            essay("l", "Jean-Pierre Le Gall", "L", None),
+            essay("e", "Élodie Garnier", "E", None),
+            essay("f", "Anne Lefèvre", "F", None),
+        ];
+        sort_essays(&mut v, &cfg, &c);
+        assert_eq!(slugs(&v), vec!["z", "e", "g", "f", "l"]);
+    }
+
+    #[test]
+    fn weight_and_list() {
+        let mut cfg = BookConfig::minimal("T", "en");
+        let c = Collation::new("en");
+        let mut v = vec![essay("a", "A B", "A", Some(3)), essay("b", "C D", "B", None), essay("c", "E F", "C", Some(1))];
+        cfg.order.by = OrderBy::Weight;
+        sort_essays(&mut v, &cfg, &c);
+        assert_eq!(slugs(&v), vec!["c", "a", "b"]);
+        cfg.order.by = OrderBy::List;
+        cfg.order.list = vec!["b".into(), "a".into(), "c".into()];
+        sort_essays(&mut v, &cfg, &c);
+        assert_eq!(slugs(&v), vec!["b", "a", "c"]);
+    }
+
+    #[test]
+    fn contributors_are_merged_and_sorted() {
+        let c = Collation::new("fr");
+        let v = vec![essay("a", "Zoé Martin", "A", None), essay("b", "Élodie Garnier", "B", None), essay("c", "Zoé Martin", "C", None)];
+        let idx = contributors(v.iter(), &c);
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx[0].author.name, "Élodie Garnier");
+        assert_eq!(idx[1].essays, vec!["a", "c"]);
+        assert_eq!(idx[1].sort_key, "Martin, Zoé");
+    }
+
+    proptest! {
+        #[test]
+        fn ordering_is_a_deterministic_permutation(
+            names in proptest::collection::vec(("[A-Za-zÉé ]{1,12}", "[a-z]{1,6}", proptest::option::of(-3i64..3)), 1..25),
+            by in 0usize..3,
+            seed in any::<u64>(),
+        ) {
+            let mut cfg = BookConfig::minimal("T", "fr");
+            cfg.order.by = [OrderBy::Surname, OrderBy::Title, OrderBy::Weight][by];
+            let c = Collation::new("fr");
+            let essays: Vec<Essay> = names.iter().enumerate()
+                .map(|(i, (n, t, w))| essay(&format!("s{i}"), n, t, *w)).collect();
+            let mut a = essays.clone();
+            sort_essays(&mut a, &cfg, &c);
+            // Another arrival order: a seeded rotation and reversal.
+            let mut b = essays.clone();
+            let k = (seed as usize) % b.len();
+            b.rotate_left(k);
+            if seed % 2 == 0 { b.reverse(); }
+            sort_essays(&mut b, &cfg, &c);
+            prop_assert_eq!(slugs(&a), slugs(&b));
+            let mut sorted_slugs: Vec<_> = slugs(&a).into_iter().map(String::from).collect();
+            sorted_slugs.sort();
+            let mut orig: Vec<_> = essays.iter().map(|e| e.slug.clone()).collect();
+            orig.sort();
+            prop_assert_eq!(sorted_slugs, orig);
+        }
+    }
+}

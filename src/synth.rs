@@ -1,0 +1,279 @@
+//! Synthetic anthologies for benchmarks and scale tests.
+//!
+//! [`generate`] writes a complete book (N essays, a chosen length, French or
+//! English, a generated portrait per author, sections, footnotes, tables)
+//! that passes `anthology check` with no diagnostic. Everything comes from a
+//! seeded generator, so the same settings always give the same book. The
+//! portraits are drawn shapes, not photos of anyone.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use image::{Rgb, RgbImage};
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Number of essays.
+    pub essays: usize,
+    /// Approximate words per essay.
+    pub words: usize,
+    /// Book language: `fr` or `en`.
+    pub language: String,
+    /// Portrait size in pixels (square); 0 for no photos.
+    pub photo_pixels: u32,
+    /// Number of sections.
+    pub sections: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { essays: 112, words: 800, language: "fr".into(), photo_pixels: 800, sections: 4, seed: 112 }
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so books are reproducible
+/// without a dependency.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    /// One of `items`.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const GIVEN: &[&str] = &[
+    "Élodie", "Anouk", "Bastien", "Clémence", "Dorian", "Estelle", "Fanny", "Gaspard", "Hélène", "Inès", "Jules",
+    "Katell", "Loïc", "Maëlle", "Nolwenn", "Octave", "Pauline", "Quentin", "Rosalie", "Sacha", "Timothée", "Ulysse",
+    "Victoire", "Yann", "Zélie", "Amara", "Kenji", "Lior", "Mateo", "Noor",
+];
+const FAMILY: &[&str] = &[
+    "Abgrall", "Le Bihan", "de Carvalho", "Delmas", "Ébrard", "Fauvel", "Guérin", "Hamon", "Le Goff", "Jacquemin",
+    "Kervella", "Lambert", "Marchetti", "Nguyen", "Ollivier", "Pasquier", "Quéré", "Rouxel", "Sauvageot", "Tanguy",
+    "Urvoy", "Vasseur", "Weil", "Yilmaz", "Zimmer", "d'Aubigné", "van Damme", "Ørsted", "Åberg", "Ibáñez",
+];
+const FR: &[&str] = &[
+    "réseau", "lecture", "abonné", "message", "public", "conversation", "fil", "partage", "citation", "auteur",
+    "éditeur", "livre", "page", "lien", "mot", "voix", "regard", "temps", "récit", "mémoire", "écran", "idée",
+    "débat", "communauté", "plateforme", "signal", "silence", "attention", "rythme", "archive", "brouillon",
+    "marge", "note", "lecteur", "texte", "forme", "usage", "trace", "question", "réponse", "nouvelle", "image",
+];
+const FR_GLUE: &[&str] = &[
+    "le", "la", "les", "un", "une", "des", "du", "et", "ou", "mais", "donc", "car", "avec", "sans", "pour",
+    "dans", "sur", "entre", "chaque", "notre", "leur", "ce", "cette", "qui", "que", "où",
+];
+const FR_VERB: &[&str] = &[
+    "écrit", "lit", "partage", "cite", "relie", "efface", "publie", "suit", "retient", "oublie", "transforme",
+    "interroge", "déplace", "prolonge", "accélère", "ralentit", "révèle", "cache",
+];
+const EN: &[&str] = &[
+    "network", "reader", "follower", "message", "public", "conversation", "thread", "share", "quotation",
+    "author", "editor", "book", "page", "link", "word", "voice", "glance", "time", "story", "memory", "screen",
+    "idea", "debate", "community", "platform", "signal", "silence", "attention", "rhythm", "archive", "draft",
+    "margin", "note", "text", "form", "habit", "trace", "question", "answer", "image",
+];
+const EN_GLUE: &[&str] = &[
+    "the", "a", "every", "our", "their", "this", "that", "and", "or", "but", "so", "with", "without", "for",
+    "in", "on", "between", "which", "where", "each",
+];
+const EN_VERB: &[&str] = &[
+    "writes", "reads", "shares", "quotes", "links", "erases", "publishes", "follows", "keeps", "forgets",
+    "transforms", "questions", "moves", "extends", "speeds", "slows", "reveals", "hides",
+];
+
+struct Lexicon {
+    nouns: &'static [&'static str],
+    glue: &'static [&'static str],
+    verbs: &'static [&'static str],
+    french: bool,
+}
+
+impl Lexicon {
+    fn for_lang(lang: &str) -> Self {
+        if lang.starts_with("fr") {
+            Lexicon { nouns: FR, glue: FR_GLUE, verbs: FR_VERB, french: true }
+        } else {
+            Lexicon { nouns: EN, glue: EN_GLUE, verbs: EN_VERB, french: false }
+        }
+    }
+
+    /// A sentence of about `n` words; returns it and its word count.
+    fn sentence(&self, rng: &mut Rng, n: usize) -> (String, usize) {
+        let mut words = Vec::with_capacity(n);
+        while words.len() < n {
+            words.push(*rng.pick(self.glue));
+            words.push(*rng.pick(self.nouns));
+            if words.len() < n {
+                words.push(*rng.pick(self.verbs));
+            }
+        }
+        let count = words.len();
+        let mut s = words.join(" ");
+        if let Some(first) = s.get(..1) {
+            let upper = first.to_uppercase();
+            s.replace_range(..1, &upper);
+        }
+        let end = match rng.below(8) {
+            0 if self.french => "\u{202F}?",
+            1 if self.french => "\u{202F}!",
+            0 => "?",
+            1 => "!",
+            _ => ".",
+        };
+        s.push_str(end);
+        (s, count)
+    }
+}
+
+/// Draws a portrait: a coloured background, shoulders and a head, in colours
+/// drawn from `seed`.
+pub fn portrait(seed: u64, size: u32) -> RgbImage {
+    let mut rng = Rng::new(seed);
+    let mut colour = || Rgb([64 + rng.below(160) as u8, 64 + rng.below(160) as u8, 64 + rng.below(160) as u8]);
+    let (bg, skin, shirt, hair) = (colour(), colour(), colour(), colour());
+    let s = size as f32;
+    RgbImage::from_fn(size, size, |x, y| {
+        let (fx, fy) = (x as f32 / s, y as f32 / s);
+        let head = (fx - 0.5).powi(2) / 0.035 + (fy - 0.40).powi(2) / 0.05 <= 1.0;
+        let hair_cap = (fx - 0.5).powi(2) / 0.045 + (fy - 0.33).powi(2) / 0.045 <= 1.0 && fy < 0.33;
+        let body = (fx - 0.5).powi(2) / 0.12 + (fy - 1.0).powi(2) / 0.09 <= 1.0;
+        if hair_cap {
+            hair
+        } else if head {
+            skin
+        } else if body {
+            shirt
+        } else {
+            // A light vertical gradient, so the image is not flat.
+            let k = 1.0 - 0.25 * fy;
+            Rgb(bg.0.map(|c| (c as f32 * k) as u8))
+        }
+    })
+}
+
+/// Writes a synthetic book into `dir` (created if needed).
+pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
+    let mut rng = Rng::new(s.seed);
+    let lex = Lexicon::for_lang(&s.language);
+    std::fs::create_dir_all(dir.join("contributions"))?;
+    let mut toml = String::new();
+    let title = if lex.french { "Regards synthétiques" } else { "Synthetic Views" };
+    writeln!(toml, "[book]\ntitle = \"{title}\"\nlanguage = \"{}\"", s.language).ok();
+    writeln!(toml, "editors = [\"Générateur Anthology\"]\ndate = \"2026-01-01\"\nlicense = \"CC BY 4.0\"\n").ok();
+    writeln!(toml, "[rules]\nmin_words = 10\nmax_words = {}\nrequire_bio = true", s.words * 4 + 100).ok();
+    writeln!(toml, "require_photo = {}\nmin_photo_pixels = {}\n", s.photo_pixels > 0, s.photo_pixels.min(600)).ok();
+    for i in 0..s.sections {
+        let word = rng.pick(lex.nouns);
+        writeln!(toml, "[[sections]]\nid = \"part-{}\"\ntitle = \"{} {}\"\n", i + 1, capitalise(word), i + 1).ok();
+    }
+    std::fs::write(dir.join("book.toml"), toml)?;
+
+    for n in 0..s.essays {
+        let slug = format!("essay-{:04}", n + 1);
+        let folder = dir.join("contributions").join(&slug);
+        std::fs::create_dir_all(&folder)?;
+        let name = format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY));
+        let (title, _) = lex.sentence(&mut rng, 4);
+        let title = title.trim_end_matches(['.', '?', '!', '\u{202F}']).to_string();
+        let (bio, _) = lex.sentence(&mut rng, 18);
+        let mut md = String::new();
+        writeln!(md, "+++\ntitle = \"{title}\"").ok();
+        if s.sections > 0 {
+            writeln!(md, "section = \"part-{}\"", n % s.sections + 1).ok();
+        }
+        writeln!(md, "\n[[authors]]\nname = \"{name}\"\nbio = \"{bio}\"\nhandle = \"@{slug}\"").ok();
+        if s.photo_pixels > 0 {
+            writeln!(md, "photo = \"portrait.png\"").ok();
+            portrait(s.seed ^ n as u64, s.photo_pixels)
+                .save(folder.join("portrait.png"))
+                .map_err(std::io::Error::other)?;
+        }
+        md.push_str("+++\n\n");
+        let mut words = 0;
+        let mut para = 0;
+        while words < s.words {
+            para += 1;
+            if para % 4 == 0 {
+                let (h, c) = lex.sentence(&mut rng, 3);
+                writeln!(md, "## {}\n", h.trim_end_matches(['.', '?', '!', '\u{202F}'])).ok();
+                words += c;
+            }
+            let mut p = String::new();
+            for k in 0..4 {
+                let len = 8 + rng.below(10);
+                let (mut sentence, c) = lex.sentence(&mut rng, len);
+                if k == 1 {
+                    let w = rng.pick(lex.nouns);
+                    sentence = sentence.replacen(&format!(" {w} "), &format!(" *{w}* "), 1);
+                }
+                words += c;
+                p.push_str(&sentence);
+                p.push(' ');
+            }
+            if para == 2 {
+                p.push_str("[^1]");
+            }
+            writeln!(md, "{}\n", p.trim_end()).ok();
+            if para == 3 {
+                let (q, c) = lex.sentence(&mut rng, 12);
+                writeln!(md, "> {q}\n").ok();
+                words += c;
+            }
+        }
+        let (note, _) = lex.sentence(&mut rng, 10);
+        writeln!(md, "[^1]: {note}").ok();
+        std::fs::write(folder.join("index.md"), md)?;
+    }
+    Ok(())
+}
+
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_books_check_clean_and_are_reproducible() {
+        for lang in ["fr", "en"] {
+            let a = tempfile::tempdir().unwrap();
+            let b = tempfile::tempdir().unwrap();
+            let s = Settings { essays: 6, words: 200, language: lang.into(), photo_pixels: 64, sections: 2, seed: 7 };
+            generate(a.path(), &s).unwrap();
+            generate(b.path(), &s).unwrap();
+            let read = |p: &Path| std::fs::read(p.join("contributions/essay-0003/index.md")).unwrap();
+            assert_eq!(read(a.path()), read(b.path()));
+            let checked = crate::check(a.path()).unwrap();
+            assert!(checked.report.diagnostics.is_empty(), "{lang}: {:#?}", checked.report.diagnostics);
+            assert_eq!(checked.loaded.essays.len(), 6);
+            assert!(checked.loaded.essays.iter().all(|e| e.words >= 200));
+        }
+    }
+}
