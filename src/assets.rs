@@ -180,9 +180,12 @@ pub fn probe(path: &Path) -> Result<ImageInfo, AssetProblem> {
         }
         None => return Err(AssetProblem::Unreadable("not a PNG, JPEG, WebP or GIF image".into())),
     };
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| AssetProblem::Unreadable(format!("corrupt {format:?} image: {e}")))?;
+    // Reading the header allocates nothing, so the decoder's own allocation
+    // limits are lifted here; the pixel limit of the rules applies instead.
+    let mut reader = reader;
+    reader.no_limits();
+    let (width, height) =
+        reader.into_dimensions().map_err(|e| AssetProblem::Unreadable(format!("corrupt {format:?} image: {e}")))?;
     Ok(ImageInfo { format, width, height })
 }
 

@@ -6,6 +6,7 @@
 //! validated configuration the rest of the pipeline reads, with every default
 //! applied. Every option is documented here and in the README's reference.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -325,21 +326,26 @@ pub fn parse(text: &str) -> (Option<BookConfig>, Vec<Diagnostic>) {
     (config, diags)
 }
 
+/// Span of the first line that assigns `key` (`key = …`) in a TOML text.
+pub fn key_span(text: &str, key: &str) -> Option<Range<usize>> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')) {
+            let s = start + (line.len() - trimmed.len());
+            return Some(s..s + key.len());
+        }
+        start += line.len();
+    }
+    None
+}
+
 fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<BookConfig> {
     let file = Path::new(BOOK_FILE);
     // Positions of keys for messages about values: the first `key =` line.
     let at_key = |key: &str| -> Location {
-        let found = text.lines().scan(0usize, |off, line| {
-            let start = *off;
-            *off += line.len() + 1;
-            Some((start, line))
-        });
-        for (start, line) in found {
-            let trimmed = line.trim_start();
-            if trimmed.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')) {
-                let s = start + (line.len() - trimmed.len());
-                return Location::at(file, text, s..s + key.len());
-            }
+        if let Some(span) = key_span(text, key) {
+            return Location::at(file, text, span);
         }
         match text.find("[book]") {
             Some(s) => Location::at(file, text, s..s + 6),
@@ -396,8 +402,12 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
         Some(id) => {
             if let Err(why) = check_identifier(&id) {
                 diags.push(
-                    Diagnostic::new(Code::BookInvalidValue, at_key("identifier"), format!("invalid identifier `{id}`: {why}"))
-                        .hint("use `urn:isbn:` followed by an ISBN, or `urn:uuid:` followed by a UUID"),
+                    Diagnostic::new(
+                        Code::BookInvalidValue,
+                        at_key("identifier"),
+                        format!("invalid identifier `{id}`: {why}"),
+                    )
+                    .hint("use `urn:isbn:` followed by an ISBN, or `urn:uuid:` followed by a UUID"),
                 );
             }
             id
@@ -504,8 +514,7 @@ pub fn check_identifier(id: &str) -> Result<(), String> {
                 _ => None,
             }
         };
-        let vals: Option<Vec<u32>> =
-            digits.iter().enumerate().map(|(i, &c)| value(c, i, digits.len())).collect();
+        let vals: Option<Vec<u32>> = digits.iter().enumerate().map(|(i, &c)| value(c, i, digits.len())).collect();
         let Some(vals) = vals else { return Err("an ISBN has only digits and hyphens".into()) };
         let valid = match vals.len() {
             10 => vals.iter().enumerate().map(|(i, v)| (10 - i as u32) * v).sum::<u32>() % 11 == 0,

@@ -245,13 +245,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with the code's own severity and no hint.
     pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity: code.severity(),
-            location,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { code, severity: code.severity(), location, message: message.into(), hint: None }
     }
 
     /// Adds a hint.
@@ -381,8 +375,7 @@ impl Report {
             .with_message(&d.message)
             .with_labels(labels)
             .with_notes(notes);
-            term::emit_to_write_style(out.style_writer(), &config, &files, &diag)
-                .map_err(io::Error::other)?;
+            term::emit_to_write_style(out.style_writer(), &config, &files, &diag).map_err(io::Error::other)?;
         }
         Ok(())
     }
@@ -417,10 +410,7 @@ pub fn display_location(l: &Location) -> String {
 
 /// A path with forward slashes, as printed in diagnostics on every platform.
 pub fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn github_line(d: &Diagnostic) -> String {
@@ -494,8 +484,7 @@ mod tests {
     fn sample() -> Report {
         let text = "+++\ntitel = \"x\"\n+++\n".to_string();
         let loc = Location::at("contributions/a.md", &text, 4..9);
-        let d = Diagnostic::new(Code::UnknownKey, loc, "unknown key `titel`")
-            .hint("did you mean `title`?");
+        let d = Diagnostic::new(Code::UnknownKey, loc, "unknown key `titel`").hint("did you mean `title`?");
         Report::new(vec![d], BTreeMap::from([(PathBuf::from("contributions/a.md"), text)]))
     }
 

@@ -99,8 +99,7 @@ pub fn split(text: &str) -> Result<Split, SplitError> {
     }
     let front_start = start + first.len();
     let mut offset = front_start;
-    let mut line_no = 2u32;
-    for line in lines {
+    for (line_no, line) in (2u32..).zip(lines) {
         if is_delimiter(line) {
             return Ok(Split {
                 front: front_start..offset,
@@ -109,7 +108,6 @@ pub fn split(text: &str) -> Result<Split, SplitError> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(SplitError::Unclosed(start..start + first.trim_end().len()))
 }

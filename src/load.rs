@@ -93,8 +93,12 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, Load
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(
-                Diagnostic::new(Code::BookFileMissing, Location::file(config::BOOK_FILE), "the book has no contributions/ folder")
-                    .hint("essays go in contributions/<slug>.md or contributions/<slug>/index.md"),
+                Diagnostic::new(
+                    Code::BookFileMissing,
+                    Location::file(config::BOOK_FILE),
+                    "the book has no contributions/ folder",
+                )
+                .hint("essays go in contributions/<slug>.md or contributions/<slug>/index.md"),
             );
             return Ok(Vec::new());
         }
@@ -124,7 +128,12 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, Load
                 Diagnostic::new(
                     Code::DuplicateSlug,
                     Location::file(&f.file),
-                    format!("two contributions have the slug `{}`: {} and {}", f.slug, crate::diagnostic::slash_path(first), crate::diagnostic::slash_path(&f.file)),
+                    format!(
+                        "two contributions have the slug `{}`: {} and {}",
+                        f.slug,
+                        crate::diagnostic::slash_path(first),
+                        crate::diagnostic::slash_path(&f.file)
+                    ),
                 )
                 .hint("keep one of them, or rename one"),
             );
@@ -133,8 +142,12 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, Load
         }
         if !valid_slug(&f.slug) {
             diags.push(
-                Diagnostic::new(Code::InvalidSlug, Location::file(&f.file), format!("`{}` cannot be used as a slug", f.slug))
-                    .hint("rename it with lowercase letters, digits and hyphens only, e.g. `my-essay.md`"),
+                Diagnostic::new(
+                    Code::InvalidSlug,
+                    Location::file(&f.file),
+                    format!("`{}` cannot be used as a slug", f.slug),
+                )
+                .hint("rename it with lowercase letters, digits and hyphens only, e.g. `my-essay.md`"),
             );
         }
     }
@@ -153,10 +166,8 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let found = discover(&root, &mut diagnostics)?;
     let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
 
-    let results: Vec<LoadedText> = found
-        .par_iter()
-        .map(|f| load_text(&root, &f.file, Kind::Essay, &f.slug, &lang, None))
-        .collect();
+    let results: Vec<LoadedText> =
+        found.par_iter().map(|f| load_text(&root, &f.file, Kind::Essay, &f.slug, &lang, None)).collect();
     let mut essays = Vec::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
@@ -267,8 +278,12 @@ fn load_text(root: &Path, file: &Path, kind: Kind, slug: &str, book_lang: &str, 
         Ok(real) => real,
         Err(AssetProblem::Outside) => {
             out.diagnostics.push(
-                Diagnostic::new(Code::PathOutsideBook, Location::file(file), "this file is a link to outside the book; it was not read")
-                    .hint("copy the file into the book instead of linking to it"),
+                Diagnostic::new(
+                    Code::PathOutsideBook,
+                    Location::file(file),
+                    "this file is a link to outside the book; it was not read",
+                )
+                .hint("copy the file into the book instead of linking to it"),
             );
             return out;
         }
@@ -285,8 +300,12 @@ fn load_text(root: &Path, file: &Path, kind: Kind, slug: &str, book_lang: &str, 
                 let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let at = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
                 out.diagnostics.push(
-                    Diagnostic::new(Code::Unreadable, Location::at(file, &lossy, at..at), "the file is not valid UTF-8")
-                        .hint("save the file with UTF-8 encoding"),
+                    Diagnostic::new(
+                        Code::Unreadable,
+                        Location::at(file, &lossy, at..at),
+                        "the file is not valid UTF-8",
+                    )
+                    .hint("save the file with UTF-8 encoding"),
                 );
                 out.text = Some(lossy);
                 return out;
@@ -304,7 +323,11 @@ fn load_text(root: &Path, file: &Path, kind: Kind, slug: &str, book_lang: &str, 
             return out;
         }
         Err(ReadError::Io(e)) => {
-            out.diagnostics.push(Diagnostic::new(Code::Unreadable, Location::file(file), format!("cannot read this file: {e}")));
+            out.diagnostics.push(Diagnostic::new(
+                Code::Unreadable,
+                Location::file(file),
+                format!("cannot read this file: {e}"),
+            ));
             return out;
         }
     };
@@ -347,7 +370,11 @@ fn parse_text(
             (Some(raw?), s.front, s.body, s.body_line)
         }
         Err(SplitError::Missing { yaml }) if kind == Kind::Essay => {
-            let d = Diagnostic::new(Code::FrontMatterMissing, Location::line_col(file, 1, 1), "the essay has no front matter");
+            let d = Diagnostic::new(
+                Code::FrontMatterMissing,
+                Location::line_col(file, 1, 1),
+                "the essay has no front matter",
+            );
             diags.push(if yaml {
                 d.hint("front matter is TOML between +++ lines, not YAML between --- lines")
             } else {
@@ -358,8 +385,12 @@ fn parse_text(
         Err(SplitError::Missing { .. }) => (None, 0..0, 0..text.len(), 1),
         Err(SplitError::Unclosed(open)) => {
             diags.push(
-                Diagnostic::new(Code::FrontMatterUnclosed, Location::at(file, text, open), "the front matter is never closed")
-                    .hint("add a line with +++ after the front matter"),
+                Diagnostic::new(
+                    Code::FrontMatterUnclosed,
+                    Location::at(file, text, open),
+                    "the front matter is never closed",
+                )
+                .hint("add a line with +++ after the front matter"),
             );
             return None;
         }
@@ -404,8 +435,7 @@ fn parse_text(
                 Location::at(file, text, front_range.start..front_range.start)
             };
             diags.push(
-                Diagnostic::new(Code::MissingTitle, loc, "no title")
-                    .hint("add `title = \"…\"` to the front matter"),
+                Diagnostic::new(Code::MissingTitle, loc, "no title").hint("add `title = \"…\"` to the front matter"),
             );
             return None;
         }

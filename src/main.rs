@@ -122,7 +122,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e}");
@@ -199,7 +201,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (book, report) = prepare(&dir, drafts)?;
             print_report(&report, Format::Human)?;
             let Some(book) = book else {
-                eprintln!("{}; nothing was built", summary(&report, 0).replacen("0 essays checked", "the book has errors", 1));
+                eprintln!(
+                    "{}; nothing was built",
+                    summary(&report, 0).replacen("0 essays checked", "the book has errors", 1)
+                );
                 return Ok(ExitCode::from(1));
             };
             let essays = book.essays().count();

@@ -151,12 +151,9 @@ impl Converter {
             NodeValue::Strong => Inline::Strong(self.inlines(node, depth)),
             NodeValue::Strikethrough => Inline::Strike(self.inlines(node, depth)),
             NodeValue::Code(c) => Inline::Code(c.literal.clone()),
-            NodeValue::Link(l) => Inline::Link {
-                url: l.url.clone(),
-                title: l.title.clone(),
-                content: self.inlines(node, depth),
-                pos,
-            },
+            NodeValue::Link(l) => {
+                Inline::Link { url: l.url.clone(), title: l.title.clone(), content: self.inlines(node, depth), pos }
+            }
             NodeValue::Image(l) => Inline::Image {
                 url: l.url.clone(),
                 title: l.title.clone(),

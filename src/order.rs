@@ -97,7 +97,8 @@ pub fn contributors<'a>(essays: impl Iterator<Item = &'a Essay>, collation: &Col
                 None => {
                     let key = name_key(&a.name, a.sort_as.as_deref());
                     by_name.insert(a.name.clone(), out.len());
-                    let contributor = Contributor { author: a.clone(), sort_key: key.display(), essays: vec![e.slug.clone()] };
+                    let contributor =
+                        Contributor { author: a.clone(), sort_key: key.display(), essays: vec![e.slug.clone()] };
                     out.push((key, contributor));
                 }
             }
@@ -168,7 +169,8 @@ mod tests {
     fn weight_and_list() {
         let mut cfg = BookConfig::minimal("T", "en");
         let c = Collation::new("en");
-        let mut v = vec![essay("a", "A B", "A", Some(3)), essay("b", "C D", "B", None), essay("c", "E F", "C", Some(1))];
+        let mut v =
+            vec![essay("a", "A B", "A", Some(3)), essay("b", "C D", "B", None), essay("c", "E F", "C", Some(1))];
         cfg.order.by = OrderBy::Weight;
         sort_essays(&mut v, &cfg, &c);
         assert_eq!(slugs(&v), vec!["c", "a", "b"]);
@@ -181,7 +183,11 @@ mod tests {
     #[test]
     fn contributors_are_merged_and_sorted() {
         let c = Collation::new("fr");
-        let v = vec![essay("a", "Zoé Martin", "A", None), essay("b", "Élodie Garnier", "B", None), essay("c", "Zoé Martin", "C", None)];
+        let v = [
+            essay("a", "Zoé Martin", "A", None),
+            essay("b", "Élodie Garnier", "B", None),
+            essay("c", "Zoé Martin", "C", None),
+        ];
         let idx = contributors(v.iter(), &c);
         assert_eq!(idx.len(), 2);
         assert_eq!(idx[0].author.name, "Élodie Garnier");

@@ -42,7 +42,8 @@ fn write_new(path: &Path, content: &str) -> Result<(), ScaffoldError> {
             ScaffoldError::Io { path: path.to_path_buf(), source }
         }
     })?;
-    io::Write::write_all(&mut f, content.as_bytes()).map_err(|source| ScaffoldError::Io { path: path.to_path_buf(), source })
+    io::Write::write_all(&mut f, content.as_bytes())
+        .map_err(|source| ScaffoldError::Io { path: path.to_path_buf(), source })
 }
 
 fn toml_string(s: &str) -> String {
@@ -140,7 +141,8 @@ pub fn new_contribution(dir: &Path, slug: &str, title: Option<&str>, folder: boo
             return Err(ScaffoldError::Exists(existing));
         }
     }
-    let path = if folder { contributions.join(slug).join("index.md") } else { contributions.join(format!("{slug}.md")) };
+    let path =
+        if folder { contributions.join(slug).join("index.md") } else { contributions.join(format!("{slug}.md")) };
     let title = title.map_or_else(|| slug.replace(['-', '_'], " "), str::to_string);
     let photo = if folder { "# photo = \"portrait.jpg\"   (a file beside this one)\n" } else { "" };
     let content = format!(

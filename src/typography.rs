@@ -230,9 +230,15 @@ mod tests {
 
     #[test]
     fn french_punctuation() {
-        assert_eq!(fr("Vraiment? Oui! Ainsi; enfin: rien."), "Vraiment\u{202F}? Oui\u{202F}! Ainsi\u{202F}; enfin\u{a0}: rien.");
+        assert_eq!(
+            fr("Vraiment? Oui! Ainsi; enfin: rien."),
+            "Vraiment\u{202F}? Oui\u{202F}! Ainsi\u{202F}; enfin\u{a0}: rien."
+        );
         assert_eq!(fr("Vraiment ? Oui !"), "Vraiment\u{202F}? Oui\u{202F}!");
-        assert_eq!(fr("Il dit \"bonjour\" et l'autre «salut»."), "Il dit «\u{202F}bonjour\u{202F}» et l’autre «\u{202F}salut\u{202F}».");
+        assert_eq!(
+            fr("Il dit \"bonjour\" et l'autre «salut»."),
+            "Il dit «\u{202F}bonjour\u{202F}» et l’autre «\u{202F}salut\u{202F}»."
+        );
         assert_eq!(fr("« déjà »"), "«\u{202F}déjà\u{202F}»");
     }
 
@@ -268,10 +274,9 @@ mod tests {
     #[test]
     fn edits_say_what_they_fix() {
         let e = edits("Oui? \"x\"", Style::French, None);
-        assert_eq!(e.iter().map(|e| (e.rule, e.at)).collect::<Vec<_>>(), vec![
-            (Rule::FrenchSpacing, '?'),
-            (Rule::Quotes, '"'),
-            (Rule::Quotes, '"'),
-        ]);
+        assert_eq!(
+            e.iter().map(|e| (e.rule, e.at)).collect::<Vec<_>>(),
+            vec![(Rule::FrenchSpacing, '?'), (Rule::Quotes, '"'), (Rule::Quotes, '"'),]
+        );
     }
 }

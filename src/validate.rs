@@ -20,8 +20,13 @@ use crate::typography::{self, Rule, Style};
 
 /// Every problem in the loaded book, besides those found while loading.
 pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
-    let rules = loaded.config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
-    let all: Vec<&Essay> = loaded.essays.iter().chain(&loaded.front).chain(&loaded.back).chain(loaded.intros.values()).collect();
+    // Without a usable book.toml the limits are unknown: length is not judged.
+    let rules = loaded
+        .config
+        .as_ref()
+        .map_or_else(|| Rules { min_words: 0, max_words: usize::MAX, ..Rules::default() }, |c| c.rules.clone());
+    let all: Vec<&Essay> =
+        loaded.essays.iter().chain(&loaded.front).chain(&loaded.back).chain(loaded.intros.values()).collect();
     let mut diags: Vec<Diagnostic> = all
         .par_iter()
         .flat_map_iter(|e| {
@@ -149,7 +154,13 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules) -> Vec<Diagnostic> {
             Diagnostic::new(Code::LevelOneHeading, at(e, text, *pos), "a level-one heading in the text")
                 .hint("the title comes from the front matter; use `##` for the essay's own headings"),
         ),
-        Block::Html { pos, .. } if !rules.allow_html => d.push(raw_html(e, text, *pos)),
+        Block::Html { pos, html } if !rules.allow_html => d.push(raw_html(e, text, *pos, html, 0)),
+        Block::Paragraph(i) | Block::Heading { content: i, .. } if !rules.allow_html => {
+            d.extend(inline_html(e, text, i))
+        }
+        Block::Table { rows, .. } if !rules.allow_html => {
+            d.extend(rows.iter().flatten().flat_map(|c| inline_html(e, text, c)));
+        }
         _ => {}
     });
 
@@ -166,7 +177,6 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules) -> Vec<Diagnostic> {
 
     let mut referenced = BTreeSet::new();
     e.body.for_each_inline(&mut |i| match i {
-        Inline::Html { pos, .. } if !rules.allow_html => d.push(raw_html(e, text, *pos)),
         Inline::Link { url, pos, .. } => d.extend(link(root, e, text, url, *pos)),
         Inline::FootnoteRef { name, .. } => {
             referenced.insert(name.clone());
@@ -192,9 +202,36 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules) -> Vec<Diagnostic> {
     d
 }
 
-fn raw_html(e: &Essay, text: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::new(Code::RawHtml, at(e, text, pos), "raw HTML in the text")
+fn raw_html(e: &Essay, text: &str, pos: Pos, html: &str, more: usize) -> Diagnostic {
+    let tag: String = html.lines().next().unwrap_or("").chars().take(40).collect();
+    let mut loc = at(e, text, pos);
+    if let Some(span) = &loc.span
+        && text[span.start..].starts_with(tag.as_str())
+    {
+        loc.span = Some(span.start..span.start + tag.len());
+    }
+    let more = if more > 0 { format!(" (and {more} more in this paragraph)") } else { String::new() };
+    Diagnostic::new(Code::RawHtml, loc, format!("raw HTML `{tag}` in the text{more}"))
         .hint("use Markdown instead; an editor may allow HTML with `allow_html = true` under [rules]")
+}
+
+/// One diagnostic for the raw HTML of a paragraph, at its first tag.
+fn inline_html(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic> {
+    fn collect<'a>(inlines: &'a [Inline], out: &mut Vec<(Pos, &'a str)>) {
+        for i in inlines {
+            match i {
+                Inline::Html { pos, html } => out.push((*pos, html)),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link { content: c, .. } => {
+                    collect(c, out)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    collect(inlines, &mut found);
+    let (pos, html) = *found.first()?;
+    Some(raw_html(e, text, pos, html, found.len() - 1))
 }
 
 fn link(root: &Path, e: &Essay, text: &str, url: &str, pos: Pos) -> Option<Diagnostic> {
@@ -204,12 +241,20 @@ fn link(root: &Path, e: &Essay, text: &str, url: &str, pos: Pos) -> Option<Diagn
     match assets::linked_file(root, &e.dir, url) {
         Ok(_) => None,
         Err(AssetProblem::Outside) | Err(AssetProblem::Remote) => Some(
-            Diagnostic::new(Code::PathOutsideBook, at(e, text, pos), format!("the link `{url}` leaves the book's folder"))
-                .hint("link to a web page with its full URL (https://…), or to a file inside the book"),
+            Diagnostic::new(
+                Code::PathOutsideBook,
+                at(e, text, pos),
+                format!("the link `{url}` leaves the book's folder"),
+            )
+            .hint("link to a web page with its full URL (https://…), or to a file inside the book"),
         ),
         Err(_) => Some(
-            Diagnostic::new(Code::BrokenLink, at(e, text, pos), format!("the link `{url}` points to a file that does not exist"))
-                .hint("links to local files are relative to the essay's file"),
+            Diagnostic::new(
+                Code::BrokenLink,
+                at(e, text, pos),
+                format!("the link `{url}` points to a file that does not exist"),
+            )
+            .hint("links to local files are relative to the essay's file"),
         ),
     }
 }
@@ -223,30 +268,35 @@ fn typography_warnings(e: &Essay, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut visit = |inlines: &[Inline]| {
         let mut prev: Option<char> = None;
+        // Per rule: the first place it applies in this block, and how many.
+        let mut found: [(Option<Location>, char, usize); 2] = [(None, ' ', 0), (None, ' ', 0)];
         walk_text(inlines, &mut prev, &mut |t, pos, prev| {
-            let edits = typography::edits(t, style, prev);
-            for rule in [Rule::Quotes, Rule::FrenchSpacing] {
-                let mine: Vec<_> = edits.iter().filter(|x| x.rule == rule).collect();
-                let Some(first) = mine.first() else { continue };
-                let loc = locate_char(e, text, pos, t, first.range.start, first.at);
-                let n = mine.len();
-                let more = if n > 1 { format!(" (and {} more in this passage)", n - 1) } else { String::new() };
-                out.push(match rule {
-                    Rule::Quotes => Diagnostic::new(
-                        Code::StraightQuotes,
-                        loc,
-                        format!("straight {} where {} wants typographic ones{more}", quote_name(first.at), e.lang),
-                    )
-                    .hint(format!("write {}; the editions fix this automatically", quote_hint(style))),
-                    Rule::FrenchSpacing => Diagnostic::new(
-                        Code::FrenchSpacing,
-                        loc,
-                        format!("missing or breakable space before `{}`{more}", first.at),
-                    )
-                    .hint("French puts a narrow no-break space (U+202F) before ; ! ? and inside « », and a no-break space (U+00A0) before :; the editions fix this automatically"),
-                });
+            for edit in typography::edits(t, style, prev) {
+                let slot = &mut found[(edit.rule == Rule::FrenchSpacing) as usize];
+                if slot.0.is_none() {
+                    *slot = (Some(locate_char(e, text, pos, t, edit.range.start, edit.at)), edit.at, 0);
+                }
+                slot.2 += 1;
             }
         });
+        for (k, (loc, c, n)) in found.into_iter().enumerate() {
+            let Some(loc) = loc else { continue };
+            let more = if n > 1 { format!(" (and {} more in this paragraph)", n - 1) } else { String::new() };
+            out.push(if k == 0 {
+                Diagnostic::new(
+                    Code::StraightQuotes,
+                    loc,
+                    format!("straight {} where {} wants typographic ones{more}", quote_name(c), e.lang),
+                )
+                .hint(format!("write {}; the editions fix this automatically", quote_hint(style)))
+            } else {
+                let place = if c == '«' { format!("after `{c}`") } else { format!("before `{c}`") };
+                Diagnostic::new(Code::FrenchSpacing, loc, format!("missing or breakable space {place}{more}")).hint(
+                    "French puts a narrow no-break space (U+202F) before ; ! ? and inside « », and a no-break \
+                     space (U+00A0) before :; the editions fix this automatically",
+                )
+            });
+        }
     };
     e.body.for_each_block(&mut |b| match b {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => visit(i),
@@ -326,11 +376,14 @@ fn book_wide(loaded: &Loaded) -> Vec<Diagnostic> {
             let known: Vec<&str> = sections.iter().copied().collect();
             let hint = match crate::toml_input::suggest(s, &known) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None if known.is_empty() => "the book declares no sections; remove `section`, or add [[sections]] to book.toml".into(),
+                None if known.is_empty() => {
+                    "the book declares no sections; remove `section`, or add [[sections]] to book.toml".into()
+                }
                 None => format!("the sections are {}", crate::toml_input::key_list(&known)),
             };
             d.push(
-                Diagnostic::new(Code::UnknownSection, fm_value(e, text, s), format!("unknown section `{s}`")).hint(hint),
+                Diagnostic::new(Code::UnknownSection, fm_value(e, text, s), format!("unknown section `{s}`"))
+                    .hint(hint),
             );
         }
     }
@@ -340,16 +393,25 @@ fn book_wide(loaded: &Loaded) -> Vec<Diagnostic> {
         for s in &cfg.order.list {
             if !slugs.contains_key(s.as_str()) {
                 d.push(
-                    Diagnostic::new(Code::OrderUnknownSlug, book_loc(s), format!("`[order] list` names `{s}`, which is not an essay"))
-                        .hint("list the essays' slugs: their file or folder names without .md"),
+                    Diagnostic::new(
+                        Code::OrderUnknownSlug,
+                        book_loc(s),
+                        format!("`[order] list` names `{s}`, which is not an essay"),
+                    )
+                    .hint("list the essays' slugs: their file or folder names without .md"),
                 );
             }
         }
         for (slug, e) in &slugs {
             if !listed.contains(slug) && !e.draft {
+                let span = crate::config::key_span(book_text, "list").unwrap_or(0..0);
                 d.push(
-                    Diagnostic::new(Code::OrderMissingSlug, book_loc("list"), format!("`[order] list` leaves out `{slug}`"))
-                        .hint(format!("add \"{slug}\" to the list where it belongs")),
+                    Diagnostic::new(
+                        Code::OrderMissingSlug,
+                        Location::at(BOOK_FILE, book_text, span),
+                        format!("`[order] list` leaves out `{slug}`"),
+                    )
+                    .hint(format!("add \"{slug}\" to the list where it belongs")),
                 );
             }
         }
