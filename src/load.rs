@@ -24,8 +24,10 @@ use crate::markdown;
 /// The folder of contributions, under the book's root.
 pub const CONTRIBUTIONS: &str = "contributions";
 
-/// Largest Markdown file accepted, in bytes.
-pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+/// Largest Markdown file accepted, in bytes: 200 times a long essay. comrak
+/// needs up to a few hundred bytes of memory per byte of pathological input,
+/// so this bounds what one essay can make the tool allocate.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Everything read from a book's folder, before validation.
 #[derive(Debug, Default)]

@@ -79,7 +79,7 @@ fn every_code_has_a_fixture_named_after_it() {
     let names: Vec<String> = fixtures().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     for code in Code::ALL {
         if *code == Code::FileTooLarge {
-            continue; // a 2 MiB file is made on the fly in `huge_files_are_refused_unread`
+            continue; // a file over the limit is made on the fly in `huge_files_are_refused_unread`
         }
         let dir = format!("{}-{}", code.as_str(), code.name());
         assert!(names.contains(&dir), "no fixture tests/fixtures/invalid/{dir}");
