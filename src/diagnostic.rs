@@ -278,6 +278,9 @@ pub struct Report {
     /// Every diagnostic, sorted by file, line, column and code.
     pub diagnostics: Vec<Diagnostic>,
     sources: BTreeMap<PathBuf, String>,
+    /// Where the book is, relative to the folder GitHub annotations are
+    /// resolved from (the repository's root); empty when it is that folder.
+    github_root: PathBuf,
 }
 
 #[derive(Serialize)]
@@ -306,7 +309,14 @@ impl Report {
             ))
         });
         diagnostics.dedup();
-        Report { diagnostics, sources }
+        Report { diagnostics, sources, github_root: PathBuf::new() }
+    }
+
+    /// Prefixes file paths in GitHub annotations with `root`, the book's
+    /// folder relative to the repository's root, which is where GitHub looks.
+    pub fn with_github_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.github_root = root.into();
+        self
     }
 
     /// Number of errors.
@@ -342,7 +352,7 @@ impl Report {
             }
             Format::Github => {
                 for d in &self.diagnostics {
-                    writeln!(out, "{}", github_line(d))?;
+                    writeln!(out, "{}", github_line(d, &self.github_root))?;
                 }
                 Ok(())
             }
@@ -413,12 +423,12 @@ pub fn slash_path(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn github_line(d: &Diagnostic) -> String {
+fn github_line(d: &Diagnostic, root: &Path) -> String {
     let level = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut props = vec![format!("file={}", gh_property(&slash_path(&d.location.file)))];
+    let mut props = vec![format!("file={}", gh_property(&slash_path(&root.join(&d.location.file))))];
     if d.location.line > 0 {
         props.push(format!("line={}", d.location.line));
     }
@@ -508,6 +518,14 @@ mod tests {
             s,
             "::error file=contributions/a.md,line=2,col=1,title=F004 unknown-key::unknown key `titel`%0Ahint: did you mean `title`?\n"
         );
+    }
+
+    #[test]
+    fn github_paths_start_from_the_repository_root() {
+        let mut out = NoColor::new(Vec::new());
+        sample().with_github_root("books/mine").write(&mut out, Format::Github).unwrap();
+        let s = String::from_utf8(out.into_inner()).unwrap();
+        assert!(s.starts_with("::error file=books/mine/contributions/a.md,line=2"), "{s}");
     }
 
     #[test]

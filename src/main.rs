@@ -181,7 +181,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { dir, format, deny_warnings } => {
-            let checked = check(&dir)?;
+            let mut checked = check(&dir)?;
+            checked.report = checked.report.with_github_root(relative_to_cwd(&dir));
             let format = match format {
                 OutputFormat::Human => Format::Human,
                 OutputFormat::Json => Format::Json,
@@ -241,6 +242,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             clean(&dir, &out)?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `dir` relative to the current folder, for paths GitHub resolves from the
+/// repository's root (where workflows run); as given when that fails.
+fn relative_to_cwd(dir: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir().and_then(|c| c.canonicalize()) else { return dir.to_path_buf() };
+    match dir.canonicalize() {
+        Ok(abs) => abs.strip_prefix(&cwd).map_or(abs.clone(), Path::to_path_buf),
+        Err(_) => dir.to_path_buf(),
     }
 }
 

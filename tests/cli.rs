@@ -118,13 +118,24 @@ fn human_output_points_at_the_line_with_a_hint() {
 #[test]
 fn github_output_annotates_lines() {
     let dir = repo().join("tests/fixtures/invalid/F004-unknown-key");
-    let out = run(&["check", dir.to_str().unwrap(), "--format", "github"]);
+    let out = bin().args(["check", "--format", "github"]).current_dir(&dir).output().unwrap();
     let s = stdout(&out);
     assert!(
         s.contains("::error file=contributions/a.md,line=3,col=1,title=F004 unknown-key::unknown key `sumary`"),
         "{s}"
     );
     assert!(s.contains("::notice title=anthology check::1 essay checked: 2 errors, 0 warnings"), "{s}");
+}
+
+#[test]
+fn github_paths_are_relative_to_the_working_folder() {
+    let out = bin()
+        .args(["check", "tests/fixtures/invalid/F004-unknown-key", "--format", "github"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    let s = stdout(&out);
+    assert!(s.contains("::error file=tests/fixtures/invalid/F004-unknown-key/contributions/a.md,line=3,"), "{s}");
 }
 
 #[test]
@@ -257,4 +268,31 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+#[test]
+fn a_valid_book_orders_by_list_with_sections_drafts_and_front_matter() {
+    let dir = repo().join("tests/fixtures/valid/ordered");
+    let slugs = |args: &[&str]| -> Vec<String> {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        stdout(&out)
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(1).filter(|_| l.contains(" words)")))
+            .map(String::from)
+            .collect()
+    };
+    let d = dir.to_str().unwrap();
+    assert_eq!(slugs(&["list", d]), ["two", "four", "one"]);
+    assert_eq!(slugs(&["list", d, "--drafts"]), ["two", "four", "three", "one"]);
+    assert_eq!(json_lines(&run(&["check", d, "--format", "json"])), Vec::<String>::new());
+
+    let (book, report) = anthology::prepare(&dir, false).unwrap();
+    assert_eq!(report.diagnostics.len(), 0);
+    let book = book.unwrap();
+    assert_eq!(book.front[0].title, "Foreword");
+    let titles: Vec<_> = book.parts.iter().map(|p| p.section.as_ref().map(|s| s.title.as_str())).collect();
+    assert_eq!(titles, [None, Some("Part A"), Some("Part B")]);
+    assert!(book.parts[2].intro.is_some());
+    assert_eq!(book.contributors.len(), 3);
 }
