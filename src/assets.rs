@@ -37,6 +37,16 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::WebP => "webp",
+            ImageFormat::Gif => "gif",
+        }
+    }
+
     /// The media type, for EPUB manifests and HTML.
     pub fn media_type(self) -> &'static str {
         match self {

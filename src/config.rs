@@ -166,10 +166,185 @@ impl Default for Rules {
 
 impl Schema for Rules {}
 
-/// `[pdf]`: reserved for the PDF edition; it has no options in this version.
-#[derive(Deserialize, Debug, Clone, Default)]
-pub struct PdfOptions {}
+/// Where the authors' photos and bios go in the PDF.
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Placement {
+    /// Under the essay's title.
+    #[default]
+    Start,
+    /// After the essay's text.
+    End,
+}
+
+/// How footnotes are numbered in the PDF.
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FootnoteNumbering {
+    /// From 1 in each essay.
+    #[default]
+    Essay,
+    /// Through the whole book.
+    Book,
+}
+
+/// A PDF standard the edition can conform to.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    /// PDF/A-2b, for archiving.
+    #[serde(rename = "a-2b")]
+    A2b,
+    /// PDF/UA-1, for accessibility.
+    #[serde(rename = "ua-1")]
+    Ua1,
+}
+
+/// `[pdf]`: the print edition.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(default)]
+pub struct PdfOptions {
+    /// A paper name known to typst (`"a4"`, `"a5"`, `"us-letter"`, `"us-trade"` for 6×9 in, …).
+    pub paper: String,
+    /// A custom page width (`"6in"`, `"152mm"`); with `height`, replaces `paper`.
+    pub width: Option<String>,
+    /// A custom page height.
+    pub height: Option<String>,
+    /// Page margins (`"18mm"`).
+    pub margin: String,
+    /// The text font family.
+    pub font: String,
+    /// The text size (`"10.5pt"`).
+    pub font_size: String,
+    /// Start every essay on a right-hand (odd) page.
+    pub recto_starts: bool,
+    /// Where the authors' photos and bios go.
+    pub photos: Placement,
+    /// How footnotes are numbered.
+    pub footnotes: FootnoteNumbering,
+    /// Standards to conform to (`["a-2b", "ua-1"]`); the PDF is tagged in any case.
+    pub standard: Vec<Standard>,
+}
+
+impl Default for PdfOptions {
+    fn default() -> Self {
+        PdfOptions {
+            paper: "a5".into(),
+            width: None,
+            height: None,
+            margin: "18mm".into(),
+            font: "Libertinus Serif".into(),
+            font_size: "10pt".into(),
+            recto_starts: false,
+            photos: Placement::Start,
+            footnotes: FootnoteNumbering::Essay,
+            standard: Vec::new(),
+        }
+    }
+}
+
 impl Schema for PdfOptions {}
+
+/// Paper names typst knows (from typst-library's `page.rs`).
+pub const PAPERS: &[&str] = &[
+    "a0",
+    "a1",
+    "a2",
+    "a3",
+    "a4",
+    "a5",
+    "a6",
+    "a7",
+    "a8",
+    "a9",
+    "a10",
+    "a11",
+    "iso-b1",
+    "iso-b2",
+    "iso-b3",
+    "iso-b4",
+    "iso-b5",
+    "iso-b6",
+    "iso-b7",
+    "iso-b8",
+    "iso-c3",
+    "iso-c4",
+    "iso-c5",
+    "iso-c6",
+    "iso-c7",
+    "iso-c8",
+    "din-d3",
+    "din-d4",
+    "din-d5",
+    "din-d6",
+    "din-d7",
+    "din-d8",
+    "sis-g5",
+    "sis-e5",
+    "ansi-a",
+    "ansi-b",
+    "ansi-c",
+    "ansi-d",
+    "ansi-e",
+    "arch-a",
+    "arch-b",
+    "arch-c",
+    "arch-d",
+    "arch-e1",
+    "arch-e",
+    "jis-b0",
+    "jis-b1",
+    "jis-b2",
+    "jis-b3",
+    "jis-b4",
+    "jis-b5",
+    "jis-b6",
+    "jis-b7",
+    "jis-b8",
+    "jis-b9",
+    "jis-b10",
+    "jis-b11",
+    "sac-d0",
+    "sac-d1",
+    "sac-d2",
+    "sac-d3",
+    "sac-d4",
+    "sac-d5",
+    "sac-d6",
+    "asia-f4",
+    "jp-shiroku-ban-4",
+    "jp-shiroku-ban-5",
+    "jp-shiroku-ban-6",
+    "jp-kiku-4",
+    "jp-kiku-5",
+    "fr-raisin",
+    "uk-brief",
+    "uk-draft",
+    "uk-foolscap",
+    "uk-quarto",
+    "uk-crown",
+    "uk-book-a",
+    "uk-book-b",
+    "us-letter",
+    "us-legal",
+    "us-tabloid",
+    "us-executive",
+    "us-foolscap-folio",
+    "us-statement",
+    "us-ledger",
+    "us-oficio",
+    "us-gov-letter",
+    "us-gov-legal",
+    "us-digest",
+    "us-trade",
+];
+
+/// Whether `s` is a typst length with a unit: `12pt`, `18mm`, `2.5cm`, `6in`.
+pub fn valid_length(s: &str) -> bool {
+    let s = s.trim();
+    ["pt", "mm", "cm", "in"].iter().any(|u| {
+        s.strip_suffix(u).is_some_and(|n| !n.is_empty() && n.parse::<f64>().is_ok_and(|v| v > 0.0 && v < 10_000.0))
+    })
+}
 
 /// `[epub]`: reserved for the EPUB edition; it has no options in this version.
 #[derive(Deserialize, Debug, Clone, Default)]
@@ -229,6 +404,8 @@ pub struct BookConfig {
     pub sections: Vec<Section>,
     /// Rules for `check`.
     pub rules: Rules,
+    /// Options of the PDF edition.
+    pub pdf: PdfOptions,
 }
 
 impl BookConfig {
@@ -252,6 +429,7 @@ impl BookConfig {
             order: Order::default(),
             sections: Vec::new(),
             rules: Rules::default(),
+            pdf: PdfOptions::default(),
         }
     }
 }
@@ -454,6 +632,39 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
                 .hint("set `by = \"list\"` or remove the list"),
         );
     }
+    let pdf = raw.pdf.unwrap_or_default();
+    if !PAPERS.contains(&pdf.paper.as_str()) {
+        let d = Diagnostic::new(Code::BookInvalidValue, at_key("paper"), format!("unknown paper `{}`", pdf.paper));
+        diags.push(match toml_input::suggest(&pdf.paper, PAPERS) {
+            Some(s) => d.hint(format!("did you mean `{s}`?")),
+            None => d.hint("use a name such as \"a4\", \"a5\", \"us-letter\" or \"us-trade\", or set width and height"),
+        });
+    }
+    for (key, value) in [
+        ("width", pdf.width.as_deref()),
+        ("height", pdf.height.as_deref()),
+        ("margin", Some(pdf.margin.as_str())),
+        ("font_size", Some(pdf.font_size.as_str())),
+    ] {
+        if let Some(v) = value
+            && !valid_length(v)
+        {
+            diags.push(
+                Diagnostic::new(Code::BookInvalidValue, at_key(key), format!("`{v}` is not a length"))
+                    .hint("write a number and a unit: \"18mm\", \"2cm\", \"6in\" or \"10pt\""),
+            );
+        }
+    }
+    if pdf.width.is_some() != pdf.height.is_some() {
+        diags.push(
+            Diagnostic::new(
+                Code::BookInvalidValue,
+                at_key(if pdf.width.is_some() { "width" } else { "height" }),
+                "a custom page size needs both `width` and `height`",
+            )
+            .hint("set both, or use `paper`"),
+        );
+    }
     let rules = raw.rules.unwrap_or_default();
     if rules.min_words > rules.max_words {
         diags.push(Diagnostic::new(
@@ -483,6 +694,7 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
         order,
         sections,
         rules,
+        pdf,
     })
 }
 
@@ -642,6 +854,20 @@ mod tests {
         assert_eq!(codes(text), vec![(Code::BookInvalidValue, 5)]);
         let text = "[book]\ntitle = \"T\"\nlanguage = \"en\"\nidentifier = \"urn:isbn:978-2-07-036024-4\"\n";
         assert_eq!(codes(text), vec![(Code::BookInvalidValue, 4)]);
+    }
+
+    #[test]
+    fn pdf_options() {
+        let text =
+            "[book]\ntitle = \"T\"\nlanguage = \"en\"\n[pdf]\npaper = \"a55\"\nmargin = \"2\"\nstandard = [\"ua-1\"]\n";
+        let (c, d) = parse(text);
+        assert_eq!(
+            d.iter().map(|d| (d.code, d.location.line)).collect::<Vec<_>>(),
+            vec![(Code::BookInvalidValue, 5), (Code::BookInvalidValue, 6)]
+        );
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `a5`?"));
+        assert_eq!(c.unwrap().pdf.standard, vec![Standard::Ua1]);
+        assert!(valid_length("10.5pt") && valid_length("6in") && !valid_length("in") && !valid_length("-3mm"));
     }
 
     #[test]

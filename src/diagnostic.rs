@@ -43,7 +43,7 @@ macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal, $sev:ident; )*) => {
         /// Stable diagnostic codes. The letter groups them: `B` the book
         /// configuration, `F` an essay's front matter, `S` the book's structure,
-        /// `I` images, `T` the text, `Y` typography.
+        /// `I` images, `T` the text, `Y` typography, `P` typesetting (PDF).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $( $(#[$doc])* $variant, )*
@@ -152,6 +152,12 @@ codes! {
     StraightQuotes = "Y001", "straight-quotes", Warning;
     /// French: a missing or breakable space before `; : ! ?` or inside « ».
     FrenchSpacing = "Y002", "french-spacing", Warning;
+    /// typst could not typeset the book (an error in a template, most often).
+    Typeset = "P001", "typeset-error", Error;
+    /// A warning from typst while typesetting.
+    TypesetWarning = "P002", "typeset-warning", Warning;
+    /// Characters that no available font can draw: they would print as empty boxes.
+    MissingGlyphs = "P003", "missing-glyphs", Warning;
 }
 
 impl fmt::Display for Code {

@@ -26,6 +26,7 @@ pub mod frontmatter;
 pub mod load;
 pub mod markdown;
 pub mod order;
+pub mod pdf;
 pub mod scaffold;
 pub mod synth;
 pub mod toml_input;
@@ -52,6 +53,9 @@ pub fn check(root: &Path) -> Result<Checked, LoadError> {
     let mut loaded = load::load(root)?;
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.extend(validate::validate(&loaded));
+    let texts: Vec<&book::Essay> =
+        loaded.essays.iter().chain(&loaded.front).chain(&loaded.back).chain(loaded.intros.values()).collect();
+    diagnostics.extend(pdf::missing_glyphs(&loaded.root, &texts));
     let report = Report::new(diagnostics, std::mem::take(&mut loaded.sources));
     Ok(Checked { loaded, report })
 }

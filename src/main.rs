@@ -92,6 +92,12 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// List the font families a book can use: typst's embedded fonts and the book's fonts/ folder.
+    Fonts {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Remove the output folder and the build cache.
     Clean {
         /// The book's folder.
@@ -215,19 +221,52 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 book.contributors.len()
             );
             let out = dir.join(out);
-            let names: Vec<String> = format
+            let mut failed = false;
+            if format.contains(&Edition::Pdf) {
+                let started = std::time::Instant::now();
+                match anthology::pdf::render(&book) {
+                    Ok(pdf) => {
+                        if !pdf.warnings.is_empty() {
+                            print_report(&Report::new(pdf.warnings, Default::default()), Format::Human)?;
+                        }
+                        let path = out.join(format!("{}.pdf", book.config.slug));
+                        write_atomically(&path, &pdf.bytes)?;
+                        println!(
+                            "PDF   {}  {} pages, {} KiB, {:.2} s",
+                            path.display(),
+                            pdf.pages,
+                            pdf.bytes.len() / 1024,
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    Err(anthology::pdf::PdfError::Typeset(diags)) => {
+                        let mut sources = std::collections::BTreeMap::new();
+                        let template = book.root.join(anthology::pdf::TEMPLATE_FILE);
+                        if let Ok(text) = std::fs::read_to_string(&template) {
+                            sources.insert(PathBuf::from(anthology::pdf::TEMPLATE_FILE), text);
+                        }
+                        print_report(&Report::new(diags, sources), Format::Human)?;
+                        eprintln!("the PDF could not be typeset; nothing was written");
+                        failed = true;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let missing: Vec<String> = format
                 .iter()
-                .map(|e| match e {
-                    Edition::Pdf => format!("PDF ({}/{}.pdf)", out.display(), book.config.slug),
-                    Edition::Epub => format!("EPUB ({}/{}.epub)", out.display(), book.config.slug),
-                    Edition::Html => format!("HTML ({}/html/index.html)", out.display()),
+                .filter_map(|e| match e {
+                    Edition::Pdf => None,
+                    Edition::Epub => Some(format!("EPUB ({}/{}.epub)", out.display(), book.config.slug)),
+                    Edition::Html => Some(format!("HTML ({}/html/index.html)", out.display())),
                 })
                 .collect();
-            println!(
-                "not built: {}. This version of anthology checks and orders books but cannot make editions yet; nothing was written.",
-                names.join(", ")
-            );
-            Ok(ExitCode::SUCCESS)
+            if !missing.is_empty() {
+                println!(
+                    "not built: {}. This version of anthology cannot make these editions yet.",
+                    missing.join(", ")
+                );
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::List { dir, drafts } => {
             let (book, report) = prepare(&dir, drafts)?;
@@ -238,11 +277,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_list(&book)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fonts { dir } => {
+            for family in anthology::pdf::families(&dir)? {
+                println!("{family}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Clean { dir, out } => {
             clean(&dir, &out)?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a
+/// rename, so that `path` is either the previous file or the whole new one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().context("an output file has a folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path.file_name().context("an output file has a name")?.to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
 }
 
 /// `dir` relative to the current folder, for paths GitHub resolves from the

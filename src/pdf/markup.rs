@@ -1,0 +1,437 @@
+//! Essay text to typst markup, with nothing an author writes able to become
+//! typst code.
+//!
+//! Text is escaped character by character: every character typst's markup
+//! gives a meaning to gets a backslash, newlines become spaces, control
+//! characters are dropped. Structure is emitted in function-call form ending
+//! in `;` (`#emph[…];`), so that a following `(` or `[` written by the author
+//! is never taken as an argument. Strings in code (URLs, code, alt text) go
+//! through [`string_literal`]. The typography pass of the essay's language is
+//! applied to text before escaping.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::book::Essay;
+use crate::document::{Align, Block, Document, Footnote, Inline};
+use crate::typography::{self, Style};
+
+/// Characters that mean something in typst markup.
+const SPECIAL: &[char] =
+    &['\\', '/', '[', ']', '~', '-', '.', '\'', '"', '*', '_', ':', '`', '$', '<', '>', '@', '#', '=', '+'];
+
+/// Appends `text` to `out` as literal typst markup.
+pub fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c if SPECIAL.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text` as literal typst markup.
+pub fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 8);
+    escape_into(text, &mut s);
+    s
+}
+
+/// `s` as a typst string literal, quotes included.
+pub fn string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Images referenced by the generated markup: virtual path to the file in
+/// the book (relative to its root).
+#[derive(Debug, Default, Clone)]
+pub struct Assets {
+    by_file: BTreeMap<PathBuf, String>,
+}
+
+impl Assets {
+    /// The virtual path under which `file` is served to typst.
+    pub fn register(&mut self, file: &std::path::Path, ext: &str) -> String {
+        let n = self.by_file.len();
+        self.by_file.entry(file.to_path_buf()).or_insert_with(|| format!("/assets/{n}.{ext}")).clone()
+    }
+
+    /// Every registered file with its virtual path.
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &String)> {
+        self.by_file.iter()
+    }
+}
+
+/// Converts one text (essay, front or back matter, intro, bio) to markup.
+pub struct Writer<'a> {
+    out: String,
+    /// Prefix of footnote labels: unique in the book.
+    label_prefix: String,
+    style: Style,
+    prev: Option<char>,
+    levels: HashMap<u8, u8>,
+    notes: HashMap<&'a str, &'a Footnote>,
+    seen_notes: HashSet<String>,
+    images: &'a HashMap<String, (String, String)>,
+}
+
+/// Maps each heading level used in `doc` to a level from `first`, without gaps.
+fn heading_levels(doc: &Document, first: u8) -> HashMap<u8, u8> {
+    let mut used = Vec::new();
+    doc.for_each_block(&mut |b| {
+        if let Block::Heading { level, .. } = b
+            && !used.contains(level)
+        {
+            used.push(*level);
+        }
+    });
+    used.sort();
+    used.iter().enumerate().map(|(i, l)| (*l, (first + i as u8).min(6))).collect()
+}
+
+fn label_part(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// Whether a link destination may become a link in the PDF.
+fn linkable(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+}
+
+impl<'a> Writer<'a> {
+    /// A writer for `doc` in language `lang`. `label_prefix` makes footnote
+    /// labels unique; `images` maps an image reference as written to its
+    /// virtual path and media extension; headings start at `first_heading`.
+    pub fn new(
+        doc: &'a Document,
+        lang: &str,
+        label_prefix: &str,
+        images: &'a HashMap<String, (String, String)>,
+        first_heading: u8,
+    ) -> Self {
+        Writer {
+            out: String::new(),
+            label_prefix: label_part(label_prefix),
+            style: Style::for_lang(lang),
+            prev: None,
+            levels: heading_levels(doc, first_heading),
+            notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
+            seen_notes: HashSet::new(),
+            images,
+        }
+    }
+
+    /// The markup of the whole document.
+    pub fn document(mut self, doc: &Document) -> String {
+        self.blocks(&doc.blocks);
+        self.out
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+            self.out.push_str("\n\n");
+            self.prev = None;
+        }
+    }
+
+    fn content(&mut self, f: impl FnOnce(&mut Self)) {
+        self.out.push('[');
+        f(self);
+        self.out.push(']');
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Paragraph(inlines) => match inlines.as_slice() {
+                [Inline::Image { url, alt, title, .. }] => self.figure(url, alt, title),
+                _ => self.inlines(inlines),
+            },
+            Block::Heading { level, content, .. } => {
+                let level = self.levels.get(level).copied().unwrap_or(*level);
+                let _ = write!(self.out, "#heading(level: {level}, outlined: false, bookmarked: false)");
+                self.content(|w| w.inlines(content));
+                self.out.push(';');
+            }
+            Block::Quote(blocks) => {
+                self.out.push_str("#quote(block: true)");
+                self.content(|w| w.blocks(blocks));
+                self.out.push(';');
+            }
+            Block::List { start, tight, items } => {
+                match start {
+                    Some(n) => {
+                        let _ = write!(self.out, "#enum(start: {n}, tight: {tight}");
+                    }
+                    None => {
+                        let _ = write!(self.out, "#list(tight: {tight}");
+                    }
+                }
+                for item in items {
+                    self.out.push_str(", ");
+                    self.content(|w| w.blocks(item));
+                }
+                self.out.push_str(");");
+            }
+            Block::Code { lang, text } => {
+                self.out.push_str("#raw(");
+                self.out.push_str(&string_literal(text.trim_end_matches('\n')));
+                self.out.push_str(", block: true");
+                if let Some(l) =
+                    lang.as_deref().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_#".contains(c)))
+                {
+                    let _ = write!(self.out, ", lang: {}", string_literal(l));
+                }
+                self.out.push_str(");");
+            }
+            Block::Table { align, rows } => {
+                let cols = align.len().max(1);
+                let aligns: Vec<&str> = align
+                    .iter()
+                    .map(|a| match a {
+                        Align::None | Align::Left => "start",
+                        Align::Center => "center",
+                        Align::Right => "end",
+                    })
+                    .collect();
+                let _ = write!(self.out, "#table(columns: {cols}, align: ({},)", aligns.join(", "));
+                for (r, row) in rows.iter().enumerate() {
+                    if r == 0 {
+                        self.out.push_str(", table.header(");
+                    }
+                    for (c, cell) in row.iter().enumerate().take(cols) {
+                        if r > 0 || c > 0 {
+                            self.out.push_str(", ");
+                        }
+                        self.content(|w| {
+                            w.prev = None;
+                            w.inlines(cell)
+                        });
+                    }
+                    // Short rows are padded so that cells stay in their columns.
+                    for c in row.len()..cols {
+                        if r > 0 || c > 0 {
+                            self.out.push_str(", ");
+                        }
+                        self.out.push_str("[]");
+                    }
+                    if r == 0 {
+                        self.out.push(')');
+                    }
+                }
+                self.out.push_str(");");
+            }
+            Block::Rule => self.out.push_str("#divider();"),
+            // Raw HTML reaches the editions only when the rules allow it; the
+            // PDF cannot render it, so it is left out.
+            Block::Html { .. } => {}
+        }
+    }
+
+    fn figure(&mut self, url: &str, alt: &str, title: &str) {
+        match self.images.get(url) {
+            Some((path, _)) => {
+                let _ = write!(
+                    self.out,
+                    "#figure(image({}, width: 100%, alt: {})",
+                    string_literal(path),
+                    string_literal(alt)
+                );
+                if !title.is_empty() {
+                    self.out.push_str(", caption: ");
+                    let t = typography::fix(title, self.style, None).into_owned();
+                    self.content(|w| escape_into(&t, &mut w.out));
+                }
+                self.out.push_str(");");
+            }
+            None => escape_into(alt, &mut self.out),
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for i in inlines {
+            self.inline(i);
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        let fixed = typography::fix(t, self.style, self.prev);
+        escape_into(&fixed, &mut self.out);
+        self.prev = t.chars().last().or(self.prev);
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text { text, .. } => self.text(text),
+            Inline::Emph(c) => self.call("emph", c),
+            Inline::Strong(c) => self.call("strong", c),
+            Inline::Strike(c) => self.call("strike", c),
+            Inline::Code(code) => {
+                let _ = write!(self.out, "#raw({});", string_literal(code));
+                self.prev = code.chars().last();
+            }
+            Inline::Link { url, content, .. } => {
+                if linkable(url) {
+                    let _ = write!(self.out, "#link({})", string_literal(url.trim()));
+                    self.content(|w| w.inlines(content));
+                    self.out.push(';');
+                } else {
+                    self.inlines(content);
+                }
+            }
+            Inline::Image { url, alt, .. } => match self.images.get(url) {
+                Some((path, _)) => {
+                    let _ = write!(
+                        self.out,
+                        "#box(image({}, height: 1.2em, alt: {}));",
+                        string_literal(path),
+                        string_literal(alt)
+                    );
+                }
+                None => escape_into(alt, &mut self.out),
+            },
+            Inline::FootnoteRef { name, .. } => self.footnote(name),
+            Inline::SoftBreak => {
+                self.out.push(' ');
+                self.prev = Some(' ');
+            }
+            Inline::LineBreak => {
+                self.out.push_str("#linebreak();");
+                self.prev = Some(' ');
+            }
+            Inline::Html { .. } => {}
+        }
+    }
+
+    fn call(&mut self, f: &str, content: &[Inline]) {
+        let _ = write!(self.out, "#{f}");
+        self.content(|w| w.inlines(content));
+        self.out.push(';');
+    }
+
+    fn footnote(&mut self, name: &str) {
+        let label = format!("fn-{}-{}", self.label_prefix, label_part(name));
+        if !self.seen_notes.insert(name.to_string()) {
+            let _ = write!(self.out, "#footnote(<{label}>);");
+            return;
+        }
+        let Some(note) = self.notes.get(name).copied() else { return };
+        let prev = self.prev;
+        self.out.push_str("#footnote");
+        self.content(|w| {
+            w.prev = None;
+            for (k, b) in note.blocks.iter().enumerate() {
+                if k > 0 {
+                    w.out.push_str("\n\n");
+                }
+                w.block(b);
+            }
+        });
+        let _ = write!(self.out, "<{label}>");
+        self.prev = prev;
+    }
+}
+
+/// Markup of an essay's body. `images` maps references as written to virtual paths.
+pub fn essay_body(essay: &Essay, images: &HashMap<String, (String, String)>, first_heading: u8) -> String {
+    Writer::new(&essay.body, &essay.lang, &essay.slug, images, first_heading).document(&essay.body)
+}
+
+/// Markup of a short Markdown text (a bio): parsed here, no images.
+pub fn inline_markdown(text: &str, lang: &str, label_prefix: &str) -> String {
+    let doc = crate::markdown::parse(text, 1).document;
+    let none = HashMap::new();
+    let out = Writer::new(&doc, lang, label_prefix, &none, 4).document(&doc);
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str, lang: &str) -> String {
+        let doc = crate::markdown::parse(s, 1).document;
+        let images = HashMap::from([("p.png".to_string(), ("/assets/0.png".to_string(), "png".to_string()))]);
+        Writer::new(&doc, lang, "slug", &images, 3).document(&doc).trim_end().to_string()
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            escape("#read(\"/etc/passwd\") $x$ */ ] \\u{41} @l <x>"),
+            "\\#read(\\\"\\/etc\\/passwd\\\") \\$x\\$ \\*\\/ \\] \\\\u{41} \\@l \\<x\\>"
+        );
+        assert_eq!(escape("a\nb\u{0}c"), "a bc");
+        assert_eq!(string_literal("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u{1}\"");
+    }
+
+    #[test]
+    fn inline_elements() {
+        assert_eq!(
+            md("*a* **b** ~~c~~ `d(\"x\")`", "und"),
+            "#emph[a]; #strong[b]; #strike[c]; #raw(\"d(\\\"x\\\")\");"
+        );
+        assert_eq!(
+            md("[site](https://e.org/a?b) [bad](javascript:alert(1))", "und"),
+            "#link(\"https://e.org/a?b\")[site]; bad"
+        );
+        assert_eq!(md("line  \nbreak", "und"), "line#linebreak();break");
+    }
+
+    #[test]
+    fn typography_is_applied_before_escaping() {
+        assert_eq!(md("Il dit \"oui\"?", "fr"), "Il dit «\u{202f}oui\u{202f}»\u{202f}?");
+        assert_eq!(md("\"*Hi*\" it's", "en"), "“#emph[Hi];” it’s");
+    }
+
+    #[test]
+    fn block_elements() {
+        assert_eq!(
+            md("## A\n\n#### B", "und"),
+            "#heading(level: 3, outlined: false, bookmarked: false)[A];\n\n#heading(level: 4, outlined: false, bookmarked: false)[B];"
+        );
+        assert_eq!(md("> q", "und"), "#quote(block: true)[q\n\n];");
+        assert_eq!(md("3. a\n4. b", "und"), "#enum(start: 3, tight: true, [a\n\n], [b\n\n]);");
+        assert_eq!(md("- a\n  - b", "und"), "#list(tight: true, [a\n\n#list(tight: true, [b\n\n]);\n\n]);");
+        assert_eq!(md("```rust\nfn x() {}\n```", "und"), "#raw(\"fn x() {}\", block: true, lang: \"rust\");");
+        assert_eq!(md("---", "und"), "#divider();");
+        assert_eq!(
+            md("| a | b |\n|:-|-:|\n| 1 | 2 |", "und"),
+            "#table(columns: 2, align: (start, end,), table.header([a], [b]), [1], [2]);"
+        );
+        assert_eq!(
+            md("![An *alt*](p.png \"T\")", "und"),
+            "#figure(image(\"/assets/0.png\", width: 100%, alt: \"An alt\"), caption: [T]);"
+        );
+        assert_eq!(md("![gone](missing.png)", "und"), "gone");
+    }
+
+    #[test]
+    fn footnotes_have_book_unique_labels_and_can_be_reused() {
+        let s = md("A[^n] B[^n].\n\n[^n]: The *note*.", "und");
+        assert_eq!(s, "A#footnote[The #emph[note];\\.]<fn-slug-n> B#footnote(<fn-slug-n>);\\.");
+    }
+}

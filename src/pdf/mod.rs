@@ -1,0 +1,553 @@
+//! The PDF edition: the ordered book typeset by the typst compiler, embedded.
+//!
+//! [`sources`] turns a [`Book`] into what typst reads: the template, the
+//! metadata as JSON data (never as markup), one escaped markup file per text
+//! and the images. [`render`] compiles them in a [`world::BookWorld`] that
+//! holds nothing else, and exports a PDF whose identifier and dates come from
+//! the book, so the same sources give the same bytes.
+
+pub mod markup;
+pub mod world;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::text::{Font, FontInfo};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::book::{Author, Book, Essay};
+use crate::config::{FootnoteNumbering, Placement, Standard};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::typography::{self, Style};
+use markup::{Assets, essay_body, inline_markdown};
+use world::{BookWorld, Fonts};
+
+/// The template compiled into the binary.
+pub const DEFAULT_TEMPLATE: &str = include_str!("book.typ");
+
+/// Where a book's own template lives, relative to its root.
+pub const TEMPLATE_FILE: &str = "templates/book.typ";
+
+/// Where a book's own fonts live, relative to its root.
+pub const FONTS_DIR: &str = "fonts";
+
+/// What typst is given for one book.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The template's text.
+    pub template: String,
+    /// Whether the template is the book's own (`templates/book.typ`).
+    pub custom_template: bool,
+    /// `/book.json`.
+    pub data: String,
+    /// Generated markup, by virtual path (`/essays/<slug>.typ`, …).
+    pub markup: BTreeMap<String, String>,
+    /// For each generated file, the book file it comes from.
+    pub origins: HashMap<String, PathBuf>,
+    /// Images to serve.
+    pub assets: Assets,
+}
+
+/// A finished PDF.
+#[derive(Debug)]
+pub struct Pdf {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Warnings from typst, as diagnostics.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why the PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// typst reported errors.
+    #[error("typesetting failed with {} error(s)", .0.len())]
+    Typeset(Vec<Diagnostic>),
+    /// A file the book needs could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The `[pdf] standard` combination is not possible.
+    #[error("invalid [pdf] standard: {0}")]
+    Standard(String),
+}
+
+/// Words of the interface printed in the book, in its language.
+fn labels(lang: &str) -> Value {
+    match Style::for_lang(lang) {
+        Style::French => json!({
+            "and": "et", "edited_by": "Sous la direction de", "contents": "Sommaire",
+            "index": "Index des contributeurs", "license": "Licence", "identifier": "Identifiant",
+            "cover": "Couverture", "portrait": "Portrait de",
+        }),
+        Style::German => json!({
+            "and": "und", "edited_by": "Herausgegeben von", "contents": "Inhalt",
+            "index": "Verzeichnis der Beitragenden", "license": "Lizenz", "identifier": "Kennung",
+            "cover": "Umschlag", "portrait": "Porträt von",
+        }),
+        _ => json!({
+            "and": "and", "edited_by": "Edited by", "contents": "Contents",
+            "index": "Index of contributors", "license": "Licence", "identifier": "Identifier",
+            "cover": "Cover", "portrait": "Portrait of",
+        }),
+    }
+}
+
+/// `fr-CA` → (`fr`, `CA`): typst takes the language and the region apart.
+fn lang_region(tag: &str) -> (String, Value) {
+    let mut parts = tag.split('-');
+    let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()));
+    (lang, region.map_or(Value::Null, |r| Value::String(r.to_ascii_uppercase())))
+}
+
+/// Points in a validated length (`18mm`, `10pt`, `2cm`, `6in`).
+fn points(len: &str) -> f64 {
+    let len = len.trim();
+    for (unit, factor) in [("mm", 72.0 / 25.4), ("cm", 72.0 / 2.54), ("in", 72.0), ("pt", 1.0)] {
+        if let Some(n) = len.strip_suffix(unit).and_then(|n| n.parse::<f64>().ok()) {
+            return n * factor;
+        }
+    }
+    0.0
+}
+
+fn fixed(text: &str, lang: &str) -> String {
+    typography::fix(text, Style::for_lang(lang), None).into_owned()
+}
+
+struct Builder {
+    assets: Assets,
+    markup: BTreeMap<String, String>,
+    origins: HashMap<String, PathBuf>,
+}
+
+impl Builder {
+    fn image(&mut self, asset: &crate::assets::Asset) -> Option<String> {
+        let info = asset.image.as_ref().ok()?;
+        Some(self.assets.register(asset.path.as_ref()?, info.format.extension()))
+    }
+
+    fn author(&mut self, a: &Author, essay: &Essay, i: usize) -> Value {
+        let lang = &essay.lang;
+        let photo = a.photo.as_ref().and_then(|p| self.image(p));
+        let bio = a.bio.as_ref().filter(|b| !b.trim().is_empty()).map(|b| {
+            let path = format!("/bios/{}-{i}.typ", essay.slug);
+            self.markup.insert(path.clone(), inline_markdown(b, lang, &format!("{}-bio{i}", essay.slug)));
+            self.origins.insert(path.clone(), essay.file.clone());
+            path
+        });
+        let portrait = labels(lang)["portrait"].as_str().unwrap_or("Portrait of").to_string();
+        json!({
+            "name": fixed(&a.name, lang),
+            "affiliation": a.affiliation.as_deref().map(|s| fixed(s, lang)),
+            "handle": a.handle,
+            "url": a.url,
+            "photo": photo,
+            "photo_alt": format!("{portrait} {}", a.name),
+            "bio": bio,
+        })
+    }
+
+    fn text(&mut self, e: &Essay, kind: &str, first_heading: u8) -> Value {
+        let images: HashMap<String, (String, String)> = e
+            .images
+            .iter()
+            .filter_map(|img| {
+                let path = self.image(&img.asset)?;
+                let ext = path.rsplit('.').next().unwrap_or("").to_string();
+                Some((img.asset.written.clone(), (path, ext)))
+            })
+            .collect();
+        let path = format!("/{kind}/{}.typ", e.slug);
+        self.markup.insert(path.clone(), essay_body(e, &images, first_heading));
+        self.origins.insert(path.clone(), e.file.clone());
+        let (lang, region) = lang_region(&e.lang);
+        let authors: Vec<Value> = e.authors.iter().enumerate().map(|(i, a)| self.author(a, e, i)).collect();
+        json!({
+            "kind": kind,
+            "slug": e.slug,
+            "title": fixed(&e.title, &e.lang),
+            "subtitle": e.subtitle.as_deref().map(|s| fixed(s, &e.lang)),
+            "summary": e.summary,
+            "lang": lang,
+            "region": region,
+            "tags": e.tags,
+            "authors": authors,
+            "body": path,
+        })
+    }
+}
+
+/// A date as typst's `datetime(year:, month:, day:)` fields.
+fn date_value(date: Option<&str>) -> Value {
+    let Some(d) = date else { return Value::Null };
+    let mut parts = d.split('-').map(|p| p.parse::<i64>().unwrap_or(1));
+    let (y, m, day) = (parts.next().unwrap_or(1970), parts.next().unwrap_or(1), parts.next().unwrap_or(1));
+    json!({ "year": y, "month": m, "day": day })
+}
+
+/// Builds everything typst reads for `book`.
+pub fn sources(book: &Book) -> Result<Sources, PdfError> {
+    let cfg = &book.config;
+    let mut b = Builder { assets: Assets::default(), markup: BTreeMap::new(), origins: HashMap::new() };
+    let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2)).collect();
+    let back: Vec<Value> = book.back.iter().map(|e| b.text(e, "back", 2)).collect();
+    let mut parts = Vec::new();
+    for p in &book.parts {
+        let intro = p.intro.as_ref().map(|e| b.text(e, "intro", 2)["body"].clone());
+        let essays: Vec<Value> = p.essays.iter().map(|e| b.text(e, "essays", 3)).collect();
+        parts.push(json!({
+            "title": p.section.as_ref().map(|s| fixed(&s.title, &cfg.language)),
+            "intro": intro.unwrap_or(Value::Null),
+            "essays": essays,
+        }));
+    }
+    let contributors: Vec<Value> = book
+        .contributors
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.author.name,
+                "sort_name": c.sort_key,
+                "affiliation": c.author.affiliation,
+                "handle": c.author.handle,
+                "essays": c.essays,
+            })
+        })
+        .collect();
+    // The cover goes through the same safe resolution as every image.
+    let cover = cfg
+        .cover
+        .as_ref()
+        .and_then(|c| b.image(&crate::assets::image(&book.root, Path::new(""), &crate::diagnostic::slash_path(c))));
+    let mut keywords: Vec<String> =
+        book.essays().flat_map(|e| e.tags.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+    keywords.truncate(64);
+    let (lang, region) = lang_region(&cfg.language);
+    let o = &cfg.pdf;
+    let data = json!({
+        "title": fixed(&cfg.title, &cfg.language),
+        "subtitle": cfg.subtitle.as_deref().map(|s| fixed(s, &cfg.language)),
+        "editors": cfg.editors,
+        "lang": lang,
+        "region": region,
+        "publisher": cfg.publisher,
+        "date": date_value(cfg.date.as_deref()),
+        "identifier": cfg.identifier,
+        "license": cfg.license,
+        "description": cfg.description.as_deref().map(|s| fixed(s, &cfg.language)),
+        "url": cfg.url,
+        "keywords": keywords,
+        "cover": cover,
+        "colophon": format!("anthology {}", env!("CARGO_PKG_VERSION")),
+        "labels": labels(&cfg.language),
+        "front": front,
+        "parts": parts,
+        "back": back,
+        "contributors": contributors,
+        "options": {
+            "paper": o.paper,
+            "width": o.width.as_deref().map(points),
+            "height": o.height.as_deref().map(points),
+            "margin": points(&o.margin),
+            "font": o.font,
+            "font_size": points(&o.font_size),
+            "recto_starts": o.recto_starts,
+            "photos": match o.photos { Placement::Start => "start", Placement::End => "end" },
+            "footnotes": match o.footnotes { FootnoteNumbering::Essay => "essay", FootnoteNumbering::Book => "book" },
+        },
+    });
+    let mut s = Sources {
+        template: DEFAULT_TEMPLATE.to_string(),
+        custom_template: false,
+        data: serde_json::to_string_pretty(&data).expect("JSON of plain values"),
+        markup: b.markup,
+        origins: b.origins,
+        assets: b.assets,
+    };
+    let custom = book.root.join(TEMPLATE_FILE);
+    if crate::assets::locate(&book.root, Path::new(TEMPLATE_FILE)).is_ok() {
+        s.template = std::fs::read_to_string(&custom).map_err(|source| PdfError::Read { path: custom, source })?;
+        s.custom_template = true;
+    }
+    Ok(s)
+}
+
+/// The fonts of a book: its `fonts/` folder (TrueType and OpenType files).
+pub fn book_fonts(root: &Path) -> Result<Vec<Font>, PdfError> {
+    let dir = root.join(FONTS_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    let mut fonts = Vec::new();
+    for f in files {
+        let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if !["ttf", "otf", "ttc", "otc"].contains(&ext.as_str()) {
+            continue;
+        }
+        let Ok(rel) = f.strip_prefix(root) else { continue };
+        let Ok(real) = crate::assets::locate(root, rel) else { continue };
+        let data = std::fs::read(&real).map_err(|source| PdfError::Read { path: real.clone(), source })?;
+        fonts.extend(Font::iter(typst::foundations::Bytes::new(data)));
+    }
+    Ok(fonts)
+}
+
+/// Every font family available to a book, sorted.
+pub fn families(root: &Path) -> Result<Vec<String>, PdfError> {
+    let fonts = Fonts::new(book_fonts(root)?);
+    let mut names: Vec<String> = fonts.book().families().map(|(name, _)| name.to_string()).collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// The date the book is dated: `SOURCE_DATE_EPOCH` when set, else the book's
+/// `date`; never the clock.
+pub fn build_date(book: &Book) -> Option<(i32, u8, u8, u8, u8, u8)> {
+    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        return Some((y, m, d, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8));
+    }
+    let date = book.config.date.as_deref()?;
+    let mut p = date.split('-').map(|x| x.parse::<u32>().unwrap_or(1));
+    Some((p.next()? as i32, p.next().unwrap_or(1) as u8, p.next().unwrap_or(1) as u8, 0, 0, 0))
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+/// Makes the world of a book from its sources.
+pub fn world(book: &Book, s: &Sources, fonts: Arc<Fonts>) -> Result<BookWorld, PdfError> {
+    let today = build_date(book).and_then(|(y, m, d, ..)| Datetime::from_ymd(y, m, d));
+    let mut w = BookWorld::new(fonts, "/main.typ", today);
+    w.add_source("/main.typ", s.template.clone());
+    w.add_file("/book.json", s.data.clone().into_bytes());
+    for (path, text) in &s.markup {
+        w.add_source(path, text.clone());
+    }
+    for (file, vpath) in s.assets.iter() {
+        let real = book.root.join(file);
+        let bytes = std::fs::read(&real).map_err(|source| PdfError::Read { path: real.clone(), source })?;
+        w.add_file(vpath, bytes);
+    }
+    Ok(w)
+}
+
+/// A typst diagnostic as ours, pointing at the book file it comes from.
+fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
+    let mut message = d.message.to_string();
+    for hint in &d.hints {
+        message.push_str("; hint: ");
+        message.push_str(&hint.v);
+    }
+    let code = if d.severity == TypstSeverity::Error { Code::Typeset } else { Code::TypesetWarning };
+    let location = match d.span.id() {
+        Some(id) => {
+            let vpath = id.get().vpath().get_with_slash().to_string();
+            if vpath == "/main.typ" {
+                let file = if s.custom_template { TEMPLATE_FILE } else { "(built-in template)" };
+                match (world.range(d.span), world.source_text(id)) {
+                    (Some(r), Some(text)) if s.custom_template => Location::at(file, text, r),
+                    _ => Location::file(file),
+                }
+            } else if let Some(origin) = s.origins.get(&vpath) {
+                Location::file(origin)
+            } else {
+                Location::file(vpath)
+            }
+        }
+        None => Location::file(crate::config::BOOK_FILE),
+    };
+    Diagnostic::new(code, location, message)
+}
+
+/// Typesets `book` and exports it as PDF.
+pub fn render(book: &Book) -> Result<Pdf, PdfError> {
+    let s = sources(book)?;
+    let fonts = Arc::new(Fonts::new(book_fonts(&book.root)?));
+    let w = world(book, &s, fonts)?;
+    compile(book, &s, &w)
+}
+
+/// Compiles a prepared world (kept alive, a second compile reuses typst's memoised work).
+pub fn compile(book: &Book, s: &Sources, w: &BookWorld) -> Result<Pdf, PdfError> {
+    let result = typst::compile::<PagedDocument>(w);
+    let warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| convert(d, w, s)).collect();
+    let doc = result.output.map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
+    let standards: Vec<PdfStandard> = book
+        .config
+        .pdf
+        .standard
+        .iter()
+        .map(|s| match s {
+            Standard::A2b => PdfStandard::A_2b,
+            Standard::Ua1 => PdfStandard::Ua_1,
+        })
+        .collect();
+    let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
+    let timestamp = build_date(book)
+        .and_then(|(y, m, d, h, mi, sec)| Datetime::from_ymd_hms(y, m, d, h, mi, sec).map(Timestamp::new_utc));
+    let options = PdfOptions {
+        ident: Smart::Custom(book.config.identifier.clone()),
+        timestamp,
+        standards,
+        ..PdfOptions::default()
+    };
+    let bytes = typst_pdf::pdf(&doc, &options)
+        .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
+    Ok(Pdf { bytes, pages: doc.pages().len(), warnings })
+}
+
+/// One warning per text with characters that no font of the book can draw
+/// (they would print as empty boxes), naming the characters.
+pub fn missing_glyphs(root: &Path, texts: &[&Essay]) -> Vec<Diagnostic> {
+    // Most books only use characters the embedded fonts certainly have:
+    // then there is no need to load any font.
+    let mut rare = false;
+    for e in texts {
+        let mut check = |s: &str| rare |= s.chars().any(|c| !surely_covered(c));
+        check(&e.title);
+        e.subtitle.as_deref().map(&mut check);
+        for a in &e.authors {
+            check(&a.name);
+            a.bio.as_deref().map(&mut check);
+            a.affiliation.as_deref().map(&mut check);
+        }
+        e.body.for_each_inline(&mut |i| {
+            if let crate::document::Inline::Text { text, .. } | crate::document::Inline::Code(text) = i {
+                check(text)
+            }
+        });
+        e.body.for_each_block(&mut |b| {
+            if let crate::document::Block::Code { text, .. } = b {
+                check(text)
+            }
+        });
+    }
+    if !rare {
+        return Vec::new();
+    }
+    let fonts = match book_fonts(root) {
+        Ok(f) => f,
+        Err(e) => return vec![Diagnostic::new(Code::MissingGlyphs, Location::file(FONTS_DIR), e.to_string())],
+    };
+    let mut infos: Vec<FontInfo> = world::embedded_infos();
+    infos.extend(fonts.iter().map(|f| f.info().clone()));
+    let mut out = Vec::new();
+    for e in texts {
+        let mut pieces: Vec<String> = vec![e.title.clone()];
+        pieces.extend(e.subtitle.clone());
+        for a in &e.authors {
+            pieces.push(a.name.clone());
+            pieces.extend(a.bio.clone());
+            pieces.extend(a.affiliation.clone());
+        }
+        e.body.for_each_inline(&mut |i| match i {
+            crate::document::Inline::Text { text, .. } | crate::document::Inline::Code(text) => {
+                pieces.push(text.clone())
+            }
+            _ => {}
+        });
+        e.body.for_each_block(&mut |b| {
+            if let crate::document::Block::Code { text, .. } = b {
+                pieces.push(text.clone());
+            }
+        });
+        let missing = uncovered(pieces.iter().map(String::as_str), &infos);
+        if missing.is_empty() {
+            continue;
+        }
+        let list: String =
+            missing.iter().take(12).map(|c| format!("{c} (U+{:04X})", *c as u32)).collect::<Vec<_>>().join(", ");
+        let more = if missing.len() > 12 { format!(" and {} more", missing.len() - 12) } else { String::new() };
+        out.push(
+            Diagnostic::new(
+                Code::MissingGlyphs,
+                Location::file(&e.file),
+                format!("no font of the book can print {list}{more}; they would appear as empty boxes"),
+            )
+            .hint("add a font that covers them (a .ttf or .otf file) to the book's fonts/ folder; `anthology fonts` lists the families"),
+        );
+    }
+    out
+}
+
+/// Characters the embedded fonts are known to cover (a unit test checks it):
+/// Latin with its extensions, Greek, and common punctuation.
+fn surely_covered(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c as u32, 0x20..=0x7E | 0xA0..=0x24F | 0x391..=0x3A1 | 0x3A3..=0x3CE | 0x2010..=0x2027 | 0x2030..=0x203A | 0x20AC)
+}
+
+/// Characters of `text` that no font in `infos` can draw.
+pub fn uncovered<'a>(text: impl Iterator<Item = &'a str>, infos: &[FontInfo]) -> BTreeSet<char> {
+    let mut chars = BTreeSet::new();
+    for t in text {
+        chars.extend(t.chars().filter(|c| !c.is_whitespace() && !c.is_control()));
+    }
+    chars.retain(|c| !infos.iter().any(|i| i.coverage.contains(*c as u32)));
+    chars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_path_only_skips_covered_characters() {
+        let infos = world::embedded_infos();
+        let all: String = (0u32..0x2100).filter_map(char::from_u32).filter(|c| surely_covered(*c)).collect();
+        let missing = uncovered(std::iter::once(all.as_str()), &infos);
+        assert!(missing.is_empty(), "{missing:?}");
+        let chinese = uncovered(std::iter::once("你好"), &infos);
+        assert!(chinese.contains(&'你'), "{chinese:?}");
+    }
+
+    #[test]
+    fn dates_from_epoch() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_419), (2025, 11, 27));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn lengths() {
+        assert!((points("18mm") - 51.02).abs() < 0.01);
+        assert_eq!(points("10pt"), 10.0);
+        assert_eq!(points("1in"), 72.0);
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(lang_region("fr-CA"), ("fr".to_string(), json!("CA")));
+        assert_eq!(lang_region("en"), ("en".to_string(), Value::Null));
+    }
+}

@@ -1,0 +1,136 @@
+//! The typst world of one book: everything typst may read, held in memory.
+//!
+//! The tool registers the template, the generated sources, the data and the
+//! images under virtual paths; typst gets those and nothing else. There is no
+//! file-system access, no package and no network behind it, so an essay cannot
+//! make typst read a file the tool did not hand it. The date is fixed by the
+//! caller, so the same sources give the same document.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Dict, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook, FontInfo};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+
+/// The fonts built into typst (Libertinus Serif, New Computer Modern, DejaVu
+/// Sans Mono), parsed once per process.
+static EMBEDDED: LazyLock<Vec<(Font, FontInfo)>> = LazyLock::new(|| typst_kit::fonts::embedded().collect());
+
+/// The descriptions (families, coverage) of the embedded fonts.
+pub fn embedded_infos() -> Vec<FontInfo> {
+    EMBEDDED.iter().map(|(_, i)| i.clone()).collect()
+}
+
+/// The standard library, shared by every compile.
+static LIBRARY: LazyLock<LazyHash<Library>> =
+    LazyLock::new(|| LazyHash::new(Library::builder().with_inputs(Dict::new()).build()));
+
+/// Fonts for one book: the embedded ones and the book's own.
+pub struct Fonts {
+    store: FontStore,
+}
+
+impl Fonts {
+    /// The embedded fonts plus `extra` (from the book's `fonts/` folder).
+    pub fn new(extra: Vec<Font>) -> Self {
+        let mut store = FontStore::new();
+        store.extend(EMBEDDED.iter().cloned());
+        store.extend(extra.into_iter().map(|f| {
+            let info = f.info().clone();
+            (f, info)
+        }));
+        Fonts { store }
+    }
+
+    /// The font book (families and coverage).
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        self.store.book()
+    }
+}
+
+/// The virtual file id of an absolute virtual path such as `/main.typ`.
+pub fn file_id(path: &str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a valid virtual path")).intern()
+}
+
+/// Everything one compile of a book can read.
+pub struct BookWorld {
+    fonts: Arc<Fonts>,
+    main: FileId,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    today: Option<Datetime>,
+}
+
+impl BookWorld {
+    /// A world whose main file is `main` (a virtual path already added with
+    /// [`add_source`](Self::add_source)).
+    pub fn new(fonts: Arc<Fonts>, main: &str, today: Option<Datetime>) -> Self {
+        BookWorld { fonts, main: file_id(main), sources: HashMap::new(), files: HashMap::new(), today }
+    }
+
+    /// Registers a typst source.
+    pub fn add_source(&mut self, path: &str, text: String) {
+        let id = file_id(path);
+        self.sources.insert(id, Source::new(id, text));
+    }
+
+    /// Registers a data or image file.
+    pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
+        self.files.insert(file_id(path), Bytes::new(bytes));
+    }
+
+    /// The text of a registered source, for error messages.
+    pub fn source_text(&self, id: FileId) -> Option<&str> {
+        self.sources.get(&id).map(|s| s.text())
+    }
+}
+
+fn refuse(id: FileId) -> FileError {
+    let path = id.get();
+    match path.root() {
+        VirtualRoot::Package(_) => FileError::Other(Some("packages are not available to books".into())),
+        VirtualRoot::Project => FileError::NotFound(path.vpath().get_without_slash().into()),
+    }
+}
+
+impl World for BookWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.sources.get(&id).cloned().ok_or_else(|| refuse(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(b) = self.files.get(&id) {
+            return Ok(b.clone());
+        }
+        if let Some(s) = self.sources.get(&id) {
+            return Ok(Bytes::from_string(s.text().to_string()));
+        }
+        Err(refuse(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.store.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}

@@ -1,0 +1,177 @@
+//! The PDF edition: the sample book's generated typst is pinned as a snapshot
+//! (`tests/snapshots/sample/`; `UPDATE_SNAPSHOTS=1` rewrites it), the PDF is
+//! deterministic, and nothing an author writes can become typst code.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anthology::pdf::markup::escape;
+use anthology::pdf::world::{BookWorld, Fonts};
+use proptest::prelude::*;
+use typst_layout::PagedDocument;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample() -> anthology::book::Book {
+    let (book, report) = anthology::prepare(&repo(), false).unwrap();
+    assert_eq!(report.errors(), 0);
+    book.unwrap()
+}
+
+#[test]
+fn generated_typst_of_the_sample_book_matches_the_snapshot() {
+    let s = anthology::pdf::sources(&sample()).unwrap();
+    let dir = repo().join("tests/snapshots/sample");
+    let mut files: Vec<(PathBuf, String)> = vec![(PathBuf::from("book.json"), s.data.clone())];
+    for (path, text) in &s.markup {
+        files.push((PathBuf::from(path.trim_start_matches('/')), text.clone()));
+    }
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        for (p, text) in &files {
+            std::fs::create_dir_all(dir.join(p).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(p), text).unwrap();
+        }
+    }
+    let mut mismatches = Vec::new();
+    for (p, text) in &files {
+        match std::fs::read_to_string(dir.join(p)) {
+            Ok(expected) if &expected == text => {}
+            Ok(_) => mismatches.push(format!("{} differs", p.display())),
+            Err(_) => mismatches.push(format!("{} is not in the snapshot", p.display())),
+        }
+    }
+    assert!(mismatches.is_empty(), "{mismatches:?}\nrun with UPDATE_SNAPSHOTS=1 and review the diff");
+}
+
+#[test]
+fn the_sample_book_typesets_to_the_same_bytes_twice() {
+    let book = sample();
+    let a = anthology::pdf::render(&book).unwrap();
+    let b = anthology::pdf::render(&book).unwrap();
+    assert!(a.bytes.starts_with(b"%PDF-"));
+    assert!(a.pages > 20, "{} pages", a.pages);
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    assert!(a.bytes == b.bytes, "two renders differ");
+}
+
+#[test]
+fn a_template_error_is_reported_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        std::process::Command::new(env!("CARGO_BIN_EXE_anthology"))
+            .args(["init", dir.path().to_str().unwrap()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/book.typ"),
+        "#let data = json(\"/book.json\")\n\n#data.title\n#undefined-thing\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anthology"))
+        .args(["build", dir.path().to_str().unwrap(), "--format", "pdf"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("error[P001]"), "{stdout}");
+    assert!(stdout.contains("templates/book.typ:4:2"), "{stdout}");
+    assert!(!dir.path().join("dist").exists());
+}
+
+/// Every piece of text typst laid out, in order.
+fn text_of(doc: &PagedDocument) -> String {
+    fn walk(frame: &typst::layout::Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                typst::layout::FrameItem::Text(t) => out.push_str(&t.text),
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    for page in doc.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}
+
+fn compile_markup(body: &str, fonts: &Arc<Fonts>) -> Result<String, String> {
+    let mut w = BookWorld::new(fonts.clone(), "/main.typ", None);
+    let main = format!(
+        "#set page(width: 200cm, height: auto, margin: 1cm)\n#set par(justify: false)\n#set text(hyphenate: false)\n{body}"
+    );
+    w.add_source("/main.typ", main);
+    let doc = typst::compile::<PagedDocument>(&w).output.map_err(|e| format!("{e:?}"))?;
+    Ok(text_of(&doc))
+}
+
+fn visible(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn nothing_an_author_writes_becomes_typst_code(parts in proptest::collection::vec(prop_oneof![
+        Just("#read(\"/etc/passwd\")".to_string()),
+        Just("$x^2$".to_string()),
+        Just("*/".to_string()),
+        Just("]".to_string()),
+        Just("[".to_string()),
+        Just("\\u{41}".to_string()),
+        Just("@label".to_string()),
+        Just("<x>".to_string()),
+        Just("http://example.org".to_string()),
+        Just("= heading".to_string()),
+        Just("- item\n+ item\n/ term: x".to_string()),
+        Just("#let x = 1; #x".to_string()),
+        Just("`raw`".to_string()),
+        Just("--- ... ~".to_string()),
+        Just("\\".to_string()),
+        "[ -~]{1,8}",
+        "[éà€日本\u{202f}«»“”’]{1,3}",
+    ], 1..10)) {
+        static FONTS: std::sync::LazyLock<Arc<Fonts>> = std::sync::LazyLock::new(|| Arc::new(Fonts::new(Vec::new())));
+        let input = parts.concat();
+        let text = compile_markup(&escape(&input), &FONTS).map_err(TestCaseError::fail)?;
+        prop_assert_eq!(visible(&text), visible(&input));
+    }
+}
+
+#[test]
+fn the_escaping_rule_is_needed() {
+    // Without escaping, typst syntax is code: the property above would fail.
+    let fonts = Arc::new(Fonts::new(Vec::new()));
+    let raw = compile_markup("*bold* $x$", &fonts).unwrap();
+    assert_ne!(visible(&raw), visible("*bold* $x$"));
+    assert!(compile_markup("#read(\"/etc/passwd\")", &fonts).is_err(), "the world serves no file");
+    let _ = Path::new("");
+}
+
+#[test]
+fn characters_no_font_covers_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("contributions")).unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\nlanguage = \"en\"\n[rules]\nmin_words = 1\n")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("contributions/a.md"),
+        "+++\ntitle = \"Greetings\"\n[[authors]]\nname = \"A B\"\n+++\n\nHello, 你好, Grüße.\n",
+    )
+    .unwrap();
+    let checked = anthology::check(dir.path()).unwrap();
+    let d: Vec<_> = checked.report.diagnostics.iter().collect();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code.as_str(), "P003");
+    assert!(d[0].message.contains("你 (U+4F60)") && d[0].message.contains("好 (U+597D)"), "{}", d[0].message);
+    assert!(!d[0].message.contains('ü'));
+}
