@@ -175,3 +175,33 @@ fn characters_no_font_covers_are_named() {
     assert!(d[0].message.contains("你 (U+4F60)") && d[0].message.contains("好 (U+597D)"), "{}", d[0].message);
     assert!(!d[0].message.contains('ü'));
 }
+
+#[test]
+fn pdf_options_and_standards() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in ["book.toml", "contributions", "front", "back", "sections"] {
+        copy(&repo().join(entry), &dir.path().join(entry));
+    }
+    let mut toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    toml.push_str("\n[pdf]\nstandard = [\"a-2b\", \"ua-1\"]\nrecto_starts = true\nphotos = \"end\"\npaper = \"us-trade\"\nfootnotes = \"book\"\n");
+    std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+    let (book, _) = anthology::prepare(dir.path(), false).unwrap();
+    let pdf = anthology::pdf::render(&book.unwrap()).unwrap();
+    let text = String::from_utf8_lossy(&pdf.bytes);
+    assert!(text.contains("pdfaid:part>2<") || text.contains("pdfaid:part=\"2\""), "PDF/A-2 declared");
+    assert!(text.contains("pdfuaid:part>1<") || text.contains("pdfuaid:part=\"1\""), "PDF/UA-1 declared");
+    let default = anthology::pdf::render(&sample()).unwrap();
+    assert!(pdf.pages > default.pages, "recto starts add blank pages: {} vs {}", pdf.pages, default.pages);
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            copy(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}

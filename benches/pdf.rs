@@ -1,0 +1,81 @@
+//! `cargo bench --bench pdf`: how long the PDF edition takes on a generated
+//! book (112 essays, about 90,000 words, 112 portraits of 800×800 px). Prints
+//! figures; asserts nothing about time.
+//!
+//! - the first render in the process (fonts parsed, nothing memoised);
+//! - later renders of the same book (sources rebuilt, a new world each time);
+//! - a recompile of an unchanged world, kept alive as `watch` will keep it:
+//!   typst's memoisation reuses the previous layout;
+//! - peak memory of the process (VmHWM).
+//!
+//! `ANTHOLOGY_BENCH_SIZES=112,1000` chooses the sizes (default: 112).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anthology::synth::{self, Settings};
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn main() {
+    let benching = std::env::args().any(|a| a == "--bench");
+    let sizes: Vec<usize> = std::env::var("ANTHOLOGY_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| if benching { vec![112] } else { vec![6] });
+    println!("anthology PDF benchmark on {} threads", rayon::current_num_threads());
+    for n in sizes {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings =
+            Settings { essays: n, words: 770, language: "fr".into(), photo_pixels: 800, sections: 4, seed: 112 };
+        synth::generate(dir.path(), &settings).expect("generate");
+        let (book, report) = anthology::prepare(dir.path(), false).expect("load");
+        assert_eq!(report.errors(), 0);
+        let book = book.expect("book");
+        let words: usize = book.essays().map(|e| e.words).sum();
+        println!("\n{n} essays, {words} words, {n} photos of 800×800 px");
+
+        let t = Instant::now();
+        let first = anthology::pdf::render(&book).expect("render");
+        println!(
+            "  first render (cold process):   {} — {} pages, {} KiB",
+            ms(t.elapsed()),
+            first.pages,
+            first.bytes.len() / 1024
+        );
+
+        let runs = if n > 500 { 2 } else { 5 };
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                anthology::pdf::render(&book).expect("render");
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!("  render again (median of {runs}):   {}", ms(times[runs / 2]));
+
+        let sources = anthology::pdf::sources(&book).expect("sources");
+        let fonts = Arc::new(anthology::pdf::world::Fonts::new(Vec::new()));
+        let world = anthology::pdf::world(&book, &sources, fonts).expect("world");
+        anthology::pdf::compile(&book, &sources, &world).expect("compile");
+        let t = Instant::now();
+        let again = anthology::pdf::compile(&book, &sources, &world).expect("compile");
+        println!("  recompile, unchanged world:    {}", ms(t.elapsed()));
+        assert_eq!(again.bytes, first.bytes, "the same book gives the same bytes");
+        println!("  peak memory of the process:    {}", peak_memory());
+    }
+}
