@@ -205,3 +205,58 @@ fn copy(from: &Path, to: &Path) {
         std::fs::copy(from, to).unwrap();
     }
 }
+
+#[test]
+fn a_typst_error_in_an_essay_points_at_its_line() {
+    // A PNG whose header is sound (check accepts it) but whose data is cut:
+    // only typst, decoding it, finds out. The error must name the essay's line.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("contributions/a")).unwrap();
+    std::fs::write(d.join("book.toml"), "[book]\ntitle = \"T\"\nlanguage = \"en\"\n[rules]\nmin_words = 1\n").unwrap();
+    std::fs::write(
+        d.join("contributions/a/index.md"),
+        "+++\ntitle = \"Cut\"\n[[authors]]\nname = \"A B\"\n+++\n\nSome words.\n\n![A cut picture](cut.png)\n",
+    )
+    .unwrap();
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(64, 64, |x, y| image::Rgb([(x * 4) as u8, (y * 4) as u8, 7]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png.truncate(png.len() / 2);
+    std::fs::write(d.join("contributions/a/cut.png"), &png).unwrap();
+    let (book, report) = anthology::prepare(d, false).unwrap();
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    match anthology::pdf::render(&book.unwrap()) {
+        Err(anthology::pdf::PdfError::Typeset(diags)) => {
+            assert_eq!(diags[0].code.as_str(), "P001");
+            assert_eq!(diags[0].location.file, Path::new("contributions/a/index.md"));
+            assert_eq!(diags[0].location.line, 9, "{:?}", diags[0]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_cover_image_replaces_the_typographic_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("contributions")).unwrap();
+    anthology::synth::portrait(3, 300).save(d.join("cover.png")).unwrap();
+    std::fs::write(
+        d.join("book.toml"),
+        "[book]\ntitle = \"T\"\nlanguage = \"en\"\ncover = \"cover.png\"\n[rules]\nmin_words = 1\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("contributions/a.md"), "+++\ntitle = \"A\"\n[[authors]]\nname = \"A B\"\n+++\n\nWords.\n")
+        .unwrap();
+    let (book, _) = anthology::prepare(d, false).unwrap();
+    let book = book.unwrap();
+    let s = anthology::pdf::sources(&book).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&s.data).unwrap();
+    let cover = data["cover"].as_str().unwrap();
+    assert!(cover.starts_with("/assets/") && cover.ends_with(".png"), "{cover}");
+    assert!(s.assets.iter().any(|(file, v)| file == Path::new("cover.png") && v == cover));
+    let pdf = anthology::pdf::render(&book).unwrap();
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+}

@@ -95,6 +95,30 @@ pub struct Writer<'a> {
     notes: HashMap<&'a str, &'a Footnote>,
     seen_notes: HashSet<String>,
     images: &'a HashMap<String, (String, String)>,
+    lines: Vec<(usize, u32)>,
+}
+
+/// Generated markup with, for each offset where a source line starts to be
+/// written, that line of the text's file: typst's errors are reported there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Generated {
+    /// The markup.
+    pub text: String,
+    /// `(offset in text, line in the source file)`, by increasing offset.
+    pub lines: Vec<(usize, u32)>,
+}
+
+impl Generated {
+    /// The source line that produced the markup at `offset`.
+    pub fn line_at(&self, offset: usize) -> Option<u32> {
+        line_at(&self.lines, offset)
+    }
+}
+
+/// The source line that produced the markup at `offset`, from a line map.
+pub fn line_at(lines: &[(usize, u32)], offset: usize) -> Option<u32> {
+    let i = lines.partition_point(|(o, _)| *o <= offset);
+    i.checked_sub(1).map(|i| lines[i].1)
 }
 
 /// Maps each heading level used in `doc` to a level from `first`, without gaps.
@@ -141,13 +165,20 @@ impl<'a> Writer<'a> {
             notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
             seen_notes: HashSet::new(),
             images,
+            lines: Vec::new(),
         }
     }
 
     /// The markup of the whole document.
-    pub fn document(mut self, doc: &Document) -> String {
+    pub fn document(mut self, doc: &Document) -> Generated {
         self.blocks(&doc.blocks);
-        self.out
+        Generated { text: self.out, lines: self.lines }
+    }
+
+    fn at(&mut self, pos: crate::document::Pos) {
+        if pos.line > 0 && self.lines.last().is_none_or(|(_, l)| *l != pos.line) {
+            self.lines.push((self.out.len(), pos.line));
+        }
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
@@ -167,10 +198,14 @@ impl<'a> Writer<'a> {
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
-                [Inline::Image { url, alt, title, .. }] => self.figure(url, alt, title),
+                [Inline::Image { url, alt, title, pos }] => {
+                    self.at(*pos);
+                    self.figure(url, alt, title)
+                }
                 _ => self.inlines(inlines),
             },
-            Block::Heading { level, content, .. } => {
+            Block::Heading { level, content, pos } => {
+                self.at(*pos);
                 let level = self.levels.get(level).copied().unwrap_or(*level);
                 let _ = write!(self.out, "#heading(level: {level}, outlined: false, bookmarked: false)");
                 self.content(|w| w.inlines(content));
@@ -285,7 +320,10 @@ impl<'a> Writer<'a> {
 
     fn inline(&mut self, i: &Inline) {
         match i {
-            Inline::Text { text, .. } => self.text(text),
+            Inline::Text { text, pos } => {
+                self.at(*pos);
+                self.text(text)
+            }
             Inline::Emph(c) => self.call("emph", c),
             Inline::Strong(c) => self.call("strong", c),
             Inline::Strike(c) => self.call("strike", c),
@@ -302,8 +340,9 @@ impl<'a> Writer<'a> {
                     self.inlines(content);
                 }
             }
-            Inline::Image { url, alt, .. } => match self.images.get(url) {
+            Inline::Image { url, alt, pos, .. } => match self.images.get(url) {
                 Some((path, _)) => {
+                    self.at(*pos);
                     let _ = write!(
                         self.out,
                         "#box(image({}, height: 1.2em, alt: {}));",
@@ -356,7 +395,7 @@ impl<'a> Writer<'a> {
 }
 
 /// Markup of an essay's body. `images` maps references as written to virtual paths.
-pub fn essay_body(essay: &Essay, images: &HashMap<String, (String, String)>, first_heading: u8) -> String {
+pub fn essay_body(essay: &Essay, images: &HashMap<String, (String, String)>, first_heading: u8) -> Generated {
     Writer::new(&essay.body, &essay.lang, &essay.slug, images, first_heading).document(&essay.body)
 }
 
@@ -365,7 +404,7 @@ pub fn inline_markdown(text: &str, lang: &str, label_prefix: &str) -> String {
     let doc = crate::markdown::parse(text, 1).document;
     let none = HashMap::new();
     let out = Writer::new(&doc, lang, label_prefix, &none, 4).document(&doc);
-    out.trim_end().to_string()
+    out.text.trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -375,7 +414,7 @@ mod tests {
     fn md(s: &str, lang: &str) -> String {
         let doc = crate::markdown::parse(s, 1).document;
         let images = HashMap::from([("p.png".to_string(), ("/assets/0.png".to_string(), "png".to_string()))]);
-        Writer::new(&doc, lang, "slug", &images, 3).document(&doc).trim_end().to_string()
+        Writer::new(&doc, lang, "slug", &images, 3).document(&doc).text.trim_end().to_string()
     }
 
     #[test]
@@ -427,6 +466,16 @@ mod tests {
             "#figure(image(\"/assets/0.png\", width: 100%, alt: \"An alt\"), caption: [T]);"
         );
         assert_eq!(md("![gone](missing.png)", "und"), "gone");
+    }
+
+    #[test]
+    fn generated_markup_remembers_source_lines() {
+        let doc = crate::markdown::parse("First.\n\n## Second\n\nThird *line*.\n", 10).document;
+        let none = HashMap::new();
+        let g = Writer::new(&doc, "und", "s", &none, 3).document(&doc);
+        assert_eq!(g.line_at(0), Some(10));
+        assert_eq!(g.line_at(g.text.find("Second").unwrap()), Some(12));
+        assert_eq!(g.line_at(g.text.find("line").unwrap()), Some(14));
     }
 
     #[test]

@@ -48,8 +48,9 @@ pub struct Sources {
     pub data: String,
     /// Generated markup, by virtual path (`/essays/<slug>.typ`, …).
     pub markup: BTreeMap<String, String>,
-    /// For each generated file, the book file it comes from.
-    pub origins: HashMap<String, PathBuf>,
+    /// For each generated file, the book file it comes from and the map of
+    /// its offsets to that file's lines.
+    pub origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
     /// Images to serve.
     pub assets: Assets,
 }
@@ -131,7 +132,7 @@ fn fixed(text: &str, lang: &str) -> String {
 struct Builder {
     assets: Assets,
     markup: BTreeMap<String, String>,
-    origins: HashMap<String, PathBuf>,
+    origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
 }
 
 impl Builder {
@@ -146,7 +147,7 @@ impl Builder {
         let bio = a.bio.as_ref().filter(|b| !b.trim().is_empty()).map(|b| {
             let path = format!("/bios/{}-{i}.typ", essay.slug);
             self.markup.insert(path.clone(), inline_markdown(b, lang, &format!("{}-bio{i}", essay.slug)));
-            self.origins.insert(path.clone(), essay.file.clone());
+            self.origins.insert(path.clone(), (essay.file.clone(), Vec::new()));
             path
         });
         let portrait = labels(lang)["portrait"].as_str().unwrap_or("Portrait of").to_string();
@@ -172,8 +173,9 @@ impl Builder {
             })
             .collect();
         let path = format!("/{kind}/{}.typ", e.slug);
-        self.markup.insert(path.clone(), essay_body(e, &images, first_heading));
-        self.origins.insert(path.clone(), e.file.clone());
+        let generated = essay_body(e, &images, first_heading);
+        self.markup.insert(path.clone(), generated.text);
+        self.origins.insert(path.clone(), (e.file.clone(), generated.lines));
         let (lang, region) = lang_region(&e.lang);
         let authors: Vec<Value> = e.authors.iter().enumerate().map(|(i, a)| self.author(a, e, i)).collect();
         json!({
@@ -377,8 +379,11 @@ fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
                     (Some(r), Some(text)) if s.custom_template => Location::at(file, text, r),
                     _ => Location::file(file),
                 }
-            } else if let Some(origin) = s.origins.get(&vpath) {
-                Location::file(origin)
+            } else if let Some((origin, lines)) = s.origins.get(&vpath) {
+                match world.range(d.span).and_then(|r| markup::line_at(lines, r.start)) {
+                    Some(line) => Location::line_col(origin, line as usize, 0),
+                    None => Location::file(origin),
+                }
             } else {
                 Location::file(vpath)
             }
