@@ -20,9 +20,13 @@ pub mod assets;
 pub mod book;
 pub mod collate;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod document;
+pub mod epub;
 pub mod frontmatter;
+pub mod images;
+pub mod labels;
 pub mod load;
 pub mod markdown;
 pub mod order;
@@ -32,6 +36,7 @@ pub mod synth;
 pub mod toml_input;
 pub mod typography;
 pub mod validate;
+pub mod xhtml;
 
 use std::path::Path;
 

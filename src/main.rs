@@ -252,12 +252,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Err(e) => return Err(e.into()),
                 }
             }
+            if format.contains(&Edition::Epub) {
+                let started = std::time::Instant::now();
+                let epub = anthology::epub::render(&book)?;
+                let path = out.join(format!("{}.epub", book.config.slug));
+                write_atomically(&path, &epub.bytes)?;
+                println!(
+                    "EPUB  {}  {} documents, {} images, {} KiB, {:.2} s",
+                    path.display(),
+                    epub.documents,
+                    epub.images,
+                    epub.bytes.len() / 1024,
+                    started.elapsed().as_secs_f64()
+                );
+            }
             let missing: Vec<String> = format
                 .iter()
                 .filter_map(|e| match e {
-                    Edition::Pdf => None,
-                    Edition::Epub => Some(format!("EPUB ({}/{}.epub)", out.display(), book.config.slug)),
                     Edition::Html => Some(format!("HTML ({}/html/index.html)", out.display())),
+                    _ => None,
                 })
                 .collect();
             if !missing.is_empty() {

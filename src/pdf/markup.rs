@@ -475,7 +475,8 @@ mod tests {
         let g = Writer::new(&doc, "und", "s", &none, 3).document(&doc);
         assert_eq!(g.line_at(0), Some(10));
         assert_eq!(g.line_at(g.text.find("Second").unwrap()), Some(12));
-        assert_eq!(g.line_at(g.text.find("line").unwrap()), Some(14));
+        assert_eq!(g.line_at(g.text.find("Third").unwrap()), Some(14));
+        assert_eq!(g.line_at(g.text.find("#emph[line]").unwrap()), Some(14));
     }
 
     #[test]

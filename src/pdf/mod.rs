@@ -24,6 +24,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::book::{Author, Book, Essay};
 use crate::config::{FootnoteNumbering, Placement, Standard};
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::labels::Labels;
 use crate::typography::{self, Style};
 use markup::{Assets, essay_body, inline_markdown};
 use world::{BookWorld, Fonts};
@@ -87,23 +88,11 @@ pub enum PdfError {
 
 /// Words of the interface printed in the book, in its language.
 fn labels(lang: &str) -> Value {
-    match Style::for_lang(lang) {
-        Style::French => json!({
-            "and": "et", "edited_by": "Sous la direction de", "contents": "Sommaire",
-            "index": "Index des contributeurs", "license": "Licence", "identifier": "Identifiant",
-            "cover": "Couverture", "portrait": "Portrait de",
-        }),
-        Style::German => json!({
-            "and": "und", "edited_by": "Herausgegeben von", "contents": "Inhalt",
-            "index": "Verzeichnis der Beitragenden", "license": "Lizenz", "identifier": "Kennung",
-            "cover": "Umschlag", "portrait": "Porträt von",
-        }),
-        _ => json!({
-            "and": "and", "edited_by": "Edited by", "contents": "Contents",
-            "index": "Index of contributors", "license": "Licence", "identifier": "Identifier",
-            "cover": "Cover", "portrait": "Portrait of",
-        }),
-    }
+    let l = Labels::for_lang(lang);
+    json!({
+        "and": l.and, "edited_by": l.edited_by, "contents": l.contents, "index": l.index,
+        "license": l.license, "identifier": l.identifier, "cover": l.cover,
+    })
 }
 
 /// `fr-CA` → (`fr`, `CA`): typst takes the language and the region apart.
@@ -150,14 +139,13 @@ impl Builder {
             self.origins.insert(path.clone(), (essay.file.clone(), Vec::new()));
             path
         });
-        let portrait = labels(lang)["portrait"].as_str().unwrap_or("Portrait of").to_string();
         json!({
             "name": fixed(&a.name, lang),
             "affiliation": a.affiliation.as_deref().map(|s| fixed(s, lang)),
             "handle": a.handle,
             "url": a.url,
             "photo": photo,
-            "photo_alt": format!("{portrait} {}", a.name),
+            "photo_alt": Labels::for_lang(lang).portrait_of(&a.name),
             "bio": bio,
         })
     }
@@ -317,37 +305,9 @@ pub fn families(root: &Path) -> Result<Vec<String>, PdfError> {
     Ok(names)
 }
 
-/// The date the book is dated: `SOURCE_DATE_EPOCH` when set, else the book's
-/// `date`; never the clock.
-pub fn build_date(book: &Book) -> Option<(i32, u8, u8, u8, u8, u8)> {
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
-        let days = secs.div_euclid(86_400);
-        let rem = secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        return Some((y, m, d, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8));
-    }
-    let date = book.config.date.as_deref()?;
-    let mut p = date.split('-').map(|x| x.parse::<u32>().unwrap_or(1));
-    Some((p.next()? as i32, p.next().unwrap_or(1) as u8, p.next().unwrap_or(1) as u8, 0, 0, 0))
-}
-
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
 /// Makes the world of a book from its sources.
 pub fn world(book: &Book, s: &Sources, fonts: Arc<Fonts>) -> Result<BookWorld, PdfError> {
-    let today = build_date(book).and_then(|(y, m, d, ..)| Datetime::from_ymd(y, m, d));
+    let today = crate::date::build_date(&book.config).and_then(|(y, m, d, ..)| Datetime::from_ymd(y, m, d));
     let mut w = BookWorld::new(fonts, "/main.typ", today);
     w.add_source("/main.typ", s.template.clone());
     w.add_file("/book.json", s.data.clone().into_bytes());
@@ -417,7 +377,7 @@ pub fn compile(book: &Book, s: &Sources, w: &BookWorld) -> Result<Pdf, PdfError>
         })
         .collect();
     let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
-    let timestamp = build_date(book)
+    let timestamp = crate::date::build_date(&book.config)
         .and_then(|(y, m, d, h, mi, sec)| Datetime::from_ymd_hms(y, m, d, h, mi, sec).map(Timestamp::new_utc));
     let options = PdfOptions {
         ident: Smart::Custom(book.config.identifier.clone()),
@@ -534,13 +494,6 @@ mod tests {
         assert!(missing.is_empty(), "{missing:?}");
         let chinese = uncovered(std::iter::once("你好"), &infos);
         assert!(chinese.contains(&'你'), "{chinese:?}");
-    }
-
-    #[test]
-    fn dates_from_epoch() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_419), (2025, 11, 27));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
     }
 
     #[test]

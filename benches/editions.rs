@@ -1,12 +1,16 @@
-//! `cargo bench --bench pdf`: how long the PDF edition takes on a generated
+//! `cargo bench --bench editions`: how long the editions take on a generated
 //! book (112 essays, about 90,000 words, 112 portraits of 800×800 px). Prints
 //! figures; asserts nothing about time.
 //!
+//! PDF:
 //! - the first render in the process (fonts parsed, nothing memoised);
 //! - later renders of the same book (sources rebuilt, a new world each time);
 //! - a recompile of an unchanged world, kept alive as `watch` will keep it:
 //!   typst's memoisation reuses the previous layout;
-//! - peak memory of the process (VmHWM).
+//!
+//! EPUB: the whole package, photos scaled and re-encoded, first and median.
+//!
+//! Then the peak memory of the process (VmHWM).
 //!
 //! `ANTHOLOGY_BENCH_SIZES=112,1000` chooses the sizes (default: 112).
 
@@ -36,7 +40,7 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| if benching { vec![112] } else { vec![6] });
-    println!("anthology PDF benchmark on {} threads", rayon::current_num_threads());
+    println!("anthology editions benchmark on {} threads", rayon::current_num_threads());
     for n in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         let settings =
@@ -51,7 +55,7 @@ fn main() {
         let t = Instant::now();
         let first = anthology::pdf::render(&book).expect("render");
         println!(
-            "  first render (cold process):   {} — {} pages, {} KiB",
+            "  PDF, first render (cold):      {} — {} pages, {} KiB",
             ms(t.elapsed()),
             first.pages,
             first.bytes.len() / 1024
@@ -66,7 +70,7 @@ fn main() {
             })
             .collect();
         times.sort();
-        println!("  render again (median of {runs}):   {}", ms(times[runs / 2]));
+        println!("  PDF again (median of {runs}):      {}", ms(times[runs / 2]));
 
         let sources = anthology::pdf::sources(&book).expect("sources");
         let fonts = Arc::new(anthology::pdf::world::Fonts::new(Vec::new()));
@@ -74,8 +78,27 @@ fn main() {
         anthology::pdf::compile(&book, &sources, &world).expect("compile");
         let t = Instant::now();
         let again = anthology::pdf::compile(&book, &sources, &world).expect("compile");
-        println!("  recompile, unchanged world:    {}", ms(t.elapsed()));
+        println!("  PDF recompile, same world:     {}", ms(t.elapsed()));
         assert_eq!(again.bytes, first.bytes, "the same book gives the same bytes");
+
+        let t = Instant::now();
+        let epub = anthology::epub::render(&book).expect("epub");
+        println!(
+            "  EPUB, first:                   {} — {} documents, {} images, {} KiB",
+            ms(t.elapsed()),
+            epub.documents,
+            epub.images,
+            epub.bytes.len() / 1024
+        );
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                anthology::epub::render(&book).expect("epub");
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!("  EPUB again (median of {runs}):     {}", ms(times[runs / 2]));
         println!("  peak memory of the process:    {}", peak_memory());
     }
 }

@@ -1,0 +1,62 @@
+//! The date a book is dated, for output that is the same on every machine.
+//!
+//! Editions never read the clock: the date is `SOURCE_DATE_EPOCH` when set
+//! (the reproducible-builds convention), else the book's `date`.
+
+use crate::config::BookConfig;
+
+/// The date the book is dated: `SOURCE_DATE_EPOCH` when set, else the book's
+/// `date`; never the clock.
+pub fn build_date(config: &BookConfig) -> Option<(i32, u8, u8, u8, u8, u8)> {
+    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        return Some((y, m, d, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8));
+    }
+    let date = config.date.as_deref()?;
+    let mut p = date.split('-').map(|x| x.parse::<u32>().unwrap_or(1));
+    Some((p.next()? as i32, p.next().unwrap_or(1) as u8, p.next().unwrap_or(1) as u8, 0, 0, 0))
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ`, the form EPUB's `dcterms:modified` takes; the
+/// Unix epoch when the book has no date.
+pub fn iso8601(config: &BookConfig) -> String {
+    let (y, m, d, h, mi, s) = build_date(config).unwrap_or((1970, 1, 1, 0, 0, 0));
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_epoch() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_419), (2025, 11, 27));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn the_book_date_without_source_date_epoch() {
+        let mut c = BookConfig::minimal("T", "en");
+        c.date = Some("2026-03-09".into());
+        if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+            assert_eq!(iso8601(&c), "2026-03-09T00:00:00Z");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Images for the screen editions: decoded once, scaled down, re-encoded.
+//!
+//! Contributors send photos straight from cameras; readers need a few hundred
+//! pixels. Each image is decoded (within memory limits), scaled so that its
+//! longer side fits the edition's maximum, and encoded again: JPEG for opaque
+//! images, PNG for images with transparency. Re-encoding also strips every
+//! piece of metadata (location, camera, comments) the original carried.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::{DynamicImage, ImageEncoder, ImageReader, imageops::FilterType};
+
+/// An image ready for an edition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Processed {
+    /// The encoded file.
+    pub bytes: Vec<u8>,
+    /// `jpg` or `png`.
+    pub ext: &'static str,
+    /// `image/jpeg` or `image/png`.
+    pub media_type: &'static str,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Why an image could not be processed.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot process {path}: {reason}")]
+pub struct ImageError {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+/// Decodes `path`, scales it to at most `max` pixels on its longer side and
+/// re-encodes it.
+pub fn process(path: &Path, max: u32) -> Result<Processed, ImageError> {
+    let err = |reason: String| ImageError { path: path.to_path_buf(), reason };
+    let mut reader = ImageReader::open(path)
+        .map_err(|e| err(e.to_string()))?
+        .with_guessed_format()
+        .map_err(|e| err(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| err(e.to_string()))?;
+    let img = if img.width().max(img.height()) > max { scale(img, max) } else { img };
+    encode(&img).map_err(err)
+}
+
+/// `img` with its longer side brought to `max`, the ratio kept. SIMD
+/// convolution (fast_image_resize) where the pixel type allows it.
+fn scale(img: DynamicImage, max: u32) -> DynamicImage {
+    let (w, h) = (img.width(), img.height());
+    let ratio = f64::from(max) / f64::from(w.max(h));
+    let nw = ((f64::from(w) * ratio).round() as u32).max(1);
+    let nh = ((f64::from(h) * ratio).round() as u32).max(1);
+    let mut dst = DynamicImage::new(nw, nh, img.color());
+    let options = fast_image_resize::ResizeOptions::new()
+        .resize_alg(fast_image_resize::ResizeAlg::Convolution(fast_image_resize::FilterType::CatmullRom));
+    match fast_image_resize::Resizer::new().resize(&img, &mut dst, &options) {
+        Ok(()) => dst,
+        Err(_) => img.resize(nw, nh, FilterType::CatmullRom),
+    }
+}
+
+fn encode(img: &DynamicImage) -> Result<Processed, String> {
+    let (width, height) = (img.width(), img.height());
+    let mut bytes = Vec::new();
+    if img.color().has_alpha() {
+        let rgba = img.to_rgba8();
+        image::codecs::png::PngEncoder::new(Cursor::new(&mut bytes))
+            .write_image(&rgba, width, height, image::ExtendedColorType::Rgba8)
+            .map_err(|e| e.to_string())?;
+        Ok(Processed { bytes, ext: "png", media_type: "image/png", width, height })
+    } else {
+        let rgb = img.to_rgb8();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut bytes), 85)
+            .write_image(&rgb, width, height, image::ExtendedColorType::Rgb8)
+            .map_err(|e| e.to_string())?;
+        Ok(Processed { bytes, ext: "jpg", media_type: "image/jpeg", width, height })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_down_and_reencodes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.png");
+        crate::synth::portrait(1, 900).save(&p).unwrap();
+        let out = process(&p, 300).unwrap();
+        assert_eq!((out.width, out.height, out.ext), (300, 300, "jpg"));
+        assert!(out.bytes.starts_with(&[0xFF, 0xD8]));
+        let small = process(&p, 2000).unwrap();
+        assert_eq!(small.width, 900, "never scaled up");
+        let again = process(&p, 300).unwrap();
+        assert_eq!(out, again, "deterministic");
+    }
+
+    #[test]
+    fn transparency_stays_png() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.png");
+        image::RgbaImage::from_pixel(10, 20, image::Rgba([1, 2, 3, 100])).save(&p).unwrap();
+        let out = process(&p, 5).unwrap();
+        assert_eq!((out.width, out.height, out.ext), (3, 5, "png"));
+    }
+}

