@@ -351,9 +351,14 @@ pub fn valid_length(s: &str) -> bool {
 pub struct EpubOptions {}
 impl Schema for EpubOptions {}
 
-/// `[html]`: reserved for the HTML edition; it has no options in this version.
-#[derive(Deserialize, Debug, Clone, Default)]
-pub struct HtmlOptions {}
+/// `[html]`: the website.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(default)]
+pub struct HtmlOptions {
+    /// Where the site will be published (`https://example.org/book`): gives
+    /// pages canonical URLs, social cards their images, and a sitemap.
+    pub base_url: Option<String>,
+}
 impl Schema for HtmlOptions {}
 
 /// A section of the book, resolved.
@@ -406,6 +411,8 @@ pub struct BookConfig {
     pub rules: Rules,
     /// Options of the PDF edition.
     pub pdf: PdfOptions,
+    /// Options of the HTML edition.
+    pub html: HtmlOptions,
 }
 
 impl BookConfig {
@@ -430,6 +437,7 @@ impl BookConfig {
             sections: Vec::new(),
             rules: Rules::default(),
             pdf: PdfOptions::default(),
+            html: HtmlOptions::default(),
         }
     }
 }
@@ -665,6 +673,15 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
             .hint("set both, or use `paper`"),
         );
     }
+    let html = raw.html.unwrap_or_default();
+    if let Some(u) = &html.base_url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        diags.push(
+            Diagnostic::new(Code::BookInvalidValue, at_key("base_url"), format!("`{u}` is not a web address"))
+                .hint("write the full address, such as \"https://example.org/book\""),
+        );
+    }
     let rules = raw.rules.unwrap_or_default();
     if rules.min_words > rules.max_words {
         diags.push(Diagnostic::new(
@@ -695,6 +712,7 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
         sections,
         rules,
         pdf,
+        html,
     })
 }
 

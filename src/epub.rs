@@ -30,9 +30,10 @@ pub const DEFAULT_CSS: &str = include_str!("epub.css");
 /// Where a book's own stylesheet lives, relative to its root.
 pub const CSS_FILE: &str = "templates/epub.css";
 
-/// Longest side of photos in the EPUB, in pixels: twice the size at which
-/// reading systems show them (5em), for high-density screens.
-pub const PHOTO_PIXELS: u32 = 400;
+/// Longest side of photos in the EPUB, in pixels: reading systems show them
+/// at 5em, so this serves high-density screens (and is the web edition's
+/// larger size, so a build makes it once).
+pub const PHOTO_PIXELS: u32 = 240;
 /// Longest side of images in the text.
 pub const IMAGE_PIXELS: u32 = 1400;
 /// Longest side of the cover.

@@ -39,6 +39,12 @@ pub struct ImageError {
 /// Decodes `path`, scales it to at most `max` pixels on its longer side and
 /// re-encodes it.
 pub fn process(path: &Path, max: u32) -> Result<Processed, ImageError> {
+    Ok(process_sizes(path, &[max])?.remove(0))
+}
+
+/// Decodes `path` once and makes one image per size in `sizes` (each the
+/// longest side allowed), in that order.
+pub fn process_sizes(path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
     let err = |reason: String| ImageError { path: path.to_path_buf(), reason };
     let mut reader = ImageReader::open(path)
         .map_err(|e| err(e.to_string()))?
@@ -48,8 +54,11 @@ pub fn process(path: &Path, max: u32) -> Result<Processed, ImageError> {
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
     let img = reader.decode().map_err(|e| err(e.to_string()))?;
-    let img = if img.width().max(img.height()) > max { scale(img, max) } else { img };
-    encode(&img).map_err(err)
+    sizes
+        .iter()
+        .map(|&max| if img.width().max(img.height()) > max { encode(&scale(img.clone(), max)) } else { encode(&img) })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(err)
 }
 
 /// `img` with its longer side brought to `max`, the ratio kept. SIMD
@@ -79,8 +88,11 @@ fn encode(img: &DynamicImage) -> Result<Processed, String> {
         Ok(Processed { bytes, ext: "png", media_type: "image/png", width, height })
     } else {
         let rgb = img.to_rgb8();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut bytes), 85)
-            .write_image(&rgb, width, height, image::ExtendedColorType::Rgb8)
+        let (w, h) =
+            (u16::try_from(width).map_err(|e| e.to_string())?, u16::try_from(height).map_err(|e| e.to_string())?);
+        // jpeg-encoder (SIMD) encodes several times faster than image's own encoder.
+        jpeg_encoder::Encoder::new(&mut bytes, 85)
+            .encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
             .map_err(|e| e.to_string())?;
         Ok(Processed { bytes, ext: "jpg", media_type: "image/jpeg", width, height })
     }

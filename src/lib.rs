@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod epub;
 pub mod frontmatter;
+pub mod html;
 pub mod images;
 pub mod labels;
 pub mod load;

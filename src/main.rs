@@ -266,17 +266,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     started.elapsed().as_secs_f64()
                 );
             }
-            let missing: Vec<String> = format
-                .iter()
-                .filter_map(|e| match e {
-                    Edition::Html => Some(format!("HTML ({}/html/index.html)", out.display())),
-                    _ => None,
-                })
-                .collect();
-            if !missing.is_empty() {
+            if format.contains(&Edition::Html) {
+                let started = std::time::Instant::now();
+                let site = anthology::html::render(&book)?;
+                let dir = out.join("html");
+                anthology::html::write(&site, &dir).with_context(|| format!("cannot write {}", dir.display()))?;
+                let size: usize = site.files.values().map(Vec::len).sum();
                 println!(
-                    "not built: {}. This version of anthology cannot make these editions yet.",
-                    missing.join(", ")
+                    "HTML  {}  {} pages, {} files, {} KiB, {:.2} s",
+                    dir.join("index.html").display(),
+                    site.pages,
+                    site.files.len(),
+                    size / 1024,
+                    started.elapsed().as_secs_f64()
                 );
             }
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

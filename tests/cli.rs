@@ -192,15 +192,14 @@ fn build_refuses_a_book_with_errors_and_writes_nothing() {
 }
 
 #[test]
-fn build_writes_the_editions_and_says_which_it_cannot_make() {
+fn build_writes_the_three_editions_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     assert!(run(&["init", dir.path().to_str().unwrap(), "--title", "Essais", "--language", "fr"]).status.success());
     let out = run(&["build", dir.path().to_str().unwrap(), "--format", "html"]);
-    assert_eq!(out.status.code(), Some(0));
-    let s = stdout(&out);
-    assert!(s.contains("not built: HTML ("), "{s}");
-    assert!(!s.contains("PDF") && !s.contains("EPUB"), "{s}");
-    assert!(!dir.path().join("dist").exists());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("HTML  "), "{}", stdout(&out));
+    assert!(dir.path().join("dist/html/index.html").exists());
+    assert!(!dir.path().join("dist/essais.pdf").exists(), "only the asked edition");
 
     let out = run(&["build", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -208,11 +207,13 @@ fn build_writes_the_editions_and_says_which_it_cannot_make() {
     assert!(pdf.starts_with(b"%PDF-"));
     let epub = std::fs::read(dir.path().join("dist/essais.epub")).unwrap();
     assert!(epub.starts_with(b"PK"));
-    // Only the finished files are left: no temporary file beside them.
+    assert!(dir.path().join("dist/html/example/index.html").exists());
+    // Only the finished editions are left: no temporary file or folder beside them.
     let mut names: Vec<_> =
         std::fs::read_dir(dir.path().join("dist")).unwrap().map(|e| e.unwrap().file_name()).collect();
     names.sort();
-    assert_eq!(names, vec![std::ffi::OsString::from("essais.epub"), std::ffi::OsString::from("essais.pdf")]);
+    let expected: Vec<std::ffi::OsString> = ["essais.epub", "essais.pdf", "html"].iter().map(|s| s.into()).collect();
+    assert_eq!(names, expected);
 }
 
 #[test]

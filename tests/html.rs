@@ -1,0 +1,177 @@
+//! The HTML edition: deterministic, escaped whatever contributors write,
+//! canonical URLs and a sitemap with `[html] base_url`, and no error from the
+//! W3C Nu Html Checker on every page of the sample book, the 97-things corpus
+//! and a generated 112-essay book.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn site_of(dir: &Path) -> anthology::html::Site {
+    let (book, report) = anthology::prepare(dir, false).unwrap();
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    anthology::html::render(&book.unwrap()).unwrap()
+}
+
+fn page(site: &anthology::html::Site, path: &str) -> String {
+    String::from_utf8(site.files[Path::new(path)].clone()).unwrap()
+}
+
+#[test]
+fn the_sample_site_has_every_page_and_is_deterministic() {
+    let a = site_of(&repo());
+    let b = site_of(&repo());
+    assert!(a.files == b.files, "two renders differ");
+    for p in [
+        "index.html",
+        "all.html",
+        "contributors/index.html",
+        "search/index.html",
+        "la-citation-detournee/index.html",
+        "part/ecrire/index.html",
+        "front/preface/index.html",
+        "back/remerciements/index.html",
+        "assets/style.css",
+        "assets/search.js",
+        "assets/search-index.js",
+    ] {
+        assert!(a.files.contains_key(Path::new(p)), "{p} is missing");
+    }
+    let essay = page(&a, "la-citation-detournee/index.html");
+    assert!(essay.contains("<article class=\"essay\" lang=\"fr\">"), "{essay}");
+    assert!(essay.contains("srcset=\"../assets/img/"), "photos have srcset");
+    assert!(essay.contains("rel=\"next\""), "previous/next links");
+    assert!(essay.contains("<meta property=\"og:title\" content=\"La citation détournée\">"));
+    let english = page(&a, "the-280-character-editor/index.html");
+    assert!(english.contains("lang=\"en\""));
+    let index = page(&a, "contributors/index.html");
+    assert!(index.contains("href=\"#letter-E\""), "Ébrard files under E");
+    assert!(!a.files.contains_key(Path::new("sitemap.xml")), "no sitemap without base_url");
+}
+
+#[test]
+fn nothing_a_contributor_writes_becomes_markup_or_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("contributions")).unwrap();
+    std::fs::write(
+        d.join("book.toml"),
+        "[book]\ntitle = \"T <script>alert(1)</script>\"\nlanguage = \"en\"\n[rules]\nmin_words = 1\nallow_html = true\n[html]\nbase_url = \"https://example.org/book/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("contributions/a.md"),
+        "+++\ntitle = \"<img src=x onerror=alert(1)>\"\nsummary = \"\\\"><script>x</script>\"\n[[authors]]\nname = \"<b>Eve</b>\"\nbio = \"<script>steal()</script> *bio*\"\nhandle = \"@eve\\\" onmouseover=\\\"x\"\nurl = \"javascript:alert(1)\"\n+++\n\nText <script>bad()</script> and <iframe src=x></iframe> [link](javascript:alert(1)) <sub onclick=\"x\">2</sub>.\n",
+    )
+    .unwrap();
+    let site = site_of(d);
+    for (path, bytes) in &site.files {
+        let text = String::from_utf8_lossy(bytes);
+        if !path.to_string_lossy().ends_with(".html") {
+            continue;
+        }
+        let scripts = text.matches("<script").count();
+        let expected = if path == Path::new("search/index.html") { 2 } else { 0 };
+        assert_eq!(scripts, expected, "{}: {text}", path.display());
+        // Hostile text may show, escaped; no tag or attribute of it may exist.
+        for bad in [
+            "<iframe",
+            "<img src=x",
+            "<script>steal",
+            "<script>bad",
+            "<script>x",
+            "<sub onclick",
+            "onmouseover=\"",
+            "javascript:",
+            "<b>Eve",
+        ] {
+            assert!(!text.contains(bad), "{} contains {bad}: {text}", path.display());
+        }
+    }
+    let index = page(&site, "assets/search-index.js");
+    assert!(!index.contains("</script"), "the search index cannot close a script element");
+    let essay = page(&site, "a/index.html");
+    assert!(essay.contains("<link rel=\"canonical\" href=\"https://example.org/book/a/\">"), "{essay}");
+    assert!(page(&site, "sitemap.xml").contains("<loc>https://example.org/book/contributors/</loc>"));
+}
+
+/// The Nu Html Checker's jar: `VNU_JAR`, or `npm install vnu-jar` in `$HOME/.cache/anthology-vnu`.
+fn vnu() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("VNU_JAR").map(PathBuf::from),
+        std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(".cache/anthology-vnu/node_modules/vnu-jar/build/dist/vnu.jar")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.exists())
+}
+
+#[test]
+fn the_nu_checker_finds_no_error_on_any_page() {
+    let Some(jar) = vnu() else {
+        let msg = "the Nu Html Checker is missing: set VNU_JAR, or run `npm install vnu-jar` in ~/.cache/anthology-vnu";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        eprintln!("SKIPPED: {msg}");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut books: Vec<(String, PathBuf)> = vec![("sample".into(), repo())];
+    let corpus = repo().join("../shared/corpora/97-things-en");
+    if corpus.exists() {
+        let copy = out.path().join("97-things");
+        copy_dir(&corpus, &copy);
+        let mut toml = std::fs::read_to_string(copy.join("book.toml")).unwrap();
+        toml.push_str("\n[rules]\nallow_html = true\n");
+        std::fs::write(copy.join("book.toml"), toml).unwrap();
+        let essay = copy.join("contributions/thing-46.md");
+        let text: String = std::fs::read_to_string(&essay)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("![](http"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&essay, text).unwrap();
+        books.push(("97-things".into(), copy));
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the 97-things corpus is missing at {}", corpus.display());
+    }
+    let generated = out.path().join("generated");
+    let settings = anthology::synth::Settings { essays: 112, words: 300, photo_pixels: 400, ..Default::default() };
+    anthology::synth::generate(&generated, &settings).unwrap();
+    books.push(("generated-112".into(), generated));
+    let sites = out.path().join("sites");
+    for (name, dir) in &books {
+        anthology::html::write(&site_of(dir), &sites.join(name)).unwrap();
+    }
+    let result = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(&sites)
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
+    assert!(result.status.success() && text.trim().is_empty(), "{text}");
+    println!("Nu Html Checker: no error on the sample, the corpus and the generated book");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+            let mut perms = std::fs::metadata(&target).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&target, perms).unwrap();
+        }
+    }
+}
