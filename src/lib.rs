@@ -33,6 +33,7 @@ pub mod markdown;
 pub mod order;
 pub mod pdf;
 pub mod scaffold;
+pub mod serve;
 pub mod synth;
 pub mod toml_input;
 pub mod typography;

@@ -92,6 +92,22 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build the website, serve it on 127.0.0.1, and rebuild it (pages reload
+    /// themselves) whenever a contribution, the book.toml or a template changes.
+    Serve {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The port (0 chooses a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The output folder, relative to the book's folder unless absolute; the site goes in its html/.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Include essays marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// List the font families a book can use: typst's embedded fonts and the book's fonts/ folder.
     Fonts {
         /// The book's folder.
@@ -290,6 +306,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 bail!("the book has errors; run `anthology check` for details");
             };
             print_list(&book)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { dir, port, out, drafts } => {
+            let site = dir.join(out).join("html");
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            anthology::serve::serve(&dir, &site, port, drafts, stop, |message, report| {
+                if let Some(r) = report {
+                    let _ = print_report(r, Format::Human);
+                }
+                println!("{message}");
+                let _ = std::io::stdout().flush();
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Fonts { dir } => {

@@ -310,3 +310,60 @@ fn a_valid_book_orders_by_list_with_sections_drafts_and_front_matter() {
     assert!(book.parts[2].intro.is_some());
     assert_eq!(book.contributors.len(), 3);
 }
+
+/// GETs `path` from 127.0.0.1:`port`: (status line, body).
+fn http_get(port: u16, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (head.lines().next().unwrap_or("").to_string(), body.to_string())
+}
+
+#[test]
+fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Served"]).status.success());
+    let mut child = bin().args(["serve", d, "--port", "0"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    let wait_for = |want: &str| {
+        for _ in 0..100 {
+            if http_get(port, "/__anthology/version").1 == want {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    };
+    let (status, home) = http_get(port, "/");
+    assert!(status.contains("200"), "{status}");
+    assert!(home.contains("Served") && home.contains("/__anthology/version"), "served pages reload themselves");
+    assert!(http_get(port, "/../../etc/passwd").0.contains("404"));
+    assert_eq!(http_get(port, "/__anthology/version").1, "1");
+
+    let essay = dir.path().join("contributions/example.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    std::fs::write(&essay, text.replace("An example contribution", "A changed title")).unwrap();
+    assert!(wait_for("2"), "the site was not rebuilt after a change");
+    assert!(http_get(port, "/example/index.html").1.contains("A changed title"));
+
+    // An error: reported, and the last good site stays.
+    std::fs::write(&essay, "no front matter at all\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(http_get(port, "/__anthology/version").1, "2");
+    assert!(http_get(port, "/example/index.html").1.contains("A changed title"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("the last good site stays")), "{rest:?}");
+}
