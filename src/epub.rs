@@ -420,6 +420,12 @@ fn svg_cover(book: &Book) -> String {
 
 /// Makes the EPUB of `book`.
 pub fn render(book: &Book) -> Result<Epub, EpubError> {
+    render_with(book, &images::Cache::default())
+}
+
+/// Makes the EPUB of `book`, taking processed images from `cache` (shared
+/// with the other editions of the same build).
+pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Epub, EpubError> {
     let cfg = &book.config;
     let cover_asset = cfg
         .cover
@@ -429,7 +435,7 @@ pub fn render(book: &Book) -> Result<Epub, EpubError> {
     let wanted = wanted_images(book, cover_asset.as_ref());
     let processed: Vec<Result<(PathBuf, Processed), EpubError>> = wanted
         .par_iter()
-        .map(|(file, max)| Ok((file.clone(), images::process(&book.root.join(file), *max)?)))
+        .map(|(file, max)| Ok((file.clone(), cache.sizes(&book.root.join(file), &[*max])?.remove(0))))
         .collect();
     let mut images = HashMap::new();
     for (n, r) in processed.into_iter().enumerate() {

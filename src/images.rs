@@ -61,6 +61,33 @@ pub fn process_sizes(path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, Image
         .map_err(err)
 }
 
+/// Images already processed in this build, by file and size: the EPUB and
+/// the website both show photos at 240 pixels, and make them once.
+#[derive(Debug, Default)]
+pub struct Cache {
+    done: std::sync::Mutex<std::collections::HashMap<(std::path::PathBuf, u32), Processed>>,
+}
+
+impl Cache {
+    /// `path` at each of `sizes`, decoding it (once) only for the sizes not made yet.
+    pub fn sizes(&self, path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
+        let key = |s: u32| (path.to_path_buf(), s);
+        let missing: Vec<u32> = {
+            let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+            sizes.iter().copied().filter(|s| !done.contains_key(&key(*s))).collect()
+        };
+        if !missing.is_empty() {
+            let made = process_sizes(path, &missing)?;
+            let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+            for (s, p) in missing.into_iter().zip(made) {
+                done.insert(key(s), p);
+            }
+        }
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(sizes.iter().map(|s| done[&key(*s)].clone()).collect())
+    }
+}
+
 /// `img` with its longer side brought to `max`, the ratio kept. SIMD
 /// convolution (fast_image_resize) where the pixel type allows it.
 fn scale(img: DynamicImage, max: u32) -> DynamicImage {
@@ -114,6 +141,20 @@ mod tests {
         assert_eq!(small.width, 900, "never scaled up");
         let again = process(&p, 300).unwrap();
         assert_eq!(out, again, "deterministic");
+    }
+
+    #[test]
+    fn the_cache_makes_each_size_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.png");
+        crate::synth::portrait(2, 500).save(&p).unwrap();
+        let cache = Cache::default();
+        let a = cache.sizes(&p, &[100, 240]).unwrap();
+        std::fs::remove_file(&p).unwrap();
+        // Served from the cache: the file is gone.
+        let b = cache.sizes(&p, &[240]).unwrap();
+        assert_eq!(a[1], b[0]);
+        assert!(cache.sizes(&p, &[300]).is_err());
     }
 
     #[test]

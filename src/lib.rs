@@ -8,8 +8,9 @@
 //! 2. [`validate`]: collect every [`diagnostic`] at once;
 //! 3. [`order`]: arrange the essays into a read-only [`book::Book`], with the
 //!    contributor index sorted by the language's collation ([`collate`]);
-//! 4. render the editions from `&Book` (the typography pass they share is in
-//!    [`typography`]).
+//! 4. [`build`]: render the editions from `&Book`, concurrently: [`pdf`],
+//!    [`epub`] and [`html`] (the last two through one [`xhtml`] writer; the
+//!    typography pass they all share is in [`typography`]).
 //!
 //! [`check`] runs stages 1 and 2 for `anthology check`; [`prepare`] runs all
 //! three for `anthology build`.
@@ -18,6 +19,7 @@
 
 pub mod assets;
 pub mod book;
+pub mod build;
 pub mod collate;
 pub mod config;
 pub mod date;

@@ -237,25 +237,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 book.contributors.len()
             );
             let out = dir.join(out);
+            let which = anthology::build::Editions {
+                pdf: format.contains(&Edition::Pdf),
+                epub: format.contains(&Edition::Epub),
+                html: format.contains(&Edition::Html),
+            };
+            let outcome = anthology::build::editions(&book, &out, which);
             let mut failed = false;
-            if format.contains(&Edition::Pdf) {
-                let started = std::time::Instant::now();
-                match anthology::pdf::render(&book) {
-                    Ok(pdf) => {
-                        if !pdf.warnings.is_empty() {
-                            print_report(&Report::new(pdf.warnings, Default::default()), Format::Human)?;
+            for (name, result) in [("PDF", outcome.pdf), ("EPUB", outcome.epub), ("HTML", outcome.html)] {
+                match result {
+                    None => {}
+                    Some(Ok(made)) => {
+                        if !made.warnings.is_empty() {
+                            print_report(&Report::new(made.warnings, Default::default()), Format::Human)?;
                         }
-                        let path = out.join(format!("{}.pdf", book.config.slug));
-                        write_atomically(&path, &pdf.bytes)?;
                         println!(
-                            "PDF   {}  {} pages, {} KiB, {:.2} s",
-                            path.display(),
-                            pdf.pages,
-                            pdf.bytes.len() / 1024,
-                            started.elapsed().as_secs_f64()
+                            "{name:<5} {}  {}, {} KiB, {:.2} s",
+                            made.path.display(),
+                            made.detail,
+                            made.bytes / 1024,
+                            made.time.as_secs_f64()
                         );
                     }
-                    Err(anthology::pdf::PdfError::Typeset(diags)) => {
+                    Some(Err(anthology::build::EditionError::Typeset(diags))) => {
                         let mut sources = std::collections::BTreeMap::new();
                         let template = book.root.join(anthology::pdf::TEMPLATE_FILE);
                         if let Ok(text) = std::fs::read_to_string(&template) {
@@ -265,38 +269,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         eprintln!("the PDF could not be typeset; nothing was written");
                         failed = true;
                     }
-                    Err(e) => return Err(e.into()),
+                    Some(Err(e)) => {
+                        eprintln!("error: {name}: {e}");
+                        failed = true;
+                    }
                 }
             }
-            if format.contains(&Edition::Epub) {
-                let started = std::time::Instant::now();
-                let epub = anthology::epub::render(&book)?;
-                let path = out.join(format!("{}.epub", book.config.slug));
-                write_atomically(&path, &epub.bytes)?;
-                println!(
-                    "EPUB  {}  {} documents, {} images, {} KiB, {:.2} s",
-                    path.display(),
-                    epub.documents,
-                    epub.images,
-                    epub.bytes.len() / 1024,
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            if format.contains(&Edition::Html) {
-                let started = std::time::Instant::now();
-                let site = anthology::html::render(&book)?;
-                let dir = out.join("html");
-                anthology::html::write(&site, &dir).with_context(|| format!("cannot write {}", dir.display()))?;
-                let size: usize = site.files.values().map(Vec::len).sum();
-                println!(
-                    "HTML  {}  {} pages, {} files, {} KiB, {:.2} s",
-                    dir.join("index.html").display(),
-                    site.pages,
-                    site.files.len(),
-                    size / 1024,
-                    started.elapsed().as_secs_f64()
-                );
-            }
+            println!("built in {:.2} s", outcome.time.as_secs_f64());
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::List { dir, drafts } => {
@@ -331,26 +310,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a
-/// rename, so that `path` is either the previous file or the whole new one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().context("an output file has a folder")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path.file_name().context("an output file has a name")?.to_string_lossy();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-    }
-    Ok(())
 }
 
 /// `dir` relative to the current folder, for paths GitHub resolves from the

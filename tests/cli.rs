@@ -367,3 +367,28 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("the last good site stays")), "{rest:?}");
 }
+
+#[test]
+fn a_failed_edition_leaves_the_previous_one_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Kept"]).status.success());
+    assert!(run(&["build", d]).status.success());
+    let pdf = dir.path().join("dist/kept.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+
+    // A broken template: the PDF fails, the other editions are still made.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/book.typ"), "#nonsense(\n").unwrap();
+    let essay = dir.path().join("contributions/example.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    std::fs::write(&essay, text.replace("An example contribution", "A second version")).unwrap();
+    let out = run(&["build", d]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("error[P001]"), "{}", stdout(&out));
+    assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
+    let site = std::fs::read_to_string(dir.path().join("dist/html/example/index.html")).unwrap();
+    assert!(site.contains("A second version"), "the other editions were made");
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("dist")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(names.iter().all(|n| !n.to_string_lossy().starts_with('.')), "no temporary file left: {names:?}");
+}

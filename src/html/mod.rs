@@ -377,6 +377,12 @@ fn first_sentence(e: &Essay) -> String {
 
 /// Makes the site of `book`.
 pub fn render(book: &Book) -> Result<Site, HtmlError> {
+    render_with(book, &images::Cache::default())
+}
+
+/// Makes the site of `book`, taking processed images from `cache` (shared
+/// with the other editions of the same build).
+pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Site, HtmlError> {
     let cfg = &book.config;
     let env = environment(&book.root)?;
     let labels = Labels::for_lang(&cfg.language);
@@ -427,7 +433,7 @@ pub fn render(book: &Book) -> Result<Site, HtmlError> {
         }
     }
     let processed: Vec<Result<Vec<Processed>, HtmlError>> =
-        by_file.par_iter().map(|(p, sizes)| Ok(images::process_sizes(&book.root.join(p), sizes)?)).collect();
+        by_file.par_iter().map(|(p, sizes)| Ok(cache.sizes(&book.root.join(p), sizes)?)).collect();
     let mut images = HashMap::new();
     let mut site = Site::default();
     for (id, ((path, sizes), r)) in by_file.iter().zip(processed).enumerate() {
