@@ -94,6 +94,13 @@ pub fn has_scheme(s: &str) -> bool {
     }
 }
 
+/// Whether a link may go into an edition as it is: `http`, `https` or
+/// `mailto` only (never `javascript:`, `data:` or `file:`).
+pub fn is_web_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+}
+
 /// Decodes `%XX` escapes of a Markdown destination; invalid escapes stay as written.
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

@@ -223,6 +223,22 @@ impl Document {
         n
     }
 
+    /// Maps each heading level the text uses to a level counted from `first`,
+    /// without gaps (`##` and `####` become `first` and `first + 1`), so that
+    /// every edition has an ordered heading structure.
+    pub fn heading_levels(&self, first: u8) -> std::collections::HashMap<u8, u8> {
+        let mut used: Vec<u8> = Vec::new();
+        self.for_each_block(&mut |b| {
+            if let Block::Heading { level, .. } = b
+                && !used.contains(level)
+            {
+                used.push(*level);
+            }
+        });
+        used.sort();
+        used.iter().enumerate().map(|(i, l)| (*l, (first + i as u8).min(6))).collect()
+    }
+
     /// Whether the essay has no content at all.
     pub fn is_empty(&self) -> bool {
         self.blocks.is_empty()

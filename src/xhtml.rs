@@ -120,21 +120,12 @@ struct Writer<'a, 'c> {
 
 /// Converts `doc` with the book context `cx`.
 pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
-    let mut used: Vec<u8> = Vec::new();
-    doc.for_each_block(&mut |b| {
-        if let Block::Heading { level, .. } = b
-            && !used.contains(level)
-        {
-            used.push(*level);
-        }
-    });
-    used.sort();
     let mut w = Writer {
         cx,
         out: String::new(),
         style: Style::for_lang(cx.lang),
         prev: None,
-        levels: used.iter().enumerate().map(|(i, l)| (*l, (cx.first_heading + i as u8).min(6))).collect(),
+        levels: doc.heading_levels(cx.first_heading),
         notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
         order: Vec::new(),
         open: Vec::new(),
@@ -144,11 +135,6 @@ pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
     let body = std::mem::take(&mut w.out);
     let notes = w.notes_section();
     Fragment { body, notes }
-}
-
-fn linkable(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
 }
 
 impl Writer<'_, '_> {
@@ -343,7 +329,11 @@ impl Writer<'_, '_> {
                 self.prev = code.chars().last();
             }
             Inline::Link { url, title, content, .. } => {
-                let href = if linkable(url) { Some(url.trim().to_string()) } else { self.local_link(url).cloned() };
+                let href = if crate::assets::is_web_link(url) {
+                    Some(url.trim().to_string())
+                } else {
+                    self.local_link(url).cloned()
+                };
                 match href {
                     Some(h) => {
                         self.out.push_str("<a href=\"");

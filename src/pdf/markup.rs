@@ -121,28 +121,8 @@ pub fn line_at(lines: &[(usize, u32)], offset: usize) -> Option<u32> {
     i.checked_sub(1).map(|i| lines[i].1)
 }
 
-/// Maps each heading level used in `doc` to a level from `first`, without gaps.
-fn heading_levels(doc: &Document, first: u8) -> HashMap<u8, u8> {
-    let mut used = Vec::new();
-    doc.for_each_block(&mut |b| {
-        if let Block::Heading { level, .. } = b
-            && !used.contains(level)
-        {
-            used.push(*level);
-        }
-    });
-    used.sort();
-    used.iter().enumerate().map(|(i, l)| (*l, (first + i as u8).min(6))).collect()
-}
-
 fn label_part(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
-}
-
-/// Whether a link destination may become a link in the PDF.
-fn linkable(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
 }
 
 impl<'a> Writer<'a> {
@@ -161,7 +141,7 @@ impl<'a> Writer<'a> {
             label_prefix: label_part(label_prefix),
             style: Style::for_lang(lang),
             prev: None,
-            levels: heading_levels(doc, first_heading),
+            levels: doc.heading_levels(first_heading),
             notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
             seen_notes: HashSet::new(),
             images,
@@ -332,7 +312,7 @@ impl<'a> Writer<'a> {
                 self.prev = code.chars().last();
             }
             Inline::Link { url, content, .. } => {
-                if linkable(url) {
+                if crate::assets::is_web_link(url) {
                     let _ = write!(self.out, "#link({})", string_literal(url.trim()));
                     self.content(|w| w.inlines(content));
                     self.out.push(';');
