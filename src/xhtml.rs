@@ -231,8 +231,11 @@ impl Writer<'_, '_> {
                         self.out.push_str("<tbody>\n");
                     }
                     self.out.push_str("<tr>");
-                    let cell = if r == 0 { "th" } else { "td" };
                     for (c, content) in row.iter().enumerate() {
+                        // A header cell without text is no header (and
+                        // assistive technology announces it as an error).
+                        let empty = crate::document::plain_text(content).trim().is_empty();
+                        let cell = if r == 0 && !empty { "th" } else { "td" };
                         match align.get(c) {
                             Some(Align::Right) => {
                                 let _ = write!(self.out, "<{cell} class=\"right\">");
@@ -489,6 +492,8 @@ mod tests {
         );
         let f = convert("| a | b |\n|:-|-:|\n| 1 | 2 |", "und", false);
         assert!(f.body.contains("<th>a</th><th class=\"right\">b</th>"), "{}", f.body);
+        let f = convert("|   | b |\n|-|-|\n| 1 | 2 |", "und", false);
+        assert!(f.body.contains("<thead>\n<tr><td></td><th>b</th></tr>"), "{}", f.body);
     }
 
     #[test]
