@@ -127,11 +127,18 @@ pub struct Book {
     pub back: Vec<Essay>,
     /// The contributor index, sorted by the book language's collation.
     pub contributors: Vec<Contributor>,
+    /// The cover image named in `book.toml`, resolved and probed at load time.
+    pub cover: Option<Asset>,
 }
 
 impl Book {
     /// Every essay, in book order.
     pub fn essays(&self) -> impl Iterator<Item = &Essay> {
         self.parts.iter().flat_map(|p| p.essays.iter())
+    }
+
+    /// The cover, when it is an image the editions can use.
+    pub fn cover_image(&self) -> Option<&Asset> {
+        self.cover.as_ref().filter(|a| a.image.is_ok())
     }
 }

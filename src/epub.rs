@@ -427,12 +427,8 @@ pub fn render(book: &Book) -> Result<Epub, EpubError> {
 /// with the other editions of the same build).
 pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Epub, EpubError> {
     let cfg = &book.config;
-    let cover_asset = cfg
-        .cover
-        .as_ref()
-        .map(|c| crate::assets::image(&book.root, Path::new(""), &crate::diagnostic::slash_path(c)))
-        .filter(|a| a.image.is_ok());
-    let wanted = wanted_images(book, cover_asset.as_ref());
+    let cover_asset = book.cover_image();
+    let wanted = wanted_images(book, cover_asset);
     let processed: Vec<Result<(PathBuf, Processed), EpubError>> = wanted
         .par_iter()
         .map(|(file, max)| Ok((file.clone(), cache.sizes(&book.root.join(file), &[*max])?.remove(0))))
@@ -449,7 +445,7 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Epub, EpubError
     }
     let mut pkg = Package { book, labels: Labels::for_lang(&cfg.language), images, links, docs: Vec::new() };
 
-    let (cover_href, cover_svg) = match cover_asset.as_ref().and_then(|a| pkg.images.get(a.path.as_ref()?)) {
+    let (cover_href, cover_svg) = match cover_asset.and_then(|a| pkg.images.get(a.path.as_ref()?)) {
         Some((href, _)) => (href.clone(), None),
         None => ("images/cover.svg".to_string(), Some(svg_cover(book))),
     };

@@ -42,7 +42,15 @@ pub fn order(loaded: Loaded, drafts: bool) -> Option<Book> {
         parts.push(Part { section, intro, essays });
     }
     let contributors = contributors(parts.iter().flat_map(|p| &p.essays), &collation);
-    Some(Book { config, root: loaded.root, front: loaded.front, parts, back: loaded.back, contributors })
+    Some(Book {
+        config,
+        root: loaded.root,
+        front: loaded.front,
+        parts,
+        back: loaded.back,
+        contributors,
+        cover: loaded.cover,
+    })
 }
 
 fn first_author_key(e: &Essay) -> Option<NameKey> {

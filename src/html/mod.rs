@@ -390,11 +390,7 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Site, HtmlError
 
     // Images, each size once, in parallel.
     let mut wanted: Vec<(PathBuf, u32)> = Vec::new();
-    let cover = cfg
-        .cover
-        .as_ref()
-        .map(|c| crate::assets::image(&book.root, Path::new(""), &crate::diagnostic::slash_path(c)))
-        .filter(|a| a.image.is_ok());
+    let cover = book.cover_image();
     let mut add = |a: &Asset, sizes: &[u32]| {
         if let (Some(p), Ok(_)) = (&a.path, &a.image) {
             for s in sizes {
@@ -404,7 +400,7 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Site, HtmlError
             }
         }
     };
-    if let Some(c) = &cover {
+    if let Some(c) = cover {
         add(c, &IMAGE_SIZES);
     }
     let texts: Vec<&Essay> = book
@@ -468,7 +464,7 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Site, HtmlError
             url => cfg.url.clone(),
             lang => lang.clone(),
             dir => if crate::epub::is_rtl(&lang) { Some("rtl") } else { None },
-            cover => ser(cover.as_ref().and_then(|c| b.img(c, &IMAGE_SIZES, root))),
+            cover => ser(cover.and_then(|c| b.img(c, &IMAGE_SIZES, root))),
             version => env!("CARGO_PKG_VERSION"),
         }
     };

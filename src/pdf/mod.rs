@@ -218,11 +218,7 @@ pub fn sources(book: &Book) -> Result<Sources, PdfError> {
             })
         })
         .collect();
-    // The cover goes through the same safe resolution as every image.
-    let cover = cfg
-        .cover
-        .as_ref()
-        .and_then(|c| b.image(&crate::assets::image(&book.root, Path::new(""), &crate::diagnostic::slash_path(c))));
+    let cover = book.cover_image().and_then(|c| b.image(c));
     let mut keywords: Vec<String> =
         book.essays().flat_map(|e| e.tags.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
     keywords.truncate(64);
