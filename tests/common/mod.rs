@@ -12,6 +12,31 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
+/// The validator at `tool`, or `None` after saying plainly that it is
+/// missing; a missing validator fails the test in CI.
+pub fn validator(tool: Option<PathBuf>, missing: &str) -> Option<PathBuf> {
+    if tool.is_none() {
+        assert!(!in_ci(), "{missing}");
+        eprintln!("SKIPPED: {missing}");
+    }
+    tool
+}
+
+/// The books every edition is validated on, built in `into`: the sample, a
+/// buildable copy of the 97-things corpus, and a generated 112-essay book
+/// with photos of `photo_pixels`.
+pub fn conformance_books(into: &Path, photo_pixels: u32) -> Vec<(String, PathBuf)> {
+    let mut books: Vec<(String, PathBuf)> = vec![("sample".into(), repo())];
+    if let Some(copy) = buildable_corpus(into) {
+        books.push(("97-things".into(), copy));
+    }
+    let generated = into.join("generated");
+    let settings = anthology::synth::Settings { essays: 112, words: 300, photo_pixels, ..Default::default() };
+    anthology::synth::generate(&generated, &settings).unwrap();
+    books.push(("generated-112".into(), generated));
+    books
+}
+
 /// Copies a folder, leaving every copy writable (shared/ is read-only in CI).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
