@@ -3,15 +3,26 @@
 //! The book is read-only, so the editions share it without locks. The PDF,
 //! the longest, starts first on its own thread; the website and then the
 //! EPUB follow on another, sharing one [`images::Cache`] so that each photo is
-//! decoded and scaled once for both. Every edition is written atomically (a
-//! temporary file or folder, then a rename): a failed or interrupted build
+//! decoded and scaled once for all three. Every edition is written atomically
+//! (a temporary file or folder, then a rename): a failed or interrupted build
 //! leaves the previous editions intact and nothing half-written.
+//!
+//! A [`Session`] is what stays from one build to the next: the images (in
+//! memory and in `.anthology-cache/`), the parsed fonts, the PDF of the last
+//! typst inputs, and the site last written. `anthology build` uses one for a
+//! single build; `anthology watch` keeps one alive, so that a rebuild after an
+//! edit redoes only what the edit changed (typst's memoisation keeps the
+//! layout of the other essays, and only the pages whose bytes changed are
+//! written again).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::book::Book;
+use crate::cache::{DiskCache, Stats};
 use crate::diagnostic::Diagnostic;
+use crate::pdf::world::Fonts;
 use crate::{epub, html, images, pdf};
 
 /// Which editions to make.
@@ -24,6 +35,31 @@ pub struct Editions {
     /// `<out>/html/`.
     pub html: bool,
 }
+
+/// One of the three editions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Edition {
+    /// The PDF.
+    Pdf,
+    /// The EPUB.
+    Epub,
+    /// The website.
+    Html,
+}
+
+impl Edition {
+    /// Its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Pdf => "PDF",
+            Edition::Epub => "EPUB",
+            Edition::Html => "HTML",
+        }
+    }
+}
+
+/// Hears of each edition as it is finished.
+pub type Progress<'a> = dyn Fn(Edition, &Result<Made, EditionError>) + Sync + 'a;
 
 /// One edition made.
 #[derive(Debug)]
@@ -76,20 +112,52 @@ pub struct Outcome {
     pub html: Option<Result<Made, EditionError>>,
     /// The whole build's time.
     pub time: Duration,
+    /// What the disk cache did, counted since the session began.
+    pub cache: Stats,
+}
+
+impl Outcome {
+    /// The diagnostics of a PDF that could not be typeset, with the book's
+    /// template (when it has one) to show the lines they point at.
+    pub fn typeset_report(&self, root: &Path) -> Option<crate::diagnostic::Report> {
+        let Some(Err(EditionError::Typeset(diags))) = &self.pdf else { return None };
+        let mut sources = std::collections::BTreeMap::new();
+        if let Ok(text) = std::fs::read_to_string(root.join(pdf::TEMPLATE_FILE)) {
+            sources.insert(PathBuf::from(pdf::TEMPLATE_FILE), text);
+        }
+        Some(crate::diagnostic::Report::new(diags.clone(), sources))
+    }
+
+    /// Whether every edition asked for was made.
+    pub fn succeeded(&self) -> bool {
+        [&self.pdf, &self.epub, &self.html].iter().all(|r| !matches!(r, Some(Err(_))))
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a
 /// rename, so that `path` is either the previous file or the whole new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_through_temp(path, bytes, true)
+}
+
+/// [`write_atomically`], flushed to the disk before the rename when `sync`
+/// (editions); without, for cache entries, whose checksum catches a file the
+/// system lost in a crash.
+pub(crate) fn write_through_temp(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Unique per call: two threads may write the same cache entry at once.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -98,64 +166,202 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-fn make_pdf(book: &Book, out: &Path) -> Result<Made, EditionError> {
-    let started = Instant::now();
-    let made = pdf::render(book).map_err(|e| match e {
-        pdf::PdfError::Typeset(d) => EditionError::Typeset(d),
-        other => EditionError::Pdf(other),
-    })?;
-    let path = out.join(format!("{}.pdf", book.config.slug));
-    write_atomically(&path, &made.bytes).map_err(|source| EditionError::Write { path: path.clone(), source })?;
-    Ok(Made {
-        path,
-        bytes: made.bytes.len(),
-        detail: format!("{} pages", made.pages),
-        time: started.elapsed(),
-        warnings: made.warnings,
-    })
+/// The sizes each kind of image is made at by the editions asked, so that
+/// each file is decoded once for all of them (see [`images::Cache::set_groups`]).
+fn size_groups(which: Editions) -> Vec<Vec<u32>> {
+    let mut photos = Vec::new();
+    let mut images = Vec::new();
+    if which.html {
+        photos.extend(html::PHOTO_SIZES);
+        images.extend(html::IMAGE_SIZES);
+    }
+    if which.epub {
+        photos.push(epub::PHOTO_PIXELS);
+        images.push(epub::IMAGE_PIXELS);
+    }
+    if which.pdf {
+        photos.push(pdf::PRINT_PHOTO_PIXELS);
+        images.push(pdf::PRINT_IMAGE_PIXELS);
+    }
+    vec![photos, images]
 }
 
-fn make_epub(book: &Book, out: &Path, cache: &images::Cache) -> Result<Made, EditionError> {
-    let started = Instant::now();
-    let made = epub::render_with(book, cache)?;
-    let path = out.join(format!("{}.epub", book.config.slug));
-    write_atomically(&path, &made.bytes).map_err(|source| EditionError::Write { path: path.clone(), source })?;
-    Ok(Made {
-        path,
-        bytes: made.bytes.len(),
-        detail: format!("{} documents, {} images", made.documents, made.images),
-        time: started.elapsed(),
-        warnings: Vec::new(),
-    })
+/// What one build keeps for the next: see the module's documentation.
+pub struct Session {
+    images: images::Cache,
+    /// The book's fonts with the fingerprint of the fonts/ folder they came from.
+    fonts: Mutex<Option<(u64, Arc<Fonts>)>>,
+    /// The site last written, by output folder, to write only what changed.
+    site: Mutex<Option<(PathBuf, html::Site)>>,
+    /// The typst world of the last PDF, updated rather than made again.
+    world: Mutex<Option<pdf::world::BookWorld>>,
 }
 
-fn make_html(book: &Book, out: &Path, cache: &images::Cache) -> Result<Made, EditionError> {
-    let started = Instant::now();
-    let site = html::render_with(book, cache)?;
-    let dir = out.join("html");
-    html::write(&site, &dir).map_err(|source| EditionError::Write { path: dir.clone(), source })?;
-    Ok(Made {
-        path: dir.join("index.html"),
-        bytes: site.files.values().map(Vec::len).sum(),
-        detail: format!("{} pages, {} files", site.pages, site.files.len()),
-        time: started.elapsed(),
-        warnings: Vec::new(),
-    })
-}
+impl Session {
+    /// A session for the book at `root`, with its disk cache.
+    pub fn new(root: &Path) -> Self {
+        Self::with_cache(DiskCache::open(root))
+    }
 
-/// Makes the `which` editions of `book` in `out`, concurrently.
-pub fn editions(book: &Book, out: &Path, which: Editions) -> Outcome {
-    let started = Instant::now();
-    let cache = images::Cache::default();
-    let (pdf, (html, epub)) = std::thread::scope(|s| {
-        let pdf = which.pdf.then(|| s.spawn(|| make_pdf(book, out)));
-        let screen = s.spawn(|| {
-            let html = which.html.then(|| make_html(book, out, &cache));
-            let epub = which.epub.then(|| make_epub(book, out, &cache));
-            (html, epub)
+    /// A session with the given disk cache ([`DiskCache::disabled`] for none).
+    pub fn with_cache(disk: DiskCache) -> Self {
+        Session {
+            images: images::Cache::with_disk(disk),
+            fonts: Mutex::default(),
+            site: Mutex::default(),
+            world: Mutex::default(),
+        }
+    }
+
+    /// What the disk cache did so far.
+    pub fn cache_stats(&self) -> Stats {
+        self.images.disk().stats()
+    }
+
+    fn fonts(&self, root: &Path) -> Result<Arc<Fonts>, pdf::PdfError> {
+        let print = crate::watch::fingerprint_of(&[root.join(pdf::FONTS_DIR)]);
+        let mut slot = self.fonts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((p, fonts)) = slot.as_ref()
+            && *p == print
+        {
+            return Ok(fonts.clone());
+        }
+        let fonts = Arc::new(Fonts::new(pdf::book_fonts(root)?));
+        *slot = Some((print, fonts.clone()));
+        Ok(fonts)
+    }
+
+    fn pdf(&self, book: &Book) -> Result<pdf::Pdf, pdf::PdfError> {
+        let sources = pdf::sources(book)?;
+        let disk = self.images.disk();
+        let key = pdf::cache_key(book, &sources)?;
+        if let Some(entry) = disk.get(&key)
+            && entry.len() > 4
+        {
+            let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
+            for (file, (_, max)) in sources.assets.iter() {
+                self.images.keep_print(&book.root.join(file), *max);
+            }
+            return Ok(pdf::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new() });
+        }
+        let fonts = self.fonts(&book.root)?;
+        let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
+        let world = match slot.take() {
+            Some(mut w) if w.made_with(&fonts, pdf::today(book)) => {
+                pdf::update_world(&mut w, book, &sources, &self.images)?;
+                w
+            }
+            _ => pdf::world(book, &sources, fonts, &self.images)?,
+        };
+        let made = pdf::compile(book, &sources, &world);
+        *slot = Some(world);
+        // Keep typst's memoised work of the last two compiles for the next
+        // one, and drop older work: a long `watch` must not grow forever.
+        typst::comemo::evict(2);
+        let made = made?;
+        // A PDF with warnings is made again next time, so they are shown again.
+        if made.warnings.is_empty() {
+            let mut entry = (made.pages as u32).to_le_bytes().to_vec();
+            entry.extend_from_slice(&made.bytes);
+            disk.put(&key, &entry);
+        }
+        Ok(made)
+    }
+
+    fn make_pdf(&self, book: &Book, out: &Path) -> Result<Made, EditionError> {
+        let started = Instant::now();
+        let made = self.pdf(book).map_err(|e| match e {
+            pdf::PdfError::Typeset(d) => EditionError::Typeset(d),
+            other => EditionError::Pdf(other),
+        })?;
+        let path = out.join(format!("{}.pdf", book.config.slug));
+        if std::fs::read(&path).ok().as_deref() != Some(made.bytes.as_slice()) {
+            write_atomically(&path, &made.bytes)
+                .map_err(|source| EditionError::Write { path: path.clone(), source })?;
+        }
+        Ok(Made {
+            path,
+            bytes: made.bytes.len(),
+            detail: format!("{} pages", made.pages),
+            time: started.elapsed(),
+            warnings: made.warnings,
+        })
+    }
+
+    fn make_epub(&self, book: &Book, out: &Path) -> Result<Made, EditionError> {
+        let started = Instant::now();
+        let made = epub::render_with(book, &self.images)?;
+        let path = out.join(format!("{}.epub", book.config.slug));
+        write_atomically(&path, &made.bytes).map_err(|source| EditionError::Write { path: path.clone(), source })?;
+        Ok(Made {
+            path,
+            bytes: made.bytes.len(),
+            detail: format!("{} documents, {} images", made.documents, made.images),
+            time: started.elapsed(),
+            warnings: Vec::new(),
+        })
+    }
+
+    fn make_html(&self, book: &Book, out: &Path) -> Result<Made, EditionError> {
+        let started = Instant::now();
+        let site = html::render_with(book, &self.images)?;
+        let dir = out.join("html");
+        let mut last = self.site.lock().unwrap_or_else(|e| e.into_inner());
+        let written = match last.as_ref() {
+            // The folder holds the site this session wrote: write the difference.
+            Some((d, previous)) if *d == dir && dir.is_dir() => html::update(&site, previous, &dir),
+            _ => html::write(&site, &dir).map(|()| site.files.len()),
+        };
+        if written.is_err() {
+            *last = None;
+        }
+        let written = written.map_err(|source| EditionError::Write { path: dir.clone(), source })?;
+        let made = Made {
+            path: dir.join("index.html"),
+            bytes: site.files.values().map(Vec::len).sum(),
+            detail: format!("{} pages, {} files, {written} written", site.pages, site.files.len()),
+            time: started.elapsed(),
+            warnings: Vec::new(),
+        };
+        *last = Some((dir, site));
+        Ok(made)
+    }
+
+    /// Makes the `which` editions of `book` in `out`, concurrently. After a
+    /// build that made all three, the disk cache drops what it no longer needs.
+    pub fn editions(&self, book: &Book, out: &Path, which: Editions) -> Outcome {
+        self.editions_with(book, out, which, &|_, _| {})
+    }
+
+    /// [`editions`](Self::editions), calling `done` as each edition is
+    /// finished (from the thread that made it), for progress displays.
+    pub fn editions_with(&self, book: &Book, out: &Path, which: Editions, done: &Progress<'_>) -> Outcome {
+        let started = Instant::now();
+        self.images.set_groups(size_groups(which));
+        let report = |e: Edition, r: Result<Made, EditionError>| {
+            done(e, &r);
+            r
+        };
+        let (pdf, (html, epub)) = std::thread::scope(|s| {
+            let pdf = which.pdf.then(|| s.spawn(|| report(Edition::Pdf, self.make_pdf(book, out))));
+            let screen = s.spawn(|| {
+                let html = which.html.then(|| report(Edition::Html, self.make_html(book, out)));
+                let epub = which.epub.then(|| report(Edition::Epub, self.make_epub(book, out)));
+                (html, epub)
+            });
+            let pdf = pdf.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (pdf, screen.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
         });
-        let pdf = pdf.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        (pdf, screen.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
-    Outcome { pdf, epub, html, time: started.elapsed() }
+        let complete = [&pdf, &epub, &html].iter().all(|r| matches!(r, Some(Ok(_))));
+        if complete {
+            self.images.disk().prune();
+        }
+        Outcome { pdf, epub, html, time: started.elapsed(), cache: self.cache_stats() }
+    }
+}
+
+/// Makes the `which` editions of `book` in `out`, concurrently, with the
+/// book's disk cache.
+pub fn editions(book: &Book, out: &Path, which: Editions) -> Outcome {
+    Session::new(&book.root).editions(book, out, which)
 }

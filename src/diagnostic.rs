@@ -279,7 +279,7 @@ pub enum Format {
 }
 
 /// The diagnostics of one run, with the sources they point into.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Report {
     /// Every diagnostic, sorted by file, line, column and code.
     pub diagnostics: Vec<Diagnostic>,

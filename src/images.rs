@@ -6,10 +6,14 @@
 //! images, PNG for images with transparency. Re-encoding also strips every
 //! piece of metadata (location, camera, comments) the original carried.
 
+use std::collections::HashMap;
 use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use image::{DynamicImage, ImageEncoder, ImageReader, imageops::FilterType};
+
+use crate::cache::{DiskCache, KeyBuilder};
 
 /// An image ready for an edition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,15 +49,28 @@ pub fn process(path: &Path, max: u32) -> Result<Processed, ImageError> {
 /// Decodes `path` once and makes one image per size in `sizes` (each the
 /// longest side allowed), in that order.
 pub fn process_sizes(path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
-    let err = |reason: String| ImageError { path: path.to_path_buf(), reason };
-    let mut reader = ImageReader::open(path)
-        .map_err(|e| err(e.to_string()))?
-        .with_guessed_format()
-        .map_err(|e| err(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| ImageError { path: path.to_path_buf(), reason: e.to_string() })?;
+    process_bytes(path, &bytes, sizes)
+}
+
+/// Decodes within a memory limit, turned upright as its EXIF orientation
+/// says (cameras store portraits sideways and a tag to turn them).
+fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    use image::ImageDecoder;
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| err(e.to_string()))?;
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+fn process_bytes(path: &Path, bytes: &[u8], sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
+    let err = |reason: String| ImageError { path: path.to_path_buf(), reason };
+    let img = decode(bytes).map_err(err)?;
     sizes
         .iter()
         .map(|&max| if img.width().max(img.height()) > max { encode(&scale(img.clone(), max)) } else { encode(&img) })
@@ -61,30 +78,171 @@ pub fn process_sizes(path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, Image
         .map_err(err)
 }
 
-/// Images already processed in this build, by file and size: the EPUB and
-/// the website both show photos at 240 pixels, and make them once.
-#[derive(Debug, Default)]
+/// Changes to how images are scaled and encoded change this, and with it
+/// every cache key: old entries are never reused.
+const ENCODING: &[u8] = b"catmull-rom; jpeg q85 (jpeg-encoder); png rgba8; exif orientation applied";
+
+impl Processed {
+    /// The form stored in the disk cache: format, width, height, bytes.
+    fn to_entry(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.bytes.len() + 9);
+        out.push(u8::from(self.ext == "png"));
+        out.extend_from_slice(&self.width.to_le_bytes());
+        out.extend_from_slice(&self.height.to_le_bytes());
+        out.extend_from_slice(&self.bytes);
+        out
+    }
+
+    fn from_entry(entry: &[u8]) -> Option<Processed> {
+        let (&png, rest) = entry.split_first()?;
+        let width = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?);
+        let height = u32::from_le_bytes(rest.get(4..8)?.try_into().ok()?);
+        let bytes = rest.get(8..)?.to_vec();
+        let (ext, media_type) = if png == 1 { ("png", "image/png") } else { ("jpg", "image/jpeg") };
+        Some(Processed { bytes, ext, media_type, width, height })
+    }
+}
+
+/// When a file was last seen: its length and time of change. A photo
+/// replaced during `watch` is processed again.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> std::io::Result<Stamp> {
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.len(), meta.modified().ok()))
+}
+
+/// Images processed for the editions, shared by all of them: in memory by
+/// file and size (the EPUB and the website both show photos at 240 pixels,
+/// and make them once), and on disk by content and size, so that the next
+/// build, or the next `watch` rebuild, does not decode them again.
+#[derive(Debug)]
 pub struct Cache {
-    done: std::sync::Mutex<std::collections::HashMap<(std::path::PathBuf, u32), Processed>>,
+    done: Mutex<HashMap<(PathBuf, u32), (Stamp, Processed)>>,
+    /// One lock per file: two editions asking for the same photo at once
+    /// wait for one decoding instead of doing two.
+    busy: Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>,
+    /// Sizes made together: see [`Cache::set_groups`].
+    groups: Mutex<Vec<Vec<u32>>>,
+    disk: DiskCache,
+}
+
+impl Default for Cache {
+    /// A cache in memory only.
+    fn default() -> Self {
+        Cache::with_disk(DiskCache::disabled())
+    }
 }
 
 impl Cache {
-    /// `path` at each of `sizes`, decoding it (once) only for the sizes not made yet.
+    /// A cache that also keeps its images in `disk`.
+    pub fn with_disk(disk: DiskCache) -> Self {
+        Cache { done: Mutex::default(), busy: Mutex::default(), groups: Mutex::default(), disk }
+    }
+
+    /// The disk cache behind this one.
+    pub fn disk(&self) -> &DiskCache {
+        &self.disk
+    }
+
+    /// Sizes that are made together: when a file must be decoded for a size
+    /// of a group, every size of that group is made from the same decoding.
+    /// A build sets one group for photos (the website's, the EPUB's and the
+    /// PDF's sizes) and one for images in essays, so that each photo is
+    /// decoded once for all the editions, whichever asks first.
+    pub fn set_groups(&self, groups: Vec<Vec<u32>>) {
+        *self.groups.lock().unwrap_or_else(|e| e.into_inner()) = groups;
+    }
+
+    fn missing(&self, path: &Path, seen: Stamp, sizes: &[u32]) -> Vec<u32> {
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let mut missing: Vec<u32> = sizes
+            .iter()
+            .copied()
+            .filter(|s| done.get(&(path.to_path_buf(), *s)).is_none_or(|(st, _)| *st != seen))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+
+    /// `path` at each of `sizes`, decoding it (once) only for the sizes found
+    /// neither in memory nor on disk.
     pub fn sizes(&self, path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
+        let err = |e: std::io::Error| ImageError { path: path.to_path_buf(), reason: e.to_string() };
+        let seen = stamp(path).map_err(err)?;
         let key = |s: u32| (path.to_path_buf(), s);
-        let missing: Vec<u32> = {
-            let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-            sizes.iter().copied().filter(|s| !done.contains_key(&key(*s))).collect()
-        };
-        if !missing.is_empty() {
-            let made = process_sizes(path, &missing)?;
-            let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-            for (s, p) in missing.into_iter().zip(made) {
-                done.insert(key(s), p);
+        if !self.missing(path, seen, sizes).is_empty() {
+            let lock =
+                self.busy.lock().unwrap_or_else(|e| e.into_inner()).entry(path.to_path_buf()).or_default().clone();
+            let _one_at_a_time = lock.lock().unwrap_or_else(|e| e.into_inner());
+            // Another edition may have made them while this one waited.
+            let asked = self.missing(path, seen, sizes);
+            if !asked.is_empty() {
+                let mut todo = asked.clone();
+                for group in self.groups.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+                    if group.iter().any(|s| asked.contains(s)) {
+                        todo.extend(group);
+                    }
+                }
+                let todo = self.missing(path, seen, &todo);
+                let made = self.make(path, &todo)?;
+                let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+                for (s, p) in todo.into_iter().zip(made) {
+                    done.insert(key(s), (seen, p));
+                }
             }
         }
         let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(sizes.iter().map(|s| done[&key(*s)].clone()).collect())
+        Ok(sizes.iter().map(|s| done[&key(*s)].1.clone()).collect())
+    }
+
+    /// `path` at `sizes`, from the disk cache or decoded once.
+    fn make(&self, path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
+        let bytes = std::fs::read(path).map_err(|e| ImageError { path: path.to_path_buf(), reason: e.to_string() })?;
+        let content = KeyBuilder::new("image").part(ENCODING).part(&bytes);
+        let keys: Vec<_> = sizes.iter().map(|s| content.clone().part(&s.to_le_bytes()).finish()).collect();
+        let mut made: Vec<Option<Processed>> =
+            keys.iter().map(|k| self.disk.get(k).and_then(|e| Processed::from_entry(&e))).collect();
+        let todo: Vec<u32> = sizes.iter().zip(&made).filter(|(_, m)| m.is_none()).map(|(s, _)| *s).collect();
+        if !todo.is_empty() {
+            let mut fresh = process_bytes(path, &bytes, &todo)?.into_iter();
+            for (slot, k) in made.iter_mut().zip(&keys) {
+                if slot.is_none() {
+                    let p = fresh.next().expect("one image per size asked");
+                    self.disk.put(k, &p.to_entry());
+                    *slot = Some(p);
+                }
+            }
+        }
+        Ok(made.into_iter().map(|m| m.expect("every size made")).collect())
+    }
+
+    /// Marks what [`print`](Self::print) would have taken from the disk cache
+    /// as still needed, without making it: when the PDF itself comes from the
+    /// cache, its scaled images must survive the pruning that follows.
+    pub fn keep_print(&self, path: &Path, max: u32) {
+        let Ok(bytes) = std::fs::read(path) else { return };
+        let content = KeyBuilder::new("image").part(ENCODING).part(&bytes);
+        self.disk.mark_used(&content.part(&max.to_le_bytes()).finish());
+    }
+
+    /// The bytes of `path` for print: the file itself when its longer side
+    /// is at most `max` pixels, else a copy scaled to `max` (typst keeps every
+    /// image decoded while it lays out the book; full-size photos would cost
+    /// gigabytes in a large book).
+    pub fn print(&self, path: &Path, max: u32) -> Result<Vec<u8>, ImageError> {
+        let err = |reason: String| ImageError { path: path.to_path_buf(), reason };
+        let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+        let (w, h) = ImageReader::new(Cursor::new(&bytes))
+            .with_guessed_format()
+            .map_err(|e| err(e.to_string()))?
+            .into_dimensions()
+            .map_err(|e| err(e.to_string()))?;
+        if w.max(h) <= max {
+            return Ok(bytes);
+        }
+        Ok(self.sizes(path, &[max])?.remove(0).bytes)
     }
 }
 
@@ -144,17 +302,93 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_makes_each_size_once() {
+    fn the_cache_makes_each_size_once_and_notices_a_new_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.png");
         crate::synth::portrait(2, 500).save(&p).unwrap();
         let cache = Cache::default();
         let a = cache.sizes(&p, &[100, 240]).unwrap();
-        std::fs::remove_file(&p).unwrap();
-        // Served from the cache: the file is gone.
+        assert_eq!(cache.sizes(&p, &[240]).unwrap()[0], a[1]);
+        // A different photo under the same name is processed again.
+        crate::synth::portrait(3, 400).save(&p).unwrap();
         let b = cache.sizes(&p, &[240]).unwrap();
-        assert_eq!(a[1], b[0]);
-        assert!(cache.sizes(&p, &[300]).is_err());
+        assert_ne!(b[0], a[1]);
+        std::fs::remove_file(&p).unwrap();
+        assert!(cache.sizes(&p, &[240]).is_err(), "a file gone is an error, not an old image");
+    }
+
+    #[test]
+    fn the_disk_cache_serves_the_next_build_and_survives_damage() {
+        let book = tempfile::tempdir().unwrap();
+        let p = book.path().join("a.png");
+        crate::synth::portrait(4, 600).save(&p).unwrap();
+        let first = Cache::with_disk(DiskCache::open(book.path())).sizes(&p, &[120, 240]).unwrap();
+
+        let second = Cache::with_disk(DiskCache::open(book.path()));
+        assert_eq!(second.sizes(&p, &[120, 240]).unwrap(), first);
+        assert_eq!(second.disk().stats().hits, 2);
+
+        // Damage every entry: they are detected, made again, and equal.
+        let dir = book.path().join(crate::cache::CACHE_DIR).join(env!("CARGO_PKG_VERSION"));
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            let mut bytes = std::fs::read(&path).unwrap();
+            let n = bytes.len();
+            bytes[n / 2] ^= 0xFF;
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let third = Cache::with_disk(DiskCache::open(book.path()));
+        assert_eq!(third.sizes(&p, &[120, 240]).unwrap(), first);
+        assert_eq!(third.disk().stats().corrupt, 2);
+    }
+
+    #[test]
+    fn a_group_is_made_from_one_decoding() {
+        let book = tempfile::tempdir().unwrap();
+        let p = book.path().join("a.png");
+        crate::synth::portrait(6, 500).save(&p).unwrap();
+        let cache = Cache::with_disk(DiskCache::open(book.path()));
+        cache.set_groups(vec![vec![100, 200, 300]]);
+        cache.sizes(&p, &[200]).unwrap();
+        assert_eq!(cache.disk().stats().misses, 3, "the three sizes were looked for, and made, at once");
+        let again = cache.sizes(&p, &[100, 300]).unwrap();
+        assert_eq!((again[0].width, again[1].width), (100, 300));
+        assert_eq!(cache.disk().stats().misses, 3, "from memory, nothing decoded again");
+    }
+
+    #[test]
+    fn print_keeps_small_files_and_scales_large_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.png");
+        crate::synth::portrait(5, 500).save(&p).unwrap();
+        let cache = Cache::default();
+        assert_eq!(cache.print(&p, 500).unwrap(), std::fs::read(&p).unwrap());
+        let small = cache.print(&p, 200).unwrap();
+        assert_eq!(image::load_from_memory(&small).unwrap().width(), 200);
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        // A 4×2 JPEG whose EXIF says "rotate 90° clockwise" comes out 2×4.
+        let mut jpeg = Vec::new();
+        let rgb = image::RgbImage::from_pixel(4, 2, image::Rgb([200, 10, 10]));
+        jpeg_encoder::Encoder::new(&mut jpeg, 90).encode(&rgb, 4, 2, jpeg_encoder::ColorType::Rgb).unwrap();
+        // An APP1 segment: Exif header, little-endian TIFF, one IFD entry: Orientation (0x0112) = 6.
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&1u16.to_le_bytes());
+        tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut with_exif = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        with_exif.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        with_exif.extend_from_slice(&app1);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("turned.jpg");
+        std::fs::write(&p, &with_exif).unwrap();
+        let out = process(&p, 100).unwrap();
+        assert_eq!((out.width, out.height), (2, 4));
     }
 
     #[test]

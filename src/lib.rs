@@ -13,13 +13,16 @@
 //!    typography pass they all share is in [`typography`]).
 //!
 //! [`check`] runs stages 1 and 2 for `anthology check`; [`prepare`] runs all
-//! three for `anthology build`.
+//! three for `anthology build`. Between builds, a [`build::Session`] keeps
+//! work in memory and in the on-disk [`cache`]; [`watch`] rebuilds after each
+//! edit with one, and [`serve`] shows the site it makes.
 
 #![warn(missing_docs)]
 
 pub mod assets;
 pub mod book;
 pub mod build;
+pub mod cache;
 pub mod collate;
 pub mod config;
 pub mod date;
@@ -40,6 +43,7 @@ pub mod synth;
 pub mod toml_input;
 pub mod typography;
 pub mod validate;
+pub mod watch;
 pub mod xhtml;
 
 use std::path::Path;

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use anthology::diagnostic::{Format, Report};
-use anthology::{book::Book, check, prepare, scaffold};
+use anthology::{book::Book, build, check, prepare, scaffold, watch};
 
 /// Turns a multi-author anthology into finished books: a print-ready PDF, an
 /// EPUB and a website, with a contributor index.
@@ -18,6 +18,12 @@ use anthology::{book::Book, check, prepare, scaffold};
 #[derive(Parser, Debug)]
 #[command(name = "anthology", version, about, long_about, max_term_width = 100)]
 struct Cli {
+    /// Print only diagnostics: no progress, no summary.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: each stage as it ends, and what the build cache did.
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -70,18 +76,17 @@ enum Command {
     /// Refuses to build when `check` finds errors. Editions are named after the book's
     /// slug: <out>/<slug>.pdf, <out>/<slug>.epub and <out>/html/index.html.
     Build {
-        /// The book's folder.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// Which editions to make, separated by commas (default: all).
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Edition::Pdf, Edition::Epub, Edition::Html])]
-        format: Vec<Edition>,
-        /// The output folder, relative to the book's folder unless absolute.
-        #[arg(long, default_value = "dist")]
-        out: PathBuf,
-        /// Include essays marked `draft = true`.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Build, then rebuild the editions after every change to the book, until interrupted.
+    ///
+    /// Keeps the book's images, fonts and typst's layout in memory: after an edit to one essay,
+    /// only what it changed is made and written again. When the book has errors, they are printed
+    /// and the last good editions stay in place.
+    Watch {
+        #[command(flatten)]
+        target: Target,
     },
     /// List the essays in book order: slug, title, authors and words.
     List {
@@ -92,21 +97,14 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Build the website, serve it on 127.0.0.1, and rebuild it (pages reload
+    /// Build, serve the website on 127.0.0.1, and rebuild (pages reload
     /// themselves) whenever a contribution, the book.toml or a template changes.
     Serve {
-        /// The book's folder.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        target: Target,
         /// The port (0 chooses a free one).
         #[arg(long, default_value_t = 8000)]
         port: u16,
-        /// The output folder, relative to the book's folder unless absolute; the site goes in its html/.
-        #[arg(long, default_value = "dist")]
-        out: PathBuf,
-        /// Include essays marked `draft = true`.
-        #[arg(long)]
-        drafts: bool,
     },
     /// List the font families a book can use: typst's embedded fonts and the book's fonts/ folder.
     Fonts {
@@ -123,6 +121,23 @@ enum Command {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
     },
+}
+
+/// The book, the editions and where they go: what build, watch and serve share.
+#[derive(clap::Args, Debug)]
+struct Target {
+    /// The book's folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Which editions to make, separated by commas.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Edition::Pdf, Edition::Epub, Edition::Html])]
+    format: Vec<Edition>,
+    /// The output folder, relative to the book's folder unless absolute.
+    #[arg(long, default_value = "dist")]
+    out: PathBuf,
+    /// Include essays marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -220,8 +235,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let failed = checked.report.errors() > 0 || (deny_warnings && checked.report.warnings() > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Build { dir, format, out, drafts } => {
+        Command::Build { target: Target { dir, format, out, drafts } } => {
+            let ui = Ui::new(cli.quiet, cli.verbose);
+            let checking = ui.stage("checking the book");
             let (book, report) = prepare(&dir, drafts)?;
+            checking.done(&ui, "");
             print_report(&report, Format::Human)?;
             let Some(book) = book else {
                 eprintln!(
@@ -230,53 +248,66 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(1));
             };
-            let essays = book.essays().count();
-            println!(
-                "{}: {essays} essays by {} contributors, validated and ordered",
+            ui.say(&format!(
+                "{}: {} essays by {} contributors, validated and ordered",
                 book.config.title,
+                book.essays().count(),
                 book.contributors.len()
-            );
-            let out = dir.join(out);
-            let which = anthology::build::Editions {
-                pdf: format.contains(&Edition::Pdf),
-                epub: format.contains(&Edition::Epub),
-                html: format.contains(&Edition::Html),
-            };
-            let outcome = anthology::build::editions(&book, &out, which);
-            let mut failed = false;
-            for (name, result) in [("PDF", outcome.pdf), ("EPUB", outcome.epub), ("HTML", outcome.html)] {
-                match result {
-                    None => {}
-                    Some(Ok(made)) => {
-                        if !made.warnings.is_empty() {
-                            print_report(&Report::new(made.warnings, Default::default()), Format::Human)?;
-                        }
-                        println!(
-                            "{name:<5} {}  {}, {} KiB, {:.2} s",
-                            made.path.display(),
-                            made.detail,
-                            made.bytes / 1024,
-                            made.time.as_secs_f64()
-                        );
-                    }
-                    Some(Err(anthology::build::EditionError::Typeset(diags))) => {
-                        let mut sources = std::collections::BTreeMap::new();
-                        let template = book.root.join(anthology::pdf::TEMPLATE_FILE);
-                        if let Ok(text) = std::fs::read_to_string(&template) {
-                            sources.insert(PathBuf::from(anthology::pdf::TEMPLATE_FILE), text);
-                        }
-                        print_report(&Report::new(diags, sources), Format::Human)?;
-                        eprintln!("the PDF could not be typeset; nothing was written");
-                        failed = true;
-                    }
-                    Some(Err(e)) => {
-                        eprintln!("error: {name}: {e}");
-                        failed = true;
-                    }
+            ));
+            let which = editions(&format);
+            let stages: Vec<(build::Edition, Stage)> = [
+                (build::Edition::Pdf, which.pdf, "typesetting the PDF"),
+                (build::Edition::Html, which.html, "making the website"),
+                (build::Edition::Epub, which.epub, "packaging the EPUB"),
+            ]
+            .into_iter()
+            .filter(|(_, asked, _)| *asked)
+            .map(|(e, _, what)| (e, ui.stage(what)))
+            .collect();
+            let session = build::Session::new(&book.root);
+            let outcome = session.editions_with(&book, &dir.join(out), which, &|edition, _| {
+                if let Some((_, stage)) = stages.iter().find(|(e, _)| *e == edition) {
+                    stage.done(&ui, "");
                 }
-            }
-            println!("built in {:.2} s", outcome.time.as_secs_f64());
+            });
+            let failed = print_outcome(&ui, &book.root, &outcome)?;
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Watch { target: Target { dir, format, out, drafts } } => {
+            let ui = Ui::new(cli.quiet, cli.verbose);
+            let mut watcher = watch::Watcher::new(&dir, &dir.join(out), editions(&format), drafts);
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let mut first = true;
+            watcher.run(std::time::Duration::from_millis(200), &stop, |built| {
+                let shown = match built {
+                    Ok(watch::Rebuild::Built { outcome, report, essays, time }) => print_report(&report, Format::Human)
+                        .and_then(|()| print_outcome(&ui, &dir, &outcome).map(|_| ()))
+                        .map(|()| {
+                            ui.say(&format!(
+                                "{essays} essay{} checked and built in {:.2} s",
+                                if essays == 1 { "" } else { "s" },
+                                time.as_secs_f64()
+                            ))
+                        }),
+                    Ok(watch::Rebuild::Errors(report)) => print_report(&report, Format::Human).map(|()| {
+                        eprintln!(
+                            "{}; the last good editions stay",
+                            summary(&report, 0).replacen("0 essays checked", "the book has errors", 1)
+                        )
+                    }),
+                    Err(e) => {
+                        eprintln!("error: {e}; the last good editions stay");
+                        Ok(())
+                    }
+                };
+                if let Err(e) = shown {
+                    eprintln!("error: {e}");
+                }
+                if std::mem::take(&mut first) {
+                    ui.say(&format!("watching {} for changes (Ctrl-C to stop)", dir.display()));
+                }
+            });
+            Ok(ExitCode::SUCCESS)
         }
         Command::List { dir, drafts } => {
             let (book, report) = prepare(&dir, drafts)?;
@@ -287,10 +318,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_list(&book)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { dir, port, out, drafts } => {
-            let site = dir.join(out).join("html");
+        Command::Serve { target: Target { dir, format, out, drafts }, port } => {
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            anthology::serve::serve(&dir, &site, port, drafts, stop, |message, report| {
+            let which = editions(&format);
+            anthology::serve::serve(&dir, &dir.join(out), which, port, drafts, stop, |message, report| {
                 if let Some(r) = report {
                     let _ = print_report(r, Format::Human);
                 }
@@ -310,6 +341,135 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The editions named on the command line.
+fn editions(format: &[Edition]) -> build::Editions {
+    build::Editions {
+        pdf: format.contains(&Edition::Pdf),
+        epub: format.contains(&Edition::Epub),
+        html: format.contains(&Edition::Html),
+    }
+}
+
+/// How much to print, and whether progress is drawn as bars (on a terminal)
+/// or told in plain lines (in CI, in a pipe, in a log).
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+    bars: Option<indicatif::MultiProgress>,
+}
+
+/// One stage of a build being shown.
+struct Stage {
+    what: &'static str,
+    started: std::time::Instant,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Ui {
+    fn new(quiet: bool, verbose: bool) -> Self {
+        let terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bars = (terminal && !quiet).then(indicatif::MultiProgress::new);
+        Ui { quiet, verbose, bars }
+    }
+
+    /// A line of the normal output (none with --quiet), printed above any bar.
+    fn say(&self, line: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.bars {
+            Some(bars) => bars.suspend(|| println!("{line}")),
+            None => println!("{line}"),
+        }
+    }
+
+    fn stage(&self, what: &'static str) -> Stage {
+        let bar = self.bars.as_ref().map(|bars| {
+            let bar = bars.add(indicatif::ProgressBar::new_spinner());
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.set_message(what);
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+            bar
+        });
+        Stage { what, started: std::time::Instant::now(), bar }
+    }
+}
+
+impl Stage {
+    /// Ends the stage: the bar goes; in plain output (with --verbose), a line says it.
+    fn done(&self, ui: &Ui, detail: &str) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if ui.verbose {
+            let sep = if detail.is_empty() { "" } else { ": " };
+            ui.say(&format!(
+                "done {}{sep}{detail}, {:.2} s after the start",
+                self.what,
+                self.started.elapsed().as_secs_f64()
+            ));
+        }
+    }
+}
+
+/// KiB or MiB, whichever reads better.
+fn size(bytes: usize) -> String {
+    if bytes >= 10 * 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
+
+/// Prints what a build made: warnings, errors, then a summary line per
+/// edition (what, where, how big, how long). Returns whether an edition failed.
+fn print_outcome(ui: &Ui, root: &Path, outcome: &build::Outcome) -> Result<bool> {
+    let mut failed = false;
+    for (name, result) in [("PDF", &outcome.pdf), ("EPUB", &outcome.epub), ("HTML", &outcome.html)] {
+        match result {
+            None => {}
+            Some(Ok(made)) => {
+                if !made.warnings.is_empty() {
+                    print_report(&Report::new(made.warnings.clone(), Default::default()), Format::Human)?;
+                }
+                ui.say(&format!(
+                    "{name:<5} {}  {}, {}, {:.2} s",
+                    made.path.display(),
+                    made.detail,
+                    size(made.bytes),
+                    made.time.as_secs_f64()
+                ));
+            }
+            Some(Err(build::EditionError::Typeset(_))) => {
+                if let Some(report) = outcome.typeset_report(root) {
+                    print_report(&report, Format::Human)?;
+                }
+                eprintln!("the PDF could not be typeset; the previous one, if any, stays");
+                failed = true;
+            }
+            Some(Err(e)) => {
+                eprintln!("error: {name}: {e}; the previous edition, if any, stays");
+                failed = true;
+            }
+        }
+    }
+    ui.say(&format!("built in {:.2} s", outcome.time.as_secs_f64()));
+    if ui.verbose {
+        let c = outcome.cache;
+        ui.say(&format!(
+            "cache ({}): {} reused, {} made, {} damaged and made again",
+            anthology::cache::CACHE_DIR,
+            c.hits,
+            c.misses,
+            c.corrupt
+        ));
+    }
+    Ok(failed)
 }
 
 /// `dir` relative to the current folder, for paths GitHub resolves from the

@@ -1,9 +1,10 @@
 //! `anthology serve`: the website on 127.0.0.1, rebuilt when the book changes.
 //!
 //! A small HTTP server (standard library only, loopback only) serves the built
-//! site. A watcher polls the book's files (`book.toml`, `contributions/`,
-//! `templates/`, the front and back matter and section intros); after a change
-//! it checks and rebuilds the site, and pages reload themselves: every HTML
+//! site. A [`Watcher`] polls the book's files (`book.toml`, `contributions/`,
+//! `templates/`, the front and back matter, section intros, fonts); after a
+//! change it checks the book and remakes the editions (the site always), and
+//! pages reload themselves: every HTML
 //! page served (never the files written) gets a few lines of script that ask
 //! `/__anthology/version` for the build number. When the book has errors, they
 //! are printed and the last good site stays in place.
@@ -13,23 +14,14 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
+use crate::build::Editions;
 use crate::diagnostic::Report;
+use crate::watch::{Rebuild, Watcher};
 
 /// The script added to served pages.
 const RELOAD: &str = "<script>(function(){var v=null;setInterval(function(){fetch('/__anthology/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},700)})();</script>";
-
-/// The outcome of one build of the site.
-pub enum Built {
-    /// The site was written.
-    Site {
-        /// Pages written.
-        pages: usize,
-    },
-    /// The book has errors; the previous site was kept.
-    Errors(Report),
-}
 
 /// Why serving stopped.
 #[derive(Debug, thiserror::Error)]
@@ -45,103 +37,81 @@ pub enum ServeError {
     /// Loading the book failed.
     #[error(transparent)]
     Load(#[from] crate::load::LoadError),
-    /// Rendering the site failed.
-    #[error(transparent)]
-    Html(#[from] crate::html::HtmlError),
     /// Writing the site failed.
     #[error("cannot write the site: {0}")]
     Write(#[from] std::io::Error),
 }
 
-/// Checks the book in `root` and writes its site to `site`.
-pub fn build(root: &Path, site: &Path, drafts: bool) -> Result<Built, ServeError> {
-    let (book, report) = crate::prepare(root, drafts)?;
-    let Some(book) = book else { return Ok(Built::Errors(report)) };
-    let rendered = crate::html::render(&book)?;
-    crate::html::write(&rendered, site)?;
-    Ok(Built::Site { pages: rendered.pages })
-}
-
-/// A fingerprint of everything a build reads: paths, sizes and times of change.
-pub fn fingerprint(root: &Path, out: &Path) -> u64 {
-    fn walk(dir: &Path, out: &Path, acc: &mut Vec<(PathBuf, u64, SystemTime)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for e in entries.flatten() {
-            let path = e.path();
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') || name == "target" || path.starts_with(out) {
-                continue;
+/// One line about a build, for the person watching, and the diagnostics to
+/// show with it (the book's errors, or the PDF template's).
+pub fn describe(root: &Path, built: &Result<Rebuild, crate::load::LoadError>) -> (String, Option<Report>) {
+    match built {
+        Ok(Rebuild::Built { outcome, essays, time, .. }) => {
+            let mut made = Vec::new();
+            let mut failed = Vec::new();
+            for (name, r) in [("PDF", &outcome.pdf), ("EPUB", &outcome.epub), ("HTML", &outcome.html)] {
+                match r {
+                    Some(Ok(m)) => made.push(format!("{name} ({})", m.detail)),
+                    Some(Err(e)) => failed.push(format!("{name}: {e}")),
+                    None => {}
+                }
             }
-            let Ok(meta) = e.metadata() else { continue };
-            if meta.is_dir() {
-                walk(&path, out, acc);
-            } else {
-                acc.push((path, meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+            let plural = if *essays == 1 { "" } else { "s" };
+            let mut line = format!("built {essays} essay{plural} in {:.2} s: {}", time.as_secs_f64(), made.join("; "));
+            if !failed.is_empty() {
+                line.push_str(&format!("; failed: {}; the last good editions stay", failed.join("; ")));
             }
+            (line, outcome.typeset_report(root))
         }
+        Ok(Rebuild::Errors(r)) => ("the book has errors; the last good editions stay".to_string(), Some(r.clone())),
+        Err(e) => (format!("the book could not be loaded: {e}; the last good editions stay"), None),
     }
-    let mut files = Vec::new();
-    if let Ok(meta) = std::fs::metadata(root.join(crate::config::BOOK_FILE)) {
-        files.push((
-            root.join(crate::config::BOOK_FILE),
-            meta.len(),
-            meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-        ));
-    }
-    for d in ["contributions", "templates", "front", "back", "sections", "fonts"] {
-        walk(&root.join(d), out, &mut files);
-    }
-    files.sort();
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    files.hash(&mut h);
-    h.finish()
 }
 
-/// Serves `site` on 127.0.0.1:`port` and rebuilds it from `root` when the
-/// book changes, until `stop` is set. `report` prints what happens.
+/// Serves `out`/html on 127.0.0.1:`port` and remakes the `which` editions
+/// of the book at `root` in `out` when it changes, until `stop` is set.
+/// `report` prints what happens.
 pub fn serve(
     root: &Path,
-    site: &Path,
+    out: &Path,
+    which: Editions,
     port: u16,
     drafts: bool,
     stop: Arc<AtomicBool>,
     report: impl Fn(&str, Option<&Report>) + Send + Sync + 'static,
 ) -> Result<(), ServeError> {
+    let which = Editions { html: true, ..which };
+    let site = out.join("html");
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|source| ServeError::Listen { port, source })?;
     listener.set_nonblocking(true)?;
-    let version = Arc::new(AtomicU64::new(1));
-    let report = Arc::new(report);
-    match build(root, site, drafts)? {
-        Built::Site { pages } => report(&format!("built {pages} pages"), None),
-        Built::Errors(r) => report("the book has errors; fix them and save", Some(&r)),
+    let version = Arc::new(AtomicU64::new(0));
+    let mut watcher = Watcher::new(root, out, which, drafts);
+    let first = watcher.build();
+    if matches!(&first, Ok(Rebuild::Built { outcome, .. }) if matches!(outcome.html, Some(Ok(_)))) {
+        version.fetch_add(1, Ordering::SeqCst);
+    }
+    let (line, r) = describe(root, &first);
+    report(&line, r.as_ref());
+    if let Err(e) = first {
+        return Err(e.into());
     }
     let addr = listener.local_addr()?;
     report(&format!("serving http://{addr}/ (Ctrl-C to stop)"), None);
 
     let watcher = {
-        let (root, site, stop, version, report) =
-            (root.to_path_buf(), site.to_path_buf(), stop.clone(), version.clone(), report.clone());
-        let out = site.parent().unwrap_or(&site).to_path_buf();
+        let (stop, version, root) = (stop.clone(), version.clone(), root.to_path_buf());
         std::thread::spawn(move || {
-            let mut last = fingerprint(&root, &out);
             while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(250));
-                let now = fingerprint(&root, &out);
-                if now == last {
+                std::thread::sleep(Duration::from_millis(200));
+                if !watcher.changed() {
                     continue;
                 }
-                last = now;
-                let started = std::time::Instant::now();
-                match build(&root, &site, drafts) {
-                    Ok(Built::Site { pages }) => {
-                        version.fetch_add(1, Ordering::SeqCst);
-                        report(&format!("rebuilt {pages} pages in {:.2} s", started.elapsed().as_secs_f64()), None);
-                    }
-                    Ok(Built::Errors(r)) => report("the book has errors; the last good site stays", Some(&r)),
-                    Err(e) => report(&format!("rebuild failed: {e}"), None),
+                let built = watcher.build();
+                if matches!(&built, Ok(Rebuild::Built { outcome, .. }) if matches!(outcome.html, Some(Ok(_)))) {
+                    version.fetch_add(1, Ordering::SeqCst);
                 }
+                let (line, r) = describe(&root, &built);
+                report(&line, r.as_ref());
             }
         })
     };
@@ -149,7 +119,7 @@ pub fn serve(
     while !stop.load(Ordering::Relaxed) {
         match listener.accept() {
             Ok((stream, _)) => {
-                let (site, version) = (site.to_path_buf(), version.clone());
+                let (site, version) = (site.clone(), version.clone());
                 std::thread::spawn(move || {
                     let _ = answer(stream, &site, &version);
                 });

@@ -365,7 +365,7 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
     child.kill().unwrap();
     child.wait().unwrap();
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(rest.iter().any(|l| l.contains("the last good site stays")), "{rest:?}");
+    assert!(rest.iter().any(|l| l.contains("the last good editions stay")), "{rest:?}");
 }
 
 #[test]
@@ -391,4 +391,129 @@ fn a_failed_edition_leaves_the_previous_one_intact() {
     assert!(site.contains("A second version"), "the other editions were made");
     let names: Vec<_> = std::fs::read_dir(dir.path().join("dist")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(names.iter().all(|n| !n.to_string_lossy().starts_with('.')), "no temporary file left: {names:?}");
+}
+
+#[test]
+fn watch_rebuilds_every_edition_after_an_edit_and_keeps_them_on_errors() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Watched"]).status.success());
+    let mut child = bin()
+        .args(["watch", d])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let mut seen = Vec::new();
+    let mut wait_for = |want: &str| -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(want);
+                    seen.push(line);
+                    if found {
+                        return true;
+                    }
+                }
+                Err(_) => return false,
+            }
+        }
+        false
+    };
+    assert!(wait_for("watching"), "the first build did not end");
+    let dist = dir.path().join("dist");
+    let pdf = std::fs::read(dist.join("watched.pdf")).unwrap();
+    let epub = std::fs::read(dist.join("watched.epub")).unwrap();
+
+    let essay = dir.path().join("contributions/example.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    std::fs::write(&essay, text.replace("An example contribution", "A watched title")).unwrap();
+    assert!(wait_for("checked and built"), "no rebuild after an edit");
+    let page = std::fs::read_to_string(dist.join("html/example/index.html")).unwrap();
+    assert!(page.contains("A watched title"));
+    assert_ne!(std::fs::read(dist.join("watched.pdf")).unwrap(), pdf, "the PDF was remade");
+    assert_ne!(std::fs::read(dist.join("watched.epub")).unwrap(), epub, "the EPUB was remade");
+    let pdf = std::fs::read(dist.join("watched.pdf")).unwrap();
+
+    // An error: reported, and every edition of the last good build stays.
+    std::fs::write(&essay, "no front matter at all\n").unwrap();
+    assert!(wait_for("the last good editions stay"), "the error was not reported");
+    assert_eq!(std::fs::read(dist.join("watched.pdf")).unwrap(), pdf);
+    assert!(std::fs::read_to_string(dist.join("html/example/index.html")).unwrap().contains("A watched title"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(seen.iter().any(|l| l.contains("error[F")), "the diagnostics were printed: {seen:?}");
+}
+
+#[test]
+fn quiet_prints_nothing_but_verbose_tells_each_stage_and_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Told"]).status.success());
+    let quiet = run(&["build", d, "--quiet", "--format", "html"]);
+    assert!(quiet.status.success());
+    assert_eq!(stdout(&quiet), "");
+    let verbose = run(&["build", d, "-v"]);
+    let s = stdout(&verbose);
+    for want in
+        ["done checking the book", "done typesetting the PDF", "PDF   ", "EPUB  ", "HTML  ", "built in", "cache ("]
+    {
+        assert!(s.contains(want), "{want:?} missing from:\n{s}");
+    }
+    assert!(dir.path().join(".anthology-cache").is_dir());
+}
+
+#[test]
+fn a_damaged_cache_is_detected_and_made_again_and_clean_empties_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let src = repo().join("contributions/a-picture-in-the-feed");
+    assert!(run(&["init", d, "--title", "Cached"]).status.success());
+    let essay = dir.path().join("contributions/a-picture-in-the-feed");
+    std::fs::create_dir_all(&essay).unwrap();
+    copy_dir(&src, &essay);
+    let text = std::fs::read_to_string(essay.join("index.md")).unwrap();
+    std::fs::write(essay.join("index.md"), text.replace("section = \"ecrire\"\n", "")).unwrap();
+    let first = run(&["build", d, "-v"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let pdf = std::fs::read(dir.path().join("dist/cached.pdf")).unwrap();
+    let epub = std::fs::read(dir.path().join("dist/cached.epub")).unwrap();
+
+    let second = stdout(&run(&["build", d, "-v"]));
+    assert!(second.contains(" made, 0 damaged") && second.contains("cache (.anthology-cache): "), "{second}");
+    assert!(!second.contains(" 0 reused"), "the second build reused the cache: {second}");
+
+    // Every entry damaged: each is found out, made again, and the editions are the same.
+    let cache = dir.path().join(".anthology-cache").join(env!("CARGO_PKG_VERSION"));
+    let mut entries = 0;
+    for e in std::fs::read_dir(&cache).unwrap() {
+        let path = e.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 1] ^= 0x55;
+        std::fs::write(&path, bytes).unwrap();
+        entries += 1;
+    }
+    assert!(entries > 3, "photos at several sizes, and the PDF: {entries}");
+    let third = stdout(&run(&["build", d, "-v"]));
+    assert!(third.contains(&format!("{entries} damaged and made again")), "{third}");
+    assert_eq!(std::fs::read(dir.path().join("dist/cached.pdf")).unwrap(), pdf);
+    assert_eq!(std::fs::read(dir.path().join("dist/cached.epub")).unwrap(), epub);
+
+    assert!(run(&["clean", d]).status.success());
+    assert!(!dir.path().join(".anthology-cache").exists());
 }

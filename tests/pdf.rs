@@ -255,8 +255,44 @@ fn a_cover_image_replaces_the_typographic_cover() {
     let s = anthology::pdf::sources(&book).unwrap();
     let data: serde_json::Value = serde_json::from_str(&s.data).unwrap();
     let cover = data["cover"].as_str().unwrap();
-    assert!(cover.starts_with("/assets/") && cover.ends_with(".png"), "{cover}");
-    assert!(s.assets.iter().any(|(file, v)| file == Path::new("cover.png") && v == cover));
+    assert!(cover.starts_with("/assets/"), "{cover}");
+    let print = anthology::pdf::PRINT_COVER_PIXELS;
+    assert!(s.assets.iter().any(|(file, v)| file == Path::new("cover.png") && *v == (cover.to_string(), print)));
     let pdf = anthology::pdf::render(&book).unwrap();
     assert!(pdf.bytes.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
+    use typst::World;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = anthology::synth::Settings { essays: 2, words: 60, photo_pixels: 900, ..Default::default() };
+    anthology::synth::generate(dir.path(), &settings).unwrap();
+    let (book, _) = anthology::prepare(dir.path(), false).unwrap();
+    let book = book.unwrap();
+    let s = anthology::pdf::sources(&book).unwrap();
+    let fonts = Arc::new(Fonts::new(Vec::new()));
+    let world = anthology::pdf::world(&book, &s, fonts, &anthology::images::Cache::default()).unwrap();
+    let mut photos = 0;
+    for (_, (vpath, max)) in s.assets.iter() {
+        assert_eq!(*max, anthology::pdf::PRINT_PHOTO_PIXELS);
+        let bytes = world.file(anthology::pdf::world::file_id(vpath)).unwrap();
+        let img = image::load_from_memory(&bytes).unwrap();
+        assert_eq!(img.width().max(img.height()), anthology::pdf::PRINT_PHOTO_PIXELS, "{vpath}");
+        photos += 1;
+    }
+    assert_eq!(photos, 2);
+
+    // A second session finds the PDF in the book's cache: same bytes, no typesetting.
+    let out = dir.path().join("dist");
+    let pdf_only = anthology::build::Editions { pdf: true, epub: false, html: false };
+    let first = anthology::build::Session::new(&book.root).editions(&book, &out, pdf_only);
+    let first = first.pdf.unwrap().unwrap();
+    let bytes = std::fs::read(&first.path).unwrap();
+    let session = anthology::build::Session::new(&book.root);
+    let again = session.editions(&book, &out, pdf_only).pdf.unwrap().unwrap();
+    assert_eq!(std::fs::read(&again.path).unwrap(), bytes);
+    assert_eq!(again.detail, first.detail);
+    let stats = session.cache_stats();
+    assert_eq!((stats.hits, stats.misses), (1, 0), "{stats:?}");
 }

@@ -714,9 +714,55 @@ pub fn write(site: &Site, dir: &Path) -> std::io::Result<()> {
     result
 }
 
+/// Brings `dir`, which holds `previous`, to `site`: writes the files whose
+/// bytes changed (each atomically) and removes the files `site` no longer
+/// has. After a one-essay edit that is a handful of pages, not the whole
+/// site. Returns how many files were written.
+pub fn update(site: &Site, previous: &Site, dir: &Path) -> std::io::Result<usize> {
+    let changed: Vec<(&PathBuf, &Vec<u8>)> =
+        site.files.iter().filter(|(p, b)| previous.files.get(*p) != Some(*b)).collect();
+    changed.par_iter().try_for_each(|(path, bytes)| crate::build::write_atomically(&dir.join(path), bytes))?;
+    for gone in previous.files.keys().filter(|p| !site.files.contains_key(*p)) {
+        match std::fs::remove_file(dir.join(gone)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        // Folders left empty (an essay's page folder) go too.
+        let mut parent = gone.parent();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            if std::fs::remove_dir(dir.join(p)).is_err() {
+                break;
+            }
+            parent = p.parent();
+        }
+    }
+    Ok(changed.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn update_writes_only_the_difference() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = |files: &[(&str, &str)]| Site {
+            files: files.iter().map(|(p, b)| (PathBuf::from(p), b.as_bytes().to_vec())).collect(),
+            pages: files.len(),
+        };
+        let one = site(&[("index.html", "home"), ("a/index.html", "A"), ("b/index.html", "B")]);
+        let out = dir.path().join("html");
+        write(&one, &out).unwrap();
+        let two = site(&[("index.html", "home"), ("a/index.html", "A2"), ("c/index.html", "C")]);
+        assert_eq!(update(&two, &one, &out).unwrap(), 2);
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).ok();
+        assert_eq!(read("a/index.html").as_deref(), Some("A2"));
+        assert_eq!(read("c/index.html").as_deref(), Some("C"));
+        assert_eq!(read("b/index.html"), None);
+        assert!(!out.join("b").exists(), "an emptied folder is removed");
+        let names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(names.iter().all(|n| !n.to_string_lossy().ends_with(".tmp")), "{names:?}");
+    }
 
     #[test]
     fn initials_fold_accents() {

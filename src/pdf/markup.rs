@@ -64,22 +64,29 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
-/// Images referenced by the generated markup: virtual path to the file in
-/// the book (relative to its root).
+/// Images referenced by the generated markup: for each file of the book
+/// (relative to its root), its virtual path and the largest size, in pixels
+/// on the longer side, at which the book prints it.
+///
+/// Virtual paths have no extension: typst then recognises the format from
+/// the bytes, which may be a JPEG made from the author's PNG or WebP.
 #[derive(Debug, Default, Clone)]
 pub struct Assets {
-    by_file: BTreeMap<PathBuf, String>,
+    by_file: BTreeMap<PathBuf, (String, u32)>,
 }
 
 impl Assets {
-    /// The virtual path under which `file` is served to typst.
-    pub fn register(&mut self, file: &std::path::Path, ext: &str) -> String {
+    /// The virtual path under which `file` is served to typst, printed at
+    /// most `max` pixels wide or high (the largest of the uses wins).
+    pub fn register(&mut self, file: &std::path::Path, max: u32) -> String {
         let n = self.by_file.len();
-        self.by_file.entry(file.to_path_buf()).or_insert_with(|| format!("/assets/{n}.{ext}")).clone()
+        let entry = self.by_file.entry(file.to_path_buf()).or_insert_with(|| (format!("/assets/{n}"), max));
+        entry.1 = entry.1.max(max);
+        entry.0.clone()
     }
 
-    /// Every registered file with its virtual path.
-    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &String)> {
+    /// Every registered file with its virtual path and size.
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &(String, u32))> {
         self.by_file.iter()
     }
 }
@@ -94,7 +101,7 @@ pub struct Writer<'a> {
     levels: HashMap<u8, u8>,
     notes: HashMap<&'a str, &'a Footnote>,
     seen_notes: HashSet<String>,
-    images: &'a HashMap<String, (String, String)>,
+    images: &'a HashMap<String, String>,
     lines: Vec<(usize, u32)>,
 }
 
@@ -133,7 +140,7 @@ impl<'a> Writer<'a> {
         doc: &'a Document,
         lang: &str,
         label_prefix: &str,
-        images: &'a HashMap<String, (String, String)>,
+        images: &'a HashMap<String, String>,
         first_heading: u8,
     ) -> Self {
         Writer {
@@ -268,7 +275,7 @@ impl<'a> Writer<'a> {
 
     fn figure(&mut self, url: &str, alt: &str, title: &str) {
         match self.images.get(url) {
-            Some((path, _)) => {
+            Some(path) => {
                 let _ = write!(
                     self.out,
                     "#figure(image({}, width: 100%, alt: {})",
@@ -321,7 +328,7 @@ impl<'a> Writer<'a> {
                 }
             }
             Inline::Image { url, alt, pos, .. } => match self.images.get(url) {
-                Some((path, _)) => {
+                Some(path) => {
                     self.at(*pos);
                     let _ = write!(
                         self.out,
@@ -375,7 +382,7 @@ impl<'a> Writer<'a> {
 }
 
 /// Markup of an essay's body. `images` maps references as written to virtual paths.
-pub fn essay_body(essay: &Essay, images: &HashMap<String, (String, String)>, first_heading: u8) -> Generated {
+pub fn essay_body(essay: &Essay, images: &HashMap<String, String>, first_heading: u8) -> Generated {
     Writer::new(&essay.body, &essay.lang, &essay.slug, images, first_heading).document(&essay.body)
 }
 
@@ -393,7 +400,7 @@ mod tests {
 
     fn md(s: &str, lang: &str) -> String {
         let doc = crate::markdown::parse(s, 1).document;
-        let images = HashMap::from([("p.png".to_string(), ("/assets/0.png".to_string(), "png".to_string()))]);
+        let images = HashMap::from([("p.png".to_string(), "/assets/0".to_string())]);
         Writer::new(&doc, lang, "slug", &images, 3).document(&doc).text.trim_end().to_string()
     }
 
@@ -443,7 +450,7 @@ mod tests {
         );
         assert_eq!(
             md("![An *alt*](p.png \"T\")", "und"),
-            "#figure(image(\"/assets/0.png\", width: 100%, alt: \"An alt\"), caption: [T]);"
+            "#figure(image(\"/assets/0\", width: 100%, alt: \"An alt\"), caption: [T]);"
         );
         assert_eq!(md("![gone](missing.png)", "und"), "gone");
     }

@@ -38,6 +38,20 @@ pub const TEMPLATE_FILE: &str = "templates/book.typ";
 /// Where a book's own fonts live, relative to its root.
 pub const FONTS_DIR: &str = "fonts";
 
+/// The longer side, in pixels, of the authors' photos in the PDF: they print
+/// 2.2 cm wide, so 320 pixels are about 370 dpi, above the 300 dpi printers
+/// ask for. Larger photos are scaled down before typst sees them: typst keeps
+/// every image decoded while it lays out the book, and 1,000 photos of
+/// 800×800 px would cost it 1.9 GB.
+pub const PRINT_PHOTO_PIXELS: u32 = 320;
+
+/// The longer side, in pixels, of images in essays: the full text width of
+/// an A4 page at 300 dpi.
+pub const PRINT_IMAGE_PIXELS: u32 = 2000;
+
+/// The longer side, in pixels, of the cover: an A4 page at 300 dpi.
+pub const PRINT_COVER_PIXELS: u32 = 3600;
+
 /// What typst is given for one book.
 #[derive(Debug, Clone)]
 pub struct Sources {
@@ -81,6 +95,9 @@ pub enum PdfError {
         /// Why.
         source: std::io::Error,
     },
+    /// An image could not be read or scaled.
+    #[error(transparent)]
+    Image(Box<crate::images::ImageError>),
     /// The `[pdf] standard` combination is not possible.
     #[error("invalid [pdf] standard: {0}")]
     Standard(String),
@@ -125,14 +142,14 @@ struct Builder {
 }
 
 impl Builder {
-    fn image(&mut self, asset: &crate::assets::Asset) -> Option<String> {
-        let info = asset.image.as_ref().ok()?;
-        Some(self.assets.register(asset.path.as_ref()?, info.format.extension()))
+    fn image(&mut self, asset: &crate::assets::Asset, max: u32) -> Option<String> {
+        asset.image.as_ref().ok()?;
+        Some(self.assets.register(asset.path.as_ref()?, max))
     }
 
     fn author(&mut self, a: &Author, essay: &Essay, i: usize) -> Value {
         let lang = &essay.lang;
-        let photo = a.photo.as_ref().and_then(|p| self.image(p));
+        let photo = a.photo.as_ref().and_then(|p| self.image(p, PRINT_PHOTO_PIXELS));
         let bio = a.bio.as_ref().filter(|b| !b.trim().is_empty()).map(|b| {
             let path = format!("/bios/{}-{i}.typ", essay.slug);
             self.markup.insert(path.clone(), inline_markdown(b, lang, &format!("{}-bio{i}", essay.slug)));
@@ -151,14 +168,10 @@ impl Builder {
     }
 
     fn text(&mut self, e: &Essay, kind: &str, first_heading: u8) -> Value {
-        let images: HashMap<String, (String, String)> = e
+        let images: HashMap<String, String> = e
             .images
             .iter()
-            .filter_map(|img| {
-                let path = self.image(&img.asset)?;
-                let ext = path.rsplit('.').next().unwrap_or("").to_string();
-                Some((img.asset.written.clone(), (path, ext)))
-            })
+            .filter_map(|img| Some((img.asset.written.clone(), self.image(&img.asset, PRINT_IMAGE_PIXELS)?)))
             .collect();
         let path = format!("/{kind}/{}.typ", e.slug);
         let generated = essay_body(e, &images, first_heading);
@@ -218,7 +231,7 @@ pub fn sources(book: &Book) -> Result<Sources, PdfError> {
             })
         })
         .collect();
-    let cover = book.cover_image().and_then(|c| b.image(c));
+    let cover = book.cover_image().and_then(|c| b.image(c, PRINT_COVER_PIXELS));
     let mut keywords: Vec<String> =
         book.essays().flat_map(|e| e.tags.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
     keywords.truncate(64);
@@ -301,21 +314,51 @@ pub fn families(root: &Path) -> Result<Vec<String>, PdfError> {
     Ok(names)
 }
 
-/// Makes the world of a book from its sources.
-pub fn world(book: &Book, s: &Sources, fonts: Arc<Fonts>) -> Result<BookWorld, PdfError> {
-    let today = crate::date::build_date(&book.config).and_then(|(y, m, d, ..)| Datetime::from_ymd(y, m, d));
-    let mut w = BookWorld::new(fonts, "/main.typ", today);
-    w.add_source("/main.typ", s.template.clone());
-    w.add_file("/book.json", s.data.clone().into_bytes());
-    for (path, text) in &s.markup {
-        w.add_source(path, text.clone());
-    }
-    for (file, vpath) in s.assets.iter() {
-        let real = book.root.join(file);
-        let bytes = std::fs::read(&real).map_err(|source| PdfError::Read { path: real.clone(), source })?;
-        w.add_file(vpath, bytes);
-    }
+/// Makes the world of a book from its sources, images scaled to the sizes
+/// they print at (through `images`, which keeps them for the next build).
+pub fn world(
+    book: &Book,
+    s: &Sources,
+    fonts: Arc<Fonts>,
+    images: &crate::images::Cache,
+) -> Result<BookWorld, PdfError> {
+    let mut w = BookWorld::new(fonts, "/main.typ", today(book));
+    update_world(&mut w, book, s, images)?;
     Ok(w)
+}
+
+/// The date typst's `datetime.today()` gives: the book's, never the clock's.
+pub fn today(book: &Book) -> Option<Datetime> {
+    crate::date::build_date(&book.config).and_then(|(y, m, d, ..)| Datetime::from_ymd(y, m, d))
+}
+
+/// Brings a world made for an earlier state of the book up to `s`: what did
+/// not change is kept as it is, so that typst's memoised work stays valid.
+pub fn update_world(
+    w: &mut BookWorld,
+    book: &Book,
+    s: &Sources,
+    images: &crate::images::Cache,
+) -> Result<(), PdfError> {
+    use rayon::prelude::*;
+    let assets: Vec<_> = s.assets.iter().collect();
+    let scaled: Vec<Vec<u8>> = assets
+        .par_iter()
+        .map(|(file, (_, max))| images.print(&book.root.join(file), *max).map_err(|e| PdfError::Image(Box::new(e))))
+        .collect::<Result<_, _>>()?;
+    let mut keep: std::collections::HashSet<String> = ["/main.typ", "/book.json"].map(String::from).into();
+    w.set_source("/main.typ", &s.template);
+    w.set_file("/book.json", s.data.clone().into_bytes());
+    for (path, text) in &s.markup {
+        w.set_source(path, text);
+        keep.insert(path.clone());
+    }
+    for ((_, (vpath, _)), bytes) in assets.into_iter().zip(scaled) {
+        w.set_file(vpath, bytes);
+        keep.insert(vpath.clone());
+    }
+    w.retain(&keep);
+    Ok(())
 }
 
 /// A typst diagnostic as ours, pointing at the book file it comes from.
@@ -349,11 +392,34 @@ fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
     Diagnostic::new(code, location, message)
 }
 
+/// The disk-cache key of the PDF of `s`: everything typst reads (the
+/// template, the data, the markup, the images, the book's fonts) and every
+/// export option (the date, the standards).
+pub fn cache_key(book: &Book, s: &Sources) -> Result<crate::cache::Key, PdfError> {
+    let read = |path: PathBuf| std::fs::read(&path).map_err(|source| PdfError::Read { path, source });
+    let mut k = crate::cache::KeyBuilder::new("pdf").part(s.template.as_bytes()).part(s.data.as_bytes());
+    for (path, text) in &s.markup {
+        k = k.part(path.as_bytes()).part(text.as_bytes());
+    }
+    for (file, (vpath, max)) in s.assets.iter() {
+        k = k.part(vpath.as_bytes()).part(&max.to_le_bytes()).part(&read(book.root.join(file))?);
+    }
+    if let Ok(entries) = std::fs::read_dir(book.root.join(FONTS_DIR)) {
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for f in files.into_iter().filter(|f| f.is_file()) {
+            k = k.part(f.to_string_lossy().as_bytes()).part(&read(f)?);
+        }
+    }
+    let options = format!("{:?} {:?}", crate::date::build_date(&book.config), book.config.pdf.standard);
+    Ok(k.part(options.as_bytes()).finish())
+}
+
 /// Typesets `book` and exports it as PDF.
 pub fn render(book: &Book) -> Result<Pdf, PdfError> {
     let s = sources(book)?;
     let fonts = Arc::new(Fonts::new(book_fonts(&book.root)?));
-    let w = world(book, &s, fonts)?;
+    let w = world(book, &s, fonts, &crate::images::Cache::default())?;
     compile(book, &s, &w)
 }
 

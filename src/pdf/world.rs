@@ -85,6 +85,44 @@ impl BookWorld {
         self.files.insert(file_id(path), Bytes::new(bytes));
     }
 
+    /// Registers a typst source, or updates the one registered at `path`:
+    /// kept as it is when the text is the same, reparsed incrementally when
+    /// it changed. typst's memoised work on an unchanged source stays valid,
+    /// which is what makes a `watch` rebuild fast.
+    pub fn set_source(&mut self, path: &str, text: &str) {
+        let id = file_id(path);
+        match self.sources.get_mut(&id) {
+            Some(source) if source.text() == text => {}
+            Some(source) => {
+                source.replace(text);
+            }
+            None => {
+                self.sources.insert(id, Source::new(id, text.to_string()));
+            }
+        }
+    }
+
+    /// Registers a data or image file, keeping the registered one (and its
+    /// hash, already computed) when the bytes are the same.
+    pub fn set_file(&mut self, path: &str, bytes: Vec<u8>) {
+        let id = file_id(path);
+        if self.files.get(&id).is_none_or(|b| b.as_slice() != bytes.as_slice()) {
+            self.files.insert(id, Bytes::new(bytes));
+        }
+    }
+
+    /// Forgets every source and file whose virtual path is not in `keep`.
+    pub fn retain(&mut self, keep: &std::collections::HashSet<String>) {
+        let kept = |id: &FileId| keep.contains(id.get().vpath().get_with_slash());
+        self.sources.retain(|id, _| kept(id));
+        self.files.retain(|id, _| kept(id));
+    }
+
+    /// Whether this world was made with these fonts and this date.
+    pub fn made_with(&self, fonts: &Arc<Fonts>, today: Option<Datetime>) -> bool {
+        Arc::ptr_eq(&self.fonts, fonts) && self.today == today
+    }
+
     /// The text of a registered source, for error messages.
     pub fn source_text(&self, id: FileId) -> Option<&str> {
         self.sources.get(&id).map(|s| s.text())
