@@ -20,6 +20,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use anthology::build::Session;
+use anthology::cache::DiskCache;
 use anthology::synth::{self, Settings};
 
 fn ms(d: Duration) -> String {
@@ -77,7 +79,7 @@ fn main() {
 
         let sources = anthology::pdf::sources(&book).expect("sources");
         let fonts = Arc::new(anthology::pdf::world::Fonts::new(Vec::new()));
-        let world = anthology::pdf::world(&book, &sources, fonts).expect("world");
+        let world = anthology::pdf::world(&book, &sources, fonts, &anthology::images::Cache::default()).expect("world");
         anthology::pdf::compile(&book, &sources, &world).expect("compile");
         let t = Instant::now();
         let again = anthology::pdf::compile(&book, &sources, &world).expect("compile");
@@ -106,7 +108,9 @@ fn main() {
         let all = anthology::build::Editions { pdf: true, epub: true, html: true };
         let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
-                let o = anthology::build::editions(&book, out.path(), all);
+                // A new session without a disk cache: everything is made.
+                let session = Session::with_cache(DiskCache::disabled());
+                let o = session.editions(&book, out.path(), all);
                 assert!(
                     o.pdf.is_some_and(|r| r.is_ok())
                         && o.epub.is_some_and(|r| r.is_ok())
@@ -117,6 +121,49 @@ fn main() {
             .collect();
         times.sort();
         println!("  all three, written (median):   {}", ms(times[runs / 2]));
+
+        // watch: one session kept alive, one essay edited between builds.
+        let session = Session::with_cache(DiskCache::disabled());
+        session.editions(&book, out.path(), all);
+        let essays: Vec<_> = book.essays().map(|e| e.file.clone()).collect();
+        let mut steps: Vec<[Duration; 6]> = Vec::new();
+        for i in 0..runs {
+            let file = dir.path().join(&essays[(i * 17 + 1) % essays.len()]);
+            let mut text = std::fs::read_to_string(&file).expect("essay");
+            text.push_str(&format!("\nUne phrase de plus, numéro {i}.\n"));
+            std::fs::write(&file, text).expect("edit");
+            let t = Instant::now();
+            let (edited, _) = anthology::prepare(dir.path(), false).expect("load");
+            let edited = edited.expect("book");
+            let load = t.elapsed();
+            let o = session.editions(&edited, out.path(), all);
+            let total = t.elapsed();
+            let time = |r: Option<Result<anthology::build::Made, _>>| r.expect("asked").expect("made").time;
+            let (pdf, epub, html) = (time(o.pdf), time(o.epub), time(o.html));
+            // The PDF's two steps, again, on the same (now memoised) sources.
+            let sources = anthology::pdf::sources(&edited).expect("sources");
+            let fonts = Arc::new(anthology::pdf::world::Fonts::new(Vec::new()));
+            let world =
+                anthology::pdf::world(&edited, &sources, fonts, &anthology::images::Cache::default()).expect("world");
+            let doc = typst::compile::<typst_layout::PagedDocument>(&world).output.expect("compile");
+            let t = Instant::now();
+            typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).expect("export");
+            steps.push([load, pdf, epub, html, total, t.elapsed()]);
+        }
+        let med = |k: usize| {
+            let mut v: Vec<Duration> = steps.iter().map(|s| s[k]).collect();
+            v.sort();
+            ms(v[v.len() / 2])
+        };
+        println!(
+            "  watch, one essay edited (median of {runs}): {} in all: load and check {}, PDF {} (of which export {}), EPUB {}, HTML {}",
+            med(4),
+            med(0),
+            med(1),
+            med(5),
+            med(2),
+            med(3)
+        );
         println!("  peak memory of the process:    {}", peak_memory());
     }
 }
