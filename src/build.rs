@@ -70,6 +70,8 @@ pub struct Made {
     pub bytes: usize,
     /// A short description: pages, documents, files.
     pub detail: String,
+    /// Pages: the PDF's, or the site's HTML pages.
+    pub pages: Option<usize>,
     /// How long it took.
     pub time: Duration,
     /// Warnings met on the way.
@@ -274,7 +276,7 @@ impl Session {
             pdf::PdfError::Typeset(d) => EditionError::Typeset(d),
             other => EditionError::Pdf(other),
         })?;
-        let path = out.join(format!("{}.pdf", book.config.slug));
+        let path = out.join(format!("{}.pdf", book.config.file_stem()));
         if std::fs::read(&path).ok().as_deref() != Some(made.bytes.as_slice()) {
             write_atomically(&path, &made.bytes)
                 .map_err(|source| EditionError::Write { path: path.clone(), source })?;
@@ -283,6 +285,7 @@ impl Session {
             path,
             bytes: made.bytes.len(),
             detail: format!("{} pages", made.pages),
+            pages: Some(made.pages),
             time: started.elapsed(),
             warnings: made.warnings,
         })
@@ -291,12 +294,13 @@ impl Session {
     fn make_epub(&self, book: &Book, out: &Path) -> Result<Made, EditionError> {
         let started = Instant::now();
         let made = epub::render_with(book, &self.images)?;
-        let path = out.join(format!("{}.epub", book.config.slug));
+        let path = out.join(format!("{}.epub", book.config.file_stem()));
         write_atomically(&path, &made.bytes).map_err(|source| EditionError::Write { path: path.clone(), source })?;
         Ok(Made {
             path,
             bytes: made.bytes.len(),
             detail: format!("{} documents, {} images", made.documents, made.images),
+            pages: None,
             time: started.elapsed(),
             warnings: Vec::new(),
         })
@@ -320,6 +324,7 @@ impl Session {
             path: dir.join("index.html"),
             bytes: site.files.values().map(Vec::len).sum(),
             detail: format!("{} pages, {} files, {written} written", site.pages, site.files.len()),
+            pages: Some(site.pages),
             time: started.elapsed(),
             warnings: Vec::new(),
         };

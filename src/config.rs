@@ -413,9 +413,30 @@ pub struct BookConfig {
     pub pdf: PdfOptions,
     /// Options of the HTML edition.
     pub html: HtmlOptions,
+    /// Set for a release build, never read from book.toml.
+    pub release: Release,
+}
+
+/// What a release build adds to the configuration (`build --release`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Release {
+    /// The version (`--version-tag v1.2.0`): in the editions' file names and metadata.
+    pub version: Option<String>,
+    /// The time editions are dated, in seconds since 1970, when
+    /// `SOURCE_DATE_EPOCH` is not set: the book's last commit.
+    pub epoch: Option<i64>,
 }
 
 impl BookConfig {
+    /// The editions' file name without extension: the slug, and the version
+    /// when there is one (`regards-croises-v1.2.0`).
+    pub fn file_stem(&self) -> String {
+        match &self.release.version {
+            Some(v) => format!("{}-{v}", self.slug),
+            None => self.slug.clone(),
+        }
+    }
+
     /// A configuration with only a title and a language, every default applied.
     pub fn minimal(title: &str, language: &str) -> Self {
         BookConfig {
@@ -438,6 +459,7 @@ impl BookConfig {
             rules: Rules::default(),
             pdf: PdfOptions::default(),
             html: HtmlOptions::default(),
+            release: Release::default(),
         }
     }
 }
@@ -713,6 +735,7 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
         rules,
         pdf,
         html,
+        release: Release::default(),
     })
 }
 

@@ -1,14 +1,16 @@
 //! The date a book is dated, for output that is the same on every machine.
 //!
 //! Editions never read the clock: the date is `SOURCE_DATE_EPOCH` when set
-//! (the reproducible-builds convention), else the book's `date`.
+//! (the reproducible-builds convention), else, for a release build, the time
+//! of the book's last commit, else the book's `date`.
 
 use crate::config::BookConfig;
 
-/// The date the book is dated: `SOURCE_DATE_EPOCH` when set, else the book's
-/// `date`; never the clock.
+/// The date the book is dated: `SOURCE_DATE_EPOCH` when set, else the
+/// release's commit time, else the book's `date`; never the clock.
 pub fn build_date(config: &BookConfig) -> Option<(i32, u8, u8, u8, u8, u8)> {
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+    let env = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    if let Some(secs) = env.or(config.release.epoch) {
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);

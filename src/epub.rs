@@ -652,6 +652,9 @@ fn opf(pkg: &Package, cover_href: &str, svg_cover: bool) -> String {
     }
     let _ = writeln!(m, "<dc:language>{}</dc:language>", escape(&cfg.language));
     let _ = writeln!(m, "<meta property=\"dcterms:modified\">{}</meta>", crate::date::iso8601(cfg));
+    if let Some(v) = &cfg.release.version {
+        let _ = writeln!(m, "<meta property=\"schema:version\">{}</meta>", escape(v));
+    }
     if let Some(d) = &cfg.date {
         let _ = writeln!(m, "<dc:date>{}</dc:date>", escape(d));
     }

@@ -30,6 +30,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod epub;
 pub mod frontmatter;
+pub mod git;
 pub mod html;
 pub mod images;
 pub mod labels;
@@ -37,8 +38,10 @@ pub mod load;
 pub mod markdown;
 pub mod order;
 pub mod pdf;
+pub mod release;
 pub mod scaffold;
 pub mod serve;
+pub mod stats;
 pub mod synth;
 pub mod toml_input;
 pub mod typography;
@@ -71,6 +74,46 @@ pub fn check(root: &Path) -> Result<Checked, LoadError> {
     diagnostics.extend(pdf::missing_glyphs(&loaded.root, &texts));
     let report = Report::new(diagnostics, std::mem::take(&mut loaded.sources));
     Ok(Checked { loaded, report })
+}
+
+/// What `check --changed` looked at.
+#[derive(Debug)]
+pub struct Changes {
+    /// The contributions changed since the base (by slug), that still exist.
+    pub essays: std::collections::BTreeSet<String>,
+}
+
+/// [`check`], then only the diagnostics a branch is responsible for since
+/// `base`: those of the contributions it added or changed, and every
+/// book-wide one (book.toml, sections, front and back matter, templates,
+/// duplicate slugs), since a change anywhere can break those.
+pub fn check_changed(root: &Path, base: &str) -> Result<(Checked, Changes), CheckChangedError> {
+    let files = git::changed_files(root, base)?;
+    let slugs = git::changed_slugs(&files);
+    let mut checked = check(root)?;
+    let changed: Vec<&Path> =
+        checked.loaded.essays.iter().filter(|e| slugs.contains(&e.slug)).map(|e| e.file.as_path()).collect();
+    let essay_dirs: Vec<std::path::PathBuf> = slugs.iter().map(|s| Path::new(load::CONTRIBUTIONS).join(s)).collect();
+    checked.report.retain(|d| {
+        let f = d.location.file.as_path();
+        !f.starts_with(load::CONTRIBUTIONS)
+            || d.code == diagnostic::Code::DuplicateSlug
+            || changed.contains(&f)
+            || essay_dirs.iter().any(|dir| f.starts_with(dir))
+    });
+    let essays = checked.loaded.essays.iter().filter(|e| slugs.contains(&e.slug)).map(|e| e.slug.clone()).collect();
+    Ok((checked, Changes { essays }))
+}
+
+/// Why `check --changed` could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckChangedError {
+    /// git could not say what changed.
+    #[error(transparent)]
+    Git(#[from] git::GitError),
+    /// The book could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadError),
 }
 
 /// Loads, validates and orders the book in `root`. The book is `None` when

@@ -70,6 +70,10 @@ enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Report only what a branch is responsible for since this git ref (`origin/main`):
+        /// the contributions it added or changed, and every book-wide problem.
+        #[arg(long, value_name = "GIT_REF")]
+        changed: Option<String>,
     },
     /// Check the book, then make its editions in the output folder.
     ///
@@ -78,6 +82,13 @@ enum Command {
     Build {
         #[command(flatten)]
         target: Target,
+        /// A release: all three editions, the site zipped, SHA256SUMS and manifest.json beside them,
+        /// dated by the book's last git commit unless SOURCE_DATE_EPOCH is set.
+        #[arg(long)]
+        release: bool,
+        /// The release's version (`v1.2.0`): in the editions' file names and metadata.
+        #[arg(long, requires = "release", value_parser = version_tag)]
+        version_tag: Option<String>,
     },
     /// Build, then rebuild the editions after every change to the book, until interrupted.
     ///
@@ -105,6 +116,19 @@ enum Command {
         /// The port (0 chooses a free one).
         #[arg(long, default_value_t = 8000)]
         port: u16,
+    },
+    /// Figures of the book: essays, contributors, words per essay, the PDF's pages when built,
+    /// and the essays whose authors lack a photo or a bio.
+    Stats {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Where the editions were built, relative to the book's folder unless absolute.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Include essays marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
     },
     /// List the font families a book can use: typst's embedded fonts and the book's fonts/ folder.
     Fonts {
@@ -217,8 +241,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("created {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { dir, format, deny_warnings } => {
-            let mut checked = check(&dir)?;
+        Command::Check { dir, format, deny_warnings, changed } => {
+            let (mut checked, scope) = match &changed {
+                Some(base) => {
+                    let (checked, changes) = anthology::check_changed(&dir, base)?;
+                    let n = changes.essays.len();
+                    (checked, Some(format!(" ({n} changed since {base})")))
+                }
+                None => (check(&dir)?, None),
+            };
             checked.report = checked.report.with_github_root(relative_to_cwd(&dir));
             let format = match format {
                 OutputFormat::Human => Format::Human,
@@ -226,7 +257,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 OutputFormat::Github => Format::Github,
             };
             print_report(&checked.report, format)?;
-            let line = summary(&checked.report, checked.loaded.essays.len());
+            let mut line = summary(&checked.report, checked.loaded.essays.len());
+            if let Some(scope) = scope {
+                line = line.replacen(" checked:", &format!(" checked{scope}:"), 1);
+            }
             match format {
                 Format::Json => eprintln!("{line}"),
                 Format::Github => println!("::notice title=anthology check::{line}"),
@@ -235,26 +269,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let failed = checked.report.errors() > 0 || (deny_warnings && checked.report.warnings() > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Build { target: Target { dir, format, out, drafts } } => {
+        Command::Build { target: Target { dir, format, out, drafts }, release, version_tag } => {
             let ui = Ui::new(cli.quiet, cli.verbose);
             let checking = ui.stage("checking the book");
             let (book, report) = prepare(&dir, drafts)?;
             checking.done(&ui, "");
             print_report(&report, Format::Human)?;
-            let Some(book) = book else {
+            let Some(mut book) = book else {
                 eprintln!(
                     "{}; nothing was built",
                     summary(&report, 0).replacen("0 essays checked", "the book has errors", 1)
                 );
                 return Ok(ExitCode::from(1));
             };
+            if release {
+                book.config.release.version = version_tag;
+                if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+                    book.config.release.epoch = anthology::git::last_commit_time(&book.root);
+                }
+            }
             ui.say(&format!(
                 "{}: {} essays by {} contributors, validated and ordered",
                 book.config.title,
                 book.essays().count(),
                 book.contributors.len()
             ));
-            let which = editions(&format);
+            let which =
+                if release { editions(&[Edition::Pdf, Edition::Epub, Edition::Html]) } else { editions(&format) };
             let stages: Vec<(build::Edition, Stage)> = [
                 (build::Edition::Pdf, which.pdf, "typesetting the PDF"),
                 (build::Edition::Html, which.html, "making the website"),
@@ -265,12 +306,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             .map(|(e, _, what)| (e, ui.stage(what)))
             .collect();
             let session = build::Session::new(&book.root);
-            let outcome = session.editions_with(&book, &dir.join(out), which, &|edition, _| {
+            let out = dir.join(out);
+            let outcome = session.editions_with(&book, &out, which, &|edition, _| {
                 if let Some((_, stage)) = stages.iter().find(|(e, _)| *e == edition) {
                     stage.done(&ui, "");
                 }
             });
             let failed = print_outcome(&ui, &book.root, &outcome)?;
+            if release && !failed {
+                let manifest = anthology::release::write(&book, &out, &outcome)?;
+                for a in &manifest.editions {
+                    ui.say(&format!("{}  {}", a.sha256, a.file));
+                }
+                ui.say(&format!(
+                    "release{} written: {}, {} in {}",
+                    manifest.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default(),
+                    anthology::release::SUMS_FILE,
+                    anthology::release::MANIFEST_FILE,
+                    out.display()
+                ));
+            }
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Watch { target: Target { dir, format, out, drafts } } => {
@@ -330,6 +385,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stats { dir, out, drafts } => {
+            let checked = check(&dir)?;
+            let s = anthology::stats::of(&checked.loaded, drafts);
+            let title = checked.loaded.config.as_ref().map_or("The book", |c| c.title.as_str());
+            println!("{title}: {} essays, {} contributors, {} words", s.essays, s.contributors, s.words);
+            if let Some((min, median, max)) = s.words_per_essay {
+                println!("words per essay: {min} at least, {median} median, {max} at most");
+            }
+            let stem = checked.loaded.config.as_ref().map(|c| c.file_stem());
+            let pdf = stem.map(|stem| dir.join(&out).join(format!("{stem}.pdf")));
+            match pdf.as_ref().and_then(|p| anthology::stats::pdf_pages(p).map(|n| (p, n))) {
+                Some((p, n)) => println!("PDF: {n} pages ({})", p.display()),
+                None => println!("PDF: not built yet (`anthology build --format pdf`)"),
+            }
+            for (what, list) in [("a photo", &s.missing_photo), ("a bio", &s.missing_bio)] {
+                if list.is_empty() {
+                    println!("every author has {what}");
+                } else {
+                    println!("{} author{} without {what}:", list.len(), plural(list.len()));
+                    for (slug, name) in list {
+                        println!("  {slug}: {name}");
+                    }
+                }
+            }
+            if checked.report.errors() > 0 {
+                println!(
+                    "the book has {} error{}: `anthology check` lists them",
+                    checked.report.errors(),
+                    plural(checked.report.errors())
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Fonts { dir } => {
             for family in anthology::pdf::families(&dir)? {
                 println!("{family}");
@@ -341,6 +429,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A version tag as it may appear in a file name: letters, digits, `.`, `_`, `-`.
+fn version_tag(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with(['.', '-'])
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if ok { Ok(s.to_string()) } else { Err("letters, digits, '.', '_' and '-' only, such as v1.2.0".into()) }
 }
 
 /// The editions named on the command line.

@@ -120,10 +120,37 @@ pub fn init(dir: &Path, title: &str, language: &str) -> Result<Vec<PathBuf>, Sca
     written.push(ex);
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
-        write_new(&ignore, "/dist/\n/.anthology-cache/\n")?;
+        write_new(&ignore, "/dist/\n/preview/\n/.anthology-cache/\n")?;
         written.push(ignore);
     }
+    for (name, text) in workflows(INSTALL_FROM_GIT) {
+        let path = dir.join(WORKFLOWS_DIR).join(name);
+        if !path.exists() {
+            write_new(&path, &text)?;
+            written.push(path);
+        }
+    }
     Ok(written)
+}
+
+/// Where GitHub looks for workflows, relative to the repository's root.
+pub const WORKFLOWS_DIR: &str = ".github/workflows";
+
+/// How a book's workflows install anthology: from its git repository (the
+/// organisation's copy; the editor puts its address there).
+pub const INSTALL_FROM_GIT: &str =
+    "cargo install --locked --git https://github.com/your-organisation/anthology anthology";
+
+/// How this repository's own workflows install it: from the sources they test.
+pub const INSTALL_FROM_SOURCES: &str = "cargo install --locked --path .";
+
+/// The workflows `init` writes (`check.yml` for pull requests, `release.yml`
+/// for version tags), with `install` as the step that installs anthology.
+pub fn workflows(install: &str) -> [(&'static str, String); 2] {
+    [
+        ("check.yml", include_str!("workflows/check.yml").replace("@INSTALL@", install)),
+        ("release.yml", include_str!("workflows/release.yml").replace("@INSTALL@", install)),
+    ]
 }
 
 /// Creates the skeleton of contribution `slug` in the book at `dir`, as
@@ -177,7 +204,8 @@ mod tests {
     fn init_writes_a_book_that_checks() {
         let dir = tempfile::tempdir().unwrap();
         let files = init(dir.path(), "Regards \"croisés\"", "fr").unwrap();
-        assert_eq!(files.len(), 3);
+        assert_eq!(files.len(), 5, "book.toml, the example, .gitignore and two workflows: {files:?}");
+        assert!(dir.path().join(".github/workflows/check.yml").exists());
         let checked = crate::check(dir.path()).unwrap();
         let errors: Vec<_> = checked.report.diagnostics.iter().filter(|d| d.is_error()).collect();
         assert!(errors.is_empty(), "{errors:#?}");

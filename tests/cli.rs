@@ -158,7 +158,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in ["init", "new", "check", "build", "list", "clean"] {
+    for cmd in ["init", "new", "check", "build", "watch", "serve", "list", "stats", "fonts", "clean"] {
         let out = run(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{cmd}");
         assert!(stdout(&out).contains("Usage: anthology"), "{cmd}");

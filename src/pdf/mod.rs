@@ -252,6 +252,7 @@ pub fn sources(book: &Book) -> Result<Sources, PdfError> {
         "keywords": keywords,
         "cover": cover,
         "colophon": format!("anthology {}", env!("CARGO_PKG_VERSION")),
+        "version": cfg.release.version,
         "labels": labels(&cfg.language),
         "front": front,
         "parts": parts,

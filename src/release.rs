@@ -1,0 +1,203 @@
+//! Stage 5, for `build --release`: what a release publishes beside the
+//! editions.
+//!
+//! A release is downloaded by people who did not build it, so it must say
+//! what it holds and let them verify it: the site is packed into one zip (with
+//! fixed dates and a sorted order, so that the same site gives the same
+//! bytes), `SHA256SUMS` lists each artifact's digest in the format
+//! `sha256sum -c` reads, and `manifest.json` describes the book and each
+//! edition. With the date taken from the book's last commit, two release
+//! builds of the same commit give identical files.
+
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::book::Book;
+use crate::build::{Made, Outcome, write_atomically};
+
+/// The checksum file, beside the editions.
+pub const SUMS_FILE: &str = "SHA256SUMS";
+/// The manifest, beside the editions.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Why the release files could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    /// An edition asked for was not made.
+    #[error("the {0} edition was not made: a release needs all three")]
+    Missing(&'static str),
+    /// Reading the editions or writing the release files failed.
+    #[error("cannot write the release files in {path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Zipping the site failed.
+    #[error("cannot zip the site: {0}")]
+    Zip(#[from] zip::result::ZipError),
+}
+
+/// One published file.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Artifact {
+    /// `pdf`, `epub` or `html`.
+    pub format: &'static str,
+    /// Its name, in the output folder.
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Its SHA-256, in hexadecimal.
+    pub sha256: String,
+    /// Pages (the PDF's, or the site's HTML pages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
+}
+
+/// What `manifest.json` says.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    /// The book's title.
+    pub title: String,
+    /// Its identifier (`urn:isbn:…` or `urn:uuid:…`).
+    pub identifier: String,
+    /// The release's version, when one was given.
+    pub version: Option<String>,
+    /// Its language.
+    pub language: String,
+    /// The date the editions carry (ISO 8601).
+    pub date: String,
+    /// The tool and its version.
+    pub tool: String,
+    /// Number of essays.
+    pub essays: usize,
+    /// Number of contributors.
+    pub contributors: usize,
+    /// Words in the essays.
+    pub words: usize,
+    /// The published files.
+    pub editions: Vec<Artifact>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReleaseError + '_ {
+    move |source| ReleaseError::Io { path: path.to_path_buf(), source }
+}
+
+/// The files of `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let path = e?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                out.push(rel.to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The site in `dir` as a zip: entries sorted, dated 1980-01-01 (the zip
+/// format's first day), so that the same site always gives the same bytes.
+pub fn zip_site(dir: &Path) -> Result<Vec<u8>, ReleaseError> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for rel in files_under(dir).map_err(io(dir))? {
+        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        zip.start_file(format!("html/{name}"), options)?;
+        let bytes = std::fs::read(dir.join(&rel)).map_err(io(dir))?;
+        zip.write_all(&bytes).map_err(io(dir))?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+fn artifact(format: &'static str, path: &Path, pages: Option<usize>) -> Result<Artifact, ReleaseError> {
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    Ok(Artifact {
+        format,
+        file: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        bytes: bytes.len() as u64,
+        sha256: hex(&bytes),
+        pages,
+    })
+}
+
+fn made<'a>(
+    r: &'a Option<Result<Made, crate::build::EditionError>>,
+    name: &'static str,
+) -> Result<&'a Made, ReleaseError> {
+    match r {
+        Some(Ok(m)) => Ok(m),
+        _ => Err(ReleaseError::Missing(name)),
+    }
+}
+
+/// Writes the zipped site, `SHA256SUMS` and `manifest.json` into `out`,
+/// beside the editions of `outcome`. Returns the manifest.
+pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, ReleaseError> {
+    let (pdf, epub, html) = (made(&outcome.pdf, "PDF")?, made(&outcome.epub, "EPUB")?, made(&outcome.html, "HTML")?);
+    let site_dir = html.path.parent().unwrap_or(out);
+    let zip_path = out.join(format!("{}-html.zip", book.config.file_stem()));
+    write_atomically(&zip_path, &zip_site(site_dir)?).map_err(io(&zip_path))?;
+    let editions = vec![
+        artifact("pdf", &pdf.path, pdf.pages)?,
+        artifact("epub", &epub.path, None)?,
+        artifact("html", &zip_path, html.pages)?,
+    ];
+    let sums: String = editions.iter().map(|a| format!("{}  {}\n", a.sha256, a.file)).collect();
+    let sums_path = out.join(SUMS_FILE);
+    write_atomically(&sums_path, sums.as_bytes()).map_err(io(&sums_path))?;
+    let manifest = Manifest {
+        title: book.config.title.clone(),
+        identifier: book.config.identifier.clone(),
+        version: book.config.release.version.clone(),
+        language: book.config.language.clone(),
+        date: crate::date::iso8601(&book.config),
+        tool: format!("anthology {}", env!("CARGO_PKG_VERSION")),
+        essays: book.essays().count(),
+        contributors: book.contributors.len(),
+        words: book.essays().map(|e| e.words).sum(),
+        editions,
+    };
+    let json = serde_json::to_string_pretty(&manifest).expect("plain values") + "\n";
+    let manifest_path = out.join(MANIFEST_FILE);
+    write_atomically(&manifest_path, json.as_bytes()).map_err(io(&manifest_path))?;
+    Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_site_zips_to_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("b/c")).unwrap();
+        std::fs::write(dir.path().join("index.html"), "home").unwrap();
+        std::fs::write(dir.path().join("b/c/page.html"), "page").unwrap();
+        let a = zip_site(dir.path()).unwrap();
+        // Files touched again: same content, other times.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.path().join("index.html"), "home").unwrap();
+        assert_eq!(zip_site(dir.path()).unwrap(), a);
+        let names: Vec<String> =
+            zip::ZipArchive::new(Cursor::new(a)).unwrap().file_names().map(|n| n.unwrap().into_owned()).collect();
+        assert_eq!(names.len(), 2);
+        assert!(names.contains(&"html/b/c/page.html".to_string()), "{names:?}");
+    }
+}

@@ -1,0 +1,265 @@
+//! The contributor and release workflow, as a book's repository runs it: a
+//! pull request checked with `check --changed`, release builds that give the
+//! same bytes twice, and the GitHub workflows `init` writes, whose every
+//! `anthology` command is run here as CI would run it.
+//!
+//! These tests need `git`; without it they say so, and fail under `CI=true`.
+
+#[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{copy_dir, in_ci, repo};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_anthology"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Whether git can be run; says so plainly when not (and fails in CI).
+fn have_git() -> bool {
+    let ok = Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(!in_ci(), "git is missing: the workflow tests need it");
+        eprintln!("SKIPPED: git is missing");
+    }
+    ok
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A copy of the sample book in a new repository, committed on `main`, with
+/// `origin/main` pointing at that commit (as after a checkout in CI).
+fn sample_repository(dir: &Path) {
+    for item in ["book.toml", "contributions", "front", "back", "sections"] {
+        let from = repo().join(item);
+        if from.is_dir() {
+            copy_dir(&from, &dir.join(item));
+        } else {
+            std::fs::copy(&from, dir.join(item)).unwrap();
+        }
+    }
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "the book"]);
+    git(dir, &["update-ref", "refs/remotes/origin/main", "HEAD"]);
+}
+
+#[test]
+fn a_pull_request_sees_its_own_problems_on_their_lines() {
+    if !have_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_repository(d);
+    // A problem already on main, in an essay the pull request does not touch.
+    let old = d.join("contributions/la-citation-detournee.md");
+    let old = if old.exists() { old } else { d.join("contributions/la-citation-detournee/index.md") };
+    let text = std::fs::read_to_string(&old).unwrap();
+    std::fs::write(&old, text.replacen("+++\n", "+++\nsection = \"nowhere\"\n", 1)).unwrap();
+    git(d, &["commit", "-q", "-am", "an old problem"]);
+    git(d, &["update-ref", "refs/remotes/origin/main", "HEAD"]);
+
+    // The contributor's branch: a new essay with two mistakes.
+    git(d, &["checkout", "-q", "-b", "my-essay"]);
+    let essay = "+++\ntitle = \"Mon essai\"\nsection = \"nulle-part\"\n\n[[authors]]\nname = \"Camille Martin\"\nbio = \"Camille écrit.\"\nphoto = \"portrait.png\"\n+++\n\nUn texte.\n";
+    let folder = d.join("contributions/mon-essai");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("index.md"), essay).unwrap();
+
+    let out = bin().args(["check", "--changed", "origin/main", "--format", "github"]).current_dir(d).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = stdout(&out);
+    assert!(s.contains("::error file=contributions/mon-essai/index.md,line=3,col=11,title=S004"), "{s}");
+    assert!(s.contains("::error file=contributions/mon-essai/index.md,line=8,"), "the missing photo, on its line: {s}");
+    assert!(!s.contains("la-citation-detournee"), "problems of essays the branch did not touch are not its: {s}");
+    assert!(s.contains("checked (1 changed since origin/main)"), "{s}");
+
+    // Fixed: the check passes, while the full check still sees main's problem.
+    let fixed = essay.replace("section = \"nulle-part\"\n", "");
+    std::fs::write(folder.join("index.md"), fixed + &"Des mots. ".repeat(80)).unwrap();
+    std::fs::copy(d.join("contributions/relire-son-fil/portrait.png"), folder.join("portrait.png")).unwrap();
+    let out = bin().args(["check", "--changed", "origin/main"]).current_dir(d).output().unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert_eq!(bin().args(["check"]).current_dir(d).output().unwrap().status.code(), Some(1));
+
+    // Outside a repository, and with an unknown ref: clear errors.
+    let plain = tempfile::tempdir().unwrap();
+    assert!(bin().args(["init", plain.path().to_str().unwrap()]).output().unwrap().status.success());
+    let out = bin().args(["check", "--changed", "main"]).current_dir(plain.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in a git repository"));
+    let out = bin().args(["check", "--changed", "no-such-branch"]).current_dir(d).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("git does not know `no-such-branch`"));
+}
+
+#[test]
+fn two_release_builds_of_a_commit_are_identical() {
+    if !have_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_repository(d);
+    let release = || {
+        let out = bin()
+            .args(["build", "--release", "--version-tag", "v1.2.0", "--quiet"])
+            .env_remove("SOURCE_DATE_EPOCH")
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(d.join("dist/SHA256SUMS")).unwrap()
+    };
+    let first = release();
+    assert!(bin().args(["clean"]).current_dir(d).output().unwrap().status.success());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = release();
+    assert_eq!(first, second, "the same commit, the same bytes");
+    let names: Vec<&str> = first.lines().map(|l| l.split("  ").nth(1).unwrap()).collect();
+    assert_eq!(names, ["regards-croises-v1.2.0.pdf", "regards-croises-v1.2.0.epub", "regards-croises-v1.2.0-html.zip"]);
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("dist/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["version"], "v1.2.0");
+    assert_eq!(manifest["essays"], 12);
+    assert_eq!(manifest["editions"][0]["pages"].as_u64().map(|p| p > 10), Some(true));
+    // Dated by the commit, not by the clock.
+    let commit = Command::new("git").args(["-C", d.to_str().unwrap(), "log", "-1", "--format=%cI"]).output().unwrap();
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    let date = manifest["date"].as_str().unwrap();
+    assert_eq!(&date[..10], &commit[..10], "{date} vs {commit}");
+    let epub = std::fs::read(d.join("dist/regards-croises-v1.2.0.epub")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut opf = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("EPUB/package.opf").unwrap(), &mut opf).unwrap();
+    assert!(opf.contains("<meta property=\"schema:version\">v1.2.0</meta>"), "{opf}");
+
+    let stats = stdout(&bin().args(["stats"]).current_dir(d).output().unwrap());
+    assert!(stats.contains("12 essays, 13 contributors"), "{stats}");
+    assert!(stats.contains("every author has a photo"), "{stats}");
+    assert!(stats.contains("PDF: not built yet"), "the release's PDF carries the version in its name: {stats}");
+}
+
+/// Splits a shell command line into words: spaces separate, double quotes group.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut word));
+                    any = false;
+                }
+            }
+            c => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(word);
+    }
+    out
+}
+
+/// Every `run:` line of a workflow, in order.
+fn run_lines(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = Vec::new();
+    for (_, job) in docs[0]["jobs"].as_hash().expect("jobs") {
+        for step in job["steps"].as_vec().expect("steps") {
+            if let Some(run) = step["run"].as_str() {
+                lines.extend(run.lines().map(str::to_string));
+            }
+        }
+    }
+    lines
+}
+
+#[test]
+fn the_repository_workflows_are_the_templates_init_writes() {
+    for (name, text) in anthology::scaffold::workflows(anthology::scaffold::INSTALL_FROM_SOURCES) {
+        let path = repo().join(anthology::scaffold::WORKFLOWS_DIR).join(name);
+        let ours = std::fs::read_to_string(&path).unwrap();
+        assert!(ours == text, "{} differs from src/workflows/{name}", path.display());
+    }
+}
+
+#[test]
+fn every_command_the_workflows_run_works_on_a_new_book() {
+    if !have_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(bin().args(["init", d.to_str().unwrap(), "--title", "Flows"]).output().unwrap().status.success());
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "a new book"]);
+    git(d, &["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    git(d, &["tag", "v1.0.0"]);
+
+    let mut ran = Vec::new();
+    for name in ["check.yml", "release.yml"] {
+        let path: PathBuf = d.join(anthology::scaffold::WORKFLOWS_DIR).join(name);
+        for line in run_lines(&path) {
+            let line = line.replace("${{ github.base_ref }}", "main").replace("${{ github.ref_name }}", "v1.0.0");
+            let w = words(&line);
+            match w.first().map(String::as_str) {
+                Some("anthology") => {
+                    let out = bin().args(&w[1..]).current_dir(d).output().unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{name}: `{line}` failed:\n{}{}",
+                        stdout(&out),
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    ran.push(line.clone());
+                }
+                Some("cd") => {
+                    let out = Command::new("sh").args(["-c", &line]).current_dir(d).output().unwrap();
+                    assert!(out.status.success(), "{name}: `{line}`: {}", String::from_utf8_lossy(&out.stderr));
+                }
+                Some("gh") => {
+                    // What the release attaches must exist.
+                    for file in w.iter().filter(|a| a.starts_with("dist/")) {
+                        let (prefix, suffix) = file.split_once('*').unwrap_or((file, ""));
+                        let found = std::fs::read_dir(d.join("dist")).unwrap().any(|e| {
+                            let p = format!("dist/{}", e.unwrap().file_name().to_string_lossy());
+                            p.starts_with(prefix) && p.ends_with(suffix) && p.len() >= prefix.len() + suffix.len()
+                        });
+                        assert!(found, "{name}: nothing in dist/ matches {file}");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(ran.len(), 3, "check, the preview build and the release build: {ran:?}");
+    assert!(d.join("preview/html/index.html").exists() && d.join("preview/flows.pdf").exists());
+}
