@@ -381,24 +381,36 @@ impl Report {
             let mut notes = Vec::new();
             let mut labels = Vec::new();
             let file = &d.location.file;
+            // A long line (a paragraph written on one line) is shown as an
+            // excerpt around the problem, with its real line and column.
+            let excerpt = self.span_of(d).and_then(|span| Excerpt::new(file, self.sources.get(file)?, span));
+            if let Some(ex) = &excerpt {
+                let diag = self.codespan(d, vec![cs::Label::primary((), ex.span())], notes.clone());
+                term::emit_to_write_style(out.style_writer(), &config, ex, &diag).map_err(io::Error::other)?;
+                continue;
+            }
             match (ids.get(file), self.span_of(d)) {
                 (Some(&id), Some(span)) => labels.push(cs::Label::primary(id, span)),
                 _ => notes.push(format!("in {}", display_location(&d.location))),
             }
-            if let Some(h) = &d.hint {
-                notes.push(format!("hint: {h}"));
-            }
-            let diag = match d.severity {
-                Severity::Error => cs::Diagnostic::error(),
-                Severity::Warning => cs::Diagnostic::warning(),
-            }
-            .with_code(d.code.as_str())
-            .with_message(&d.message)
-            .with_labels(labels)
-            .with_notes(notes);
+            let diag = self.codespan(d, labels, notes);
             term::emit_to_write_style(out.style_writer(), &config, &files, &diag).map_err(io::Error::other)?;
         }
         Ok(())
+    }
+
+    fn codespan<F>(&self, d: &Diagnostic, labels: Vec<cs::Label<F>>, mut notes: Vec<String>) -> cs::Diagnostic<F> {
+        if let Some(h) = &d.hint {
+            notes.push(format!("hint: {h}"));
+        }
+        match d.severity {
+            Severity::Error => cs::Diagnostic::error(),
+            Severity::Warning => cs::Diagnostic::warning(),
+        }
+        .with_code(d.code.as_str())
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
     }
 
     fn span_of(&self, d: &Diagnostic) -> Option<Range<usize>> {
@@ -417,6 +429,89 @@ impl Report {
             .map_or(text.len() - start, |(i, _)| i)
             .max(text[start..].chars().next().map_or(0, char::len_utf8));
         Some(start..start + len)
+    }
+}
+
+/// Lines longer than this are shown as an excerpt around the problem.
+const LONG_LINE: usize = 120;
+
+/// Characters of context kept before and after the underlined part.
+const CONTEXT: usize = 40;
+
+/// One line of a source cut to a window around a span, for a line too long to
+/// print whole: codespan sees a one-line file whose line and column numbers
+/// are those of the real file.
+struct Excerpt {
+    name: String,
+    /// `…` + the window + `…`, as shown.
+    text: String,
+    /// Where the underlined part is in `text`.
+    span: Range<usize>,
+    line: usize,
+    /// Characters of the real line before the window.
+    skipped: usize,
+    /// Bytes of `text` before the window (the leading `…`, when there is one).
+    lead: usize,
+}
+
+impl Excerpt {
+    fn new(file: &Path, text: &str, span: Range<usize>) -> Option<Excerpt> {
+        let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[span.start..].find('\n').map_or(text.len(), |i| span.start + i);
+        let line_text = &text[start..end];
+        if line_text.chars().count() <= LONG_LINE || span.end > end {
+            return None;
+        }
+        // The window: CONTEXT characters each side of the span, on char boundaries.
+        let before: Vec<usize> = text[start..span.start].char_indices().map(|(i, _)| start + i).collect();
+        let from = before.len().checked_sub(CONTEXT).map_or(start, |k| before[k]);
+        let after_len = text[span.end..end].char_indices().nth(CONTEXT).map_or(end, |(i, _)| span.end + i);
+        let (lead_mark, tail_mark) = (if from > start { "…" } else { "" }, if after_len < end { "…" } else { "" });
+        let shown = format!("{lead_mark}{}{tail_mark}", &text[from..after_len]);
+        let lead = lead_mark.len();
+        Some(Excerpt {
+            name: slash_path(file),
+            span: (span.start - from + lead)..(span.end - from + lead),
+            text: shown,
+            line: text[..start].matches('\n').count() + 1,
+            skipped: text[start..from].chars().count(),
+            lead,
+        })
+    }
+
+    fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Excerpt {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.line)
+    }
+
+    fn column_number(&'a self, (): (), _: usize, byte: usize) -> Result<usize, codespan_reporting::files::Error> {
+        let inside = self.text.get(self.lead..byte.max(self.lead)).map_or(0, |s| s.chars().count());
+        Ok(self.skipped + inside + 1)
+    }
+
+    fn line_range(&'a self, (): (), _: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        Ok(0..self.text.len())
     }
 }
 
@@ -518,6 +613,26 @@ mod tests {
         assert!(s.contains("contributions/a.md:2:1"), "{s}");
         assert!(s.contains("^^^^^"), "{s}");
         assert!(s.contains("hint: did you mean `title`?"), "{s}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_an_excerpt_with_its_real_position() {
+        let line = format!("{}ÉCHEC{}", "é".repeat(300), "à".repeat(300));
+        let text = format!("+++\ntitle = \"x\"\n+++\n\n{line}\n");
+        let start = text.find("ÉCHEC").unwrap();
+        let loc = Location::at("contributions/a.md", &text, start..start + "ÉCHEC".len());
+        let d = Diagnostic::new(Code::UnknownKey, loc, "here");
+        let report = Report::new(vec![d], BTreeMap::from([(PathBuf::from("contributions/a.md"), text)]));
+        let mut out = NoColor::new(Vec::new());
+        report.write(&mut out, Format::Human).unwrap();
+        let s = String::from_utf8(out.into_inner()).unwrap();
+        assert!(s.contains("contributions/a.md:5:301"), "{s}");
+        let shown = s.lines().find(|l| l.contains("ÉCHEC")).unwrap();
+        assert!(shown.starts_with("5 │ …") && shown.ends_with('…'), "{shown}");
+        assert!(shown.chars().count() < 100, "{shown}");
+        let caret = s.lines().find(|l| l.contains('^')).unwrap();
+        let column = |l: &str, pat: char| l.chars().position(|c| c == pat).unwrap();
+        assert_eq!(column(caret, '^'), column(shown, 'É'), "the caret is under the problem:\n{s}");
     }
 
     #[test]
