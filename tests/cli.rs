@@ -417,6 +417,8 @@ fn watch_rebuilds_every_edition_after_an_edit_and_keeps_them_on_errors() {
             }
         });
     }
+    // Only the readers hold a sender now: the channel ends when both streams do.
+    drop(tx);
     let mut seen = Vec::new();
     let mut wait_for = |want: &str| -> bool {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -456,6 +458,8 @@ fn watch_rebuilds_every_edition_after_an_edit_and_keeps_them_on_errors() {
     assert!(std::fs::read_to_string(dist.join("html/example/index.html")).unwrap().contains("A watched title"));
     child.kill().unwrap();
     child.wait().unwrap();
+    // What the two streams still held when the last line awaited came.
+    seen.extend(rx.iter());
     assert!(seen.iter().any(|l| l.contains("error[F")), "the diagnostics were printed: {seen:?}");
 }
 
