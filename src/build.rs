@@ -34,6 +34,16 @@ pub struct Editions {
     pub epub: bool,
     /// `<out>/html/`.
     pub html: bool,
+    /// `<out>/offprints/<slug>.pdf`, one per essay.
+    pub offprints: bool,
+}
+
+impl Editions {
+    /// The PDF, the EPUB and the website, and the offprints when the book
+    /// enables them: what `anthology build` makes by default.
+    pub fn default_for(config: &crate::config::BookConfig) -> Self {
+        Editions { pdf: true, epub: true, html: true, offprints: config.offprints.enabled }
+    }
 }
 
 /// One of the three editions.
@@ -45,6 +55,8 @@ pub enum Edition {
     Epub,
     /// The website.
     Html,
+    /// One PDF per essay.
+    Offprints,
 }
 
 impl Edition {
@@ -54,6 +66,7 @@ impl Edition {
             Edition::Pdf => "PDF",
             Edition::Epub => "EPUB",
             Edition::Html => "HTML",
+            Edition::Offprints => "offprints",
         }
     }
 }
@@ -103,6 +116,9 @@ pub enum EditionError {
     },
 }
 
+/// One edition's result: `None` when it was not asked for.
+pub type Asked = Option<Result<Made, EditionError>>;
+
 /// What a build made, edition by edition (`None` when not asked for).
 #[derive(Debug)]
 pub struct Outcome {
@@ -112,6 +128,8 @@ pub struct Outcome {
     pub epub: Option<Result<Made, EditionError>>,
     /// The website.
     pub html: Option<Result<Made, EditionError>>,
+    /// The offprints.
+    pub offprints: Option<Result<Made, EditionError>>,
     /// The whole build's time.
     pub time: Duration,
     /// What the disk cache did, counted since the session began.
@@ -132,7 +150,7 @@ impl Outcome {
 
     /// Whether every edition asked for was made.
     pub fn succeeded(&self) -> bool {
-        [&self.pdf, &self.epub, &self.html].iter().all(|r| !matches!(r, Some(Err(_))))
+        [&self.pdf, &self.epub, &self.html, &self.offprints].iter().all(|r| !matches!(r, Some(Err(_))))
     }
 }
 
@@ -188,6 +206,43 @@ fn size_groups(which: Editions) -> Vec<Vec<u32>> {
     vec![photos, images]
 }
 
+/// The offprints of a build, or why they could not be made.
+type Offprints = Result<Vec<pdf::Offprint>, pdf::PdfError>;
+
+/// The offprints as one cache entry: for each, its slug, pages and bytes.
+fn encode_offprints(list: &[pdf::Offprint]) -> Vec<u8> {
+    let mut out = (list.len() as u64).to_le_bytes().to_vec();
+    for o in list {
+        for part in [o.slug.as_bytes(), &(o.pages as u64).to_le_bytes(), &o.bytes] {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+    }
+    out
+}
+
+fn decode_offprints(entry: &[u8]) -> Option<Vec<pdf::Offprint>> {
+    let mut at: usize = 0;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let part = entry.get(at..at.checked_add(n)?)?;
+        at += n;
+        Some(part)
+    };
+    let number = |b: &[u8]| Some(u64::from_le_bytes(b.try_into().ok()?) as usize);
+    let count = number(take(8)?)?;
+    let mut list = Vec::new();
+    for _ in 0..count {
+        let mut part = || {
+            let n = number(take(8)?)?;
+            take(n).map(<[u8]>::to_vec)
+        };
+        let slug = String::from_utf8(part()?).ok()?;
+        let pages = number(&part()?)?;
+        list.push(pdf::Offprint { slug, pages, bytes: part()? });
+    }
+    Some(list)
+}
+
 /// What one build keeps for the next: see the module's documentation.
 pub struct Session {
     images: images::Cache,
@@ -233,18 +288,25 @@ impl Session {
         Ok(fonts)
     }
 
-    fn pdf(&self, book: &Book) -> Result<pdf::Pdf, pdf::PdfError> {
+    /// The PDF of `book`, and its offprints when `offprints`: from the disk
+    /// cache when the typst inputs are the same, else typeset in the kept world.
+    fn pdf(&self, book: &Book, offprints: bool) -> Result<(pdf::Pdf, Option<Offprints>), pdf::PdfError> {
         let sources = pdf::sources(book)?;
         let disk = self.images.disk();
         let key = pdf::cache_key(book, &sources)?;
-        if let Some(entry) = disk.get(&key)
-            && entry.len() > 4
-        {
+        let off_key = crate::cache::KeyBuilder::new("offprints").part(&key).finish();
+        let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).map(|entry| {
             let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
+            pdf::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new() }
+        });
+        let cached_offprints = if offprints { disk.get(&off_key).and_then(|e| decode_offprints(&e)) } else { None };
+        if let Some(made) = cached_pdf
+            && (!offprints || cached_offprints.is_some())
+        {
             for (file, (_, max)) in sources.assets.iter() {
                 self.images.keep_print(&book.root.join(file), *max);
             }
-            return Ok(pdf::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new() });
+            return Ok((made, cached_offprints.map(Ok)));
         }
         let fonts = self.fonts(&book.root)?;
         let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
@@ -255,40 +317,80 @@ impl Session {
             }
             _ => pdf::world(book, &sources, fonts, &self.images)?,
         };
-        let made = pdf::compile(book, &sources, &world);
+        let made = pdf::typeset(&sources, &world).and_then(|(doc, warnings)| {
+            let bytes = pdf::export(book, &sources, &world, &doc, book.config.identifier.clone())?;
+            let extracts = offprints.then(|| pdf::offprints(book, &sources, &world, &doc));
+            Ok((pdf::Pdf { bytes, pages: doc.pages().len(), warnings }, extracts))
+        });
         *slot = Some(world);
         // Keep typst's memoised work of the last two compiles for the next
         // one, and drop older work: a long `watch` must not grow forever.
         typst::comemo::evict(2);
-        let made = made?;
+        let (made, extracts) = made?;
         // A PDF with warnings is made again next time, so they are shown again.
         if made.warnings.is_empty() {
             let mut entry = (made.pages as u32).to_le_bytes().to_vec();
             entry.extend_from_slice(&made.bytes);
             disk.put(&key, &entry);
+            if let Some(Ok(list)) = &extracts {
+                disk.put(&off_key, &encode_offprints(list));
+            }
         }
-        Ok(made)
+        Ok((made, extracts))
     }
 
-    fn make_pdf(&self, book: &Book, out: &Path) -> Result<Made, EditionError> {
+    /// The PDF and the offprints, as asked; typeset once for both.
+    fn make_print(&self, book: &Book, out: &Path, which: Editions) -> (Asked, Asked) {
         let started = Instant::now();
-        let made = self.pdf(book).map_err(|e| match e {
+        let made = self.pdf(book, which.offprints).map_err(|e| match e {
             pdf::PdfError::Typeset(d) => EditionError::Typeset(d),
             other => EditionError::Pdf(other),
-        })?;
-        let path = out.join(format!("{}.pdf", book.config.file_stem()));
-        if std::fs::read(&path).ok().as_deref() != Some(made.bytes.as_slice()) {
-            write_atomically(&path, &made.bytes)
-                .map_err(|source| EditionError::Write { path: path.clone(), source })?;
-        }
-        Ok(Made {
-            path,
-            bytes: made.bytes.len(),
-            detail: format!("{} pages", made.pages),
-            pages: Some(made.pages),
-            time: started.elapsed(),
-            warnings: made.warnings,
-        })
+        });
+        let (made, extracts) = match made {
+            Ok(m) => m,
+            Err(e) => {
+                // One failure, told once: on the PDF when it was asked for.
+                let copy = EditionError::Pdf(pdf::PdfError::Offprint("the book's PDF could not be typeset".into()));
+                return if which.pdf {
+                    (Some(Err(e)), which.offprints.then_some(Err(copy)))
+                } else {
+                    (None, Some(Err(e)))
+                };
+            }
+        };
+        let typeset = started.elapsed();
+        let book_pdf = which.pdf.then(|| {
+            let path = out.join(format!("{}.pdf", book.config.file_stem()));
+            if std::fs::read(&path).ok().as_deref() != Some(made.bytes.as_slice()) {
+                write_atomically(&path, &made.bytes)
+                    .map_err(|source| EditionError::Write { path: path.clone(), source })?;
+            }
+            Ok(Made {
+                path,
+                bytes: made.bytes.len(),
+                detail: format!("{} pages", made.pages),
+                pages: Some(made.pages),
+                time: typeset,
+                warnings: made.warnings,
+            })
+        });
+        let offprints = extracts.map(|list| {
+            let list = list.map_err(EditionError::Pdf)?;
+            let dir = out.join("offprints");
+            let files: std::collections::BTreeMap<PathBuf, Vec<u8>> =
+                list.iter().map(|o| (PathBuf::from(format!("{}.pdf", o.slug)), o.bytes.clone())).collect();
+            let site = html::Site { pages: list.len(), files };
+            html::write(&site, &dir).map_err(|source| EditionError::Write { path: dir.clone(), source })?;
+            Ok(Made {
+                path: dir,
+                bytes: list.iter().map(|o| o.bytes.len()).sum(),
+                detail: format!("{} offprints, {} pages", list.len(), list.iter().map(|o| o.pages).sum::<usize>()),
+                pages: None,
+                time: started.elapsed(),
+                warnings: Vec::new(),
+            })
+        });
+        (book_pdf, offprints)
     }
 
     fn make_epub(&self, book: &Book, out: &Path) -> Result<Made, EditionError> {
@@ -347,21 +449,26 @@ impl Session {
             done(e, &r);
             r
         };
-        let (pdf, (html, epub)) = std::thread::scope(|s| {
-            let pdf = which.pdf.then(|| s.spawn(|| report(Edition::Pdf, self.make_pdf(book, out))));
+        let ((pdf, offprints), (html, epub)) = std::thread::scope(|s| {
+            let print = (which.pdf || which.offprints).then(|| {
+                s.spawn(|| {
+                    let (pdf, offprints) = self.make_print(book, out, which);
+                    (pdf.map(|r| report(Edition::Pdf, r)), offprints.map(|r| report(Edition::Offprints, r)))
+                })
+            });
             let screen = s.spawn(|| {
                 let html = which.html.then(|| report(Edition::Html, self.make_html(book, out)));
                 let epub = which.epub.then(|| report(Edition::Epub, self.make_epub(book, out)));
                 (html, epub)
             });
-            let pdf = pdf.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            (pdf, screen.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            let print = print.map_or((None, None), |h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (print, screen.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
         });
         let complete = [&pdf, &epub, &html].iter().all(|r| matches!(r, Some(Ok(_))));
         if complete {
             self.images.disk().prune();
         }
-        Outcome { pdf, epub, html, time: started.elapsed(), cache: self.cache_stats() }
+        Outcome { pdf, epub, html, offprints, time: started.elapsed(), cache: self.cache_stats() }
     }
 }
 

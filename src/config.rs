@@ -35,6 +35,8 @@ pub struct RawConfig {
     pub epub: Option<EpubOptions>,
     /// `[html]`: options of the HTML edition.
     pub html: Option<HtmlOptions>,
+    /// `[offprints]`: one PDF per essay.
+    pub offprints: Option<OffprintOptions>,
 }
 
 impl Schema for RawConfig {
@@ -47,6 +49,7 @@ impl Schema for RawConfig {
             "pdf" => walk::<PdfOptions>,
             "epub" => walk::<EpubOptions>,
             "html" => walk::<HtmlOptions>,
+            "offprints" => walk::<OffprintOptions>,
             _ => return None,
         })
     }
@@ -361,6 +364,15 @@ pub struct HtmlOptions {
 }
 impl Schema for HtmlOptions {}
 
+/// `[offprints]`: a PDF of each essay as set in the book, for its authors to share.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct OffprintOptions {
+    /// Make them with the other editions (`anthology build` without `--format`).
+    pub enabled: bool,
+}
+impl Schema for OffprintOptions {}
+
 /// A section of the book, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -413,6 +425,8 @@ pub struct BookConfig {
     pub pdf: PdfOptions,
     /// Options of the HTML edition.
     pub html: HtmlOptions,
+    /// Offprints.
+    pub offprints: OffprintOptions,
     /// Set for a release build, never read from book.toml.
     pub release: Release,
 }
@@ -459,6 +473,7 @@ impl BookConfig {
             rules: Rules::default(),
             pdf: PdfOptions::default(),
             html: HtmlOptions::default(),
+            offprints: OffprintOptions::default(),
             release: Release::default(),
         }
     }
@@ -735,6 +750,7 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
         rules,
         pdf,
         html,
+        offprints: raw.offprints.clone().unwrap_or_default(),
         release: Release::default(),
     })
 }

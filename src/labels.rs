@@ -30,6 +30,14 @@ pub struct Labels {
     pub copyright: &'static str,
     /// Before a colon: a space in English and German, a no-break one in French.
     pub colon: &'static str,
+    /// Above the book's title on an offprint's first page.
+    pub offprint_from: &'static str,
+    /// Before the page an offprint reproduces, when it is one.
+    pub page: &'static str,
+    /// Before the pages an offprint reproduces.
+    pub pages: &'static str,
+    /// Before the address of the whole book.
+    pub whole_book: &'static str,
     language: Style,
 }
 
@@ -50,6 +58,10 @@ impl Labels {
                 title_page: "Page de titre",
                 copyright: "Droits",
                 colon: "\u{a0}:",
+                offprint_from: "Extrait de",
+                page: "Page",
+                pages: "Pages",
+                whole_book: "Le livre entier",
                 language: Style::French,
             },
             Style::German => Labels {
@@ -65,6 +77,10 @@ impl Labels {
                 title_page: "Titelseite",
                 copyright: "Impressum",
                 colon: ":",
+                offprint_from: "Sonderdruck aus",
+                page: "Seite",
+                pages: "Seiten",
+                whole_book: "Das ganze Buch",
                 language: Style::German,
             },
             _ => Labels {
@@ -80,6 +96,10 @@ impl Labels {
                 title_page: "Title page",
                 copyright: "Copyright",
                 colon: ":",
+                offprint_from: "An offprint from",
+                page: "Page",
+                pages: "Pages",
+                whole_book: "The whole book",
                 language: Style::English,
             },
         }

@@ -154,8 +154,9 @@ struct Target {
     #[arg(default_value = ".")]
     dir: PathBuf,
     /// Which editions to make, separated by commas.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Edition::Pdf, Edition::Epub, Edition::Html])]
-    format: Vec<Edition>,
+    /// (default: pdf, epub and html, plus offprints when book.toml enables them)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    format: Option<Vec<Edition>>,
     /// The output folder, relative to the book's folder unless absolute.
     #[arg(long, default_value = "dist")]
     out: PathBuf,
@@ -176,6 +177,7 @@ enum Edition {
     Pdf,
     Epub,
     Html,
+    Offprints,
 }
 
 fn main() -> ExitCode {
@@ -294,12 +296,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 book.essays().count(),
                 book.contributors.len()
             ));
-            let which =
-                if release { editions(&[Edition::Pdf, Edition::Epub, Edition::Html]) } else { editions(&format) };
+            let which = if release {
+                build::Editions::default_for(&book.config)
+            } else {
+                editions(format.as_deref(), &book.config)
+            };
             let stages: Vec<(build::Edition, Stage)> = [
                 (build::Edition::Pdf, which.pdf, "typesetting the PDF"),
                 (build::Edition::Html, which.html, "making the website"),
                 (build::Edition::Epub, which.epub, "packaging the EPUB"),
+                (build::Edition::Offprints, which.offprints, "setting the offprints"),
             ]
             .into_iter()
             .filter(|(_, asked, _)| *asked)
@@ -330,7 +336,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Watch { target: Target { dir, format, out, drafts } } => {
             let ui = Ui::new(cli.quiet, cli.verbose);
-            let mut watcher = watch::Watcher::new(&dir, &dir.join(out), editions(&format), drafts);
+            let mut watcher = watch::Watcher::new(&dir, &dir.join(out), format.as_deref().map(chosen), drafts);
             let stop = std::sync::atomic::AtomicBool::new(false);
             let mut first = true;
             watcher.run(std::time::Duration::from_millis(200), &stop, |built| {
@@ -375,7 +381,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve { target: Target { dir, format, out, drafts }, port } => {
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let which = editions(&format);
+            let which = format.as_deref().map(chosen);
             anthology::serve::serve(&dir, &dir.join(out), which, port, drafts, stop, |message, report| {
                 if let Some(r) = report {
                     let _ = print_report(r, Format::Human);
@@ -441,12 +447,18 @@ fn version_tag(s: &str) -> Result<String, String> {
 }
 
 /// The editions named on the command line.
-fn editions(format: &[Edition]) -> build::Editions {
+fn chosen(format: &[Edition]) -> build::Editions {
     build::Editions {
         pdf: format.contains(&Edition::Pdf),
         epub: format.contains(&Edition::Epub),
         html: format.contains(&Edition::Html),
+        offprints: format.contains(&Edition::Offprints),
     }
+}
+
+/// The editions named on the command line, or the book's default set.
+fn editions(format: Option<&[Edition]>, config: &anthology::config::BookConfig) -> build::Editions {
+    format.map_or_else(|| build::Editions::default_for(config), chosen)
 }
 
 /// How much to print, and whether progress is drawn as bars (on a terminal)
@@ -527,7 +539,9 @@ fn size(bytes: usize) -> String {
 /// edition (what, where, how big, how long). Returns whether an edition failed.
 fn print_outcome(ui: &Ui, root: &Path, outcome: &build::Outcome) -> Result<bool> {
     let mut failed = false;
-    for (name, result) in [("PDF", &outcome.pdf), ("EPUB", &outcome.epub), ("HTML", &outcome.html)] {
+    let editions =
+        [("PDF", &outcome.pdf), ("EPUB", &outcome.epub), ("HTML", &outcome.html), ("PDFs", &outcome.offprints)];
+    for (name, result) in editions {
         match result {
             None => {}
             Some(Ok(made)) => {

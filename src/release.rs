@@ -2,7 +2,8 @@
 //! editions.
 //!
 //! A release is downloaded by people who did not build it, so it must say
-//! what it holds and let them verify it: the site is packed into one zip (with
+//! what it holds and let them verify it: the site (and the offprints, when
+//! the book makes them) is packed into one zip (with
 //! fixed dates and a sorted order, so that the same site gives the same
 //! bytes), `SHA256SUMS` lists each artifact's digest in the format
 //! `sha256sum -c` reads, and `manifest.json` describes the book and each
@@ -45,7 +46,7 @@ pub enum ReleaseError {
 /// One published file.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct Artifact {
-    /// `pdf`, `epub` or `html`.
+    /// `pdf`, `epub`, `html` or `offprints`.
     pub format: &'static str,
     /// Its name, in the output folder.
     pub file: String,
@@ -112,6 +113,11 @@ fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// The site in `dir` as a zip: entries sorted, dated 1980-01-01 (the zip
 /// format's first day), so that the same site always gives the same bytes.
 pub fn zip_site(dir: &Path) -> Result<Vec<u8>, ReleaseError> {
+    zip_folder(dir, "html")
+}
+
+/// The files of `dir` as a zip, under `prefix/`, deterministically.
+fn zip_folder(dir: &Path, prefix: &str) -> Result<Vec<u8>, ReleaseError> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -119,7 +125,7 @@ pub fn zip_site(dir: &Path) -> Result<Vec<u8>, ReleaseError> {
         .unix_permissions(0o644);
     for rel in files_under(dir).map_err(io(dir))? {
         let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        zip.start_file(format!("html/{name}"), options)?;
+        zip.start_file(format!("{prefix}/{name}"), options)?;
         let bytes = std::fs::read(dir.join(&rel)).map_err(io(dir))?;
         zip.write_all(&bytes).map_err(io(dir))?;
     }
@@ -154,11 +160,16 @@ pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, Rel
     let site_dir = html.path.parent().unwrap_or(out);
     let zip_path = out.join(format!("{}-html.zip", book.config.file_stem()));
     write_atomically(&zip_path, &zip_site(site_dir)?).map_err(io(&zip_path))?;
-    let editions = vec![
+    let mut editions = vec![
         artifact("pdf", &pdf.path, pdf.pages)?,
         artifact("epub", &epub.path, None)?,
         artifact("html", &zip_path, html.pages)?,
     ];
+    if let Some(Ok(offprints)) = &outcome.offprints {
+        let path = out.join(format!("{}-offprints.zip", book.config.file_stem()));
+        write_atomically(&path, &zip_folder(&offprints.path, "offprints")?).map_err(io(&path))?;
+        editions.push(artifact("offprints", &path, None)?);
+    }
     let sums: String = editions.iter().map(|a| format!("{}  {}\n", a.sha256, a.file)).collect();
     let sums_path = out.join(SUMS_FILE);
     write_atomically(&sums_path, sums.as_bytes()).map_err(io(&sums_path))?;

@@ -49,7 +49,12 @@ pub fn describe(root: &Path, built: &Result<Rebuild, crate::load::LoadError>) ->
         Ok(Rebuild::Built { outcome, essays, time, .. }) => {
             let mut made = Vec::new();
             let mut failed = Vec::new();
-            for (name, r) in [("PDF", &outcome.pdf), ("EPUB", &outcome.epub), ("HTML", &outcome.html)] {
+            for (name, r) in [
+                ("PDF", &outcome.pdf),
+                ("EPUB", &outcome.epub),
+                ("HTML", &outcome.html),
+                ("offprints", &outcome.offprints),
+            ] {
                 match r {
                     Some(Ok(m)) => made.push(format!("{name} ({})", m.detail)),
                     Some(Err(e)) => failed.push(format!("{name}: {e}")),
@@ -69,18 +74,19 @@ pub fn describe(root: &Path, built: &Result<Rebuild, crate::load::LoadError>) ->
 }
 
 /// Serves `out`/html on 127.0.0.1:`port` and remakes the `which` editions
+/// (`None`: the book's default set; the website always)
 /// of the book at `root` in `out` when it changes, until `stop` is set.
 /// `report` prints what happens.
 pub fn serve(
     root: &Path,
     out: &Path,
-    which: Editions,
+    which: Option<Editions>,
     port: u16,
     drafts: bool,
     stop: Arc<AtomicBool>,
     report: impl Fn(&str, Option<&Report>) + Send + Sync + 'static,
 ) -> Result<(), ServeError> {
-    let which = Editions { html: true, ..which };
+    let which = which.map(|w| Editions { html: true, ..w });
     let site = out.join("html");
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|source| ServeError::Listen { port, source })?;
     listener.set_nonblocking(true)?;

@@ -77,15 +77,16 @@ pub enum Rebuild {
 pub struct Watcher {
     root: PathBuf,
     out: PathBuf,
-    which: Editions,
+    which: Option<Editions>,
     drafts: bool,
     session: Session,
     seen: Option<u64>,
 }
 
 impl Watcher {
-    /// A watcher of the book at `root` that makes the `which` editions in `out`.
-    pub fn new(root: &Path, out: &Path, which: Editions, drafts: bool) -> Self {
+    /// A watcher of the book at `root` that makes the `which` editions in
+    /// `out` (`None`: the book's default set, see [`Editions::default_for`]).
+    pub fn new(root: &Path, out: &Path, which: Option<Editions>, drafts: bool) -> Self {
         Watcher {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
@@ -113,7 +114,8 @@ impl Watcher {
         self.seen = Some(fingerprint(&self.root));
         let (book, report) = crate::prepare(&self.root, self.drafts)?;
         let Some(book) = book else { return Ok(Rebuild::Errors(report)) };
-        let outcome = self.session.editions(&book, &self.out, self.which);
+        let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
+        let outcome = self.session.editions(&book, &self.out, which);
         Ok(Rebuild::Built {
             outcome: Box::new(outcome),
             report,

@@ -521,3 +521,38 @@ fn a_damaged_cache_is_detected_and_made_again_and_clean_empties_it() {
     assert!(run(&["clean", d]).status.success());
     assert!(!dir.path().join(".anthology-cache").exists());
 }
+
+#[test]
+fn offprints_come_with_the_build_when_the_book_enables_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Extraits"]).status.success());
+    let out = run(&["build", d, "--format", "html"]);
+    assert!(out.status.success());
+    assert!(!dir.path().join("dist/offprints").exists(), "not asked for");
+    let toml = dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\n[offprints]\nenabled = true\n")).unwrap();
+    let out = run(&["build", d]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("1 offprints"), "{}", stdout(&out));
+    let offprint = std::fs::read(dir.path().join("dist/offprints/example.pdf")).unwrap();
+    assert!(offprint.starts_with(b"%PDF-"));
+    // Again, from the cache: the same bytes.
+    assert!(run(&["build", d]).status.success());
+    assert_eq!(std::fs::read(dir.path().join("dist/offprints/example.pdf")).unwrap(), offprint);
+
+    // A book's own template that knows nothing of offprints: a clear error, the old offprints stay.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/book.typ"),
+        "#let data = json(\"/book.json\")\n#for p in data.parts { for e in p.essays { include e.body } }\n",
+    )
+    .unwrap();
+    let out = run(&["build", d, "--format", "pdf,offprints"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot make the offprint of `example`"), "{err}");
+    assert_eq!(std::fs::read(dir.path().join("dist/offprints/example.pdf")).unwrap(), offprint);
+    assert!(stdout(&out).contains("PDF   "), "the book's PDF is still made: {}", stdout(&out));
+}

@@ -285,7 +285,7 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
 
     // A second session finds the PDF in the book's cache: same bytes, no typesetting.
     let out = dir.path().join("dist");
-    let pdf_only = anthology::build::Editions { pdf: true, epub: false, html: false };
+    let pdf_only = anthology::build::Editions { pdf: true, epub: false, html: false, offprints: false };
     let first = anthology::build::Session::new(&book.root).editions(&book, &out, pdf_only);
     let first = first.pdf.unwrap().unwrap();
     let bytes = std::fs::read(&first.path).unwrap();
@@ -295,4 +295,78 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
     assert_eq!(again.detail, first.detail);
     let stats = session.cache_stats();
     assert_eq!((stats.hits, stats.misses), (1, 0), "{stats:?}");
+}
+
+/// The text of a frame, item by item, in reading order of the layout.
+fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
+    for (_, item) in frame.items() {
+        match item {
+            typst::layout::FrameItem::Group(g) => frame_text(&g.frame, out),
+            typst::layout::FrameItem::Text(t) => {
+                out.push_str(&t.text);
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
+    let book = sample();
+    let s = anthology::pdf::sources(&book).unwrap();
+    let fonts = Arc::new(Fonts::new(Vec::new()));
+    let world = anthology::pdf::world(&book, &s, fonts, &anthology::images::Cache::default()).unwrap();
+    let (doc, _) = anthology::pdf::typeset(&s, &world).unwrap();
+    let offprints = anthology::pdf::offprints(&book, &s, &world, &doc).unwrap();
+    assert_eq!(offprints.len(), book.essays().count());
+    let marks = anthology::pdf::marks(&doc);
+    let text = |frame: &typst::layout::Frame| {
+        let mut t = String::new();
+        frame_text(frame, &mut t);
+        t
+    };
+    let mut compared = 0;
+    for o in &offprints {
+        let at = marks.iter().position(|m| m.1.as_deref() == Some(o.slug.as_str())).unwrap();
+        let first = marks[at].2;
+        // The offprint's typeset pages, from its own world, for their text.
+        let mut w = world.clone();
+        let pdf = offprint_pages(&book, &s, &mut w, &o.slug, &doc, first);
+        assert_eq!(pdf.len(), o.pages);
+        // Page 1 names the book and the essay; then every page is the book's own.
+        assert!(text(&pdf[0]).contains(&book.config.title), "{}", o.slug);
+        for (k, page) in pdf.iter().enumerate().skip(1) {
+            let in_book = text(&doc.pages()[first + k - 2].frame);
+            assert_eq!(text(page), in_book, "{}: page {k} differs from the book's page {}", o.slug, first + k - 1);
+            compared += 1;
+        }
+        assert!(o.bytes.starts_with(b"%PDF-"));
+    }
+    assert!(compared >= offprints.len(), "{compared} pages compared");
+    // Deterministic.
+    assert_eq!(anthology::pdf::offprints(&book, &s, &world, &doc).unwrap(), offprints);
+}
+
+/// The pages of the offprint of `slug`, typeset as `offprints` does.
+fn offprint_pages(
+    book: &anthology::book::Book,
+    s: &anthology::pdf::Sources,
+    w: &mut BookWorld,
+    slug: &str,
+    doc: &PagedDocument,
+    first: usize,
+) -> Vec<typst::layout::Frame> {
+    let marks = anthology::pdf::marks(doc);
+    let at = marks.iter().position(|m| m.1.as_deref() == Some(slug)).unwrap();
+    let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2 - 1);
+    let number = |p: usize| doc.pages()[p - 1].number;
+    let info = serde_json::json!({
+        "slug": slug, "first_page": number(first), "last_page": number(last),
+        "shift": first as i64 - 2, "footnotes_before": 0,
+    });
+    w.set_file("/offprint.json", info.to_string().into_bytes());
+    let (pages, _) = anthology::pdf::typeset(s, w).unwrap();
+    let _ = book;
+    pages.pages().iter().map(|p| p.frame.clone()).collect()
 }

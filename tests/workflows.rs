@@ -132,7 +132,15 @@ fn two_release_builds_of_a_commit_are_identical() {
     let second = release();
     assert_eq!(first, second, "the same commit, the same bytes");
     let names: Vec<&str> = first.lines().map(|l| l.split("  ").nth(1).unwrap()).collect();
-    assert_eq!(names, ["regards-croises-v1.2.0.pdf", "regards-croises-v1.2.0.epub", "regards-croises-v1.2.0-html.zip"]);
+    assert_eq!(
+        names,
+        [
+            "regards-croises-v1.2.0.pdf",
+            "regards-croises-v1.2.0.epub",
+            "regards-croises-v1.2.0-html.zip",
+            "regards-croises-v1.2.0-offprints.zip"
+        ]
+    );
 
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("dist/manifest.json")).unwrap()).unwrap();

@@ -98,6 +98,12 @@ pub enum PdfError {
     /// An image could not be read or scaled.
     #[error(transparent)]
     Image(Box<crate::images::ImageError>),
+    /// An offprint could not be made: the template did not set the essay
+    /// alone (a book's own template must read `/offprint.json`).
+    #[error(
+        "cannot make the offprint of `{0}`: the template must set the essay alone when /offprint.json names it (see \"Offprints\" in the README)"
+    )]
+    Offprint(String),
     /// The `[pdf] standard` combination is not possible.
     #[error("invalid [pdf] standard: {0}")]
     Standard(String),
@@ -109,6 +115,7 @@ fn labels(lang: &str) -> Value {
     json!({
         "and": l.and, "edited_by": l.edited_by, "contents": l.contents, "index": l.index,
         "license": l.license, "identifier": l.identifier, "cover": l.cover,
+        "offprint_from": l.offprint_from, "page": l.page, "pages": l.pages, "whole_book": l.whole_book,
     })
 }
 
@@ -347,9 +354,12 @@ pub fn update_world(
         .par_iter()
         .map(|(file, (_, max))| images.print(&book.root.join(file), *max).map_err(|e| PdfError::Image(Box::new(e))))
         .collect::<Result<_, _>>()?;
-    let mut keep: std::collections::HashSet<String> = ["/main.typ", "/book.json"].map(String::from).into();
+    let mut keep: std::collections::HashSet<String> =
+        ["/main.typ", "/book.json", "/offprint.json"].map(String::from).into();
     w.set_source("/main.typ", &s.template);
     w.set_file("/book.json", s.data.clone().into_bytes());
+    // The book itself: no offprint (see `offprints`).
+    w.set_file("/offprint.json", b"null".to_vec());
     for (path, text) in &s.markup {
         w.set_source(path, text);
         keep.insert(path.clone());
@@ -426,9 +436,28 @@ pub fn render(book: &Book) -> Result<Pdf, PdfError> {
 
 /// Compiles a prepared world (kept alive, a second compile reuses typst's memoised work).
 pub fn compile(book: &Book, s: &Sources, w: &BookWorld) -> Result<Pdf, PdfError> {
+    let (doc, warnings) = typeset(s, w)?;
+    let bytes = export(book, s, w, &doc, book.config.identifier.clone())?;
+    Ok(Pdf { bytes, pages: doc.pages().len(), warnings })
+}
+
+/// Lays out the document of a world: the pages, and typst's warnings.
+pub fn typeset(s: &Sources, w: &BookWorld) -> Result<(PagedDocument, Vec<Diagnostic>), PdfError> {
     let result = typst::compile::<PagedDocument>(w);
     let warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| convert(d, w, s)).collect();
     let doc = result.output.map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
+    Ok((doc, warnings))
+}
+
+/// Exports laid-out pages as PDF, with the book's date and standards and
+/// `ident` as the document's identifier.
+pub fn export(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    doc: &PagedDocument,
+    ident: String,
+) -> Result<Vec<u8>, PdfError> {
     let standards: Vec<PdfStandard> = book
         .config
         .pdf
@@ -442,15 +471,98 @@ pub fn compile(book: &Book, s: &Sources, w: &BookWorld) -> Result<Pdf, PdfError>
     let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
     let timestamp = crate::date::build_date(&book.config)
         .and_then(|(y, m, d, h, mi, sec)| Datetime::from_ymd_hms(y, m, d, h, mi, sec).map(Timestamp::new_utc));
-    let options = PdfOptions {
-        ident: Smart::Custom(book.config.identifier.clone()),
-        timestamp,
-        standards,
-        ..PdfOptions::default()
+    let options = PdfOptions { ident: Smart::Custom(ident), timestamp, standards, ..PdfOptions::default() };
+    typst_pdf::pdf(doc, &options).map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
+}
+
+/// One essay's offprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offprint {
+    /// The essay.
+    pub slug: String,
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// Its pages: the first page, then the essay's pages as in the book.
+    pub pages: usize,
+}
+
+/// Where the template's markers are in a typeset book: for each, its kind,
+/// slug (essays) and physical page (1-based), in the book's order.
+pub fn marks(doc: &PagedDocument) -> Vec<(String, Option<String>, usize)> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::{Introspector, MetadataElem};
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("anthology-mark")) else { return Vec::new() };
+    let intro = doc.introspector();
+    let mut out = Vec::new();
+    for c in intro.query(&Selector::Label(label)) {
+        let (Some(m), Some(loc)) = (c.to_packed::<MetadataElem>(), c.location()) else { continue };
+        let Value::Dict(d) = &m.value else { continue };
+        let text = |k: &str| {
+            d.get(k).ok().and_then(|v| v.clone().cast::<typst::foundations::Str>().ok()).map(|s| s.to_string())
+        };
+        let (Some(kind), Some(page)) = (text("kind"), intro.page(loc)) else { continue };
+        out.push((kind, text("slug"), page.get()));
+    }
+    out.sort_by_key(|m| m.2);
+    out
+}
+
+/// Footnotes printed before each essay, for books numbered book-wide: the
+/// template's order (front matter, then each part's introduction and essays).
+fn footnotes_before(book: &Book) -> HashMap<String, usize> {
+    let count = |e: &Essay| {
+        let mut n = 0;
+        e.body.for_each_inline(&mut |i| n += usize::from(matches!(i, crate::document::Inline::FootnoteRef { .. })));
+        n
     };
-    let bytes = typst_pdf::pdf(&doc, &options)
-        .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
-    Ok(Pdf { bytes, pages: doc.pages().len(), warnings })
+    let mut seen: usize = book.front.iter().map(count).sum();
+    let mut out = HashMap::new();
+    for p in &book.parts {
+        seen += p.intro.as_ref().map_or(0, count);
+        for e in &p.essays {
+            out.insert(e.slug.clone(), seen);
+            seen += count(e);
+        }
+    }
+    out
+}
+
+/// The offprints of every essay of `book`, from its typeset document `doc`:
+/// each is the same template in the same world, told by `/offprint.json` to
+/// set one essay after a first page, starting at the page number the essay
+/// has in the book. They are typeset in parallel.
+pub fn offprints(book: &Book, s: &Sources, w: &BookWorld, doc: &PagedDocument) -> Result<Vec<Offprint>, PdfError> {
+    use rayon::prelude::*;
+    let marks = marks(doc);
+    let notes = footnotes_before(book);
+    let essays: Vec<&Essay> = book.essays().collect();
+    essays
+        .par_iter()
+        .map(|e| {
+            let at = marks.iter().position(|m| m.0 == "essay" && m.1.as_deref() == Some(e.slug.as_str()));
+            let Some(at) = at else { return Err(PdfError::Offprint(e.slug.clone())) };
+            let first = marks[at].2;
+            // The essay ends before the next marker's page (a part, an essay, the index).
+            let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2.saturating_sub(1).max(first));
+            let number = |page: usize| doc.pages()[page - 1].number;
+            let info = json!({
+                "slug": e.slug,
+                "first_page": number(first),
+                "last_page": number(last),
+                "shift": first as i64 - 2,
+                "footnotes_before": notes.get(&e.slug).copied().unwrap_or(0),
+            });
+            let mut world = w.clone();
+            world.set_file("/offprint.json", info.to_string().into_bytes());
+            let (pages, _) = typeset(s, &world)?;
+            // One first page, the essay's pages: more means the template ignored /offprint.json.
+            if pages.pages().len() > last - first + 2 {
+                return Err(PdfError::Offprint(e.slug.clone()));
+            }
+            let bytes = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
+            Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len() })
+        })
+        .collect()
 }
 
 /// One warning per text with characters that no font of the book can draw

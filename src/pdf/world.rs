@@ -58,7 +58,9 @@ pub fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a valid virtual path")).intern()
 }
 
-/// Everything one compile of a book can read.
+/// Everything one compile of a book can read. Cloning is cheap (sources and
+/// files are shared): an offprint is the book's world with one file changed.
+#[derive(Clone)]
 pub struct BookWorld {
     fonts: Arc<Fonts>,
     main: FileId,
