@@ -105,7 +105,7 @@ fn main() {
         times.sort();
         println!("  EPUB again (median of {runs}):     {}", ms(times[runs / 2]));
         let out = tempfile::tempdir().expect("output folder");
-        let all = anthology::build::Editions { pdf: true, epub: true, html: true, offprints: false };
+        let all = anthology::build::Editions { pdf: true, epub: true, html: true, offprints: false, cards: false };
         let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
                 // A new session without a disk cache: everything is made.

@@ -70,6 +70,8 @@ pub struct Essay {
     pub subtitle: Option<String>,
     /// Summary.
     pub summary: Option<String>,
+    /// A quotation for the share card.
+    pub quote: Option<String>,
     /// Language (BCP 47): its own or the book's.
     pub lang: String,
     /// Section id, as written.

@@ -36,13 +36,15 @@ pub struct Editions {
     pub html: bool,
     /// `<out>/offprints/<slug>.pdf`, one per essay.
     pub offprints: bool,
+    /// `<out>/cards/<slug>.png` and `.txt`, one per essay; the website uses them.
+    pub cards: bool,
 }
 
 impl Editions {
     /// The PDF, the EPUB and the website, and the offprints when the book
     /// enables them: what `anthology build` makes by default.
     pub fn default_for(config: &crate::config::BookConfig) -> Self {
-        Editions { pdf: true, epub: true, html: true, offprints: config.offprints.enabled }
+        Editions { pdf: true, epub: true, html: true, offprints: config.offprints.enabled, cards: config.cards.enabled }
     }
 }
 
@@ -57,6 +59,8 @@ pub enum Edition {
     Html,
     /// One PDF per essay.
     Offprints,
+    /// A share card per essay.
+    Cards,
 }
 
 impl Edition {
@@ -67,6 +71,7 @@ impl Edition {
             Edition::Epub => "EPUB",
             Edition::Html => "HTML",
             Edition::Offprints => "offprints",
+            Edition::Cards => "cards",
         }
     }
 }
@@ -130,6 +135,8 @@ pub struct Outcome {
     pub html: Option<Result<Made, EditionError>>,
     /// The offprints.
     pub offprints: Option<Result<Made, EditionError>>,
+    /// The share cards.
+    pub cards: Option<Result<Made, EditionError>>,
     /// The whole build's time.
     pub time: Duration,
     /// What the disk cache did, counted since the session began.
@@ -150,7 +157,7 @@ impl Outcome {
 
     /// Whether every edition asked for was made.
     pub fn succeeded(&self) -> bool {
-        [&self.pdf, &self.epub, &self.html, &self.offprints].iter().all(|r| !matches!(r, Some(Err(_))))
+        [&self.pdf, &self.epub, &self.html, &self.offprints, &self.cards].iter().all(|r| !matches!(r, Some(Err(_))))
     }
 }
 
@@ -408,9 +415,42 @@ impl Session {
         })
     }
 
-    fn make_html(&self, book: &Book, out: &Path) -> Result<Made, EditionError> {
+    /// The share cards, written to `<out>/cards/` (an image and a post per essay).
+    fn make_cards(&self, book: &Book, out: &Path) -> (Result<Made, EditionError>, Vec<crate::cards::Card>) {
         let started = Instant::now();
-        let site = html::render_with(book, &self.images)?;
+        let made = self.fonts(&book.root).and_then(|fonts| crate::cards::render(book, fonts, &self.images)).map_err(
+            |e| match e {
+                pdf::PdfError::Typeset(d) => EditionError::Typeset(d),
+                other => EditionError::Pdf(other),
+            },
+        );
+        let cards = match made {
+            Ok(c) => c,
+            Err(e) => return (Err(e), Vec::new()),
+        };
+        let dir = out.join("cards");
+        let mut files = std::collections::BTreeMap::new();
+        for c in &cards {
+            files.insert(PathBuf::from(format!("{}.png", c.slug)), c.png.clone());
+            files.insert(PathBuf::from(format!("{}.txt", c.slug)), format!("{}\n", c.post).into_bytes());
+        }
+        let bytes = files.values().map(Vec::len).sum();
+        let written = html::write(&html::Site { files, pages: cards.len() }, &dir)
+            .map_err(|source| EditionError::Write { path: dir.clone(), source });
+        let made = written.map(|()| Made {
+            path: dir,
+            bytes,
+            detail: format!("{} cards of {}×{} px, with posts", cards.len(), crate::cards::WIDTH, crate::cards::HEIGHT),
+            pages: None,
+            time: started.elapsed(),
+            warnings: Vec::new(),
+        });
+        (made, cards)
+    }
+
+    fn make_html(&self, book: &Book, out: &Path, cards: &[crate::cards::Card]) -> Result<Made, EditionError> {
+        let started = Instant::now();
+        let site = html::render_with_cards(book, &self.images, cards)?;
         let dir = out.join("html");
         let mut last = self.site.lock().unwrap_or_else(|e| e.into_inner());
         let written = match last.as_ref() {
@@ -449,7 +489,7 @@ impl Session {
             done(e, &r);
             r
         };
-        let ((pdf, offprints), (html, epub)) = std::thread::scope(|s| {
+        let ((pdf, offprints), (html, epub, cards)) = std::thread::scope(|s| {
             let print = (which.pdf || which.offprints).then(|| {
                 s.spawn(|| {
                     let (pdf, offprints) = self.make_print(book, out, which);
@@ -457,9 +497,13 @@ impl Session {
                 })
             });
             let screen = s.spawn(|| {
-                let html = which.html.then(|| report(Edition::Html, self.make_html(book, out)));
+                let (cards, made_cards) = match which.cards.then(|| self.make_cards(book, out)) {
+                    Some((r, list)) => (Some(report(Edition::Cards, r)), list),
+                    None => (None, Vec::new()),
+                };
+                let html = which.html.then(|| report(Edition::Html, self.make_html(book, out, &made_cards)));
                 let epub = which.epub.then(|| report(Edition::Epub, self.make_epub(book, out)));
-                (html, epub)
+                (html, epub, cards)
             });
             let print = print.map_or((None, None), |h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             (print, screen.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
@@ -468,7 +512,7 @@ impl Session {
         if complete {
             self.images.disk().prune();
         }
-        Outcome { pdf, epub, html, offprints, time: started.elapsed(), cache: self.cache_stats() }
+        Outcome { pdf, epub, html, offprints, cards, time: started.elapsed(), cache: self.cache_stats() }
     }
 }
 

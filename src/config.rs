@@ -37,6 +37,8 @@ pub struct RawConfig {
     pub html: Option<HtmlOptions>,
     /// `[offprints]`: one PDF per essay.
     pub offprints: Option<OffprintOptions>,
+    /// `[cards]`: one share card per essay.
+    pub cards: Option<CardOptions>,
 }
 
 impl Schema for RawConfig {
@@ -50,6 +52,7 @@ impl Schema for RawConfig {
             "epub" => walk::<EpubOptions>,
             "html" => walk::<HtmlOptions>,
             "offprints" => walk::<OffprintOptions>,
+            "cards" => walk::<CardOptions>,
             _ => return None,
         })
     }
@@ -86,6 +89,8 @@ pub struct RawBook {
     pub slug: Option<String>,
     /// Where readers can get the whole book.
     pub url: Option<String>,
+    /// The book's hashtag, in the posts that come with the share cards.
+    pub hashtag: Option<String>,
 }
 
 impl Schema for RawBook {}
@@ -373,6 +378,15 @@ pub struct OffprintOptions {
 }
 impl Schema for OffprintOptions {}
 
+/// `[cards]`: an image and a post per essay, for its authors to share.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct CardOptions {
+    /// Make them with the other editions (`anthology build` without `--format`).
+    pub enabled: bool,
+}
+impl Schema for CardOptions {}
+
 /// A section of the book, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -415,6 +429,8 @@ pub struct BookConfig {
     pub slug: String,
     /// Where to get the book.
     pub url: Option<String>,
+    /// The hashtag, without `#`.
+    pub hashtag: Option<String>,
     /// Ordering.
     pub order: Order,
     /// Sections, in order.
@@ -427,6 +443,8 @@ pub struct BookConfig {
     pub html: HtmlOptions,
     /// Offprints.
     pub offprints: OffprintOptions,
+    /// Share cards.
+    pub cards: CardOptions,
     /// Set for a release build, never read from book.toml.
     pub release: Release,
 }
@@ -468,12 +486,14 @@ impl BookConfig {
             back: Vec::new(),
             slug: slugify(title),
             url: None,
+            hashtag: None,
             order: Order::default(),
             sections: Vec::new(),
             rules: Rules::default(),
             pdf: PdfOptions::default(),
             html: HtmlOptions::default(),
             offprints: OffprintOptions::default(),
+            cards: CardOptions::default(),
             release: Release::default(),
         }
     }
@@ -745,12 +765,14 @@ fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Bo
         back: book.back.unwrap_or_default().into_iter().map(PathBuf::from).collect(),
         slug,
         url: book.url,
+        hashtag: book.hashtag.map(|h| h.trim_start_matches('#').to_string()),
         order,
         sections,
         rules,
         pdf,
         html,
         offprints: raw.offprints.clone().unwrap_or_default(),
+        cards: raw.cards.clone().unwrap_or_default(),
         release: Release::default(),
     })
 }

@@ -42,6 +42,8 @@ pub struct RawFrontMatter {
     pub subtitle: Option<String>,
     /// A one-sentence summary, for tables of contents and previews.
     pub summary: Option<String>,
+    /// A short quotation from the essay, for its share card.
+    pub quote: Option<String>,
     /// The essay's language (BCP 47), when not the book's.
     pub lang: Option<String>,
     /// The id of the section the essay belongs to.

@@ -23,6 +23,7 @@ pub mod assets;
 pub mod book;
 pub mod build;
 pub mod cache;
+pub mod cards;
 pub mod collate;
 pub mod config;
 pub mod date;

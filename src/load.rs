@@ -503,6 +503,7 @@ fn parse_text(
         title,
         subtitle: raw.subtitle,
         summary: raw.summary,
+        quote: raw.quote,
         lang,
         section: raw.section,
         weight: raw.weight,

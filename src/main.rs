@@ -154,7 +154,7 @@ struct Target {
     #[arg(default_value = ".")]
     dir: PathBuf,
     /// Which editions to make, separated by commas.
-    /// (default: pdf, epub and html, plus offprints when book.toml enables them)
+    /// (default: pdf, epub and html, plus offprints and cards when book.toml enables them)
     #[arg(long, value_enum, value_delimiter = ',')]
     format: Option<Vec<Edition>>,
     /// The output folder, relative to the book's folder unless absolute.
@@ -178,6 +178,7 @@ enum Edition {
     Epub,
     Html,
     Offprints,
+    Cards,
 }
 
 fn main() -> ExitCode {
@@ -306,6 +307,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (build::Edition::Html, which.html, "making the website"),
                 (build::Edition::Epub, which.epub, "packaging the EPUB"),
                 (build::Edition::Offprints, which.offprints, "setting the offprints"),
+                (build::Edition::Cards, which.cards, "drawing the share cards"),
             ]
             .into_iter()
             .filter(|(_, asked, _)| *asked)
@@ -453,6 +455,7 @@ fn chosen(format: &[Edition]) -> build::Editions {
         epub: format.contains(&Edition::Epub),
         html: format.contains(&Edition::Html),
         offprints: format.contains(&Edition::Offprints),
+        cards: format.contains(&Edition::Cards),
     }
 }
 
@@ -539,8 +542,13 @@ fn size(bytes: usize) -> String {
 /// edition (what, where, how big, how long). Returns whether an edition failed.
 fn print_outcome(ui: &Ui, root: &Path, outcome: &build::Outcome) -> Result<bool> {
     let mut failed = false;
-    let editions =
-        [("PDF", &outcome.pdf), ("EPUB", &outcome.epub), ("HTML", &outcome.html), ("PDFs", &outcome.offprints)];
+    let editions = [
+        ("PDF", &outcome.pdf),
+        ("EPUB", &outcome.epub),
+        ("HTML", &outcome.html),
+        ("PDFs", &outcome.offprints),
+        ("cards", &outcome.cards),
+    ];
     for (name, result) in editions {
         match result {
             None => {}

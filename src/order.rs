@@ -127,6 +127,7 @@ mod tests {
 
     fn essay(slug: &str, author: &str, title: &str, weight: Option<i64>) -> Essay {
         Essay {
+            quote: None,
             kind: Kind::Essay,
             slug: slug.into(),
             file: format!("contributions/{slug}.md").into(),

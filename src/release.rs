@@ -2,8 +2,8 @@
 //! editions.
 //!
 //! A release is downloaded by people who did not build it, so it must say
-//! what it holds and let them verify it: the site (and the offprints, when
-//! the book makes them) is packed into one zip (with
+//! what it holds and let them verify it: the site (and the offprints and
+//! share cards, when the book makes them) is packed into one zip each (with
 //! fixed dates and a sorted order, so that the same site gives the same
 //! bytes), `SHA256SUMS` lists each artifact's digest in the format
 //! `sha256sum -c` reads, and `manifest.json` describes the book and each
@@ -46,7 +46,7 @@ pub enum ReleaseError {
 /// One published file.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct Artifact {
-    /// `pdf`, `epub`, `html` or `offprints`.
+    /// `pdf`, `epub`, `html`, `offprints` or `cards`.
     pub format: &'static str,
     /// Its name, in the output folder.
     pub file: String,
@@ -165,10 +165,12 @@ pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, Rel
         artifact("epub", &epub.path, None)?,
         artifact("html", &zip_path, html.pages)?,
     ];
-    if let Some(Ok(offprints)) = &outcome.offprints {
-        let path = out.join(format!("{}-offprints.zip", book.config.file_stem()));
-        write_atomically(&path, &zip_folder(&offprints.path, "offprints")?).map_err(io(&path))?;
-        editions.push(artifact("offprints", &path, None)?);
+    for (format, made) in [("offprints", &outcome.offprints), ("cards", &outcome.cards)] {
+        if let Some(Ok(made)) = made {
+            let path = out.join(format!("{}-{format}.zip", book.config.file_stem()));
+            write_atomically(&path, &zip_folder(&made.path, format)?).map_err(io(&path))?;
+            editions.push(artifact(format, &path, None)?);
+        }
     }
     let sums: String = editions.iter().map(|a| format!("{}  {}\n", a.sha256, a.file)).collect();
     let sums_path = out.join(SUMS_FILE);

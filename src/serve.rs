@@ -54,6 +54,7 @@ pub fn describe(root: &Path, built: &Result<Rebuild, crate::load::LoadError>) ->
                 ("EPUB", &outcome.epub),
                 ("HTML", &outcome.html),
                 ("offprints", &outcome.offprints),
+                ("cards", &outcome.cards),
             ] {
                 match r {
                     Some(Ok(m)) => made.push(format!("{name} ({})", m.detail)),

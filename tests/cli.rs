@@ -556,3 +556,37 @@ fn offprints_come_with_the_build_when_the_book_enables_them() {
     assert_eq!(std::fs::read(dir.path().join("dist/offprints/example.pdf")).unwrap(), offprint);
     assert!(stdout(&out).contains("PDF   "), "the book's PDF is still made: {}", stdout(&out));
 }
+
+#[test]
+fn share_cards_are_images_and_posts_and_the_site_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Cartes"]).status.success());
+    let toml = dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap().replace("[book]\n", "[book]\nhashtag = \"Cartes2026\"\n");
+    std::fs::write(
+        &toml,
+        format!("{text}\n[cards]\nenabled = true\n\n[html]\nbase_url = \"https://example.org/cartes\"\n"),
+    )
+    .unwrap();
+    let out = run(&["build", d, "--format", "html,cards"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read(dir.path().join("dist/cards/example.png")).unwrap();
+    let img = image::load_from_memory(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (anthology::cards::WIDTH, anthology::cards::HEIGHT));
+    let post = std::fs::read_to_string(dir.path().join("dist/cards/example.txt")).unwrap();
+    assert!(post.contains("#Cartes2026") && post.contains("https://example.org/cartes/example/"), "{post}");
+    assert!(anthology::cards::post_weight(post.trim_end()) <= anthology::cards::POST_LIMIT);
+    let page = std::fs::read_to_string(dir.path().join("dist/html/example/index.html")).unwrap();
+    assert!(
+        page.contains("<meta property=\"og:image\" content=\"https://example.org/cartes/cards/example.png\">"),
+        "{page}"
+    );
+    assert!(page.contains("summary_large_image"));
+    assert_eq!(std::fs::read(dir.path().join("dist/html/cards/example.png")).unwrap(), png);
+
+    // The same book, the same card.
+    assert!(run(&["clean", d]).status.success());
+    assert!(run(&["build", d, "--format", "cards"]).status.success());
+    assert_eq!(std::fs::read(dir.path().join("dist/cards/example.png")).unwrap(), png);
+}

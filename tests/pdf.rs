@@ -285,7 +285,7 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
 
     // A second session finds the PDF in the book's cache: same bytes, no typesetting.
     let out = dir.path().join("dist");
-    let pdf_only = anthology::build::Editions { pdf: true, epub: false, html: false, offprints: false };
+    let pdf_only = anthology::build::Editions { pdf: true, epub: false, html: false, offprints: false, cards: false };
     let first = anthology::build::Session::new(&book.root).editions(&book, &out, pdf_only);
     let first = first.pdf.unwrap().unwrap();
     let bytes = std::fs::read(&first.path).unwrap();

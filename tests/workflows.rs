@@ -138,7 +138,8 @@ fn two_release_builds_of_a_commit_are_identical() {
             "regards-croises-v1.2.0.pdf",
             "regards-croises-v1.2.0.epub",
             "regards-croises-v1.2.0-html.zip",
-            "regards-croises-v1.2.0-offprints.zip"
+            "regards-croises-v1.2.0-offprints.zip",
+            "regards-croises-v1.2.0-cards.zip"
         ]
     );
 

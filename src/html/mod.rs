@@ -383,6 +383,13 @@ pub fn render(book: &Book) -> Result<Site, HtmlError> {
 /// Makes the site of `book`, taking processed images from `cache` (shared
 /// with the other editions of the same build).
 pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Site, HtmlError> {
+    render_with_cards(book, cache, &[])
+}
+
+/// [`render_with`], with the essays' share cards: each is served at
+/// `cards/<slug>.png` and is its page's Open Graph and Twitter image (as a
+/// large card) when `[html] base_url` gives the absolute address networks need.
+pub fn render_with_cards(book: &Book, cache: &images::Cache, cards: &[crate::cards::Card]) -> Result<Site, HtmlError> {
     let cfg = &book.config;
     let env = environment(&book.root)?;
     let labels = Labels::for_lang(&cfg.language);
@@ -525,9 +532,19 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Site, HtmlError
             .get(e.slug.as_str())
             .map(|(id, t)| context! { title => fixed(t, &lang), href => format!("../part/{id}/index.html") });
         let photo = e.authors.iter().find_map(|a| a.photo.as_ref()).and_then(|p| b.img(p, &PHOTO_SIZES, ""));
+        let card = cards.iter().find(|c| c.slug == e.slug).map(|c| {
+            let path = format!("cards/{}.png", c.slug);
+            site.files.insert(PathBuf::from(&path), c.png.clone());
+            path
+        });
+        let image = match &card {
+            Some(path) => base.as_ref().map(|b| format!("{b}/{path}")),
+            None => base.as_ref().zip(photo).map(|(b, img)| format!("{b}/{}", img.src)),
+        };
         let og = context! {
             description => e.summary.as_deref().map_or_else(|| first_sentence(e), |s| fixed(s, &e.lang)),
-            image => base.as_ref().zip(photo).map(|(b, img)| format!("{b}/{}", img.src)),
+            card => if card.is_some() && image.is_some() { "summary_large_image" } else { "summary" },
+            image => image,
         };
         let page = render_page(
             "essay.html",
