@@ -297,7 +297,8 @@ impl Session {
 
     /// The PDF of `book`, and its offprints when `offprints`: from the disk
     /// cache when the typst inputs are the same, else typeset in the kept world.
-    fn pdf(&self, book: &Book, offprints: bool) -> Result<(pdf::Pdf, Option<Offprints>), pdf::PdfError> {
+    fn pdf(&self, book: &Book, offprints: bool) -> Result<(pdf::Pdf, Option<Offprints>, Duration), pdf::PdfError> {
+        let started = Instant::now();
         let sources = pdf::sources(book)?;
         let disk = self.images.disk();
         let key = pdf::cache_key(book, &sources)?;
@@ -313,7 +314,7 @@ impl Session {
             for (file, (_, max)) in sources.assets.iter() {
                 self.images.keep_print(&book.root.join(file), *max);
             }
-            return Ok((made, cached_offprints.map(Ok)));
+            return Ok((made, cached_offprints.map(Ok), started.elapsed()));
         }
         let fonts = self.fonts(&book.root)?;
         let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
@@ -326,14 +327,15 @@ impl Session {
         };
         let made = pdf::typeset(&sources, &world).and_then(|(doc, warnings)| {
             let bytes = pdf::export(book, &sources, &world, &doc, book.config.identifier.clone())?;
+            let book_time = started.elapsed();
             let extracts = offprints.then(|| pdf::offprints(book, &sources, &world, &doc));
-            Ok((pdf::Pdf { bytes, pages: doc.pages().len(), warnings }, extracts))
+            Ok((pdf::Pdf { bytes, pages: doc.pages().len(), warnings }, extracts, book_time))
         });
         *slot = Some(world);
         // Keep typst's memoised work of the last two compiles for the next
         // one, and drop older work: a long `watch` must not grow forever.
         typst::comemo::evict(2);
-        let (made, extracts) = made?;
+        let (made, extracts, book_time) = made?;
         // A PDF with warnings is made again next time, so they are shown again.
         if made.warnings.is_empty() {
             let mut entry = (made.pages as u32).to_le_bytes().to_vec();
@@ -343,7 +345,7 @@ impl Session {
                 disk.put(&off_key, &encode_offprints(list));
             }
         }
-        Ok((made, extracts))
+        Ok((made, extracts, book_time))
     }
 
     /// The PDF and the offprints, as asked; typeset once for both.
@@ -353,7 +355,7 @@ impl Session {
             pdf::PdfError::Typeset(d) => EditionError::Typeset(d),
             other => EditionError::Pdf(other),
         });
-        let (made, extracts) = match made {
+        let (made, extracts, typeset) = match made {
             Ok(m) => m,
             Err(e) => {
                 // One failure, told once: on the PDF when it was asked for.
@@ -365,7 +367,6 @@ impl Session {
                 };
             }
         };
-        let typeset = started.elapsed();
         let book_pdf = which.pdf.then(|| {
             let path = out.join(format!("{}.pdf", book.config.file_stem()));
             if std::fs::read(&path).ok().as_deref() != Some(made.bytes.as_slice()) {
@@ -490,13 +491,17 @@ impl Session {
             r
         };
         let ((pdf, offprints), (html, epub, cards)) = std::thread::scope(|s| {
+            // Both threads run typst compiles: they get its large stack.
+            let thread = || std::thread::Builder::new().stack_size(pdf::COMPILE_STACK);
             let print = (which.pdf || which.offprints).then(|| {
-                s.spawn(|| {
-                    let (pdf, offprints) = self.make_print(book, out, which);
-                    (pdf.map(|r| report(Edition::Pdf, r)), offprints.map(|r| report(Edition::Offprints, r)))
-                })
+                thread()
+                    .spawn_scoped(s, || {
+                        let (pdf, offprints) = self.make_print(book, out, which);
+                        (pdf.map(|r| report(Edition::Pdf, r)), offprints.map(|r| report(Edition::Offprints, r)))
+                    })
+                    .expect("a thread for the PDF")
             });
-            let screen = s.spawn(|| {
+            let screen = thread().spawn_scoped(s, || {
                 let (cards, made_cards) = match which.cards.then(|| self.make_cards(book, out)) {
                     Some((r, list)) => (Some(report(Edition::Cards, r)), list),
                     None => (None, Vec::new()),
@@ -505,6 +510,7 @@ impl Session {
                 let epub = which.epub.then(|| report(Edition::Epub, self.make_epub(book, out)));
                 (html, epub, cards)
             });
+            let screen = screen.expect("a thread for the EPUB and the website");
             let print = print.map_or((None, None), |h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             (print, screen.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
         });

@@ -192,7 +192,12 @@ pub fn render(book: &Book, fonts: Arc<Fonts>, images: &crate::images::Cache) -> 
     pdf::update_world(&mut world, book, &sources, images)?;
     world.set_source("/cards.typ", TEMPLATE);
     let essays: Vec<&Essay> = book.essays().collect();
-    let list: Vec<_> = essays.iter().map(|e| json!({ "slug": e.slug, "quote": quote(e) })).collect();
+    let quoted = |e: &Essay| match crate::typography::Style::for_lang(&e.lang) {
+        crate::typography::Style::French => format!("«\u{202f}{}\u{202f}»", quote(e)),
+        crate::typography::Style::German => format!("„{}“", quote(e)),
+        _ => format!("“{}”", quote(e)),
+    };
+    let list: Vec<_> = essays.iter().map(|e| json!({ "slug": e.slug, "quote": quoted(e) })).collect();
     world.set_file("/cards.json", serde_json::Value::Array(list).to_string().into_bytes());
     let (doc, _) = pdf::typeset(&sources, &world)?;
     let options = typst_render::RenderOptions {

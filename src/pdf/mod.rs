@@ -536,33 +536,65 @@ pub fn offprints(book: &Book, s: &Sources, w: &BookWorld, doc: &PagedDocument) -
     let marks = marks(doc);
     let notes = footnotes_before(book);
     let essays: Vec<&Essay> = book.essays().collect();
-    essays
-        .par_iter()
-        .map(|e| {
-            let at = marks.iter().position(|m| m.0 == "essay" && m.1.as_deref() == Some(e.slug.as_str()));
-            let Some(at) = at else { return Err(PdfError::Offprint(e.slug.clone())) };
-            let first = marks[at].2;
-            // The essay ends before the next marker's page (a part, an essay, the index).
-            let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2.saturating_sub(1).max(first));
-            let number = |page: usize| doc.pages()[page - 1].number;
-            let info = json!({
-                "slug": e.slug,
-                "first_page": number(first),
-                "last_page": number(last),
-                "shift": first as i64 - 2,
-                "footnotes_before": notes.get(&e.slug).copied().unwrap_or(0),
-            });
-            let mut world = w.clone();
-            world.set_file("/offprint.json", info.to_string().into_bytes());
-            let (pages, _) = typeset(s, &world)?;
-            // One first page, the essay's pages: more means the template ignored /offprint.json.
-            if pages.pages().len() > last - first + 2 {
-                return Err(PdfError::Offprint(e.slug.clone()));
-            }
-            let bytes = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
-            Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len() })
-        })
-        .collect()
+    // Each offprint is a whole typst compile, which runs its own parallel
+    // layout: on the shared pool, a worker waiting inside one compile runs
+    // another compile's tasks on the same stack, and a 1,000-essay book
+    // overflowed it. A pool of its own, with large stacks, keeps them apart.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(COMPILE_STACK)
+        .build()
+        .map_err(|e| PdfError::Offprint(format!("(no threads: {e})")))?;
+    let mut made = Vec::with_capacity(essays.len());
+    // A few at a time: typst memoises each compile's layout, and 1,000 of
+    // them kept at once took 20 GB. Work shared by all (the template, fonts)
+    // is used again at once and survives the eviction between batches.
+    for batch in essays.chunks(4 * pool.current_num_threads().max(1)) {
+        let done: Vec<Offprint> = pool.install(|| {
+            batch.par_iter().map(|e| offprint(book, s, w, doc, &marks, &notes, e)).collect::<Result<_, _>>()
+        })?;
+        made.extend(done);
+        typst::comemo::evict(2);
+    }
+    Ok(made)
+}
+
+/// The stack of a thread that runs typst compiles: typst recurses deeply on
+/// long documents (the memory is only reserved, and used as needed).
+pub const COMPILE_STACK: usize = 256 << 20;
+
+/// One essay's offprint (see [`offprints`]).
+fn offprint(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    doc: &PagedDocument,
+    marks: &[(String, Option<String>, usize)],
+    notes: &HashMap<String, usize>,
+    e: &Essay,
+) -> Result<Offprint, PdfError> {
+    let at = marks.iter().position(|m| m.0 == "essay" && m.1.as_deref() == Some(e.slug.as_str()));
+    let Some(at) = at else { return Err(PdfError::Offprint(e.slug.clone())) };
+    let first = marks[at].2;
+    // The essay ends before the next marker's page (a part, an essay, the index).
+    let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2.saturating_sub(1).max(first));
+    let number = |page: usize| doc.pages()[page - 1].number;
+    let info = json!({
+        "slug": e.slug,
+        "first_page": number(first),
+        "last_page": number(last),
+        "shift": first as i64 - 2,
+        "footnotes_before": notes.get(&e.slug).copied().unwrap_or(0),
+    });
+    let mut world = w.clone();
+    world.set_file("/offprint.json", info.to_string().into_bytes());
+    let (pages, _) = typeset(s, &world)?;
+    // One first page, the essay's pages: more means the template ignored /offprint.json.
+    if pages.pages().len() > last - first + 2 {
+        return Err(PdfError::Offprint(e.slug.clone()));
+    }
+    let bytes = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
+    Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len() })
 }
 
 /// One warning per text with characters that no font of the book can draw
