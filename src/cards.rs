@@ -4,7 +4,8 @@
 //! share. A card is the 1200 × 630 image networks show in link previews: the
 //! author's photo, name and handle, the essay's title, a short quotation and
 //! the book's title, typeset by typst from `card.typ` (the built-in
-//! template's fonts and colours) in a world made like the book's, and
+//! template's fonts and colours, or the book's `templates/card.typ`) in a
+//! world made like the book's, and
 //! rendered by typst's own renderer. The message names the essay, its author,
 //! the book's hashtag and the essay's address, and always fits in a post:
 //! it is measured the way networks count (a link counts 23, most scripts
@@ -20,6 +21,9 @@ use crate::pdf::{self, PdfError};
 
 /// The card template compiled into the binary.
 pub const TEMPLATE: &str = include_str!("pdf/card.typ");
+
+/// Where a book's own card template lives, relative to its root.
+pub const TEMPLATE_FILE: &str = "templates/card.typ";
 
 /// Width of a card, in pixels.
 pub const WIDTH: u32 = 1200;
@@ -190,7 +194,13 @@ pub fn render(book: &Book, fonts: Arc<Fonts>, images: &crate::images::Cache) -> 
     let sources = pdf::sources(book)?;
     let mut world = BookWorld::new(fonts, "/cards.typ", pdf::today(book));
     pdf::update_world(&mut world, book, &sources, images)?;
-    world.set_source("/cards.typ", TEMPLATE);
+    // The book's own design, when it has one (read like templates/book.typ).
+    let own = book.root.join(TEMPLATE_FILE);
+    let template = match crate::assets::locate(&book.root, std::path::Path::new(TEMPLATE_FILE)) {
+        Ok(_) => std::fs::read_to_string(&own).map_err(|source| PdfError::Read { path: own, source })?,
+        Err(_) => TEMPLATE.to_string(),
+    };
+    world.set_source("/cards.typ", &template);
     let essays: Vec<&Essay> = book.essays().collect();
     let quoted = |e: &Essay| match crate::typography::Style::for_lang(&e.lang) {
         crate::typography::Style::French => format!("«\u{202f}{}\u{202f}»", quote(e)),

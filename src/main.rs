@@ -401,8 +401,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some((min, median, max)) = s.words_per_essay {
                 println!("words per essay: {min} at least, {median} median, {max} at most");
             }
+            // The PDF of the last release (its name may carry a version), else the plain one.
+            let released = std::fs::read_to_string(dir.join(&out).join(anthology::release::MANIFEST_FILE))
+                .ok()
+                .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+                .and_then(|m| {
+                    m["editions"].as_array()?.iter().find(|e| e["format"] == "pdf")?["file"].as_str().map(String::from)
+                });
             let stem = checked.loaded.config.as_ref().map(|c| c.file_stem());
-            let pdf = stem.map(|stem| dir.join(&out).join(format!("{stem}.pdf")));
+            let pdf = released.or(stem.map(|s| format!("{s}.pdf"))).map(|f| dir.join(&out).join(f));
             match pdf.as_ref().and_then(|p| anthology::stats::pdf_pages(p).map(|n| (p, n))) {
                 Some((p, n)) => println!("PDF: {n} pages ({})", p.display()),
                 None => println!("PDF: not built yet (`anthology build --format pdf`)"),

@@ -589,4 +589,15 @@ fn share_cards_are_images_and_posts_and_the_site_shows_them() {
     assert!(run(&["clean", d]).status.success());
     assert!(run(&["build", d, "--format", "cards"]).status.success());
     assert_eq!(std::fs::read(dir.path().join("dist/cards/example.png")).unwrap(), png);
+
+    // The book's own design: templates/card.typ.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/card.typ"),
+        "#let cards = json(\"/cards.json\")\n#set page(width: 1200pt, height: 630pt, margin: 0pt, fill: rgb(\"#c0392b\"))\n#for (i, c) in cards.enumerate() { if i > 0 { pagebreak() }; c.slug }\n",
+    )
+    .unwrap();
+    assert!(run(&["build", d, "--format", "cards"]).status.success());
+    let own = image::open(dir.path().join("dist/cards/example.png")).unwrap().to_rgb8();
+    assert_eq!(own.get_pixel(5, 5).0, [0xc0, 0x39, 0x2b]);
 }
