@@ -15,6 +15,7 @@
 //! layout of the other essays, and only the pages whose bytes changed are
 //! written again).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -111,6 +112,9 @@ pub enum EditionError {
     /// The website failed.
     #[error(transparent)]
     Html(#[from] html::HtmlError),
+    /// The offprints were not made because the book's PDF failed (told with the PDF).
+    #[error("not made, since the book's PDF could not be")]
+    NoBook,
     /// Writing failed.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -148,16 +152,27 @@ impl Outcome {
     /// template (when it has one) to show the lines they point at.
     pub fn typeset_report(&self, root: &Path) -> Option<crate::diagnostic::Report> {
         let Some(Err(EditionError::Typeset(diags))) = &self.pdf else { return None };
-        let mut sources = std::collections::BTreeMap::new();
+        let mut sources = BTreeMap::new();
         if let Ok(text) = std::fs::read_to_string(root.join(pdf::TEMPLATE_FILE)) {
             sources.insert(PathBuf::from(pdf::TEMPLATE_FILE), text);
         }
         Some(crate::diagnostic::Report::new(diags.clone(), sources))
     }
 
+    /// Every edition with what became of it, in the order summaries list them.
+    pub fn editions(&self) -> [(Edition, &Asked); 5] {
+        [
+            (Edition::Pdf, &self.pdf),
+            (Edition::Epub, &self.epub),
+            (Edition::Html, &self.html),
+            (Edition::Offprints, &self.offprints),
+            (Edition::Cards, &self.cards),
+        ]
+    }
+
     /// Whether every edition asked for was made.
     pub fn succeeded(&self) -> bool {
-        [&self.pdf, &self.epub, &self.html, &self.offprints, &self.cards].iter().all(|r| !matches!(r, Some(Err(_))))
+        self.editions().iter().all(|(_, r)| !matches!(r, Some(Err(_))))
     }
 }
 
@@ -165,6 +180,40 @@ impl Outcome {
 /// rename, so that `path` is either the previous file or the whole new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_through_temp(path, bytes, true)
+}
+
+/// Writes `files` (paths relative to `dir`) as the folder `dir`: into a new
+/// folder beside it, then swapped in, so that `dir` is either the previous
+/// folder whole or the new one whole (the site, the offprints, the cards).
+pub fn write_folder(files: &BTreeMap<PathBuf, Vec<u8>>, dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "html".into());
+    let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
+    let old = parent.join(format!(".{name}.{}.old", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let result = (|| {
+        let dirs: std::collections::BTreeSet<PathBuf> =
+            files.keys().filter_map(|p| tmp.join(p).parent().map(Path::to_path_buf)).collect();
+        for d in dirs {
+            std::fs::create_dir_all(d)?;
+        }
+        files.par_iter().try_for_each(|(path, bytes)| std::fs::write(tmp.join(path), bytes))?;
+        if dir.exists() {
+            std::fs::rename(dir, &old)?;
+        }
+        std::fs::rename(&tmp, dir)?;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        if old.exists() && !dir.exists() {
+            let _ = std::fs::rename(&old, dir);
+        }
+    }
+    result
 }
 
 /// [`write_atomically`], flushed to the disk before the rename when `sync`
@@ -359,7 +408,7 @@ impl Session {
             Ok(m) => m,
             Err(e) => {
                 // One failure, told once: on the PDF when it was asked for.
-                let copy = EditionError::Pdf(pdf::PdfError::Offprint("the book's PDF could not be typeset".into()));
+                let copy = EditionError::NoBook;
                 return if which.pdf {
                     (Some(Err(e)), which.offprints.then_some(Err(copy)))
                 } else {
@@ -385,10 +434,9 @@ impl Session {
         let offprints = extracts.map(|list| {
             let list = list.map_err(EditionError::Pdf)?;
             let dir = out.join("offprints");
-            let files: std::collections::BTreeMap<PathBuf, Vec<u8>> =
+            let files: BTreeMap<PathBuf, Vec<u8>> =
                 list.iter().map(|o| (PathBuf::from(format!("{}.pdf", o.slug)), o.bytes.clone())).collect();
-            let site = html::Site { pages: list.len(), files };
-            html::write(&site, &dir).map_err(|source| EditionError::Write { path: dir.clone(), source })?;
+            write_folder(&files, &dir).map_err(|source| EditionError::Write { path: dir.clone(), source })?;
             Ok(Made {
                 path: dir,
                 bytes: list.iter().map(|o| o.bytes.len()).sum(),
@@ -430,14 +478,13 @@ impl Session {
             Err(e) => return (Err(e), Vec::new()),
         };
         let dir = out.join("cards");
-        let mut files = std::collections::BTreeMap::new();
+        let mut files = BTreeMap::new();
         for c in &cards {
             files.insert(PathBuf::from(format!("{}.png", c.slug)), c.png.clone());
             files.insert(PathBuf::from(format!("{}.txt", c.slug)), format!("{}\n", c.post).into_bytes());
         }
         let bytes = files.values().map(Vec::len).sum();
-        let written = html::write(&html::Site { files, pages: cards.len() }, &dir)
-            .map_err(|source| EditionError::Write { path: dir.clone(), source });
+        let written = write_folder(&files, &dir).map_err(|source| EditionError::Write { path: dir.clone(), source });
         let made = written.map(|()| Made {
             path: dir,
             bytes,

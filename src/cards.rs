@@ -220,13 +220,14 @@ pub fn render(book: &Book, fonts: Arc<Fonts>, images: &crate::images::Cache) -> 
         .map(|(page, e)| {
             let pixmap = typst_render::render(page, &options);
             // The page is opaque: premultiplied and straight alpha are the same.
-            let rgba = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
-                .ok_or_else(|| PdfError::Offprint(e.slug.clone()))?;
+            let rgba = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec()).ok_or_else(
+                || PdfError::Card { slug: e.slug.clone(), reason: "the rendered page has no pixels".into() },
+            )?;
             let rgb = image::DynamicImage::ImageRgba8(rgba).to_rgb8();
             let mut png = Vec::new();
             image::codecs::png::PngEncoder::new(std::io::Cursor::new(&mut png))
                 .write_image(&rgb, rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)
-                .map_err(|err| PdfError::Offprint(format!("{}: {err}", e.slug)))?;
+                .map_err(|err| PdfError::Card { slug: e.slug.clone(), reason: err.to_string() })?;
             Ok(Card { slug: e.slug.clone(), png, post: post(book, e) })
         })
         .collect()

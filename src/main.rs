@@ -549,14 +549,8 @@ fn size(bytes: usize) -> String {
 /// edition (what, where, how big, how long). Returns whether an edition failed.
 fn print_outcome(ui: &Ui, root: &Path, outcome: &build::Outcome) -> Result<bool> {
     let mut failed = false;
-    let editions = [
-        ("PDF", &outcome.pdf),
-        ("EPUB", &outcome.epub),
-        ("HTML", &outcome.html),
-        ("PDFs", &outcome.offprints),
-        ("cards", &outcome.cards),
-    ];
-    for (name, result) in editions {
+    for (edition, result) in outcome.editions() {
+        let name = edition.name();
         match result {
             None => {}
             Some(Ok(made)) => {

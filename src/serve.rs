@@ -49,13 +49,8 @@ pub fn describe(root: &Path, built: &Result<Rebuild, crate::load::LoadError>) ->
         Ok(Rebuild::Built { outcome, essays, time, .. }) => {
             let mut made = Vec::new();
             let mut failed = Vec::new();
-            for (name, r) in [
-                ("PDF", &outcome.pdf),
-                ("EPUB", &outcome.epub),
-                ("HTML", &outcome.html),
-                ("offprints", &outcome.offprints),
-                ("cards", &outcome.cards),
-            ] {
+            for (edition, r) in outcome.editions() {
+                let name = edition.name();
                 match r {
                     Some(Ok(m)) => made.push(format!("{name} ({})", m.detail)),
                     Some(Err(e)) => failed.push(format!("{name}: {e}")),

@@ -699,36 +699,10 @@ fn fold_initial(key: &str) -> String {
     }
 }
 
-/// Writes `site` to `dir` (`<out>/html`): into a new folder beside it, then
-/// swapped in, so that a failed build leaves the previous site whole.
+/// Writes `site` to `dir` (`<out>/html`) with [`crate::build::write_folder`]:
+/// a failed build leaves the previous site whole.
 pub fn write(site: &Site, dir: &Path) -> std::io::Result<()> {
-    let parent = dir.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "html".into());
-    let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
-    let old = parent.join(format!(".{name}.{}.old", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        let dirs: std::collections::BTreeSet<PathBuf> =
-            site.files.keys().filter_map(|p| tmp.join(p).parent().map(Path::to_path_buf)).collect();
-        for d in dirs {
-            std::fs::create_dir_all(d)?;
-        }
-        site.files.par_iter().try_for_each(|(path, bytes)| std::fs::write(tmp.join(path), bytes))?;
-        if dir.exists() {
-            std::fs::rename(dir, &old)?;
-        }
-        std::fs::rename(&tmp, dir)?;
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        if old.exists() && !dir.exists() {
-            let _ = std::fs::rename(&old, dir);
-        }
-    }
-    result
+    crate::build::write_folder(&site.files, dir)
 }
 
 /// Brings `dir`, which holds `previous`, to `site`: writes the files whose

@@ -104,6 +104,17 @@ pub enum PdfError {
         "cannot make the offprint of `{0}`: the template must set the essay alone when /offprint.json names it (see \"Offprints\" in the README)"
     )]
     Offprint(String),
+    /// A share card could not be rendered or encoded.
+    #[error("cannot make the share card of `{slug}`: {reason}")]
+    Card {
+        /// The essay.
+        slug: String,
+        /// Why.
+        reason: String,
+    },
+    /// No threads could be started for the offprints.
+    #[error("cannot start threads for the offprints: {0}")]
+    Threads(String),
     /// The `[pdf] standard` combination is not possible.
     #[error("invalid [pdf] standard: {0}")]
     Standard(String),
@@ -544,7 +555,7 @@ pub fn offprints(book: &Book, s: &Sources, w: &BookWorld, doc: &PagedDocument) -
         .num_threads(rayon::current_num_threads())
         .stack_size(COMPILE_STACK)
         .build()
-        .map_err(|e| PdfError::Offprint(format!("(no threads: {e})")))?;
+        .map_err(|e| PdfError::Threads(e.to_string()))?;
     let mut made = Vec::with_capacity(essays.len());
     // A few at a time: typst memoises each compile's layout, and 1,000 of
     // them kept at once took 20 GB. Work shared by all (the template, fonts)
