@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use anthology::build::Session;
 use anthology::cache::DiskCache;
+use anthology::editions::{Edition, Editions};
 use anthology::synth::{self, Settings};
 
 fn ms(d: Duration) -> String {
@@ -58,7 +59,7 @@ fn main() {
         println!("\n{n} essays, {words} words, {n} photos of 800×800 px");
 
         let t = Instant::now();
-        let first = anthology::pdf::render(&book).expect("render");
+        let first = anthology::editions::typst::render(&book).expect("render");
         println!(
             "  PDF, first render (cold):      {} — {} pages, {} KiB",
             ms(t.elapsed()),
@@ -70,24 +71,26 @@ fn main() {
         let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
                 let t = Instant::now();
-                anthology::pdf::render(&book).expect("render");
+                anthology::editions::typst::render(&book).expect("render");
                 t.elapsed()
             })
             .collect();
         times.sort();
         println!("  PDF again (median of {runs}):      {}", ms(times[runs / 2]));
 
-        let sources = anthology::pdf::sources(&book).expect("sources");
-        let fonts = Arc::new(anthology::pdf::world::Fonts::new(Vec::new()));
-        let world = anthology::pdf::world(&book, &sources, fonts, &anthology::images::Cache::default()).expect("world");
-        anthology::pdf::compile(&book, &sources, &world).expect("compile");
+        let sources = anthology::editions::typst::sources(&book).expect("sources");
+        let fonts = Arc::new(anthology::fonts::Fonts::new(Vec::new()));
+        let world =
+            anthology::editions::typst::world(&book, &sources, fonts, &anthology::editions::images::Cache::default())
+                .expect("world");
+        anthology::editions::typst::compile(&book, &sources, &world).expect("compile");
         let t = Instant::now();
-        let again = anthology::pdf::compile(&book, &sources, &world).expect("compile");
+        let again = anthology::editions::typst::compile(&book, &sources, &world).expect("compile");
         println!("  PDF recompile, same world:     {}", ms(t.elapsed()));
         assert_eq!(again.bytes, first.bytes, "the same book gives the same bytes");
 
         let t = Instant::now();
-        let epub = anthology::epub::render(&book).expect("epub");
+        let epub = anthology::editions::epub::render(&book).expect("epub");
         println!(
             "  EPUB, first:                   {} — {} documents, {} images, {} KiB",
             ms(t.elapsed()),
@@ -98,24 +101,20 @@ fn main() {
         let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
                 let t = Instant::now();
-                anthology::epub::render(&book).expect("epub");
+                anthology::editions::epub::render(&book).expect("epub");
                 t.elapsed()
             })
             .collect();
         times.sort();
         println!("  EPUB again (median of {runs}):     {}", ms(times[runs / 2]));
         let out = tempfile::tempdir().expect("output folder");
-        let all = anthology::build::Editions { pdf: true, epub: true, html: true, offprints: false, cards: false };
+        let all: Editions = [Edition::Pdf, Edition::Epub, Edition::Html].into_iter().collect();
         let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
                 // A new session without a disk cache: everything is made.
                 let session = Session::with_cache(DiskCache::disabled());
                 let o = session.editions(&book, out.path(), all);
-                assert!(
-                    o.pdf.is_some_and(|r| r.is_ok())
-                        && o.epub.is_some_and(|r| r.is_ok())
-                        && o.html.is_some_and(|r| r.is_ok())
-                );
+                assert!(all.iter().all(|e| o.made(e).is_some()));
                 o.time
             })
             .collect();
@@ -138,13 +137,18 @@ fn main() {
             let load = t.elapsed();
             let o = session.editions(&edited, out.path(), all);
             let total = t.elapsed();
-            let time = |r: Option<Result<anthology::build::Made, _>>| r.expect("asked").expect("made").time;
-            let (pdf, epub, html) = (time(o.pdf), time(o.epub), time(o.html));
+            let time = |e: Edition| o.made(e).expect("made").time;
+            let (pdf, epub, html) = (time(Edition::Pdf), time(Edition::Epub), time(Edition::Html));
             // The PDF's two steps, again, on the same (now memoised) sources.
-            let sources = anthology::pdf::sources(&edited).expect("sources");
-            let fonts = Arc::new(anthology::pdf::world::Fonts::new(Vec::new()));
-            let world =
-                anthology::pdf::world(&edited, &sources, fonts, &anthology::images::Cache::default()).expect("world");
+            let sources = anthology::editions::typst::sources(&edited).expect("sources");
+            let fonts = Arc::new(anthology::fonts::Fonts::new(Vec::new()));
+            let world = anthology::editions::typst::world(
+                &edited,
+                &sources,
+                fonts,
+                &anthology::editions::images::Cache::default(),
+            )
+            .expect("world");
             let doc = typst::compile::<typst_layout::PagedDocument>(&world).output.expect("compile");
             let t = Instant::now();
             typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).expect("export");

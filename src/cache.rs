@@ -159,7 +159,7 @@ impl DiskCache {
         if let Some(dir) = path.parent()
             && std::fs::create_dir_all(dir).is_ok()
         {
-            let _ = crate::build::write_through_temp(&path, &data, false);
+            let _ = crate::files::write_through_temp(&path, &data, false);
         }
     }
 

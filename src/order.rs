@@ -5,15 +5,20 @@
 //! then each section in the order `book.toml` declares them; within a group the
 //! `[order]` rule applies, and ties always fall back to the slug. The
 //! contributor index is built here too, merged by name and sorted with the
-//! book language's collation.
+//! book language's collation. Last, each text is set in its language's
+//! typographic conventions, once for every edition.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use crate::book::{Book, Contributor, Essay, Part};
-use crate::collate::{Collation, NameKey, name_key};
+use std::borrow::Cow;
+
 use crate::config::{BookConfig, OrderBy};
-use crate::load::Loaded;
+use crate::input::Loaded;
+use crate::lang::collate::{Collation, NameKey, name_key};
+use crate::lang::typography::{self, Style};
+use crate::model::book::{Author, Book, Contributor, Essay, Kind, Part};
+use crate::model::document::Document;
 
 /// Orders a loaded book. Drafts are left out unless `drafts` is set. Call
 /// it on a book without errors; `None` when there is no configuration.
@@ -42,7 +47,7 @@ pub fn order(loaded: Loaded, drafts: bool) -> Option<Book> {
         parts.push(Part { section, intro, essays });
     }
     let contributors = contributors(parts.iter().flat_map(|p| &p.essays), &collation);
-    Some(Book {
+    let mut book = Book {
         config,
         root: loaded.root,
         front: loaded.front,
@@ -50,7 +55,74 @@ pub fn order(loaded: Loaded, drafts: bool) -> Option<Book> {
         back: loaded.back,
         contributors,
         cover: loaded.cover,
-    })
+    };
+    apply_typography(&mut book);
+    Some(book)
+}
+
+/// Sets the prose of `doc` in the typographic conventions of language `lang`.
+pub fn fix_document(doc: &mut Document, lang: &str) {
+    fix_document_in(doc, Style::for_lang(lang));
+}
+
+fn fix_document_in(doc: &mut Document, style: Style) {
+    if style != Style::Unchanged {
+        doc.map_prose(&mut |t, prev| typography::fix(t, style, prev).into_owned());
+    }
+}
+
+/// The typography pass: every text the editions print, in the conventions
+/// of its language ([`typography::fix`]), once for all of them. The book's
+/// own texts (title, sections) take the book's language; an essay's, its
+/// own; a contributor's, that of their first essay. Sort keys were taken
+/// from the names as written, before this pass.
+fn apply_typography(book: &mut Book) {
+    fn fix(text: &mut String, style: Style) {
+        if let Cow::Owned(fixed) = typography::fix(text, style, None) {
+            *text = fixed;
+        }
+    }
+    fn fix_opt(text: &mut Option<String>, style: Style) {
+        if let Some(t) = text {
+            fix(t, style);
+        }
+    }
+    fn fix_author(a: &mut Author, style: Style) {
+        fix(&mut a.name, style);
+        fix_opt(&mut a.affiliation, style);
+        if let Some(doc) = &mut a.bio_doc {
+            fix_document_in(doc, style);
+        }
+    }
+    let book_style = Style::for_lang(&book.config.language);
+    let cfg = &mut book.config;
+    fix(&mut cfg.title, book_style);
+    fix_opt(&mut cfg.subtitle, book_style);
+    fix_opt(&mut cfg.description, book_style);
+    for part in &mut book.parts {
+        if let Some(s) = &mut part.section {
+            fix(&mut s.title, book_style);
+        }
+    }
+    let mut lang_of = HashMap::new();
+    for e in book.texts_mut() {
+        let style = Style::for_lang(&e.lang);
+        if e.kind == Kind::Essay {
+            lang_of.insert(e.slug.clone(), style);
+        }
+        fix(&mut e.title, style);
+        fix_opt(&mut e.subtitle, style);
+        fix_opt(&mut e.summary, style);
+        fix_opt(&mut e.quote, style);
+        for a in &mut e.authors {
+            fix_author(a, style);
+        }
+        fix_document_in(&mut e.body, style);
+    }
+    for c in &mut book.contributors {
+        let style = c.essays.first().and_then(|s| lang_of.get(s)).copied().unwrap_or(book_style);
+        fix_author(&mut c.author, style);
+    }
 }
 
 fn first_author_key(e: &Essay) -> Option<NameKey> {
@@ -121,8 +193,8 @@ pub fn contributors<'a>(essays: impl Iterator<Item = &'a Essay>, collation: &Col
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::{Author, Kind};
-    use crate::document::Document;
+    use crate::model::book::{Author, Kind};
+    use crate::model::document::Document;
     use proptest::prelude::*;
 
     fn essay(slug: &str, author: &str, title: &str, weight: Option<i64>) -> Essay {
@@ -144,6 +216,7 @@ mod tests {
                 name: author.into(),
                 sort_as: None,
                 bio: None,
+                bio_doc: None,
                 photo: None,
                 affiliation: None,
                 handle: None,

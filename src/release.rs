@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::book::Book;
-use crate::build::{Made, Outcome, write_atomically};
+use crate::build::Outcome;
+use crate::editions::{Edition, Published};
+use crate::files::write_atomically;
+use crate::model::book::Book;
 
 /// The checksum file, beside the editions.
 pub const SUMS_FILE: &str = "SHA256SUMS";
@@ -27,9 +29,9 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// Why the release files could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ReleaseError {
-    /// An edition asked for was not made.
-    #[error("the {0} edition was not made: a release needs all three")]
-    Missing(&'static str),
+    /// An edition a release needs was not made.
+    #[error("the {0} edition was not made: a release needs the PDF, the EPUB and the website")]
+    Missing(Edition),
     /// Reading the editions or writing the release files failed.
     #[error("cannot write the release files in {path}: {source}")]
     Io {
@@ -143,34 +145,28 @@ fn artifact(format: &'static str, path: &Path, pages: Option<usize>) -> Result<A
     })
 }
 
-fn made<'a>(
-    r: &'a Option<Result<Made, crate::build::EditionError>>,
-    name: &'static str,
-) -> Result<&'a Made, ReleaseError> {
-    match r {
-        Some(Ok(m)) => Ok(m),
-        _ => Err(ReleaseError::Missing(name)),
-    }
-}
-
 /// Writes the zipped site, `SHA256SUMS` and `manifest.json` into `out`,
 /// beside the editions of `outcome`. Returns the manifest.
 pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, ReleaseError> {
-    let (pdf, epub, html) = (made(&outcome.pdf, "PDF")?, made(&outcome.epub, "EPUB")?, made(&outcome.html, "HTML")?);
-    let site_dir = html.path.parent().unwrap_or(out);
-    let zip_path = out.join(format!("{}-html.zip", book.config.file_stem()));
-    write_atomically(&zip_path, &zip_site(site_dir)?).map_err(io(&zip_path))?;
-    let mut editions = vec![
-        artifact("pdf", &pdf.path, pdf.pages)?,
-        artifact("epub", &epub.path, None)?,
-        artifact("html", &zip_path, html.pages)?,
-    ];
-    for (format, made) in [("offprints", &outcome.offprints), ("cards", &outcome.cards)] {
-        if let Some(Ok(made)) = made {
-            let path = out.join(format!("{}-{format}.zip", book.config.file_stem()));
-            write_atomically(&path, &zip_folder(&made.path, format)?).map_err(io(&path))?;
-            editions.push(artifact(format, &path, None)?);
-        }
+    let mut editions = Vec::new();
+    for edition in Edition::ALL {
+        let Some(made) = outcome.made(edition) else {
+            if edition.required_in_release() {
+                return Err(ReleaseError::Missing(edition));
+            }
+            continue;
+        };
+        let format = edition.id();
+        let path = match edition.published() {
+            Published::AsIs => made.path.clone(),
+            Published::Zipped => {
+                let folder = edition.target(out, &book.config.file_stem());
+                let path = out.join(format!("{}-{format}.zip", book.config.file_stem()));
+                write_atomically(&path, &zip_folder(&folder, format)?).map_err(io(&path))?;
+                path
+            }
+        };
+        editions.push(artifact(format, &path, made.pages)?);
     }
     let sums: String = editions.iter().map(|a| format!("{}  {}\n", a.sha256, a.file)).collect();
     let sums_path = out.join(SUMS_FILE);
@@ -180,7 +176,7 @@ pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, Rel
         identifier: book.config.identifier.clone(),
         version: book.config.release.version.clone(),
         language: book.config.language.clone(),
-        date: crate::date::iso8601(&book.config),
+        date: book.config.iso8601(),
         tool: format!("anthology {}", env!("CARGO_PKG_VERSION")),
         essays: book.essays().count(),
         contributors: book.contributors.len(),

@@ -573,10 +573,16 @@ fn share_cards_are_images_and_posts_and_the_site_shows_them() {
     assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
     let png = std::fs::read(dir.path().join("dist/cards/example.png")).unwrap();
     let img = image::load_from_memory(&png).unwrap();
-    assert_eq!((img.width(), img.height()), (anthology::cards::WIDTH, anthology::cards::HEIGHT));
+    assert_eq!(
+        (img.width(), img.height()),
+        (anthology::editions::typst::cards::WIDTH, anthology::editions::typst::cards::HEIGHT)
+    );
     let post = std::fs::read_to_string(dir.path().join("dist/cards/example.txt")).unwrap();
     assert!(post.contains("#Cartes2026") && post.contains("https://example.org/cartes/example/"), "{post}");
-    assert!(anthology::cards::post_weight(post.trim_end()) <= anthology::cards::POST_LIMIT);
+    assert!(
+        anthology::editions::typst::cards::post_weight(post.trim_end())
+            <= anthology::editions::typst::cards::POST_LIMIT
+    );
     let page = std::fs::read_to_string(dir.path().join("dist/html/example/index.html")).unwrap();
     assert!(
         page.contains("<meta property=\"og:image\" content=\"https://example.org/cartes/cards/example.png\">"),

@@ -14,7 +14,7 @@ use common::repo;
 fn epub_of(dir: &Path) -> Vec<u8> {
     let (book, report) = anthology::prepare(dir, false).unwrap();
     assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
-    anthology::epub::render(&book.unwrap()).unwrap().bytes
+    anthology::editions::epub::render(&book.unwrap()).unwrap().bytes
 }
 
 fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {

@@ -9,13 +9,13 @@ use std::process::Command;
 mod common;
 use common::repo;
 
-fn site_of(dir: &Path) -> anthology::html::Site {
+fn site_of(dir: &Path) -> anthology::editions::html::Site {
     let (book, report) = anthology::prepare(dir, false).unwrap();
     assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
-    anthology::html::render(&book.unwrap()).unwrap()
+    anthology::editions::html::render(&book.unwrap()).unwrap()
 }
 
-fn page(site: &anthology::html::Site, path: &str) -> String {
+fn page(site: &anthology::editions::html::Site, path: &str) -> String {
     String::from_utf8(site.files[Path::new(path)].clone()).unwrap()
 }
 
@@ -119,7 +119,7 @@ fn the_nu_checker_finds_no_error_on_any_page() {
     let books = common::conformance_books(out.path(), 400);
     let sites = out.path().join("sites");
     for (name, dir) in &books {
-        anthology::html::write(&site_of(dir), &sites.join(name)).unwrap();
+        anthology::files::write_folder(&site_of(dir).files, &sites.join(name)).unwrap();
     }
     let result = Command::new("java")
         .arg("-jar")

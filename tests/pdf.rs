@@ -2,11 +2,13 @@
 //! (`tests/snapshots/sample/`; `UPDATE_SNAPSHOTS=1` rewrites it), the PDF is
 //! deterministic, and nothing an author writes can become typst code.
 
+use anthology::editions::{Edition, Editions};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anthology::pdf::markup::escape;
-use anthology::pdf::world::{BookWorld, Fonts};
+use anthology::editions::typst::markup::escape;
+use anthology::editions::typst::world::BookWorld;
+use anthology::fonts::Fonts;
 use proptest::prelude::*;
 use typst_layout::PagedDocument;
 
@@ -14,7 +16,7 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn sample() -> anthology::book::Book {
+fn sample() -> anthology::model::book::Book {
     let (book, report) = anthology::prepare(&repo(), false).unwrap();
     assert_eq!(report.errors(), 0);
     book.unwrap()
@@ -22,7 +24,7 @@ fn sample() -> anthology::book::Book {
 
 #[test]
 fn generated_typst_of_the_sample_book_matches_the_snapshot() {
-    let s = anthology::pdf::sources(&sample()).unwrap();
+    let s = anthology::editions::typst::sources(&sample()).unwrap();
     let dir = repo().join("tests/snapshots/sample");
     let mut files: Vec<(PathBuf, String)> = vec![(PathBuf::from("book.json"), s.data.clone())];
     for (path, text) in &s.markup {
@@ -49,8 +51,8 @@ fn generated_typst_of_the_sample_book_matches_the_snapshot() {
 #[test]
 fn the_sample_book_typesets_to_the_same_bytes_twice() {
     let book = sample();
-    let a = anthology::pdf::render(&book).unwrap();
-    let b = anthology::pdf::render(&book).unwrap();
+    let a = anthology::editions::typst::render(&book).unwrap();
+    let b = anthology::editions::typst::render(&book).unwrap();
     assert!(a.bytes.starts_with(b"%PDF-"));
     assert!(a.pages > 20, "{} pages", a.pages);
     assert!(a.warnings.is_empty(), "{:?}", a.warnings);
@@ -186,11 +188,11 @@ fn pdf_options_and_standards() {
     toml.push_str("\n[pdf]\nstandard = [\"a-2b\", \"ua-1\"]\nrecto_starts = true\nphotos = \"end\"\npaper = \"us-trade\"\nfootnotes = \"book\"\n");
     std::fs::write(dir.path().join("book.toml"), toml).unwrap();
     let (book, _) = anthology::prepare(dir.path(), false).unwrap();
-    let pdf = anthology::pdf::render(&book.unwrap()).unwrap();
+    let pdf = anthology::editions::typst::render(&book.unwrap()).unwrap();
     let text = String::from_utf8_lossy(&pdf.bytes);
     assert!(text.contains("pdfaid:part>2<") || text.contains("pdfaid:part=\"2\""), "PDF/A-2 declared");
     assert!(text.contains("pdfuaid:part>1<") || text.contains("pdfuaid:part=\"1\""), "PDF/UA-1 declared");
-    let default = anthology::pdf::render(&sample()).unwrap();
+    let default = anthology::editions::typst::render(&sample()).unwrap();
     assert!(pdf.pages > default.pages, "recto starts add blank pages: {} vs {}", pdf.pages, default.pages);
 }
 
@@ -227,8 +229,8 @@ fn a_typst_error_in_an_essay_points_at_its_line() {
     std::fs::write(d.join("contributions/a/cut.png"), &png).unwrap();
     let (book, report) = anthology::prepare(d, false).unwrap();
     assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
-    match anthology::pdf::render(&book.unwrap()) {
-        Err(anthology::pdf::PdfError::Typeset(diags)) => {
+    match anthology::editions::typst::render(&book.unwrap()) {
+        Err(anthology::editions::typst::PdfError::Typeset(diags)) => {
             assert_eq!(diags[0].code.as_str(), "P001");
             assert_eq!(diags[0].location.file, Path::new("contributions/a/index.md"));
             assert_eq!(diags[0].location.line, 9, "{:?}", diags[0]);
@@ -252,13 +254,13 @@ fn a_cover_image_replaces_the_typographic_cover() {
         .unwrap();
     let (book, _) = anthology::prepare(d, false).unwrap();
     let book = book.unwrap();
-    let s = anthology::pdf::sources(&book).unwrap();
+    let s = anthology::editions::typst::sources(&book).unwrap();
     let data: serde_json::Value = serde_json::from_str(&s.data).unwrap();
     let cover = data["cover"].as_str().unwrap();
     assert!(cover.starts_with("/assets/"), "{cover}");
-    let print = anthology::pdf::PRINT_COVER_PIXELS;
+    let print = anthology::editions::typst::PRINT_COVER_PIXELS;
     assert!(s.assets.iter().any(|(file, v)| file == Path::new("cover.png") && *v == (cover.to_string(), print)));
-    let pdf = anthology::pdf::render(&book).unwrap();
+    let pdf = anthology::editions::typst::render(&book).unwrap();
     assert!(pdf.bytes.starts_with(b"%PDF-"));
 }
 
@@ -270,27 +272,29 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
     anthology::synth::generate(dir.path(), &settings).unwrap();
     let (book, _) = anthology::prepare(dir.path(), false).unwrap();
     let book = book.unwrap();
-    let s = anthology::pdf::sources(&book).unwrap();
+    let s = anthology::editions::typst::sources(&book).unwrap();
     let fonts = Arc::new(Fonts::new(Vec::new()));
-    let world = anthology::pdf::world(&book, &s, fonts, &anthology::images::Cache::default()).unwrap();
+    let world =
+        anthology::editions::typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
     let mut photos = 0;
     for (_, (vpath, max)) in s.assets.iter() {
-        assert_eq!(*max, anthology::pdf::PRINT_PHOTO_PIXELS);
-        let bytes = world.file(anthology::pdf::world::file_id(vpath)).unwrap();
+        assert_eq!(*max, anthology::editions::typst::PRINT_PHOTO_PIXELS);
+        let bytes = world.file(anthology::editions::typst::world::file_id(vpath)).unwrap();
         let img = image::load_from_memory(&bytes).unwrap();
-        assert_eq!(img.width().max(img.height()), anthology::pdf::PRINT_PHOTO_PIXELS, "{vpath}");
+        assert_eq!(img.width().max(img.height()), anthology::editions::typst::PRINT_PHOTO_PIXELS, "{vpath}");
         photos += 1;
     }
     assert_eq!(photos, 2);
 
     // A second session finds the PDF in the book's cache: same bytes, no typesetting.
     let out = dir.path().join("dist");
-    let pdf_only = anthology::build::Editions { pdf: true, epub: false, html: false, offprints: false, cards: false };
+    let pdf_only: Editions = [Edition::Pdf].into_iter().collect();
     let first = anthology::build::Session::new(&book.root).editions(&book, &out, pdf_only);
-    let first = first.pdf.unwrap().unwrap();
+    let first = first.made(Edition::Pdf).unwrap();
     let bytes = std::fs::read(&first.path).unwrap();
     let session = anthology::build::Session::new(&book.root);
-    let again = session.editions(&book, &out, pdf_only).pdf.unwrap().unwrap();
+    let again = session.editions(&book, &out, pdf_only);
+    let again = again.made(Edition::Pdf).unwrap();
     assert_eq!(std::fs::read(&again.path).unwrap(), bytes);
     assert_eq!(again.detail, first.detail);
     let stats = session.cache_stats();
@@ -314,13 +318,14 @@ fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
 #[test]
 fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
     let book = sample();
-    let s = anthology::pdf::sources(&book).unwrap();
+    let s = anthology::editions::typst::sources(&book).unwrap();
     let fonts = Arc::new(Fonts::new(Vec::new()));
-    let world = anthology::pdf::world(&book, &s, fonts, &anthology::images::Cache::default()).unwrap();
-    let (doc, _) = anthology::pdf::typeset(&s, &world).unwrap();
-    let offprints = anthology::pdf::offprints(&book, &s, &world, &doc).unwrap();
+    let world =
+        anthology::editions::typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
+    let (doc, _) = anthology::editions::typst::typeset(&s, &world).unwrap();
+    let offprints = anthology::editions::typst::offprints(&book, &s, &world, &doc).unwrap();
     assert_eq!(offprints.len(), book.essays().count());
-    let marks = anthology::pdf::marks(&doc);
+    let marks = anthology::editions::typst::marks(&doc);
     let text = |frame: &typst::layout::Frame| {
         let mut t = String::new();
         frame_text(frame, &mut t);
@@ -345,19 +350,19 @@ fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
     }
     assert!(compared >= offprints.len(), "{compared} pages compared");
     // Deterministic.
-    assert_eq!(anthology::pdf::offprints(&book, &s, &world, &doc).unwrap(), offprints);
+    assert_eq!(anthology::editions::typst::offprints(&book, &s, &world, &doc).unwrap(), offprints);
 }
 
 /// The pages of the offprint of `slug`, typeset as `offprints` does.
 fn offprint_pages(
-    book: &anthology::book::Book,
-    s: &anthology::pdf::Sources,
+    book: &anthology::model::book::Book,
+    s: &anthology::editions::typst::Sources,
     w: &mut BookWorld,
     slug: &str,
     doc: &PagedDocument,
     first: usize,
 ) -> Vec<typst::layout::Frame> {
-    let marks = anthology::pdf::marks(doc);
+    let marks = anthology::editions::typst::marks(doc);
     let at = marks.iter().position(|m| m.1.as_deref() == Some(slug)).unwrap();
     let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2 - 1);
     let number = |p: usize| doc.pages()[p - 1].number;
@@ -366,7 +371,7 @@ fn offprint_pages(
         "shift": first as i64 - 2, "footnotes_before": 0,
     });
     w.set_file("/offprint.json", info.to_string().into_bytes());
-    let (pages, _) = anthology::pdf::typeset(s, w).unwrap();
+    let (pages, _) = anthology::editions::typst::typeset(s, w).unwrap();
     let _ = book;
     pages.pages().iter().map(|p| p.frame.clone()).collect()
 }

@@ -1,0 +1,426 @@
+//! Stage 2, validate: every rule of `[rules]` and every book-wide constraint.
+//!
+//! Runs over everything [`load`](crate::input) read, essays in parallel, and
+//! returns all diagnostics at once. It reads the model and the sources only;
+//! the file system is touched only to check that linked files exist, through
+//! the same safe resolution as images.
+
+pub mod stats;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::{BOOK_FILE, OrderBy, Rules};
+use crate::diagnostic::{Code, Diagnostic, Location, offset_of};
+use crate::input::assets::{self, Asset, AssetProblem, has_scheme};
+use crate::input::{Loaded, value_span};
+use crate::lang::typography::{self, Rule, Style};
+use crate::model::book::{Essay, Kind};
+use crate::model::document::{Block, Inline, Pos};
+
+/// Every problem in the loaded book, besides those found while loading.
+pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
+    // Without a usable book.toml the limits are unknown: length is not judged.
+    let rules = loaded
+        .config
+        .as_ref()
+        .map_or_else(|| Rules { min_words: 0, max_words: usize::MAX, ..Rules::default() }, |c| c.rules.clone());
+    let all: Vec<&Essay> =
+        loaded.essays.iter().chain(&loaded.front).chain(&loaded.back).chain(loaded.intros.values()).collect();
+    let mut diags: Vec<Diagnostic> = all
+        .par_iter()
+        .flat_map_iter(|e| {
+            let text = loaded.sources.get(&e.file).map_or("", String::as_str);
+            essay(&loaded.root, e, text, &rules)
+        })
+        .collect();
+    diags.extend(book_wide(loaded));
+    diags
+}
+
+/// Where something is in a source file, as a diagnostic location.
+fn at(e: &Essay, text: &str, pos: Pos) -> Location {
+    match offset_of_byte_col(text, pos) {
+        Some(off) => Location::at(&e.file, text, off..off),
+        None => Location::line_col(&e.file, pos.line as usize, pos.col as usize),
+    }
+}
+
+fn offset_of_byte_col(text: &str, pos: Pos) -> Option<usize> {
+    let line_start = offset_of(text, pos.line as usize, 1)?;
+    let off = line_start + (pos.col as usize).saturating_sub(1);
+    (off <= text.len() && text.is_char_boundary(off)).then_some(off)
+}
+
+/// Span of a front-matter value in the essay's file, or its first line.
+fn fm_value(e: &Essay, text: &str, value: &str) -> Location {
+    let end = text.get(3..).and_then(|t| t.find("\n+++")).map_or(text.len(), |i| i + 3);
+    let span = value_span(text, 0..end, value);
+    if span.is_empty() { Location::line_col(&e.file, 1, 1) } else { Location::at(&e.file, text, span) }
+}
+
+fn asset_diagnostic(asset: &Asset, loc: Location, what: &str, rules: &Rules, photo: bool) -> Option<Diagnostic> {
+    let w = &asset.written;
+    Some(match &asset.image {
+        Err(AssetProblem::Missing) => Diagnostic::new(Code::ImageMissing, loc, format!("{what} `{w}` does not exist"))
+            .hint("paths are relative to the essay's file; put the image beside it"),
+        Err(AssetProblem::Outside) => Diagnostic::new(
+            Code::PathOutsideBook,
+            loc,
+            format!("{what} `{w}` is outside the book's folder; it was not read"),
+        )
+        .hint("copy the image into the essay's folder"),
+        Err(AssetProblem::Remote) => Diagnostic::new(Code::ImageMissing, loc, format!("{what} `{w}` is a remote URL"))
+            .hint("the editions are built offline: download the image into the essay's folder and link to the file"),
+        Err(AssetProblem::Unreadable(why)) => {
+            Diagnostic::new(Code::ImageUnreadable, loc, format!("{what} `{w}` cannot be used: {why}"))
+                .hint("use a PNG, JPEG, WebP or GIF image")
+        }
+        Ok(info) if u64::from(info.width) * u64::from(info.height) > rules.max_image_pixels => Diagnostic::new(
+            Code::ImageTooLarge,
+            loc,
+            format!(
+                "{what} `{w}` is {}×{} pixels, over the limit of {} pixels; it was not decoded",
+                info.width, info.height, rules.max_image_pixels
+            ),
+        )
+        .hint("scale the image down; 2000 pixels on the long side is plenty for print"),
+        Ok(info) if photo && info.width.min(info.height) < rules.min_photo_pixels => Diagnostic::new(
+            Code::ImageTooSmall,
+            loc,
+            format!(
+                "{what} `{w}` is {}×{} pixels; print needs at least {} on each side",
+                info.width, info.height, rules.min_photo_pixels
+            ),
+        )
+        .hint("send a larger photo"),
+        Ok(_) => return None,
+    })
+}
+
+/// Checks of one text.
+fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    let is_essay = e.kind == Kind::Essay;
+
+    for a in &e.authors {
+        let loc = || fm_value(e, text, &a.name);
+        match &a.photo {
+            Some(photo) => {
+                let loc = fm_value(e, text, &photo.written);
+                d.extend(asset_diagnostic(photo, loc, "photo", rules, true));
+            }
+            None if rules.require_photo && is_essay => d.push(
+                Diagnostic::new(Code::MissingPhoto, loc(), format!("{} has no photo", a.name))
+                    .hint("add `photo = \"portrait.jpg\"` under this author, with the file beside the essay"),
+            ),
+            None => {}
+        }
+        if rules.require_bio && is_essay && a.bio.as_deref().is_none_or(|b| b.trim().is_empty()) {
+            d.push(
+                Diagnostic::new(Code::MissingBio, loc(), format!("{} has no bio", a.name))
+                    .hint("add `bio = \"…\"` under this author: two or three sentences"),
+            );
+        }
+    }
+
+    if e.body.is_empty() && e.kind != Kind::Intro {
+        d.push(
+            Diagnostic::new(Code::EmptyEssay, Location::file(&e.file), "the text is empty")
+                .hint("write the essay below the closing +++"),
+        );
+    } else if is_essay && e.words < rules.min_words {
+        d.push(
+            Diagnostic::new(
+                Code::TooFewWords,
+                Location::file(&e.file),
+                format!("{} words; the book asks for at least {}", e.words, rules.min_words),
+            )
+            .hint("the limits are in book.toml, [rules] min_words and max_words"),
+        );
+    } else if is_essay && e.words > rules.max_words {
+        d.push(
+            Diagnostic::new(
+                Code::TooManyWords,
+                Location::file(&e.file),
+                format!("{} words; the book allows at most {}", e.words, rules.max_words),
+            )
+            .hint(format!("cut about {} words", e.words - rules.max_words)),
+        );
+    }
+
+    e.body.for_each_block(&mut |b| match b {
+        Block::Heading { level: 1, pos, .. } => d.push(
+            Diagnostic::new(Code::LevelOneHeading, at(e, text, *pos), "a level-one heading in the text")
+                .hint("the title comes from the front matter; use `##` for the essay's own headings"),
+        ),
+        Block::Html { pos, html } if !rules.allow_html => d.push(raw_html(e, text, *pos, html, 0)),
+        Block::Paragraph(i) | Block::Heading { content: i, .. } if !rules.allow_html => {
+            d.extend(inline_html(e, text, i))
+        }
+        Block::Table { rows, .. } if !rules.allow_html => {
+            d.extend(rows.iter().flatten().flat_map(|c| inline_html(e, text, c)));
+        }
+        _ => {}
+    });
+
+    for img in &e.images {
+        let loc = at(e, text, img.pos);
+        d.extend(asset_diagnostic(&img.asset, loc.clone(), "image", rules, false));
+        if img.alt.trim().is_empty() {
+            d.push(
+                Diagnostic::new(Code::MissingAlt, loc, format!("the image `{}` has no alt text", img.asset.written))
+                    .hint("describe the image between the brackets: ![A portrait drawn in ink](portrait.png)"),
+            );
+        }
+    }
+
+    let mut referenced = BTreeSet::new();
+    e.body.for_each_inline(&mut |i| match i {
+        Inline::Link { url, pos, .. } => d.extend(link(root, e, text, url, *pos)),
+        Inline::FootnoteRef { name, .. } => {
+            referenced.insert(name.clone());
+        }
+        Inline::Text { text: t, pos } if t.contains("[^") => {
+            if let Some(i) = t.find("[^")
+                && let Some(j) = t[i..].find(']')
+            {
+                let name = &t[i + 2..i + j];
+                let p = Pos { line: pos.line, col: pos.col + i as u32 };
+                d.push(
+                    Diagnostic::new(Code::Footnote, at(e, text, p), format!("footnote `[^{name}]` has no definition"))
+                        .hint(format!("add a line `[^{name}]: the note` at the end of the essay")),
+                );
+            }
+        }
+        _ => {}
+    });
+
+    if rules.typography {
+        d.extend(typography_warnings(e, text));
+    }
+    d
+}
+
+fn raw_html(e: &Essay, text: &str, pos: Pos, html: &str, more: usize) -> Diagnostic {
+    let tag: String = html.lines().next().unwrap_or("").chars().take(40).collect();
+    let mut loc = at(e, text, pos);
+    if let Some(span) = &loc.span
+        && text[span.start..].starts_with(tag.as_str())
+    {
+        loc.span = Some(span.start..span.start + tag.len());
+    }
+    let more = if more > 0 { format!(" (and {more} more in this paragraph)") } else { String::new() };
+    Diagnostic::new(Code::RawHtml, loc, format!("raw HTML `{tag}` in the text{more}"))
+        .hint("use Markdown instead; an editor may allow HTML with `allow_html = true` under [rules]")
+}
+
+/// One diagnostic for the raw HTML of a paragraph, at its first tag.
+fn inline_html(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic> {
+    fn collect<'a>(inlines: &'a [Inline], out: &mut Vec<(Pos, &'a str)>) {
+        for i in inlines {
+            match i {
+                Inline::Html { pos, html } => out.push((*pos, html)),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link { content: c, .. } => {
+                    collect(c, out)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    collect(inlines, &mut found);
+    let (pos, html) = *found.first()?;
+    Some(raw_html(e, text, pos, html, found.len() - 1))
+}
+
+fn link(root: &Path, e: &Essay, text: &str, url: &str, pos: Pos) -> Option<Diagnostic> {
+    if url.is_empty() || url.starts_with('#') || (has_scheme(url) && !url.starts_with("file:")) {
+        return None;
+    }
+    match assets::linked_file(root, &e.dir, url) {
+        Ok(_) => None,
+        Err(AssetProblem::Outside) | Err(AssetProblem::Remote) => Some(
+            Diagnostic::new(
+                Code::PathOutsideBook,
+                at(e, text, pos),
+                format!("the link `{url}` leaves the book's folder"),
+            )
+            .hint("link to a web page with its full URL (https://…), or to a file inside the book"),
+        ),
+        Err(_) => Some(
+            Diagnostic::new(
+                Code::BrokenLink,
+                at(e, text, pos),
+                format!("the link `{url}` points to a file that does not exist"),
+            )
+            .hint("links to local files are relative to the essay's file"),
+        ),
+    }
+}
+
+/// One warning per piece of text and rule, at the first place it applies.
+fn typography_warnings(e: &Essay, text: &str) -> Vec<Diagnostic> {
+    let style = Style::for_lang(&e.lang);
+    if style == Style::Unchanged {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut visit = |inlines: &[Inline]| {
+        let mut prev: Option<char> = None;
+        // Per rule: the first place it applies in this block, and how many.
+        let mut found: [(Option<Location>, char, usize); 2] = [(None, ' ', 0), (None, ' ', 0)];
+        walk_text(inlines, &mut prev, &mut |t, pos, prev| {
+            for edit in typography::edits(t, style, prev) {
+                let slot = &mut found[(edit.rule == Rule::FrenchSpacing) as usize];
+                if slot.0.is_none() {
+                    *slot = (Some(locate_char(e, text, pos, t, edit.range.start, edit.at)), edit.at, 0);
+                }
+                slot.2 += 1;
+            }
+        });
+        for (k, (loc, c, n)) in found.into_iter().enumerate() {
+            let Some(loc) = loc else { continue };
+            let more = if n > 1 { format!(" (and {} more in this paragraph)", n - 1) } else { String::new() };
+            out.push(if k == 0 {
+                Diagnostic::new(
+                    Code::StraightQuotes,
+                    loc,
+                    format!("straight {} where {} wants typographic ones{more}", quote_name(c), e.lang),
+                )
+                .hint(format!("write {}; the editions fix this automatically", quote_hint(style)))
+            } else {
+                let place = if c == '«' { format!("after `{c}`") } else { format!("before `{c}`") };
+                Diagnostic::new(Code::FrenchSpacing, loc, format!("missing or breakable space {place}{more}")).hint(
+                    "French puts a narrow no-break space (U+202F) before ; ! ? and inside « », and a no-break \
+                     space (U+00A0) before :; the editions fix this automatically",
+                )
+            });
+        }
+    };
+    e.body.for_each_block(&mut |b| match b {
+        Block::Paragraph(i) | Block::Heading { content: i, .. } => visit(i),
+        Block::Table { rows, .. } => rows.iter().flatten().for_each(|c| visit(c)),
+        _ => {}
+    });
+    out
+}
+
+fn quote_name(c: char) -> &'static str {
+    if c == '"' { "quotes" } else { "apostrophe or quote" }
+}
+
+fn quote_hint(style: Style) -> &'static str {
+    match style {
+        Style::French => "« » for quotes and ’ for apostrophes",
+        Style::German => "„ “ for quotes and ’ for apostrophes",
+        _ => "“ ” for quotes and ’ for apostrophes",
+    }
+}
+
+/// Calls `f` on each text run of `inlines` in reading order, with the
+/// character before it (so quotes after an emphasis close).
+fn walk_text(inlines: &[Inline], prev: &mut Option<char>, f: &mut dyn FnMut(&str, Pos, Option<char>)) {
+    for i in inlines {
+        match i {
+            Inline::Text { text, pos } => {
+                // URLs shown as link text are not prose.
+                f(text, *pos, *prev);
+                *prev = text.chars().last().or(*prev);
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => walk_text(c, prev, f),
+            Inline::Link { content, url, .. } => {
+                let shown = crate::model::document::plain_text(content);
+                if shown != *url && !shown.contains("://") {
+                    walk_text(content, prev, f);
+                } else {
+                    *prev = shown.chars().last();
+                }
+            }
+            Inline::Code(c) => *prev = c.chars().last(),
+            Inline::SoftBreak | Inline::LineBreak => *prev = Some(' '),
+            _ => {}
+        }
+    }
+}
+
+/// The location of the character at byte `offset` of a text run that starts
+/// at `pos`: found in the source by counting occurrences of that character,
+/// since escapes and entities make offsets in the text and the source differ.
+fn locate_char(e: &Essay, text: &str, pos: Pos, run: &str, offset: usize, c: char) -> Location {
+    let nth = run[..offset].matches(c).count();
+    if let Some(start) = offset_of_byte_col(text, pos)
+        && let Some((i, _)) = text[start..].match_indices(c).nth(nth)
+    {
+        let s = start + i;
+        return Location::at(&e.file, text, s..s + c.len_utf8());
+    }
+    at(e, text, pos)
+}
+
+/// Checks that need every essay: sections, the order list, the cover.
+fn book_wide(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    let Some(cfg) = &loaded.config else { return d };
+    let book_text = loaded.sources.get(Path::new(BOOK_FILE)).map_or("", String::as_str);
+    let book_loc = |value: &str| {
+        let span = value_span(book_text, 0..book_text.len(), value);
+        Location::at(BOOK_FILE, book_text, span)
+    };
+    let sections: BTreeSet<&str> = cfg.sections.iter().map(|s| s.id.as_str()).collect();
+    for e in &loaded.essays {
+        if let Some(s) = &e.section
+            && !sections.contains(s.as_str())
+        {
+            let text = loaded.sources.get(&e.file).map_or("", String::as_str);
+            let known: Vec<&str> = sections.iter().copied().collect();
+            let hint = match crate::config::toml_input::suggest(s, &known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if known.is_empty() => {
+                    "the book declares no sections; remove `section`, or add [[sections]] to book.toml".into()
+                }
+                None => format!("the sections are {}", crate::config::toml_input::key_list(&known)),
+            };
+            d.push(
+                Diagnostic::new(Code::UnknownSection, fm_value(e, text, s), format!("unknown section `{s}`"))
+                    .hint(hint),
+            );
+        }
+    }
+    if cfg.order.by == OrderBy::List {
+        let slugs: BTreeMap<&str, &Essay> = loaded.essays.iter().map(|e| (e.slug.as_str(), e)).collect();
+        let listed: BTreeSet<&str> = cfg.order.list.iter().map(String::as_str).collect();
+        for s in &cfg.order.list {
+            if !slugs.contains_key(s.as_str()) {
+                d.push(
+                    Diagnostic::new(
+                        Code::OrderUnknownSlug,
+                        book_loc(s),
+                        format!("`[order] list` names `{s}`, which is not an essay"),
+                    )
+                    .hint("list the essays' slugs: their file or folder names without .md"),
+                );
+            }
+        }
+        for (slug, e) in &slugs {
+            if !listed.contains(slug) && !e.draft {
+                let span = crate::config::key_span(book_text, "list").unwrap_or(0..0);
+                d.push(
+                    Diagnostic::new(
+                        Code::OrderMissingSlug,
+                        Location::at(BOOK_FILE, book_text, span),
+                        format!("`[order] list` leaves out `{slug}`"),
+                    )
+                    .hint(format!("add \"{slug}\" to the list where it belongs")),
+                );
+            }
+        }
+    }
+    if let Some(cover) = &loaded.cover {
+        let loc = book_loc(&cover.written);
+        d.extend(asset_diagnostic(cover, loc, "cover", &cfg.rules, false));
+    }
+    d
+}

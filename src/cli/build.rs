@@ -1,0 +1,72 @@
+//! `anthology build`: check, order, make the editions, and with `--release`
+//! the checksums and the manifest beside them.
+
+use std::process::ExitCode;
+
+use anthology::build::Session;
+use anthology::diagnostic::Format;
+use anthology::editions::{Edition, Editions};
+use anyhow::Result;
+
+use super::Target;
+use super::ui::{Stage, Ui, has_errors, print_outcome, print_report};
+
+/// A version tag as it may appear in a file name: letters, digits, `.`, `_`, `-`.
+pub fn version_tag(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with(['.', '-'])
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if ok { Ok(s.to_string()) } else { Err("letters, digits, '.', '_' and '-' only, such as v1.2.0".into()) }
+}
+
+/// `anthology build`.
+pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>) -> Result<ExitCode> {
+    let checking = ui.stage("checking the book");
+    let (book, report) = anthology::prepare(&target.dir, target.drafts)?;
+    checking.done(ui, "");
+    print_report(&report, Format::Human)?;
+    let Some(mut book) = book else {
+        eprintln!("{}; nothing was built", has_errors(&report));
+        return Ok(ExitCode::from(1));
+    };
+    if release {
+        book.config.release.version = version_tag;
+        if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+            book.config.release.epoch = anthology::input::git::last_commit_time(&book.root);
+        }
+    }
+    ui.say(&format!(
+        "{}: {} essays by {} contributors, validated and ordered",
+        book.config.title,
+        book.essays().count(),
+        book.contributors.len()
+    ));
+    let which = match target.chosen() {
+        Some(asked) if !release => asked,
+        _ => Editions::default_for(&book.config),
+    };
+    let stages: Vec<(Edition, Stage)> = which.iter().map(|e| (e, ui.stage(e.stage()))).collect();
+    let session = Session::new(&book.root);
+    let out = target.dir.join(&target.out);
+    let outcome = session.editions_with(&book, &out, which, &|edition, _| {
+        if let Some((_, stage)) = stages.iter().find(|(e, _)| *e == edition) {
+            stage.done(ui, "");
+        }
+    });
+    let failed = print_outcome(ui, &book.root, &outcome)?;
+    if release && !failed {
+        let manifest = anthology::release::write(&book, &out, &outcome)?;
+        for a in &manifest.editions {
+            ui.say(&format!("{}  {}", a.sha256, a.file));
+        }
+        ui.say(&format!(
+            "release{} written: {}, {} in {}",
+            manifest.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default(),
+            anthology::release::SUMS_FILE,
+            anthology::release::MANIFEST_FILE,
+            out.display()
+        ));
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,50 @@
+//! `anthology check`: every problem of the book, for people, tools or GitHub.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anthology::diagnostic::Format;
+use anyhow::Result;
+
+use super::OutputFormat;
+use super::ui::{print_report, summary};
+
+/// `anthology check`.
+pub fn run(dir: &Path, format: OutputFormat, deny_warnings: bool, changed: Option<&str>) -> Result<ExitCode> {
+    let (mut checked, scope) = match changed {
+        Some(base) => {
+            let (checked, changes) = anthology::check_changed(dir, base)?;
+            let n = changes.essays.len();
+            (checked, Some(format!(" ({n} changed since {base})")))
+        }
+        None => (anthology::check(dir)?, None),
+    };
+    checked.report = checked.report.with_github_root(relative_to_cwd(dir));
+    let format = match format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Github => Format::Github,
+    };
+    print_report(&checked.report, format)?;
+    let mut line = summary(&checked.report, checked.loaded.essays.len());
+    if let Some(scope) = scope {
+        line = line.replacen(" checked:", &format!(" checked{scope}:"), 1);
+    }
+    match format {
+        Format::Json => eprintln!("{line}"),
+        Format::Github => println!("::notice title=anthology check::{line}"),
+        Format::Human => println!("{line}"),
+    }
+    let failed = checked.report.errors() > 0 || (deny_warnings && checked.report.warnings() > 0);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `dir` relative to the current folder, for paths GitHub resolves from the
+/// repository's root (where workflows run); as given when that fails.
+fn relative_to_cwd(dir: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir().and_then(|c| c.canonicalize()) else { return dir.to_path_buf() };
+    match dir.canonicalize() {
+        Ok(abs) => abs.strip_prefix(&cwd).map_or(abs.clone(), Path::to_path_buf),
+        Err(_) => dir.to_path_buf(),
+    }
+}

@@ -1,0 +1,232 @@
+//! The command line: what each command takes, and which library call it makes.
+//!
+//! One file per command; [`ui`] prints diagnostics, progress and summaries.
+//! No rule of the book lives here: every command is a thin layer over the
+//! library's pipeline.
+
+mod build;
+mod check;
+mod clean;
+mod fonts;
+mod init;
+mod list;
+mod serve;
+mod stats;
+pub mod ui;
+mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anthology::editions::Edition;
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Turns a multi-author anthology into finished books: a print-ready PDF, an
+/// EPUB and a website, with a contributor index.
+///
+/// Run it at the root of a book (a folder with book.toml and contributions/).
+#[derive(Parser, Debug)]
+#[command(name = "anthology", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// Print only diagnostics: no progress, no summary.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: each stage as it ends, and what the build cache did.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start a new book: book.toml, an example contribution and a .gitignore.
+    Init {
+        /// The folder of the new book (created if needed).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The book's title.
+        #[arg(long, default_value = "A New Anthology")]
+        title: String,
+        /// The book's language, a BCP 47 tag such as `fr` or `en-GB`.
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Add the skeleton of a contribution: contributions/<SLUG>.md.
+    New {
+        /// The contribution's slug: its file name and URL (lowercase letters, digits, hyphens).
+        slug: String,
+        /// Its title (defaults to the slug with spaces).
+        #[arg(long)]
+        title: Option<String>,
+        /// Make a folder, contributions/<SLUG>/index.md, to put images beside the text.
+        #[arg(long)]
+        folder: bool,
+        /// The book's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Check the book and every contribution; report every problem with its file, line and column.
+    ///
+    /// Exits with 0 when there is no error (warnings allowed unless --deny-warnings),
+    /// 1 when there are errors, 2 for a usage error.
+    Check {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// How to print the diagnostics: for people, as JSON lines, or as GitHub Actions annotations.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Report only what a branch is responsible for since this git ref (`origin/main`):
+        /// the contributions it added or changed, and every book-wide problem.
+        #[arg(long, value_name = "GIT_REF")]
+        changed: Option<String>,
+    },
+    /// Check the book, then make its editions in the output folder.
+    ///
+    /// Refuses to build when `check` finds errors. Editions are named after the book's
+    /// slug: <out>/<slug>.pdf, <out>/<slug>.epub and <out>/html/index.html.
+    Build {
+        #[command(flatten)]
+        target: Target,
+        /// A release: all three editions, the site zipped, SHA256SUMS and manifest.json beside them,
+        /// dated by the book's last git commit unless SOURCE_DATE_EPOCH is set.
+        #[arg(long)]
+        release: bool,
+        /// The release's version (`v1.2.0`): in the editions' file names and metadata.
+        #[arg(long, requires = "release", value_parser = build::version_tag)]
+        version_tag: Option<String>,
+    },
+    /// Build, then rebuild the editions after every change to the book, until interrupted.
+    ///
+    /// Keeps the book's images, fonts and typst's layout in memory: after an edit to one essay,
+    /// only what it changed is made and written again. When the book has errors, they are printed
+    /// and the last good editions stay in place.
+    Watch {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// List the essays in book order: slug, title, authors and words.
+    List {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Include essays marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build, serve the website on 127.0.0.1, and rebuild (pages reload
+    /// themselves) whenever a contribution, the book.toml or a template changes.
+    Serve {
+        #[command(flatten)]
+        target: Target,
+        /// The port (0 chooses a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+    /// Figures of the book: essays, contributors, words per essay, the PDF's pages when built,
+    /// and the essays whose authors lack a photo or a bio.
+    Stats {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Where the editions were built, relative to the book's folder unless absolute.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Include essays marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// List the font families a book can use: typst's embedded fonts and the book's fonts/ folder.
+    Fonts {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Remove the output folder and the build cache.
+    Clean {
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The output folder to remove, relative to the book's folder.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+    },
+}
+
+/// The book, the editions and where they go: what build, watch and serve share.
+#[derive(clap::Args, Debug)]
+struct Target {
+    /// The book's folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Which editions to make, separated by commas.
+    /// (default: pdf, epub and html, plus offprints and cards when book.toml enables them)
+    #[arg(long, value_delimiter = ',', value_parser = edition_parser())]
+    format: Option<Vec<Edition>>,
+    /// The output folder, relative to the book's folder unless absolute.
+    #[arg(long, default_value = "dist")]
+    out: PathBuf,
+    /// Include essays marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl Target {
+    /// The editions named with `--format`, or `None` for the book's default set.
+    fn chosen(&self) -> Option<anthology::editions::Editions> {
+        self.format.as_ref().map(|list| list.iter().copied().collect())
+    }
+}
+
+/// `--format`'s values: the id of every [`Edition`], listed in `--help`.
+fn edition_parser() -> impl clap::builder::TypedValueParser<Value = Edition> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Edition::ALL.map(Edition::id))
+        .map(|id| Edition::from_id(&id).expect("one of the possible values"))
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+    Github,
+}
+
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ui = ui::Ui::new(cli.quiet, cli.verbose);
+    match cli.command {
+        Command::Init { dir, title, language } => init::init(&dir, &title, &language),
+        Command::New { slug, title, folder, dir } => init::new(&dir, &slug, title.as_deref(), folder),
+        Command::Check { dir, format, deny_warnings, changed } => {
+            check::run(&dir, format, deny_warnings, changed.as_deref())
+        }
+        Command::Build { target, release, version_tag } => build::run(&ui, &target, release, version_tag),
+        Command::Watch { target } => watch::run(&ui, &target),
+        Command::List { dir, drafts } => list::run(&dir, drafts),
+        Command::Serve { target, port } => serve::run(&target, port),
+        Command::Stats { dir, out, drafts } => stats::run(&dir, &out, drafts),
+        Command::Fonts { dir } => fonts::run(&dir),
+        Command::Clean { dir, out } => clean::run(&dir, &out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_edition_can_be_asked_for() {
+        for e in Edition::ALL {
+            let cli = Cli::try_parse_from(["anthology", "build", "--format", e.id()]).unwrap();
+            let Command::Build { target, .. } = cli.command else { panic!("a build") };
+            assert_eq!(target.format, Some(vec![e]));
+        }
+        assert!(Cli::try_parse_from(["anthology", "build", "--format", "docx"]).is_err());
+    }
+}

@@ -1,0 +1,32 @@
+//! `anthology serve`: `watch`, and the site on 127.0.0.1.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anthology::diagnostic::Format;
+use anyhow::Result;
+
+use super::Target;
+use super::ui::print_report;
+
+/// `anthology serve`.
+pub fn run(target: &Target, port: u16) -> Result<ExitCode> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let dir = &target.dir;
+    anthology::live::serve::serve(
+        dir,
+        &dir.join(&target.out),
+        target.chosen(),
+        port,
+        target.drafts,
+        stop,
+        |message, report| {
+            if let Some(r) = report {
+                let _ = print_report(r, Format::Human);
+            }
+            println!("{message}");
+            let _ = std::io::stdout().flush();
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,446 @@
+//! Essay text to typst markup, with nothing an author writes able to become
+//! typst code.
+//!
+//! Text is escaped character by character: every character typst's markup
+//! gives a meaning to gets a backslash, newlines become spaces, control
+//! characters are dropped. Structure is emitted in function-call form ending
+//! in `;` (`#emph[…];`), so that a following `(` or `[` written by the author
+//! is never taken as an argument. Strings in code (URLs, code, alt text) go
+//! through [`string_literal`]. Text comes already set in its language's
+//! typography (see [`crate::order`]), and is escaped after that.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::model::book::Essay;
+use crate::model::document::{Align, Block, Document, Footnote, Inline};
+
+/// Characters that mean something in typst markup.
+const SPECIAL: &[char] =
+    &['\\', '/', '[', ']', '~', '-', '.', '\'', '"', '*', '_', ':', '`', '$', '<', '>', '@', '#', '=', '+'];
+
+/// Appends `text` to `out` as literal typst markup.
+pub fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c if SPECIAL.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text` as literal typst markup.
+pub fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 8);
+    escape_into(text, &mut s);
+    s
+}
+
+/// `s` as a typst string literal, quotes included.
+pub fn string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Images referenced by the generated markup: for each file of the book
+/// (relative to its root), its virtual path and the largest size, in pixels
+/// on the longer side, at which the book prints it.
+///
+/// Virtual paths have no extension: typst then recognises the format from
+/// the bytes, which may be a JPEG made from the author's PNG or WebP.
+#[derive(Debug, Default, Clone)]
+pub struct Assets {
+    by_file: BTreeMap<PathBuf, (String, u32)>,
+}
+
+impl Assets {
+    /// The virtual path under which `file` is served to typst, printed at
+    /// most `max` pixels wide or high (the largest of the uses wins).
+    pub fn register(&mut self, file: &std::path::Path, max: u32) -> String {
+        let n = self.by_file.len();
+        let entry = self.by_file.entry(file.to_path_buf()).or_insert_with(|| (format!("/assets/{n}"), max));
+        entry.1 = entry.1.max(max);
+        entry.0.clone()
+    }
+
+    /// Every registered file with its virtual path and size.
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &(String, u32))> {
+        self.by_file.iter()
+    }
+}
+
+/// Converts one text (essay, front or back matter, intro, bio) to markup.
+pub struct Writer<'a> {
+    out: String,
+    /// Prefix of footnote labels: unique in the book.
+    label_prefix: String,
+    levels: HashMap<u8, u8>,
+    notes: HashMap<&'a str, &'a Footnote>,
+    seen_notes: HashSet<String>,
+    images: &'a HashMap<String, String>,
+    lines: Vec<(usize, u32)>,
+}
+
+/// Generated markup with, for each offset where a source line starts to be
+/// written, that line of the text's file: typst's errors are reported there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Generated {
+    /// The markup.
+    pub text: String,
+    /// `(offset in text, line in the source file)`, by increasing offset.
+    pub lines: Vec<(usize, u32)>,
+}
+
+impl Generated {
+    /// The source line that produced the markup at `offset`.
+    pub fn line_at(&self, offset: usize) -> Option<u32> {
+        line_at(&self.lines, offset)
+    }
+}
+
+/// The source line that produced the markup at `offset`, from a line map.
+pub fn line_at(lines: &[(usize, u32)], offset: usize) -> Option<u32> {
+    let i = lines.partition_point(|(o, _)| *o <= offset);
+    i.checked_sub(1).map(|i| lines[i].1)
+}
+
+fn label_part(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+impl<'a> Writer<'a> {
+    /// A writer for `doc`. `label_prefix` makes footnote labels unique;
+    /// `images` maps an image reference as written to its virtual path and
+    /// media extension; headings start at `first_heading`.
+    pub fn new(doc: &'a Document, label_prefix: &str, images: &'a HashMap<String, String>, first_heading: u8) -> Self {
+        Writer {
+            out: String::new(),
+            label_prefix: label_part(label_prefix),
+            levels: doc.heading_levels(first_heading),
+            notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
+            seen_notes: HashSet::new(),
+            images,
+            lines: Vec::new(),
+        }
+    }
+
+    /// The markup of the whole document.
+    pub fn document(mut self, doc: &Document) -> Generated {
+        self.blocks(&doc.blocks);
+        Generated { text: self.out, lines: self.lines }
+    }
+
+    fn at(&mut self, pos: crate::model::document::Pos) {
+        if pos.line > 0 && self.lines.last().is_none_or(|(_, l)| *l != pos.line) {
+            self.lines.push((self.out.len(), pos.line));
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+            self.out.push_str("\n\n");
+        }
+    }
+
+    fn content(&mut self, f: impl FnOnce(&mut Self)) {
+        self.out.push('[');
+        f(self);
+        self.out.push(']');
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Paragraph(inlines) => match inlines.as_slice() {
+                [Inline::Image { url, alt, title, pos }] => {
+                    self.at(*pos);
+                    self.figure(url, alt, title)
+                }
+                _ => self.inlines(inlines),
+            },
+            Block::Heading { level, content, pos } => {
+                self.at(*pos);
+                let level = self.levels.get(level).copied().unwrap_or(*level);
+                let _ = write!(self.out, "#heading(level: {level}, outlined: false, bookmarked: false)");
+                self.content(|w| w.inlines(content));
+                self.out.push(';');
+            }
+            Block::Quote(blocks) => {
+                self.out.push_str("#quote(block: true)");
+                self.content(|w| w.blocks(blocks));
+                self.out.push(';');
+            }
+            Block::List { start, tight, items } => {
+                match start {
+                    Some(n) => {
+                        let _ = write!(self.out, "#enum(start: {n}, tight: {tight}");
+                    }
+                    None => {
+                        let _ = write!(self.out, "#list(tight: {tight}");
+                    }
+                }
+                for item in items {
+                    self.out.push_str(", ");
+                    self.content(|w| w.blocks(item));
+                }
+                self.out.push_str(");");
+            }
+            Block::Code { lang, text } => {
+                self.out.push_str("#raw(");
+                self.out.push_str(&string_literal(text.trim_end_matches('\n')));
+                self.out.push_str(", block: true");
+                if let Some(l) =
+                    lang.as_deref().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_#".contains(c)))
+                {
+                    let _ = write!(self.out, ", lang: {}", string_literal(l));
+                }
+                self.out.push_str(");");
+            }
+            Block::Table { align, rows } => {
+                let cols = align.len().max(1);
+                let aligns: Vec<&str> = align
+                    .iter()
+                    .map(|a| match a {
+                        Align::None | Align::Left => "start",
+                        Align::Center => "center",
+                        Align::Right => "end",
+                    })
+                    .collect();
+                let _ = write!(self.out, "#table(columns: {cols}, align: ({},)", aligns.join(", "));
+                for (r, row) in rows.iter().enumerate() {
+                    if r == 0 {
+                        self.out.push_str(", table.header(");
+                    }
+                    for (c, cell) in row.iter().enumerate().take(cols) {
+                        if r > 0 || c > 0 {
+                            self.out.push_str(", ");
+                        }
+                        self.content(|w| w.inlines(cell));
+                    }
+                    // Short rows are padded so that cells stay in their columns.
+                    for c in row.len()..cols {
+                        if r > 0 || c > 0 {
+                            self.out.push_str(", ");
+                        }
+                        self.out.push_str("[]");
+                    }
+                    if r == 0 {
+                        self.out.push(')');
+                    }
+                }
+                self.out.push_str(");");
+            }
+            Block::Rule => self.out.push_str("#divider();"),
+            // Raw HTML reaches the editions only when the rules allow it; the
+            // PDF cannot render it, so it is left out.
+            Block::Html { .. } => {}
+        }
+    }
+
+    fn figure(&mut self, url: &str, alt: &str, title: &str) {
+        match self.images.get(url) {
+            Some(path) => {
+                let _ = write!(
+                    self.out,
+                    "#figure(image({}, width: 100%, alt: {})",
+                    string_literal(path),
+                    string_literal(alt)
+                );
+                if !title.is_empty() {
+                    self.out.push_str(", caption: ");
+                    self.content(|w| escape_into(title, &mut w.out));
+                }
+                self.out.push_str(");");
+            }
+            None => escape_into(alt, &mut self.out),
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for i in inlines {
+            self.inline(i);
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        escape_into(t, &mut self.out);
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text { text, pos } => {
+                self.at(*pos);
+                self.text(text)
+            }
+            Inline::Emph(c) => self.call("emph", c),
+            Inline::Strong(c) => self.call("strong", c),
+            Inline::Strike(c) => self.call("strike", c),
+            Inline::Code(code) => {
+                let _ = write!(self.out, "#raw({});", string_literal(code));
+            }
+            Inline::Link { url, content, .. } => {
+                if crate::input::assets::is_web_link(url) {
+                    let _ = write!(self.out, "#link({})", string_literal(url.trim()));
+                    self.content(|w| w.inlines(content));
+                    self.out.push(';');
+                } else {
+                    self.inlines(content);
+                }
+            }
+            Inline::Image { url, alt, pos, .. } => match self.images.get(url) {
+                Some(path) => {
+                    self.at(*pos);
+                    let _ = write!(
+                        self.out,
+                        "#box(image({}, height: 1.2em, alt: {}));",
+                        string_literal(path),
+                        string_literal(alt)
+                    );
+                }
+                None => escape_into(alt, &mut self.out),
+            },
+            Inline::FootnoteRef { name, .. } => self.footnote(name),
+            Inline::SoftBreak => self.out.push(' '),
+            Inline::LineBreak => self.out.push_str("#linebreak();"),
+            Inline::Html { .. } => {}
+        }
+    }
+
+    fn call(&mut self, f: &str, content: &[Inline]) {
+        let _ = write!(self.out, "#{f}");
+        self.content(|w| w.inlines(content));
+        self.out.push(';');
+    }
+
+    fn footnote(&mut self, name: &str) {
+        let label = format!("fn-{}-{}", self.label_prefix, label_part(name));
+        if !self.seen_notes.insert(name.to_string()) {
+            let _ = write!(self.out, "#footnote(<{label}>);");
+            return;
+        }
+        let Some(note) = self.notes.get(name).copied() else { return };
+        self.out.push_str("#footnote");
+        self.content(|w| {
+            for (k, b) in note.blocks.iter().enumerate() {
+                if k > 0 {
+                    w.out.push_str("\n\n");
+                }
+                w.block(b);
+            }
+        });
+        let _ = write!(self.out, "<{label}>");
+    }
+}
+
+/// Markup of an essay's body. `images` maps references as written to virtual paths.
+pub fn essay_body(essay: &Essay, images: &HashMap<String, String>, first_heading: u8) -> Generated {
+    Writer::new(&essay.body, &essay.slug, images, first_heading).document(&essay.body)
+}
+
+/// Markup of a short text (a bio), without images.
+pub fn short_text(doc: &Document, label_prefix: &str) -> String {
+    let none = HashMap::new();
+    let out = Writer::new(doc, label_prefix, &none, 4).document(doc);
+    out.text.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str, lang: &str) -> String {
+        let mut doc = crate::input::markdown::parse(s, 1).document;
+        crate::order::fix_document(&mut doc, lang);
+        let images = HashMap::from([("p.png".to_string(), "/assets/0".to_string())]);
+        Writer::new(&doc, "slug", &images, 3).document(&doc).text.trim_end().to_string()
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            escape("#read(\"/etc/passwd\") $x$ */ ] \\u{41} @l <x>"),
+            "\\#read(\\\"\\/etc\\/passwd\\\") \\$x\\$ \\*\\/ \\] \\\\u{41} \\@l \\<x\\>"
+        );
+        assert_eq!(escape("a\nb\u{0}c"), "a bc");
+        assert_eq!(string_literal("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u{1}\"");
+    }
+
+    #[test]
+    fn inline_elements() {
+        assert_eq!(
+            md("*a* **b** ~~c~~ `d(\"x\")`", "und"),
+            "#emph[a]; #strong[b]; #strike[c]; #raw(\"d(\\\"x\\\")\");"
+        );
+        assert_eq!(
+            md("[site](https://e.org/a?b) [bad](javascript:alert(1))", "und"),
+            "#link(\"https://e.org/a?b\")[site]; bad"
+        );
+        assert_eq!(md("line  \nbreak", "und"), "line#linebreak();break");
+    }
+
+    #[test]
+    fn typography_is_applied_before_escaping() {
+        assert_eq!(md("Il dit \"oui\"?", "fr"), "Il dit «\u{202f}oui\u{202f}»\u{202f}?");
+        assert_eq!(md("\"*Hi*\" it's", "en"), "“#emph[Hi];” it’s");
+    }
+
+    #[test]
+    fn block_elements() {
+        assert_eq!(
+            md("## A\n\n#### B", "und"),
+            "#heading(level: 3, outlined: false, bookmarked: false)[A];\n\n#heading(level: 4, outlined: false, bookmarked: false)[B];"
+        );
+        assert_eq!(md("> q", "und"), "#quote(block: true)[q\n\n];");
+        assert_eq!(md("3. a\n4. b", "und"), "#enum(start: 3, tight: true, [a\n\n], [b\n\n]);");
+        assert_eq!(md("- a\n  - b", "und"), "#list(tight: true, [a\n\n#list(tight: true, [b\n\n]);\n\n]);");
+        assert_eq!(md("```rust\nfn x() {}\n```", "und"), "#raw(\"fn x() {}\", block: true, lang: \"rust\");");
+        assert_eq!(md("---", "und"), "#divider();");
+        assert_eq!(
+            md("| a | b |\n|:-|-:|\n| 1 | 2 |", "und"),
+            "#table(columns: 2, align: (start, end,), table.header([a], [b]), [1], [2]);"
+        );
+        assert_eq!(
+            md("![An *alt*](p.png \"T\")", "und"),
+            "#figure(image(\"/assets/0\", width: 100%, alt: \"An alt\"), caption: [T]);"
+        );
+        assert_eq!(md("![gone](missing.png)", "und"), "gone");
+    }
+
+    #[test]
+    fn generated_markup_remembers_source_lines() {
+        let doc = crate::input::markdown::parse("First.\n\n## Second\n\nThird *line*.\n", 10).document;
+        let none = HashMap::new();
+        let g = Writer::new(&doc, "s", &none, 3).document(&doc);
+        assert_eq!(g.line_at(0), Some(10));
+        assert_eq!(g.line_at(g.text.find("Second").unwrap()), Some(12));
+        assert_eq!(g.line_at(g.text.find("Third").unwrap()), Some(14));
+        assert_eq!(g.line_at(g.text.find("#emph[line]").unwrap()), Some(14));
+    }
+
+    #[test]
+    fn footnotes_have_book_unique_labels_and_can_be_reused() {
+        let s = md("A[^n] B[^n].\n\n[^n]: The *note*.", "und");
+        assert_eq!(s, "A#footnote[The #emph[note];\\.]<fn-slug-n> B#footnote(<fn-slug-n>);\\.");
+    }
+}

@@ -1,0 +1,620 @@
+//! The PDF edition: the ordered book typeset by the typst compiler, embedded.
+//!
+//! [`sources`] turns a [`Book`] into what typst reads: the template, the
+//! metadata as JSON data (never as markup), one escaped markup file per text
+//! and the images. [`render`] compiles them in a [`world::BookWorld`] that
+//! holds nothing else, and exports a PDF whose identifier and dates come from
+//! the book, so the same sources give the same bytes.
+
+pub mod cards;
+pub mod markup;
+pub mod world;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::config::{FootnoteNumbering, Placement, Standard};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::editions::{Files, Output};
+use crate::fonts::{FONTS_DIR, Fonts, book_fonts};
+use crate::lang::labels::Labels;
+use crate::model::book::{Author, Book, Essay};
+use markup::{Assets, essay_body, short_text};
+use world::BookWorld;
+
+/// The template compiled into the binary.
+pub const DEFAULT_TEMPLATE: &str = include_str!("book.typ");
+
+/// Where a book's own template lives, relative to its root.
+pub const TEMPLATE_FILE: &str = "templates/book.typ";
+
+/// The longer side, in pixels, of the authors' photos in the PDF: they print
+/// 2.2 cm wide, so 320 pixels are about 370 dpi, above the 300 dpi printers
+/// ask for. Larger photos are scaled down before typst sees them: typst keeps
+/// every image decoded while it lays out the book, and 1,000 photos of
+/// 800×800 px would cost it 1.9 GB.
+pub const PRINT_PHOTO_PIXELS: u32 = 320;
+
+/// The longer side, in pixels, of images in essays: the full text width of
+/// an A4 page at 300 dpi.
+pub const PRINT_IMAGE_PIXELS: u32 = 2000;
+
+/// The longer side, in pixels, of the cover: an A4 page at 300 dpi.
+pub const PRINT_COVER_PIXELS: u32 = 3600;
+
+/// What typst is given for one book.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The template's text.
+    pub template: String,
+    /// Whether the template is the book's own (`templates/book.typ`).
+    pub custom_template: bool,
+    /// `/book.json`.
+    pub data: String,
+    /// Generated markup, by virtual path (`/essays/<slug>.typ`, …).
+    pub markup: BTreeMap<String, String>,
+    /// For each generated file, the book file it comes from and the map of
+    /// its offsets to that file's lines.
+    pub origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
+    /// Images to serve.
+    pub assets: Assets,
+}
+
+/// A finished PDF.
+#[derive(Debug)]
+pub struct Pdf {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Warnings from typst, as diagnostics.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Pdf {
+    /// The book's PDF as the edition's output.
+    pub fn into_output(self) -> Output {
+        Output {
+            files: Files::One(self.bytes),
+            summary: format!("{} pages", self.pages),
+            pages: Some(self.pages),
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// The offprints as the edition's output: `<slug>.pdf` each.
+pub fn offprints_output(list: &[Offprint]) -> Output {
+    let files = list.iter().map(|o| (PathBuf::from(format!("{}.pdf", o.slug)), o.bytes.clone())).collect();
+    Output {
+        files: Files::Folder(files),
+        summary: format!("{} offprints, {} pages", list.len(), list.iter().map(|o| o.pages).sum::<usize>()),
+        pages: None,
+        warnings: Vec::new(),
+    }
+}
+
+/// Why the PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// typst reported errors.
+    #[error("typesetting failed with {} error(s)", .0.len())]
+    Typeset(Vec<Diagnostic>),
+    /// A file the book needs could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An image could not be read or scaled.
+    #[error(transparent)]
+    Image(Box<crate::editions::images::ImageError>),
+    /// An offprint could not be made: the template did not set the essay
+    /// alone (a book's own template must read `/offprint.json`).
+    #[error(
+        "cannot make the offprint of `{0}`: the template must set the essay alone when /offprint.json names it (see \"Offprints\" in the README)"
+    )]
+    Offprint(String),
+    /// A share card could not be rendered or encoded.
+    #[error("cannot make the share card of `{slug}`: {reason}")]
+    Card {
+        /// The essay.
+        slug: String,
+        /// Why.
+        reason: String,
+    },
+    /// No threads could be started for the offprints.
+    #[error("cannot start threads for the offprints: {0}")]
+    Threads(String),
+    /// The book's fonts could not be loaded.
+    #[error(transparent)]
+    Fonts(#[from] crate::fonts::FontError),
+    /// The `[pdf] standard` combination is not possible.
+    #[error("invalid [pdf] standard: {0}")]
+    Standard(String),
+}
+
+/// Words of the interface printed in the book, in its language.
+fn labels(lang: &str) -> Value {
+    let l = Labels::for_lang(lang);
+    json!({
+        "and": l.and, "edited_by": l.edited_by, "contents": l.contents, "index": l.index,
+        "license": l.license, "identifier": l.identifier, "cover": l.cover,
+        "offprint_from": l.offprint_from, "page": l.page, "pages": l.pages, "whole_book": l.whole_book,
+    })
+}
+
+/// The language and region of `tag` as the template's data holds them.
+fn lang_region(tag: &str) -> (String, Value) {
+    let (lang, region) = crate::lang::lang_region(tag);
+    (lang, region.map_or(Value::Null, Value::String))
+}
+
+/// Points in a validated length (`18mm`, `10pt`, `2cm`, `6in`).
+fn points(len: &str) -> f64 {
+    let len = len.trim();
+    for (unit, factor) in [("mm", 72.0 / 25.4), ("cm", 72.0 / 2.54), ("in", 72.0), ("pt", 1.0)] {
+        if let Some(n) = len.strip_suffix(unit).and_then(|n| n.parse::<f64>().ok()) {
+            return n * factor;
+        }
+    }
+    0.0
+}
+
+struct Builder {
+    assets: Assets,
+    markup: BTreeMap<String, String>,
+    origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
+}
+
+impl Builder {
+    fn image(&mut self, asset: &crate::input::assets::Asset, max: u32) -> Option<String> {
+        asset.image.as_ref().ok()?;
+        Some(self.assets.register(asset.path.as_ref()?, max))
+    }
+
+    fn author(&mut self, a: &Author, essay: &Essay, i: usize) -> Value {
+        let lang = &essay.lang;
+        let photo = a.photo.as_ref().and_then(|p| self.image(p, PRINT_PHOTO_PIXELS));
+        let bio = a.bio_doc.as_ref().map(|b| {
+            let path = format!("/bios/{}-{i}.typ", essay.slug);
+            self.markup.insert(path.clone(), short_text(b, &format!("{}-bio{i}", essay.slug)));
+            self.origins.insert(path.clone(), (essay.file.clone(), Vec::new()));
+            path
+        });
+        json!({
+            "name": a.name,
+            "affiliation": a.affiliation,
+            "handle": a.handle,
+            "url": a.url,
+            "photo": photo,
+            "photo_alt": Labels::for_lang(lang).portrait_of(&a.name),
+            "bio": bio,
+        })
+    }
+
+    fn text(&mut self, e: &Essay, kind: &str, first_heading: u8) -> Value {
+        let images: HashMap<String, String> = e
+            .images
+            .iter()
+            .filter_map(|img| Some((img.asset.written.clone(), self.image(&img.asset, PRINT_IMAGE_PIXELS)?)))
+            .collect();
+        let path = format!("/{kind}/{}.typ", e.slug);
+        let generated = essay_body(e, &images, first_heading);
+        self.markup.insert(path.clone(), generated.text);
+        self.origins.insert(path.clone(), (e.file.clone(), generated.lines));
+        let (lang, region) = lang_region(&e.lang);
+        let authors: Vec<Value> = e.authors.iter().enumerate().map(|(i, a)| self.author(a, e, i)).collect();
+        json!({
+            "kind": kind,
+            "slug": e.slug,
+            "title": e.title,
+            "subtitle": e.subtitle,
+            "summary": e.summary,
+            "lang": lang,
+            "region": region,
+            "tags": e.tags,
+            "authors": authors,
+            "body": path,
+        })
+    }
+}
+
+/// A date as typst's `datetime(year:, month:, day:)` fields.
+fn date_value(date: Option<&str>) -> Value {
+    let Some(d) = date else { return Value::Null };
+    let mut parts = d.split('-').map(|p| p.parse::<i64>().unwrap_or(1));
+    let (y, m, day) = (parts.next().unwrap_or(1970), parts.next().unwrap_or(1), parts.next().unwrap_or(1));
+    json!({ "year": y, "month": m, "day": day })
+}
+
+/// Builds everything typst reads for `book`.
+pub fn sources(book: &Book) -> Result<Sources, PdfError> {
+    let cfg = &book.config;
+    let mut b = Builder { assets: Assets::default(), markup: BTreeMap::new(), origins: HashMap::new() };
+    let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2)).collect();
+    let back: Vec<Value> = book.back.iter().map(|e| b.text(e, "back", 2)).collect();
+    let mut parts = Vec::new();
+    for p in &book.parts {
+        let intro = p.intro.as_ref().map(|e| b.text(e, "intro", 2)["body"].clone());
+        let essays: Vec<Value> = p.essays.iter().map(|e| b.text(e, "essays", 3)).collect();
+        parts.push(json!({
+            "title": p.section.as_ref().map(|s| &s.title),
+            "intro": intro.unwrap_or(Value::Null),
+            "essays": essays,
+        }));
+    }
+    let contributors: Vec<Value> = book
+        .contributors
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.author.name,
+                "sort_name": c.sort_key,
+                "affiliation": c.author.affiliation,
+                "handle": c.author.handle,
+                "essays": c.essays,
+            })
+        })
+        .collect();
+    let cover = book.cover_image().and_then(|c| b.image(c, PRINT_COVER_PIXELS));
+    let mut keywords: Vec<String> =
+        book.essays().flat_map(|e| e.tags.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+    keywords.truncate(64);
+    let (lang, region) = lang_region(&cfg.language);
+    let o = &cfg.pdf;
+    let data = json!({
+        "title": cfg.title,
+        "subtitle": cfg.subtitle,
+        "editors": cfg.editors,
+        "lang": lang,
+        "region": region,
+        "publisher": cfg.publisher,
+        "date": date_value(cfg.date.as_deref()),
+        "identifier": cfg.identifier,
+        "license": cfg.license,
+        "description": cfg.description,
+        "url": cfg.url,
+        "keywords": keywords,
+        "cover": cover,
+        "colophon": format!("anthology {}", env!("CARGO_PKG_VERSION")),
+        "version": cfg.release.version,
+        "labels": labels(&cfg.language),
+        "front": front,
+        "parts": parts,
+        "back": back,
+        "contributors": contributors,
+        "options": {
+            "paper": o.paper,
+            "width": o.width.as_deref().map(points),
+            "height": o.height.as_deref().map(points),
+            "margin": points(&o.margin),
+            "font": o.font,
+            "font_size": points(&o.font_size),
+            "recto_starts": o.recto_starts,
+            "photos": match o.photos { Placement::Start => "start", Placement::End => "end" },
+            "footnotes": match o.footnotes { FootnoteNumbering::Essay => "essay", FootnoteNumbering::Book => "book" },
+        },
+    });
+    let mut s = Sources {
+        template: DEFAULT_TEMPLATE.to_string(),
+        custom_template: false,
+        data: serde_json::to_string_pretty(&data).expect("JSON of plain values"),
+        markup: b.markup,
+        origins: b.origins,
+        assets: b.assets,
+    };
+    let custom = book.root.join(TEMPLATE_FILE);
+    if crate::input::assets::locate(&book.root, Path::new(TEMPLATE_FILE)).is_ok() {
+        s.template = std::fs::read_to_string(&custom).map_err(|source| PdfError::Read { path: custom, source })?;
+        s.custom_template = true;
+    }
+    Ok(s)
+}
+
+/// Makes the world of a book from its sources, images scaled to the sizes
+/// they print at (through `images`, which keeps them for the next build).
+pub fn world(
+    book: &Book,
+    s: &Sources,
+    fonts: Arc<Fonts>,
+    images: &crate::editions::images::Cache,
+) -> Result<BookWorld, PdfError> {
+    let mut w = BookWorld::new(fonts, "/main.typ", today(book));
+    update_world(&mut w, book, s, images)?;
+    Ok(w)
+}
+
+/// The date typst's `datetime.today()` gives: the book's, never the clock's.
+pub fn today(book: &Book) -> Option<Datetime> {
+    book.config.build_date().and_then(|(y, m, d, ..)| Datetime::from_ymd(y, m, d))
+}
+
+/// Brings a world made for an earlier state of the book up to `s`: what did
+/// not change is kept as it is, so that typst's memoised work stays valid.
+pub fn update_world(
+    w: &mut BookWorld,
+    book: &Book,
+    s: &Sources,
+    images: &crate::editions::images::Cache,
+) -> Result<(), PdfError> {
+    use rayon::prelude::*;
+    let assets: Vec<_> = s.assets.iter().collect();
+    let scaled: Vec<Vec<u8>> = assets
+        .par_iter()
+        .map(|(file, (_, max))| images.print(&book.root.join(file), *max).map_err(|e| PdfError::Image(Box::new(e))))
+        .collect::<Result<_, _>>()?;
+    let mut keep: std::collections::HashSet<String> =
+        ["/main.typ", "/book.json", "/offprint.json"].map(String::from).into();
+    w.set_source("/main.typ", &s.template);
+    w.set_file("/book.json", s.data.clone().into_bytes());
+    // The book itself: no offprint (see `offprints`).
+    w.set_file("/offprint.json", b"null".to_vec());
+    for (path, text) in &s.markup {
+        w.set_source(path, text);
+        keep.insert(path.clone());
+    }
+    for ((_, (vpath, _)), bytes) in assets.into_iter().zip(scaled) {
+        w.set_file(vpath, bytes);
+        keep.insert(vpath.clone());
+    }
+    w.retain(&keep);
+    Ok(())
+}
+
+/// A typst diagnostic as ours, pointing at the book file it comes from.
+fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
+    let mut message = d.message.to_string();
+    for hint in &d.hints {
+        message.push_str("; hint: ");
+        message.push_str(&hint.v);
+    }
+    let code = if d.severity == TypstSeverity::Error { Code::Typeset } else { Code::TypesetWarning };
+    let location = match d.span.id() {
+        Some(id) => {
+            let vpath = id.get().vpath().get_with_slash().to_string();
+            if vpath == "/main.typ" {
+                let file = if s.custom_template { TEMPLATE_FILE } else { "(built-in template)" };
+                match (world.range(d.span), world.source_text(id)) {
+                    (Some(r), Some(text)) if s.custom_template => Location::at(file, text, r),
+                    _ => Location::file(file),
+                }
+            } else if let Some((origin, lines)) = s.origins.get(&vpath) {
+                match world.range(d.span).and_then(|r| markup::line_at(lines, r.start)) {
+                    Some(line) => Location::line_col(origin, line as usize, 0),
+                    None => Location::file(origin),
+                }
+            } else {
+                Location::file(vpath)
+            }
+        }
+        None => Location::file(crate::config::BOOK_FILE),
+    };
+    Diagnostic::new(code, location, message)
+}
+
+/// The disk-cache key of the PDF of `s`: everything typst reads (the
+/// template, the data, the markup, the images, the book's fonts) and every
+/// export option (the date, the standards).
+pub fn cache_key(book: &Book, s: &Sources) -> Result<crate::cache::Key, PdfError> {
+    let read = |path: PathBuf| std::fs::read(&path).map_err(|source| PdfError::Read { path, source });
+    let mut k = crate::cache::KeyBuilder::new("pdf").part(s.template.as_bytes()).part(s.data.as_bytes());
+    for (path, text) in &s.markup {
+        k = k.part(path.as_bytes()).part(text.as_bytes());
+    }
+    for (file, (vpath, max)) in s.assets.iter() {
+        k = k.part(vpath.as_bytes()).part(&max.to_le_bytes()).part(&read(book.root.join(file))?);
+    }
+    if let Ok(entries) = std::fs::read_dir(book.root.join(FONTS_DIR)) {
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for f in files.into_iter().filter(|f| f.is_file()) {
+            k = k.part(f.to_string_lossy().as_bytes()).part(&read(f)?);
+        }
+    }
+    let options = format!("{:?} {:?}", book.config.build_date(), book.config.pdf.standard);
+    Ok(k.part(options.as_bytes()).finish())
+}
+
+/// Typesets `book` and exports it as PDF.
+pub fn render(book: &Book) -> Result<Pdf, PdfError> {
+    let s = sources(book)?;
+    let fonts = Arc::new(Fonts::new(book_fonts(&book.root)?));
+    let w = world(book, &s, fonts, &crate::editions::images::Cache::default())?;
+    compile(book, &s, &w)
+}
+
+/// Compiles a prepared world (kept alive, a second compile reuses typst's memoised work).
+pub fn compile(book: &Book, s: &Sources, w: &BookWorld) -> Result<Pdf, PdfError> {
+    let (doc, warnings) = typeset(s, w)?;
+    let bytes = export(book, s, w, &doc, book.config.identifier.clone())?;
+    Ok(Pdf { bytes, pages: doc.pages().len(), warnings })
+}
+
+/// Lays out the document of a world: the pages, and typst's warnings.
+pub fn typeset(s: &Sources, w: &BookWorld) -> Result<(PagedDocument, Vec<Diagnostic>), PdfError> {
+    let result = typst::compile::<PagedDocument>(w);
+    let warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| convert(d, w, s)).collect();
+    let doc = result.output.map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
+    Ok((doc, warnings))
+}
+
+/// Exports laid-out pages as PDF, with the book's date and standards and
+/// `ident` as the document's identifier.
+pub fn export(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    doc: &PagedDocument,
+    ident: String,
+) -> Result<Vec<u8>, PdfError> {
+    let standards: Vec<PdfStandard> = book
+        .config
+        .pdf
+        .standard
+        .iter()
+        .map(|s| match s {
+            Standard::A2b => PdfStandard::A_2b,
+            Standard::Ua1 => PdfStandard::Ua_1,
+        })
+        .collect();
+    let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
+    let timestamp = book
+        .config
+        .build_date()
+        .and_then(|(y, m, d, h, mi, sec)| Datetime::from_ymd_hms(y, m, d, h, mi, sec).map(Timestamp::new_utc));
+    let options = PdfOptions { ident: Smart::Custom(ident), timestamp, standards, ..PdfOptions::default() };
+    typst_pdf::pdf(doc, &options).map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
+}
+
+/// One essay's offprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offprint {
+    /// The essay.
+    pub slug: String,
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// Its pages: the first page, then the essay's pages as in the book.
+    pub pages: usize,
+}
+
+/// Where the template's markers are in a typeset book: for each, its kind,
+/// slug (essays) and physical page (1-based), in the book's order.
+pub fn marks(doc: &PagedDocument) -> Vec<(String, Option<String>, usize)> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::{Introspector, MetadataElem};
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("anthology-mark")) else { return Vec::new() };
+    let intro = doc.introspector();
+    let mut out = Vec::new();
+    for c in intro.query(&Selector::Label(label)) {
+        let (Some(m), Some(loc)) = (c.to_packed::<MetadataElem>(), c.location()) else { continue };
+        let Value::Dict(d) = &m.value else { continue };
+        let text = |k: &str| {
+            d.get(k).ok().and_then(|v| v.clone().cast::<typst::foundations::Str>().ok()).map(|s| s.to_string())
+        };
+        let (Some(kind), Some(page)) = (text("kind"), intro.page(loc)) else { continue };
+        out.push((kind, text("slug"), page.get()));
+    }
+    out.sort_by_key(|m| m.2);
+    out
+}
+
+/// Footnotes printed before each essay, for books numbered book-wide: the
+/// template's order (front matter, then each part's introduction and essays).
+fn footnotes_before(book: &Book) -> HashMap<String, usize> {
+    let count = |e: &Essay| {
+        let mut n = 0;
+        e.body.for_each_inline(&mut |i| {
+            n += usize::from(matches!(i, crate::model::document::Inline::FootnoteRef { .. }))
+        });
+        n
+    };
+    let mut seen: usize = book.front.iter().map(count).sum();
+    let mut out = HashMap::new();
+    for p in &book.parts {
+        seen += p.intro.as_ref().map_or(0, count);
+        for e in &p.essays {
+            out.insert(e.slug.clone(), seen);
+            seen += count(e);
+        }
+    }
+    out
+}
+
+/// The offprints of every essay of `book`, from its typeset document `doc`:
+/// each is the same template in the same world, told by `/offprint.json` to
+/// set one essay after a first page, starting at the page number the essay
+/// has in the book. They are typeset in parallel.
+pub fn offprints(book: &Book, s: &Sources, w: &BookWorld, doc: &PagedDocument) -> Result<Vec<Offprint>, PdfError> {
+    use rayon::prelude::*;
+    let marks = marks(doc);
+    let notes = footnotes_before(book);
+    let essays: Vec<&Essay> = book.essays().collect();
+    // Each offprint is a whole typst compile, which runs its own parallel
+    // layout: on the shared pool, a worker waiting inside one compile runs
+    // another compile's tasks on the same stack, and a 1,000-essay book
+    // overflowed it. A pool of its own, with large stacks, keeps them apart.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(COMPILE_STACK)
+        .build()
+        .map_err(|e| PdfError::Threads(e.to_string()))?;
+    let mut made = Vec::with_capacity(essays.len());
+    // A few at a time: typst memoises each compile's layout, and 1,000 of
+    // them kept at once took 20 GB. Work shared by all (the template, fonts)
+    // is used again at once and survives the eviction between batches.
+    for batch in essays.chunks(4 * pool.current_num_threads().max(1)) {
+        let done: Vec<Offprint> = pool.install(|| {
+            batch.par_iter().map(|e| offprint(book, s, w, doc, &marks, &notes, e)).collect::<Result<_, _>>()
+        })?;
+        made.extend(done);
+        typst::comemo::evict(2);
+    }
+    Ok(made)
+}
+
+/// The stack of a thread that runs typst compiles: typst recurses deeply on
+/// long documents (the memory is only reserved, and used as needed).
+pub const COMPILE_STACK: usize = 256 << 20;
+
+/// One essay's offprint (see [`offprints`]).
+fn offprint(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    doc: &PagedDocument,
+    marks: &[(String, Option<String>, usize)],
+    notes: &HashMap<String, usize>,
+    e: &Essay,
+) -> Result<Offprint, PdfError> {
+    let at = marks.iter().position(|m| m.0 == "essay" && m.1.as_deref() == Some(e.slug.as_str()));
+    let Some(at) = at else { return Err(PdfError::Offprint(e.slug.clone())) };
+    let first = marks[at].2;
+    // The essay ends before the next marker's page (a part, an essay, the index).
+    let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2.saturating_sub(1).max(first));
+    let number = |page: usize| doc.pages()[page - 1].number;
+    let info = json!({
+        "slug": e.slug,
+        "first_page": number(first),
+        "last_page": number(last),
+        "shift": first as i64 - 2,
+        "footnotes_before": notes.get(&e.slug).copied().unwrap_or(0),
+    });
+    let mut world = w.clone();
+    world.set_file("/offprint.json", info.to_string().into_bytes());
+    let (pages, _) = typeset(s, &world)?;
+    // One first page, the essay's pages: more means the template ignored /offprint.json.
+    if pages.pages().len() > last - first + 2 {
+        return Err(PdfError::Offprint(e.slug.clone()));
+    }
+    let bytes = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
+    Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths() {
+        assert!((points("18mm") - 51.02).abs() < 0.01);
+        assert_eq!(points("10pt"), 10.0);
+        assert_eq!(points("1in"), 72.0);
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(lang_region("fr-CA"), ("fr".to_string(), json!("CA")));
+        assert_eq!(lang_region("en"), ("en".to_string(), Value::Null));
+    }
+}

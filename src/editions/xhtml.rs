@@ -1,0 +1,549 @@
+//! Essay text to XHTML: the one writer behind the EPUB (and the web) edition.
+//!
+//! Output is well-formed XML for any input: text and attributes are escaped,
+//! characters XML forbids are dropped, and raw HTML, when the rules allow it
+//! at all, passes only as a short list of inline tags without attributes,
+//! balanced per paragraph. Links keep only `http`, `https` and `mailto`
+//! destinations, or point to another essay of the book. Text comes already
+//! set in its language's typography (see [`crate::order`]).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::model::document::{Align, Block, Document, Footnote, Inline};
+
+/// Which edition the markup is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// EPUB 3: `epub:type` semantics on notes.
+    Epub,
+    /// The web: plain HTML semantics.
+    Html,
+}
+
+/// Appends `text` to `out`, escaped for XML text and attributes, without the
+/// characters XML 1.0 forbids.
+pub fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text`, escaped for XML.
+pub fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    escape_into(text, &mut s);
+    s
+}
+
+/// Inline tags allowed through when `allow_html` is set.
+const ALLOWED_TAGS: &[&str] = &[
+    "sub", "sup", "em", "strong", "b", "i", "u", "small", "mark", "kbd", "abbr", "code", "s", "del", "ins", "q", "cite",
+];
+
+/// `<tag>` or `</tag>` (no attributes) of an allowed tag: (name, closing).
+fn allowed_tag(html: &str) -> Option<(&'static str, bool)> {
+    let inner = html.trim().strip_prefix('<')?.strip_suffix('>')?;
+    let (closing, name) = match inner.strip_prefix('/') {
+        Some(n) => (true, n.trim()),
+        None => (false, inner.trim()),
+    };
+    let name = name.to_ascii_lowercase();
+    ALLOWED_TAGS.iter().find(|t| **t == name).map(|t| (*t, closing))
+}
+
+/// An image as the edition serves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Its address from the document.
+    pub href: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// What the writer needs to know about the book around the text.
+pub struct Context<'a> {
+    /// EPUB or web.
+    pub flavor: Flavor,
+    /// Unique in the book: prefixes note ids.
+    pub id_prefix: &'a str,
+    /// Images by their reference as written.
+    pub images: &'a HashMap<String, ImageRef>,
+    /// The folder of the text, relative to the book's root (to resolve links).
+    pub dir: &'a std::path::Path,
+    /// Other texts of the book by file (relative to the root), with their address.
+    pub links: &'a HashMap<PathBuf, String>,
+    /// Whether raw HTML is let through (sanitised).
+    pub allow_html: bool,
+    /// The level the text's first heading level becomes.
+    pub first_heading: u8,
+}
+
+/// A text as XHTML: the body and its notes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fragment {
+    /// The text.
+    pub body: String,
+    /// The notes, as a section to append after it; empty without notes.
+    pub notes: String,
+}
+
+struct Writer<'a, 'c> {
+    cx: &'c Context<'a>,
+    out: String,
+    levels: HashMap<u8, u8>,
+    notes: HashMap<&'a str, &'a Footnote>,
+    /// Notes in the order of their first reference: (name, number, references).
+    order: Vec<(String, usize, usize)>,
+    /// Raw HTML tags open, innermost last.
+    open: Vec<&'static str>,
+    /// Tags below this index were opened outside the current element and
+    /// may not be closed inside it.
+    floor: usize,
+}
+
+/// Converts `doc` with the book context `cx`.
+pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
+    let mut w = Writer {
+        cx,
+        out: String::new(),
+        levels: doc.heading_levels(cx.first_heading),
+        notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
+        order: Vec::new(),
+        open: Vec::new(),
+        floor: 0,
+    };
+    w.blocks(&doc.blocks);
+    let body = std::mem::take(&mut w.out);
+    let notes = w.notes_section();
+    Fragment { body, notes }
+}
+
+impl Writer<'_, '_> {
+    fn note_id(&self, n: usize) -> String {
+        format!("fn-{}-{n}", self.cx.id_prefix)
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+            self.out.push('\n');
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Paragraph(inlines) => match inlines.as_slice() {
+                [Inline::Image { url, alt, title, .. }] if self.cx.images.contains_key(url) => {
+                    self.out.push_str("<figure>");
+                    self.image(url, alt, "");
+                    if !title.is_empty() {
+                        self.out.push_str("<figcaption>");
+                        self.text(title);
+                        self.out.push_str("</figcaption>");
+                    }
+                    self.out.push_str("</figure>");
+                }
+                _ => {
+                    self.out.push_str("<p>");
+                    self.inlines(inlines);
+                    self.close_open_tags();
+                    self.out.push_str("</p>");
+                }
+            },
+            Block::Heading { level, content, .. } => {
+                let l = self.levels.get(level).copied().unwrap_or(*level);
+                let _ = write!(self.out, "<h{l}>");
+                self.inlines(content);
+                self.close_open_tags();
+                let _ = write!(self.out, "</h{l}>");
+            }
+            Block::Quote(blocks) => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(blocks);
+                self.out.push_str("</blockquote>");
+            }
+            Block::List { start, items, .. } => {
+                let tag = match start {
+                    Some(1) => {
+                        self.out.push_str("<ol>");
+                        "ol"
+                    }
+                    Some(n) => {
+                        let _ = write!(self.out, "<ol start=\"{n}\">");
+                        "ol"
+                    }
+                    None => {
+                        self.out.push_str("<ul>");
+                        "ul"
+                    }
+                };
+                for item in items {
+                    self.out.push_str("<li>");
+                    // A tight item of one paragraph is written without <p>.
+                    match item.as_slice() {
+                        [Block::Paragraph(inlines)] => {
+                            self.inlines(inlines);
+                            self.close_open_tags();
+                        }
+                        _ => self.blocks(item),
+                    }
+                    self.out.push_str("</li>\n");
+                }
+                let _ = write!(self.out, "</{tag}>");
+            }
+            Block::Code { lang, text } => {
+                self.out.push_str("<pre><code");
+                if let Some(l) =
+                    lang.as_deref().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_".contains(c)))
+                {
+                    let _ = write!(self.out, " class=\"language-{l}\"");
+                }
+                self.out.push('>');
+                escape_into(text.trim_end_matches('\n'), &mut self.out);
+                self.out.push_str("</code></pre>");
+            }
+            Block::Table { align, rows } => {
+                self.out.push_str("<table>\n");
+                for (r, row) in rows.iter().enumerate() {
+                    if r == 0 {
+                        self.out.push_str("<thead>\n");
+                    } else if r == 1 {
+                        self.out.push_str("<tbody>\n");
+                    }
+                    self.out.push_str("<tr>");
+                    for (c, content) in row.iter().enumerate() {
+                        // A header cell without text is no header (and
+                        // assistive technology announces it as an error).
+                        let empty = crate::model::document::plain_text(content).trim().is_empty();
+                        let cell = if r == 0 && !empty { "th" } else { "td" };
+                        match align.get(c) {
+                            Some(Align::Right) => {
+                                let _ = write!(self.out, "<{cell} class=\"right\">");
+                            }
+                            Some(Align::Center) => {
+                                let _ = write!(self.out, "<{cell} class=\"center\">");
+                            }
+                            _ => {
+                                let _ = write!(self.out, "<{cell}>");
+                            }
+                        }
+                        self.inlines(content);
+                        self.close_open_tags();
+                        let _ = write!(self.out, "</{cell}>");
+                    }
+                    self.out.push_str("</tr>\n");
+                    if r == 0 {
+                        self.out.push_str("</thead>\n");
+                    }
+                }
+                if rows.len() > 1 {
+                    self.out.push_str("</tbody>\n");
+                }
+                self.out.push_str("</table>");
+            }
+            Block::Rule => self.out.push_str("<hr/>"),
+            // Raw HTML blocks are never copied: their structure cannot be
+            // trusted to be well-formed or safe.
+            Block::Html { .. } => {}
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for i in inlines {
+            self.inline(i);
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        escape_into(t, &mut self.out);
+    }
+
+    fn image(&mut self, url: &str, alt: &str, class: &str) {
+        let Some(img) = self.cx.images.get(url) else {
+            self.text(alt);
+            return;
+        };
+        self.out.push_str("<img src=\"");
+        escape_into(&img.href, &mut self.out);
+        self.out.push_str("\" alt=\"");
+        escape_into(alt, &mut self.out);
+        let _ = write!(self.out, "\" width=\"{}\" height=\"{}\"", img.width, img.height);
+        if !class.is_empty() {
+            let _ = write!(self.out, " class=\"{class}\"");
+        }
+        self.out.push_str("/>");
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.scoped(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    /// Writes `content` as the inside of an element: raw HTML tags opened in
+    /// it are closed before the element ends, and tags opened outside it
+    /// cannot be closed from within.
+    fn scoped(&mut self, content: &[Inline]) {
+        let floor = std::mem::replace(&mut self.floor, self.open.len());
+        self.inlines(content);
+        self.close_open_tags();
+        self.floor = floor;
+    }
+
+    /// Where a local link points in this edition, if to another text of the book.
+    fn local_link(&self, url: &str) -> Option<&String> {
+        let rel = crate::input::assets::resolve_lexically(self.cx.dir, url).ok()?;
+        self.cx.links.get(&rel)
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text { text, .. } => self.text(text),
+            Inline::Emph(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strike(c) => self.wrap("del", c),
+            Inline::Code(code) => {
+                self.out.push_str("<code>");
+                escape_into(code, &mut self.out);
+                self.out.push_str("</code>");
+            }
+            Inline::Link { url, title, content, .. } => {
+                let href = if crate::input::assets::is_web_link(url) {
+                    Some(url.trim().to_string())
+                } else {
+                    self.local_link(url).cloned()
+                };
+                match href {
+                    Some(h) => {
+                        self.out.push_str("<a href=\"");
+                        escape_into(&h, &mut self.out);
+                        self.out.push('"');
+                        if !title.is_empty() {
+                            self.out.push_str(" title=\"");
+                            escape_into(title, &mut self.out);
+                            self.out.push('"');
+                        }
+                        self.out.push('>');
+                        self.scoped(content);
+                        self.out.push_str("</a>");
+                    }
+                    None => self.inlines(content),
+                }
+            }
+            Inline::Image { url, alt, .. } => self.image(url, alt, "inline"),
+            Inline::FootnoteRef { name, .. } => self.note_ref(name),
+            Inline::SoftBreak => self.out.push('\n'),
+            Inline::LineBreak => self.out.push_str("<br/>\n"),
+            Inline::Html { html, .. } => {
+                if !self.cx.allow_html {
+                    return;
+                }
+                match allowed_tag(html) {
+                    Some((tag, false)) => {
+                        self.open.push(tag);
+                        let _ = write!(self.out, "<{tag}>");
+                    }
+                    Some((tag, true)) if self.open.len() > self.floor && self.open.last() == Some(&tag) => {
+                        self.open.pop();
+                        let _ = write!(self.out, "</{tag}>");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Closes the raw HTML tags opened in the current element and left open.
+    fn close_open_tags(&mut self) {
+        while self.open.len() > self.floor {
+            let tag = self.open.pop().expect("above the floor");
+            let _ = write!(self.out, "</{tag}>");
+        }
+    }
+
+    fn note_ref(&mut self, name: &str) {
+        if !self.notes.contains_key(name) {
+            return;
+        }
+        let (n, k) = match self.order.iter_mut().find(|(m, ..)| m == name) {
+            Some((_, n, refs)) => {
+                *refs += 1;
+                (*n, *refs)
+            }
+            None => {
+                let n = self.order.len() + 1;
+                self.order.push((name.to_string(), n, 1));
+                (n, 1)
+            }
+        };
+        let id = self.note_id(n);
+        let back = if k == 1 { format!("ref-{id}") } else { format!("ref-{id}-{k}") };
+        let semantics = match self.cx.flavor {
+            Flavor::Epub => " epub:type=\"noteref\" role=\"doc-noteref\"",
+            Flavor::Html => " role=\"doc-noteref\"",
+        };
+        let _ = write!(self.out, "<sup><a href=\"#{id}\" id=\"{back}\"{semantics}>{n}</a></sup>");
+    }
+
+    fn notes_section(&mut self) -> String {
+        if self.order.is_empty() {
+            return String::new();
+        }
+        let order = std::mem::take(&mut self.order);
+        let mut out = String::new();
+        out.push_str(match self.cx.flavor {
+            Flavor::Epub => "<section class=\"notes\" epub:type=\"footnotes\">\n",
+            Flavor::Html => "<section class=\"notes\">\n",
+        });
+        for (name, n, _) in &order {
+            let Some(note) = self.notes.get(name.as_str()).copied() else { continue };
+            let id = self.note_id(*n);
+            let _ = match self.cx.flavor {
+                Flavor::Epub => write!(out, "<aside id=\"{id}\" epub:type=\"footnote\" role=\"doc-footnote\">"),
+                Flavor::Html => write!(out, "<aside id=\"{id}\" role=\"doc-footnote\">"),
+            };
+            self.out.clear();
+            let _ =
+                write!(self.out, "<p class=\"note-number\"><a href=\"#ref-{id}\" role=\"doc-backlink\">{n}.</a></p>");
+            self.blocks(&note.blocks);
+            self.close_open_tags();
+            out.push_str(&self.out);
+            out.push_str("</aside>\n");
+        }
+        self.out.clear();
+        out.push_str("</section>\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn convert(md: &str, lang: &str, allow_html: bool) -> Fragment {
+        let doc = crate::input::markdown::parse(md, 1).document;
+        let images =
+            HashMap::from([("p.png".to_string(), ImageRef { href: "images/p.png".into(), width: 4, height: 3 })]);
+        let links = HashMap::from([(PathBuf::from("contributions/other.md"), "other.xhtml".to_string())]);
+        let mut doc = doc;
+        crate::order::fix_document(&mut doc, lang);
+        let cx = Context {
+            flavor: Flavor::Epub,
+            id_prefix: "s",
+            images: &images,
+            dir: std::path::Path::new("contributions"),
+            links: &links,
+            allow_html,
+            first_heading: 2,
+        };
+        fragment(&doc, &cx)
+    }
+
+    #[test]
+    fn elements() {
+        let f = convert(
+            "*a* **b** ~~c~~ `<d>` [x](https://e.org?a=1&b=2) [y](other.md) [z](javascript:alert(1))",
+            "und",
+            false,
+        );
+        assert_eq!(
+            f.body,
+            "<p><em>a</em> <strong>b</strong> <del>c</del> <code>&lt;d&gt;</code> <a href=\"https://e.org?a=1&amp;b=2\">x</a> <a href=\"other.xhtml\">y</a> z</p>\n"
+        );
+        let f = convert("## H\n\n1. a\n2. b\n\n> q\n\n---\n\n```rust\nx < y\n```", "und", false);
+        assert_eq!(
+            f.body,
+            "<h2>H</h2>\n<ol><li>a</li>\n<li>b</li>\n</ol>\n<blockquote>\n<p>q</p>\n</blockquote>\n<hr/>\n<pre><code class=\"language-rust\">x &lt; y</code></pre>\n"
+        );
+        let f = convert("![An image](p.png \"Caption\")", "und", false);
+        assert_eq!(
+            f.body,
+            "<figure><img src=\"images/p.png\" alt=\"An image\" width=\"4\" height=\"3\"/><figcaption>Caption</figcaption></figure>\n"
+        );
+        let f = convert("| a | b |\n|:-|-:|\n| 1 | 2 |", "und", false);
+        assert!(f.body.contains("<th>a</th><th class=\"right\">b</th>"), "{}", f.body);
+        let f = convert("|   | b |\n|-|-|\n| 1 | 2 |", "und", false);
+        assert!(f.body.contains("<thead>\n<tr><td></td><th>b</th></tr>"), "{}", f.body);
+    }
+
+    #[test]
+    fn notes_link_both_ways() {
+        let f = convert("A[^n] and again[^n].\n\n[^n]: The note.", "und", false);
+        assert_eq!(
+            f.body,
+            "<p>A<sup><a href=\"#fn-s-1\" id=\"ref-fn-s-1\" epub:type=\"noteref\" role=\"doc-noteref\">1</a></sup> and again<sup><a href=\"#fn-s-1\" id=\"ref-fn-s-1-2\" epub:type=\"noteref\" role=\"doc-noteref\">1</a></sup>.</p>\n"
+        );
+        assert!(f.notes.contains("<aside id=\"fn-s-1\" epub:type=\"footnote\" role=\"doc-footnote\"><p class=\"note-number\"><a href=\"#ref-fn-s-1\" role=\"doc-backlink\">1.</a></p><p>The note.</p>"), "{}", f.notes);
+    }
+
+    #[test]
+    fn raw_html_is_dropped_or_whitelisted_and_balanced() {
+        assert_eq!(convert("H<sub>2</sub>O <script>x</script>", "und", false).body, "<p>H2O x</p>\n");
+        assert_eq!(convert("H<sub>2</sub>O <script>x</script>", "und", true).body, "<p>H<sub>2</sub>O x</p>\n");
+        assert_eq!(convert("a <em>b <strong>c", "und", true).body, "<p>a <em>b <strong>c</strong></em></p>\n");
+        assert_eq!(convert("a <sub onclick=\"x\">b</sub>", "und", true).body, "<p>a b</p>\n");
+        // Raw tags stay inside the element they were opened in.
+        assert_eq!(convert("*a <b>c* d", "und", true).body, "<p><em>a <b>c</b></em> d</p>\n");
+        assert_eq!(convert("<b>a *c</b> d* e</b>", "und", true).body, "<p><b>a <em>c d</em> e</b></p>\n");
+        assert_eq!(
+            convert("[l <i>x](https://e.org) y</i>", "und", true).body,
+            "<p><a href=\"https://e.org\">l <i>x</i></a> y</p>\n"
+        );
+        assert_eq!(convert("<div onclick=\"x\">\nblock\n</div>", "und", true).body, "\n");
+    }
+
+    #[test]
+    fn typography_applies() {
+        assert_eq!(convert("Il dit \"oui\"?", "fr", false).body, "<p>Il dit «\u{202f}oui\u{202f}»\u{202f}?</p>\n");
+    }
+
+    fn well_formed(xml: &str) -> Result<(), String> {
+        if let Some(c) = xml.chars().find(|c| ((*c as u32) < 0x20 && !"\t\n\r".contains(*c)) || *c == '\u{fffe}') {
+            return Err(format!("character {:?} is not allowed in XML", c));
+        }
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut depth = 0i64;
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => return Err(format!("{e}: {xml}")),
+            }
+        }
+        if depth == 0 { Ok(()) } else { Err(format!("unbalanced: {xml}")) }
+    }
+
+    proptest! {
+        #[test]
+        fn any_essay_gives_well_formed_xml(
+            md in proptest::collection::vec(prop_oneof![
+                Just("<b>".to_string()), Just("</b>".to_string()), Just("<em>".to_string()), Just("</sub>".to_string()),
+                Just("<div>\n".to_string()), Just("&amp; &#0; &nbsp; &bogus;".to_string()), Just("[^1]".to_string()),
+                Just("\n\n[^1]: note <i>".to_string()), Just("*".to_string()), Just("`".to_string()),
+                Just("\n> ".to_string()), Just("\n- ".to_string()), Just("\n| a |\n|-|\n| b |\n".to_string()),
+                Just("![x](p.png)".to_string()), Just("[l](http://e.org/\"><script>)".to_string()),
+                Just("\u{0}\u{1}\u{b}\u{fffe}".to_string()), "[ -~]{1,6}", "[éß€😀\u{202e}]{1,2}",
+            ], 1..25),
+            allow in any::<bool>(),
+        ) {
+            let f = convert(&md.concat(), "en", allow);
+            let doc = format!("<div xmlns:epub=\"http://www.idpf.org/2007/ops\">{}{}</div>", f.body, f.notes);
+            prop_assert!(well_formed(&doc).is_ok(), "{:?}", well_formed(&doc));
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Markdown to [`Document`]: the one place that knows comrak.
+//!
+//! The dialect is CommonMark with the GFM extensions a book needs (tables,
+//! footnotes, strikethrough, autolinks). Everything else comrak can do stays
+//! off, so an essay means the same thing in every edition. Nesting deeper than
+//! [`MAX_DEPTH`] is refused rather than recursed into, so no essay can exhaust
+//! the stack of the thread converting it.
+
+use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
+use comrak::{Arena, Options, parse_document};
+
+use crate::model::document::{Align, Block, Document, Footnote, Inline, Pos};
+
+/// Deepest nesting of blocks and inlines accepted in an essay.
+pub const MAX_DEPTH: usize = 64;
+
+/// The comrak options of the supported dialect.
+pub fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.footnotes = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o
+}
+
+/// The result of converting one body.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The document.
+    pub document: Document,
+    /// Where nesting went deeper than [`MAX_DEPTH`], if it did.
+    pub too_deep: Option<Pos>,
+}
+
+/// Parses `body`, whose first line is line `first_line` of its file.
+pub fn parse(body: &str, first_line: u32) -> Parsed {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+    let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None };
+    let mut document = Document::default();
+    for child in root.children() {
+        let is_note = matches!(child.data.borrow().value, NodeValue::FootnoteDefinition(_));
+        if is_note {
+            let (name, pos) = {
+                let ast = child.data.borrow();
+                let NodeValue::FootnoteDefinition(def) = &ast.value else { unreachable!() };
+                (def.name.clone(), conv.pos(&ast.sourcepos))
+            };
+            let blocks = conv.blocks(child, 1);
+            document.footnotes.push(Footnote { name, blocks, pos });
+        } else if let Some(b) = conv.block(child, 1) {
+            document.blocks.push(b);
+        }
+    }
+    Parsed { document, too_deep: conv.too_deep }
+}
+
+struct Converter {
+    line_offset: u32,
+    too_deep: Option<Pos>,
+}
+
+impl Converter {
+    fn pos(&self, sp: &comrak::nodes::Sourcepos) -> Pos {
+        Pos { line: sp.start.line as u32 + self.line_offset, col: sp.start.column as u32 }
+    }
+
+    fn deep<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            if self.too_deep.is_none() {
+                self.too_deep = Some(self.pos(&node.data.borrow().sourcepos));
+            }
+            return true;
+        }
+        false
+    }
+
+    fn blocks<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Vec<Block> {
+        node.children().filter_map(|c| self.block(c, depth + 1)).collect()
+    }
+
+    fn inlines<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Vec<Inline> {
+        let mut out: Vec<Inline> = Vec::new();
+        for c in node.children() {
+            if let Some(i) = self.inline(c, depth + 1) {
+                // Adjacent text runs are merged, so that typography sees whole words.
+                if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }) = (out.last_mut(), &i) {
+                    prev.push_str(text);
+                    continue;
+                }
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    fn block<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Option<Block> {
+        if self.deep(node, depth) {
+            return None;
+        }
+        let ast = node.data.borrow();
+        let pos = self.pos(&ast.sourcepos);
+        Some(match &ast.value {
+            NodeValue::Paragraph => Block::Paragraph(self.inlines(node, depth)),
+            NodeValue::Heading(h) => Block::Heading { level: h.level, content: self.inlines(node, depth), pos },
+            NodeValue::BlockQuote => Block::Quote(self.blocks(node, depth)),
+            NodeValue::List(l) => {
+                let start = (l.list_type == ListType::Ordered).then_some(l.start as u64);
+                let tight = l.tight;
+                let items = node.children().map(|item| self.blocks(item, depth + 1)).collect();
+                Block::List { start, tight, items }
+            }
+            NodeValue::CodeBlock(c) => {
+                let lang = c.info.split_whitespace().next().map(str::to_string);
+                Block::Code { lang, text: c.literal.clone() }
+            }
+            NodeValue::Table(t) => {
+                let align = t
+                    .alignments
+                    .iter()
+                    .map(|a| match a {
+                        TableAlignment::None => Align::None,
+                        TableAlignment::Left => Align::Left,
+                        TableAlignment::Center => Align::Center,
+                        TableAlignment::Right => Align::Right,
+                    })
+                    .collect();
+                let rows = node
+                    .children()
+                    .map(|row| row.children().map(|cell| self.inlines(cell, depth + 2)).collect())
+                    .collect();
+                Block::Table { align, rows }
+            }
+            NodeValue::ThematicBreak => Block::Rule,
+            NodeValue::HtmlBlock(h) => Block::Html { html: h.literal.clone(), pos },
+            // Anything else is off in `options()`; keep its text rather than lose it.
+            _ => Block::Paragraph(self.inlines(node, depth)),
+        })
+    }
+
+    fn inline<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Option<Inline> {
+        if self.deep(node, depth) {
+            return None;
+        }
+        let ast = node.data.borrow();
+        let pos = self.pos(&ast.sourcepos);
+        Some(match &ast.value {
+            NodeValue::Text(t) => Inline::Text { text: t.to_string(), pos },
+            NodeValue::Emph => Inline::Emph(self.inlines(node, depth)),
+            NodeValue::Strong => Inline::Strong(self.inlines(node, depth)),
+            NodeValue::Strikethrough => Inline::Strike(self.inlines(node, depth)),
+            NodeValue::Code(c) => Inline::Code(c.literal.clone()),
+            NodeValue::Link(l) => {
+                Inline::Link { url: l.url.clone(), title: l.title.clone(), content: self.inlines(node, depth), pos }
+            }
+            NodeValue::Image(l) => Inline::Image {
+                url: l.url.clone(),
+                title: l.title.clone(),
+                alt: crate::model::document::plain_text(&self.inlines(node, depth)),
+                pos,
+            },
+            NodeValue::FootnoteReference(r) => Inline::FootnoteRef { name: r.name.clone(), pos },
+            NodeValue::SoftBreak => Inline::SoftBreak,
+            NodeValue::LineBreak => Inline::LineBreak,
+            NodeValue::HtmlInline(h) => Inline::Html { html: h.clone(), pos },
+            _ => {
+                let content = self.inlines(node, depth);
+                Inline::Text { text: crate::model::document::plain_text(&content), pos }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elements_and_positions() {
+        let body = "Intro *em* **strong** ~~del~~ `code`.\n\n## Part\n\n> quoted\n\n1. one\n2. two\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\nText[^n] and ![alt *x*](p.png \"t\") [link](https://e.org).\n\n[^n]: The note.\n\n---\n\n```rust\nfn x() {}\n```\n";
+        let p = parse(body, 5);
+        let d = p.document;
+        assert!(p.too_deep.is_none());
+        assert_eq!(d.blocks.len(), 8, "{:#?}", d.blocks);
+        match &d.blocks[0] {
+            Block::Paragraph(i) => {
+                assert_eq!(i[0], Inline::Text { text: "Intro ".into(), pos: Pos { line: 5, col: 1 } });
+                assert!(matches!(i[1], Inline::Emph(_)));
+                assert!(matches!(i[5], Inline::Strike(_)));
+                assert_eq!(i[7], Inline::Code("code".into()));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&d.blocks[1], Block::Heading { level: 2, pos: Pos { line: 7, .. }, .. }));
+        assert!(matches!(&d.blocks[2], Block::Quote(_)));
+        assert!(matches!(&d.blocks[3], Block::List { start: Some(1), tight: true, items } if items.len() == 2));
+        match &d.blocks[4] {
+            Block::Table { align, rows } => {
+                assert_eq!(align, &[Align::Left, Align::Right]);
+                assert_eq!(rows.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(d.blocks[7], Block::Code { lang: Some("rust".into()), text: "fn x() {}\n".into() });
+        assert_eq!(d.footnotes.len(), 1);
+        assert_eq!(d.footnotes[0].name, "n");
+        let mut images = Vec::new();
+        d.for_each_inline(&mut |i| {
+            if let Inline::Image { url, alt, .. } = i {
+                images.push((url.clone(), alt.clone()));
+            }
+        });
+        assert_eq!(images, vec![("p.png".to_string(), "alt x".to_string())]);
+        assert_eq!(d.word_count(), 17, "words: 4 + heading 1 + quote 1 + list 2 + table 4 + paragraph 3 + footnote 2");
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_not_recursed() {
+        let body = ">".repeat(10_000) + " deep\n";
+        let p = parse(&body, 1);
+        assert!(p.too_deep.is_some());
+        let body = "*".repeat(5_000) + "x" + &"*".repeat(5_000);
+        let _ = parse(&body, 1);
+    }
+
+    #[test]
+    fn raw_html_is_kept_for_check() {
+        let d = parse("<div>x</div>\n\nH<sub>2</sub>O\n", 1).document;
+        assert!(matches!(d.blocks[0], Block::Html { .. }));
+        let mut html = 0;
+        d.for_each_inline(&mut |i| html += matches!(i, Inline::Html { .. }) as usize);
+        assert_eq!(html, 2);
+    }
+}

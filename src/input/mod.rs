@@ -1,0 +1,541 @@
+//! Stage 1, load: find the contributions, read and parse them in parallel.
+//!
+//! Each file is read (within a size limit, and only when it really lies inside
+//! the book), split, its front matter parsed, its Markdown converted into a
+//! [`Document`](crate::model::document::Document), and the images it names probed.
+//! Nothing here stops at a problem: every file yields what could be read and
+//! diagnostics for the rest, so `check` reports all essays in one run.
+
+pub mod assets;
+pub mod frontmatter;
+pub mod git;
+pub mod markdown;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, BookConfig};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::model::book::{Author, BodyImage, Essay, Kind};
+use crate::model::document::{Block, Inline, plain_text};
+use assets::{Asset, AssetProblem};
+use frontmatter::SplitError;
+
+/// The folder of contributions, under the book's root.
+pub const CONTRIBUTIONS: &str = "contributions";
+
+/// Largest Markdown file accepted, in bytes: 200 times a long essay. comrak
+/// needs up to a few hundred bytes of memory per byte of pathological input,
+/// so this bounds what one essay can make the tool allocate.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Everything read from a book's folder, before validation.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The book's folder, canonical.
+    pub root: PathBuf,
+    /// The configuration, when `book.toml` could be used.
+    pub config: Option<BookConfig>,
+    /// Every essay that could be read, sorted by file.
+    pub essays: Vec<Essay>,
+    /// Front matter texts.
+    pub front: Vec<Essay>,
+    /// Back matter texts.
+    pub back: Vec<Essay>,
+    /// Section introductions, by section id.
+    pub intros: BTreeMap<String, Essay>,
+    /// The cover image.
+    pub cover: Option<Asset>,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Text of every file read, by path relative to the root.
+    pub sources: BTreeMap<PathBuf, String>,
+}
+
+impl Loaded {
+    /// Every text loaded, each once: the essays, then front matter, back
+    /// matter and section introductions. What `check` looks at.
+    pub fn texts(&self) -> impl Iterator<Item = &Essay> {
+        self.essays.iter().chain(&self.front).chain(&self.back).chain(self.intros.values())
+    }
+}
+
+/// A failure that prevents looking at the book at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder does not exist or cannot be read.
+    #[error("cannot open the book folder {path}: {source}")]
+    Root {
+        /// The folder given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The contributions folder cannot be listed.
+    #[error("cannot list {path}: {source}")]
+    List {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A contribution found on disk.
+#[derive(Debug, Clone)]
+struct Found {
+    slug: String,
+    file: PathBuf,
+}
+
+/// Lists `contributions/`: `<slug>.md` files and `<slug>/index.md` folders.
+/// Names starting with `.` or `_` are skipped.
+fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, LoadError> {
+    let dir = root.join(CONTRIBUTIONS);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diags.push(
+                Diagnostic::new(
+                    Code::BookFileMissing,
+                    Location::file(config::BOOK_FILE),
+                    "the book has no contributions/ folder",
+                )
+                .hint("essays go in contributions/<slug>.md or contributions/<slug>/index.md"),
+            );
+            return Ok(Vec::new());
+        }
+        Err(source) => return Err(LoadError::List { path: dir, source }),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| LoadError::List { path: dir.clone(), source })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with('_') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            if path.join("index.md").exists() || path.join("index.md").is_symlink() {
+                found.push(Found { slug: name.clone(), file: Path::new(CONTRIBUTIONS).join(&name).join("index.md") });
+            }
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            found.push(Found { slug: stem.to_string(), file: Path::new(CONTRIBUTIONS).join(&name) });
+        }
+    }
+    found.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for f in &found {
+        if let Some(first) = seen.get(&f.slug) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateSlug,
+                    Location::file(&f.file),
+                    format!(
+                        "two contributions have the slug `{}`: {} and {}",
+                        f.slug,
+                        crate::diagnostic::slash_path(first),
+                        crate::diagnostic::slash_path(&f.file)
+                    ),
+                )
+                .hint("keep one of them, or rename one"),
+            );
+        } else {
+            seen.insert(f.slug.clone(), f.file.clone());
+        }
+        if !crate::lang::slug::valid_slug(&f.slug) {
+            diags.push(
+                Diagnostic::new(
+                    Code::InvalidSlug,
+                    Location::file(&f.file),
+                    format!("`{}` cannot be used as a slug", f.slug),
+                )
+                .hint("rename it with lowercase letters, digits and hyphens only, e.g. `my-essay.md`"),
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Loads the book in `root`: configuration, every contribution (in parallel),
+/// front and back matter, section intros and the cover.
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    let root = root.canonicalize().map_err(|source| LoadError::Root { path: root.to_path_buf(), source })?;
+    let (config, book_text, mut diagnostics) = config::load(&root);
+    let mut sources = BTreeMap::new();
+    if let Some(t) = book_text {
+        sources.insert(PathBuf::from(config::BOOK_FILE), t);
+    }
+    let found = discover(&root, &mut diagnostics)?;
+    let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
+
+    let results: Vec<LoadedText> =
+        found.par_iter().map(|f| load_text(&root, &f.file, Kind::Essay, &f.slug, &lang, None)).collect();
+    let mut essays = Vec::new();
+    for r in results {
+        diagnostics.extend(r.diagnostics);
+        if let Some(t) = r.text {
+            sources.insert(r.file, t);
+        }
+        essays.extend(r.essay);
+    }
+
+    let mut loaded = Loaded { root, config, essays, diagnostics, sources, ..Loaded::default() };
+    if let Some(cfg) = loaded.config.clone() {
+        load_book_texts(&mut loaded, &cfg);
+    }
+    Ok(loaded)
+}
+
+/// Loads front and back matter, intros and the cover named by `book.toml`.
+fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
+    let root = loaded.root.clone();
+    let mut jobs: Vec<(PathBuf, Kind, String, Option<String>)> = Vec::new();
+    for f in &cfg.front {
+        jobs.push((f.clone(), Kind::Front, stem(f), None));
+    }
+    for f in &cfg.back {
+        jobs.push((f.clone(), Kind::Back, stem(f), None));
+    }
+    for s in &cfg.sections {
+        if let Some(i) = &s.intro {
+            jobs.push((i.clone(), Kind::Intro, s.id.clone(), Some(s.title.clone())));
+        }
+    }
+    let book_text = loaded.sources.get(Path::new(config::BOOK_FILE)).cloned().unwrap_or_default();
+    let results: Vec<(Kind, String, LoadedText)> = jobs
+        .par_iter()
+        .map(|(file, kind, slug, title)| {
+            let written = crate::diagnostic::slash_path(file);
+            let rel = assets::resolve_lexically(Path::new(""), &written)
+                .and_then(|rel| assets::locate(&root, &rel).map(|_| rel));
+            let r = match rel {
+                Ok(rel) => load_text(&root, &rel, *kind, slug, &cfg.language, title.clone()),
+                Err(problem) => {
+                    let span = value_span(&book_text, 0..book_text.len(), &written);
+                    let loc = Location::at(config::BOOK_FILE, &book_text, span);
+                    let d = match problem {
+                        AssetProblem::Outside => Diagnostic::new(
+                            Code::PathOutsideBook,
+                            loc,
+                            format!("`{written}` is outside the book's folder; it was not read"),
+                        ),
+                        _ => Diagnostic::new(Code::BookFileMissing, loc, format!("`{written}` does not exist"))
+                            .hint("paths in book.toml are relative to the book's folder"),
+                    };
+                    LoadedText { file: file.clone(), text: None, essay: None, diagnostics: vec![d] }
+                }
+            };
+            (*kind, slug.clone(), r)
+        })
+        .collect();
+    for (kind, slug, r) in results {
+        loaded.diagnostics.extend(r.diagnostics);
+        if let Some(t) = r.text {
+            loaded.sources.insert(r.file, t);
+        }
+        if let Some(e) = r.essay {
+            match kind {
+                Kind::Front => loaded.front.push(e),
+                Kind::Back => loaded.back.push(e),
+                Kind::Intro => {
+                    loaded.intros.insert(slug, e);
+                }
+                Kind::Essay => unreachable!(),
+            }
+        }
+    }
+    if let Some(cover) = &cfg.cover {
+        loaded.cover = Some(assets::image(&root, Path::new(""), &crate::diagnostic::slash_path(cover)));
+    }
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The result of loading one file.
+struct LoadedText {
+    file: PathBuf,
+    text: Option<String>,
+    essay: Option<Essay>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Byte span of `value` written as a TOML string inside `range` of `text`;
+/// the start of the range when it cannot be found.
+pub fn value_span(text: &str, range: Range<usize>, value: &str) -> Range<usize> {
+    let hay = &text[range.clone()];
+    for quoted in [format!("\"{value}\""), format!("'{value}'")] {
+        if let Some(i) = hay.find(&quoted) {
+            return range.start + i..range.start + i + quoted.len();
+        }
+    }
+    range.start..range.start
+}
+
+/// Reads one Markdown file of the book. `title` is given for section intros.
+fn load_text(root: &Path, file: &Path, kind: Kind, slug: &str, book_lang: &str, title: Option<String>) -> LoadedText {
+    let mut out = LoadedText { file: file.to_path_buf(), text: None, essay: None, diagnostics: Vec::new() };
+    let real = match assets::locate(root, file) {
+        Ok(real) => real,
+        Err(AssetProblem::Outside) => {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::PathOutsideBook,
+                    Location::file(file),
+                    "this file is a link to outside the book; it was not read",
+                )
+                .hint("copy the file into the book instead of linking to it"),
+            );
+            return out;
+        }
+        Err(_) => {
+            out.diagnostics.push(Diagnostic::new(Code::Unreadable, Location::file(file), "cannot read this file"));
+            return out;
+        }
+    };
+    let text = match read_limited(&real) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let at = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Unreadable,
+                        Location::at(file, &lossy, at..at),
+                        "the file is not valid UTF-8",
+                    )
+                    .hint("save the file with UTF-8 encoding"),
+                );
+                out.text = Some(lossy);
+                return out;
+            }
+        },
+        Err(ReadError::TooLarge(n)) => {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::FileTooLarge,
+                    Location::file(file),
+                    format!("the file is {} KiB; the limit is {} KiB", n / 1024, MAX_FILE_BYTES / 1024),
+                )
+                .hint("an essay this large is probably not an essay; split it or remove embedded data"),
+            );
+            return out;
+        }
+        Err(ReadError::Io(e)) => {
+            out.diagnostics.push(Diagnostic::new(
+                Code::Unreadable,
+                Location::file(file),
+                format!("cannot read this file: {e}"),
+            ));
+            return out;
+        }
+    };
+    out.essay = parse_text(root, file, &text, kind, slug, book_lang, title, &mut out.diagnostics);
+    out.text = Some(text);
+    out
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let f = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut buf = Vec::new();
+    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(buf.len() as u64);
+        return Err(ReadError::TooLarge(len));
+    }
+    Ok(buf)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_text(
+    root: &Path,
+    file: &Path,
+    text: &str,
+    kind: Kind,
+    slug: &str,
+    book_lang: &str,
+    given_title: Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Essay> {
+    let (raw, front_range, body_range, body_line) = match frontmatter::split(text) {
+        Ok(s) => {
+            let (raw, d) = frontmatter::parse(file, text, s.front.clone());
+            diags.extend(d);
+            (Some(raw?), s.front, s.body, s.body_line)
+        }
+        Err(SplitError::Missing { yaml }) if kind == Kind::Essay => {
+            let d = Diagnostic::new(
+                Code::FrontMatterMissing,
+                Location::line_col(file, 1, 1),
+                "the essay has no front matter",
+            );
+            diags.push(if yaml {
+                d.hint("front matter is TOML between +++ lines, not YAML between --- lines")
+            } else {
+                d.hint("start the file with front matter:\n+++\ntitle = \"…\"\n[[authors]]\nname = \"…\"\n+++")
+            });
+            return None;
+        }
+        Err(SplitError::Missing { .. }) => (None, 0..0, 0..text.len(), 1),
+        Err(SplitError::Unclosed(open)) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::FrontMatterUnclosed,
+                    Location::at(file, text, open),
+                    "the front matter is never closed",
+                )
+                .hint("add a line with +++ after the front matter"),
+            );
+            return None;
+        }
+    };
+    let raw = raw.unwrap_or_default();
+    let fm_loc = |value: &str| -> Location {
+        let span = value_span(text, front_range.clone(), value);
+        if span.is_empty() { Location::line_col(file, 1, 1) } else { Location::at(file, text, span) }
+    };
+    let parsed = markdown::parse(&text[body_range.clone()], body_line);
+    if let Some(pos) = parsed.too_deep {
+        diags.push(
+            Diagnostic::new(
+                Code::TooDeep,
+                Location::line_col(file, pos.line as usize, pos.col as usize),
+                format!("markup is nested more than {} levels deep here", markdown::MAX_DEPTH),
+            )
+            .hint("flatten the nested quotes or lists"),
+        );
+    }
+    let mut body = parsed.document;
+
+    let title = match (raw.title.clone().filter(|t| !t.trim().is_empty()), given_title, kind) {
+        (Some(t), _, _) => Some(t),
+        (None, Some(t), _) => Some(t),
+        (None, None, Kind::Front | Kind::Back) => match body.blocks.first() {
+            Some(Block::Heading { level: 1, content, .. }) => {
+                let t = plain_text(content);
+                body.blocks.remove(0);
+                Some(t)
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let title = match title {
+        Some(t) => t,
+        None => {
+            let loc = if front_range.is_empty() {
+                Location::line_col(file, 1, 1)
+            } else {
+                Location::at(file, text, front_range.start..front_range.start)
+            };
+            diags.push(
+                Diagnostic::new(Code::MissingTitle, loc, "no title").hint("add `title = \"…\"` to the front matter"),
+            );
+            return None;
+        }
+    };
+
+    let lang = match &raw.lang {
+        Some(l) => match icu_locale_core::Locale::try_from_str(l) {
+            Ok(loc) => loc.to_string(),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::new(Code::InvalidValue, fm_loc(l), format!("`{l}` is not a BCP 47 language tag"))
+                        .hint("use a tag such as `fr`, `en` or `en-GB`"),
+                );
+                book_lang.to_string()
+            }
+        },
+        None => book_lang.to_string(),
+    };
+
+    let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+    let raw_authors = raw.authors.clone().unwrap_or_default();
+    if raw_authors.is_empty() && kind == Kind::Essay {
+        diags.push(
+            Diagnostic::new(Code::MissingAuthors, fm_loc(&title), "the essay has no authors")
+                .hint("add an author to the front matter:\n[[authors]]\nname = \"…\""),
+        );
+    }
+    let mut authors = Vec::new();
+    for (i, a) in raw_authors.into_iter().enumerate() {
+        let Some(name) = a.name.clone().filter(|n| !n.trim().is_empty()) else {
+            let loc = nth_authors_table(text, front_range.clone(), i)
+                .map_or_else(|| fm_loc(&title), |span| Location::at(file, text, span));
+            diags.push(
+                Diagnostic::new(Code::MissingAuthorName, loc, format!("author {} has no name", i + 1))
+                    .hint("add `name = \"…\"` under this [[authors]]"),
+            );
+            continue;
+        };
+        let photo = a.photo.as_deref().map(|p| assets::image(root, &dir, p));
+        authors.push(Author {
+            name,
+            sort_as: a.sort_as,
+            bio_doc: a.bio.as_deref().filter(|b| !b.trim().is_empty()).map(|b| markdown::parse(b, 1).document),
+            bio: a.bio,
+            photo,
+            affiliation: a.affiliation,
+            handle: a.handle,
+            url: a.url,
+        });
+    }
+
+    let mut images = Vec::new();
+    body.for_each_inline(&mut |i| {
+        if let Inline::Image { url, alt, pos, .. } = i {
+            images.push(BodyImage { pos: *pos, alt: alt.clone(), asset: assets::image(root, &dir, url) });
+        }
+    });
+    let words = body.word_count();
+    Some(Essay {
+        kind,
+        slug: slug.to_string(),
+        file: file.to_path_buf(),
+        dir,
+        title,
+        subtitle: raw.subtitle,
+        summary: raw.summary,
+        quote: raw.quote,
+        lang,
+        section: raw.section,
+        weight: raw.weight,
+        tags: raw.tags.unwrap_or_default(),
+        draft: raw.draft.unwrap_or(false),
+        authors,
+        body,
+        words,
+        images,
+    })
+}
+
+/// Span of the `i`-th `[[authors]]` header in the front matter.
+fn nth_authors_table(text: &str, range: Range<usize>, i: usize) -> Option<Range<usize>> {
+    let fm = &text[range.clone()];
+    let mut offset = 0;
+    let mut n = 0;
+    for line in fm.split_inclusive('\n') {
+        if line.trim() == "[[authors]]" {
+            if n == i {
+                let start = range.start + offset + (line.len() - line.trim_start().len());
+                return Some(start..start + "[[authors]]".len());
+            }
+            n += 1;
+        }
+        offset += line.len();
+    }
+    None
+}

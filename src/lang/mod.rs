@@ -1,0 +1,52 @@
+//! What depends on a text's language, in one place: typographic conventions,
+//! the words the editions print, collation of names, the writing direction,
+//! the region typst wants, and dates.
+//!
+//! Nothing here knows about editions or files: each function takes a language
+//! tag (BCP 47) and text, so every edition asks the same questions and gets
+//! the same answers.
+
+pub mod collate;
+pub mod date;
+pub mod labels;
+pub mod slug;
+pub mod typography;
+
+/// Languages written from right to left (by their primary subtag).
+const RTL: &[&str] = &["ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku"];
+
+/// The primary language subtag of a BCP 47 tag, lowercased: `fr` for `fr-CA`.
+pub fn primary(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Whether text in language `tag` is written from right to left.
+pub fn is_rtl(tag: &str) -> bool {
+    RTL.contains(&primary(tag).as_str())
+}
+
+/// `fr-CA` → (`fr`, `Some("CA")`): the language and the region apart, as
+/// typst's `text(lang:, region:)` takes them (English when there is no tag).
+pub fn lang_region(tag: &str) -> (String, Option<String>) {
+    let mut parts = tag.split('-');
+    let lang = parts.next().filter(|p| !p.is_empty()).unwrap_or("en").to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()));
+    (lang, region.map(|r| r.to_ascii_uppercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn right_to_left_languages() {
+        assert!(is_rtl("ar") && is_rtl("he-IL") && is_rtl("fa"));
+        assert!(!is_rtl("fr") && !is_rtl("en-GB"));
+    }
+
+    #[test]
+    fn languages_and_regions() {
+        assert_eq!(lang_region("fr-CA"), ("fr".to_string(), Some("CA".to_string())));
+        assert_eq!(lang_region("en"), ("en".to_string(), None));
+    }
+}

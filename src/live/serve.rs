@@ -1,0 +1,236 @@
+//! `anthology serve`: the website on 127.0.0.1, rebuilt when the book changes.
+//!
+//! A small HTTP server (standard library only, loopback only) serves the built
+//! site. A [`Watcher`] polls the book's files (`book.toml`, `contributions/`,
+//! `templates/`, the front and back matter, section intros, fonts); after a
+//! change it checks the book and remakes the editions (the site always), and
+//! pages reload themselves: every HTML
+//! page served (never the files written) gets a few lines of script that ask
+//! `/__anthology/version` for the build number. When the book has errors, they
+//! are printed and the last good site stays in place.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::diagnostic::Report;
+use crate::editions::{Edition, Editions};
+use crate::live::watch::{Rebuild, Watcher};
+
+/// The script added to served pages.
+const RELOAD: &str = "<script>(function(){var v=null;setInterval(function(){fetch('/__anthology/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},700)})();</script>";
+
+/// Why serving stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The port could not be opened.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Listen {
+        /// The port asked for.
+        port: u16,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Loading the book failed.
+    #[error(transparent)]
+    Load(#[from] crate::input::LoadError),
+    /// Writing the site failed.
+    #[error("cannot write the site: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// One line about a build, for the person watching, and the diagnostics to
+/// show with it (the book's errors, or the PDF template's).
+pub fn describe(root: &Path, built: &Result<Rebuild, crate::input::LoadError>) -> (String, Option<Report>) {
+    match built {
+        Ok(Rebuild::Built { outcome, essays, time, .. }) => {
+            let mut made = Vec::new();
+            let mut failed = Vec::new();
+            let mut report = None;
+            for (edition, r) in &outcome.editions {
+                let name = edition.name();
+                match r {
+                    Ok(m) => made.push(format!("{name} ({})", m.detail)),
+                    Err(e) => {
+                        failed.push(format!("{name}: {e}"));
+                        report = report.or_else(|| e.typeset_report(root));
+                    }
+                }
+            }
+            let plural = if *essays == 1 { "" } else { "s" };
+            let mut line = format!("built {essays} essay{plural} in {:.2} s: {}", time.as_secs_f64(), made.join("; "));
+            if !failed.is_empty() {
+                line.push_str(&format!("; failed: {}; the last good editions stay", failed.join("; ")));
+            }
+            (line, report)
+        }
+        Ok(Rebuild::Errors(r)) => ("the book has errors; the last good editions stay".to_string(), Some(r.clone())),
+        Err(e) => (format!("the book could not be loaded: {e}; the last good editions stay"), None),
+    }
+}
+
+/// Serves `out`/html on 127.0.0.1:`port` and remakes the `which` editions
+/// (`None`: the book's default set; the website always)
+/// of the book at `root` in `out` when it changes, until `stop` is set.
+/// `report` prints what happens.
+pub fn serve(
+    root: &Path,
+    out: &Path,
+    which: Option<Editions>,
+    port: u16,
+    drafts: bool,
+    stop: Arc<AtomicBool>,
+    report: impl Fn(&str, Option<&Report>) + Send + Sync + 'static,
+) -> Result<(), ServeError> {
+    let which = which.map(|w| w.with(Edition::Html));
+    let site = out.join(Edition::Html.id());
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|source| ServeError::Listen { port, source })?;
+    listener.set_nonblocking(true)?;
+    let version = Arc::new(AtomicU64::new(0));
+    let mut watcher = Watcher::new(root, out, which, drafts);
+    let first = watcher.build();
+    if matches!(&first, Ok(Rebuild::Built { outcome, .. }) if outcome.made(Edition::Html).is_some()) {
+        version.fetch_add(1, Ordering::SeqCst);
+    }
+    let (line, r) = describe(root, &first);
+    report(&line, r.as_ref());
+    if let Err(e) = first {
+        return Err(e.into());
+    }
+    let addr = listener.local_addr()?;
+    report(&format!("serving http://{addr}/ (Ctrl-C to stop)"), None);
+
+    let watcher = {
+        let (stop, version, root) = (stop.clone(), version.clone(), root.to_path_buf());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(200));
+                if !watcher.changed() {
+                    continue;
+                }
+                let built = watcher.build();
+                if matches!(&built, Ok(Rebuild::Built { outcome, .. }) if outcome.made(Edition::Html).is_some()) {
+                    version.fetch_add(1, Ordering::SeqCst);
+                }
+                let (line, r) = describe(&root, &built);
+                report(&line, r.as_ref());
+            }
+        })
+    };
+
+    while !stop.load(Ordering::Relaxed) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let (site, version) = (site.clone(), version.clone());
+                std::thread::spawn(move || {
+                    let _ = answer(stream, &site, &version);
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let _ = watcher.join();
+    Ok(())
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The file a URL path names inside `site`, if it is inside.
+fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
+    let path = url_path.split(['?', '#']).next().unwrap_or("/");
+    let decoded = crate::input::assets::percent_decode(path);
+    let mut out = site.to_path_buf();
+    for c in Path::new(decoded.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    out.is_file().then_some(out)
+}
+
+fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    // The headers are read and ignored.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let mut parts = request.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let respond = |stream: &mut TcpStream, status: &str, kind: &str, body: &[u8]| -> std::io::Result<()> {
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes())?;
+        if method != "HEAD" {
+            stream.write_all(body)?;
+        }
+        stream.flush()
+    };
+    if method != "GET" && method != "HEAD" {
+        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"only GET and HEAD\n");
+    }
+    if target.starts_with("/__anthology/version") {
+        let v = version.load(Ordering::SeqCst).to_string();
+        return respond(&mut stream, "200 OK", "text/plain", v.as_bytes());
+    }
+    match resolve(site, target) {
+        Some(file) => {
+            let mut body = std::fs::read(&file)?;
+            if file.extension().is_some_and(|e| e == "html") {
+                let text = String::from_utf8_lossy(&body).into_owned();
+                body = match text.rfind("</body>") {
+                    Some(i) => format!("{}{RELOAD}{}", &text[..i], &text[i..]).into_bytes(),
+                    None => body,
+                };
+            }
+            respond(&mut stream, "200 OK", content_type(&file), &body)
+        }
+        None => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_never_leave_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/index.html"), "x").unwrap();
+        assert_eq!(resolve(dir.path(), "/a/"), Some(dir.path().join("a/index.html")));
+        assert_eq!(resolve(dir.path(), "/a/index.html?q=1"), Some(dir.path().join("a/index.html")));
+        assert_eq!(resolve(dir.path(), "/../etc/passwd"), None);
+        assert_eq!(resolve(dir.path(), "/a/%2e%2e/%2e%2e/etc/passwd"), None);
+        assert_eq!(resolve(dir.path(), "/missing"), None);
+    }
+}

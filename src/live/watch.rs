@@ -1,0 +1,137 @@
+//! `anthology watch` (and `serve`, built on it): rebuild after every edit.
+//!
+//! A [`Watcher`] keeps one [`Session`] alive: the images already scaled, the
+//! fonts already parsed, typst's memoised layout, the site last written. It
+//! polls the book's files (their paths, sizes and times of change) and, after
+//! a change, loads and checks the book again (milliseconds for a hundred
+//! essays), then remakes the editions from the session: only the essays that
+//! changed are laid out again, only the pages whose bytes changed are
+//! written. When the book has errors, they are reported and the editions of
+//! the last good build stay in place.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::build::{Outcome, Session};
+use crate::diagnostic::Report;
+use crate::editions::Editions;
+use crate::input::LoadError;
+
+/// The folders a book is made from, besides its `book.toml`.
+const WATCHED: [&str; 6] = ["contributions", "templates", "front", "back", "sections", "fonts"];
+
+/// A fingerprint of everything a build of the book at `root` reads.
+pub fn fingerprint(root: &Path) -> u64 {
+    let mut paths = vec![root.join(crate::config::BOOK_FILE)];
+    paths.extend(WATCHED.iter().map(|d| root.join(d)));
+    crate::files::fingerprint_of(&paths)
+}
+
+/// What one (re)build gave.
+pub enum Rebuild {
+    /// The book was valid and the editions were made (each may still have failed).
+    Built {
+        /// The editions.
+        outcome: Box<Outcome>,
+        /// Warnings found while checking.
+        report: Report,
+        /// Essays in the book.
+        essays: usize,
+        /// Loading, checking and making the editions.
+        time: Duration,
+    },
+    /// The book has errors: nothing was written.
+    Errors(Report),
+}
+
+/// Rebuilds a book's editions when its files change.
+pub struct Watcher {
+    root: PathBuf,
+    out: PathBuf,
+    which: Option<Editions>,
+    drafts: bool,
+    session: Session,
+    seen: Option<u64>,
+}
+
+impl Watcher {
+    /// A watcher of the book at `root` that makes the `which` editions in
+    /// `out` (`None`: the book's default set, see [`Editions::default_for`]).
+    pub fn new(root: &Path, out: &Path, which: Option<Editions>, drafts: bool) -> Self {
+        Watcher {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            which,
+            drafts,
+            session: Session::new(root),
+            seen: None,
+        }
+    }
+
+    /// The session behind the builds.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Whether the book's files changed since the last build.
+    pub fn changed(&self) -> bool {
+        self.seen != Some(fingerprint(&self.root))
+    }
+
+    /// Loads, checks and builds now.
+    pub fn build(&mut self) -> Result<Rebuild, LoadError> {
+        let started = Instant::now();
+        // Taken before reading: an edit made during the build triggers another.
+        self.seen = Some(fingerprint(&self.root));
+        let (book, report) = crate::pipeline::prepare(&self.root, self.drafts)?;
+        let Some(book) = book else { return Ok(Rebuild::Errors(report)) };
+        let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
+        let outcome = self.session.editions(&book, &self.out, which);
+        Ok(Rebuild::Built {
+            outcome: Box::new(outcome),
+            report,
+            essays: book.essays().count(),
+            time: started.elapsed(),
+        })
+    }
+
+    /// Builds now, then again after every change, looking every `poll`, until
+    /// `stop` is set. `on` hears of every build.
+    pub fn run(&mut self, poll: Duration, stop: &AtomicBool, mut on: impl FnMut(Result<Rebuild, LoadError>)) {
+        on(self.build());
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(poll);
+            if self.changed() {
+                on(self.build());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_see_edits_additions_and_removals() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("contributions")).unwrap();
+        std::fs::write(root.join("book.toml"), "x").unwrap();
+        let a = fingerprint(root);
+        std::fs::write(root.join("contributions/one.md"), "1").unwrap();
+        let b = fingerprint(root);
+        assert_ne!(a, b);
+        std::fs::write(root.join("contributions/one.md"), "12").unwrap();
+        let c = fingerprint(root);
+        assert_ne!(b, c);
+        // Files the build never reads do not count.
+        std::fs::write(root.join("contributions/.one.md.swp"), "x").unwrap();
+        std::fs::create_dir_all(root.join("dist")).unwrap();
+        std::fs::write(root.join("dist/out.pdf"), "x").unwrap();
+        assert_eq!(fingerprint(root), c);
+        std::fs::remove_file(root.join("contributions/one.md")).unwrap();
+        assert_eq!(fingerprint(root), a);
+    }
+}

@@ -1,0 +1,165 @@
+//! The model every stage shares: essays, their authors, and the ordered book.
+//!
+//! `load` fills [`Essay`] values, `validate` reads them, `order` arranges them
+//! into a [`Book`]. Once ordered, a `Book` is never mutated: the editions
+//! render from `&Book` concurrently, without locks.
+
+use std::path::PathBuf;
+
+use crate::config::{BookConfig, Section};
+use crate::model::asset::Asset;
+use crate::model::document::{Document, Pos};
+
+/// What part of the book a text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A contribution from `contributions/`.
+    Essay,
+    /// Front matter: preface, introduction.
+    Front,
+    /// Back matter: acknowledgements, afterword.
+    Back,
+    /// A section's introduction.
+    Intro,
+}
+
+/// One author of an essay.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Author {
+    /// The name as printed.
+    pub name: String,
+    /// An explicit sort key, as written.
+    pub sort_as: Option<String>,
+    /// Biography (Markdown), as written.
+    pub bio: Option<String>,
+    /// The biography parsed, when it has text: what the editions print.
+    pub bio_doc: Option<Document>,
+    /// Portrait.
+    pub photo: Option<Asset>,
+    /// Institution or company.
+    pub affiliation: Option<String>,
+    /// Social handle.
+    pub handle: Option<String>,
+    /// Web page.
+    pub url: Option<String>,
+}
+
+/// An image in the body of a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BodyImage {
+    /// Where the image is referenced.
+    pub pos: Pos,
+    /// Alternative text.
+    pub alt: String,
+    /// The resolved file.
+    pub asset: Asset,
+}
+
+/// A loaded text: an essay, or front matter, back matter or a section intro.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Essay {
+    /// What it is.
+    pub kind: Kind,
+    /// File or folder name: unique among essays; used in URLs and file names.
+    pub slug: String,
+    /// The Markdown file, relative to the book's root.
+    pub file: PathBuf,
+    /// The folder its relative paths start from, relative to the root.
+    pub dir: PathBuf,
+    /// Title.
+    pub title: String,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// A quotation for the share card.
+    pub quote: Option<String>,
+    /// Language (BCP 47): its own or the book's.
+    pub lang: String,
+    /// Section id, as written.
+    pub section: Option<String>,
+    /// Weight for `by = "weight"`.
+    pub weight: Option<i64>,
+    /// Keywords.
+    pub tags: Vec<String>,
+    /// Left out of builds unless drafts are asked for.
+    pub draft: bool,
+    /// Authors, in the order of the front matter.
+    pub authors: Vec<Author>,
+    /// The body.
+    pub body: Document,
+    /// Running words in the body.
+    pub words: usize,
+    /// Images in the body, resolved.
+    pub images: Vec<BodyImage>,
+}
+
+/// One person in the contributor index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contributor {
+    /// The author as first met in book order (bio, photo, affiliation…).
+    pub author: Author,
+    /// The key the index is sorted on (family name first).
+    pub sort_key: String,
+    /// Slugs of their essays, in book order.
+    pub essays: Vec<String>,
+}
+
+/// A part of the book: essays of one section, or the essays outside sections.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The section; `None` for essays that belong to none.
+    pub section: Option<Section>,
+    /// The section's introduction.
+    pub intro: Option<Essay>,
+    /// Its essays, in order.
+    pub essays: Vec<Essay>,
+}
+
+/// The ordered, read-only book every edition renders.
+#[derive(Clone, Debug)]
+pub struct Book {
+    /// The resolved configuration.
+    pub config: BookConfig,
+    /// The book's folder (canonical).
+    pub root: PathBuf,
+    /// Front matter, in the order of `book.toml`.
+    pub front: Vec<Essay>,
+    /// Parts, in order: essays outside sections first, then each section.
+    pub parts: Vec<Part>,
+    /// Back matter, in the order of `book.toml`.
+    pub back: Vec<Essay>,
+    /// The contributor index, sorted by the book language's collation.
+    pub contributors: Vec<Contributor>,
+    /// The cover image named in `book.toml`, resolved and probed at load time.
+    pub cover: Option<Asset>,
+}
+
+impl Book {
+    /// Every essay, in book order.
+    pub fn essays(&self) -> impl Iterator<Item = &Essay> {
+        self.parts.iter().flat_map(|p| p.essays.iter())
+    }
+
+    /// Every text of the book, each once, in reading order: front matter,
+    /// then each part's introduction and essays, then back matter. What
+    /// every edition and every book-wide question (alt text, fonts, images
+    /// to prepare) goes through, so that none of them forgets a kind of text.
+    pub fn texts(&self) -> impl Iterator<Item = &Essay> {
+        self.front.iter().chain(self.parts.iter().flat_map(|p| p.intro.iter().chain(&p.essays))).chain(&self.back)
+    }
+
+    /// [`texts`](Self::texts), to change them: only while the book is made
+    /// (the typography pass of [`crate::order`]); once ordered, it is read-only.
+    pub(crate) fn texts_mut(&mut self) -> impl Iterator<Item = &mut Essay> {
+        self.front
+            .iter_mut()
+            .chain(self.parts.iter_mut().flat_map(|p| p.intro.iter_mut().chain(p.essays.iter_mut())))
+            .chain(self.back.iter_mut())
+    }
+
+    /// The cover, when it is an image the editions can use.
+    pub fn cover_image(&self) -> Option<&Asset> {
+        self.cover.as_ref().filter(|a| a.image.is_ok())
+    }
+}
