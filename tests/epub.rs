@@ -126,3 +126,27 @@ fn epubcheck_reports_nothing_on_the_sample_the_corpus_and_a_generated_book() {
         println!("{name}: EPUBCheck 5.3: 0 fatals / 0 errors / 0 warnings / 0 infos");
     }
 }
+
+/// The package's accessibility metadata speaks for every text of the book:
+/// an image without alt text in a section's introduction (a text the EPUB's
+/// own list once forgot) means the book does not have alt text throughout.
+#[test]
+fn the_accessibility_summary_counts_the_images_of_every_text() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&repo().join("tests/fixtures/valid/ordered"), dir.path());
+    let opf = |dir: &Path| -> String {
+        let bytes = epub_of(dir);
+        let (_, opf) = entries(&bytes).into_iter().find(|(n, _)| n == "EPUB/package.opf").unwrap();
+        String::from_utf8(opf).unwrap()
+    };
+    let intro = dir.path().join("sections/b.md");
+    let text = std::fs::read_to_string(&intro).unwrap();
+    anthology::synth::portrait(1, 200).save(dir.path().join("sections/plan.png")).unwrap();
+    std::fs::write(&intro, format!("{text}\n![A plan of the part](plan.png)\n")).unwrap();
+    let with_alt = opf(dir.path());
+    assert!(with_alt.contains(">alternativeText</meta>"), "{with_alt}");
+    std::fs::write(&intro, format!("{text}\n![](plan.png)\n")).unwrap();
+    let without = opf(dir.path());
+    assert!(!without.contains(">alternativeText</meta>"), "{without}");
+    assert!(without.contains("Some images in the text have no text description."), "{without}");
+}

@@ -87,6 +87,33 @@ fn a_template_error_is_reported_at_its_line() {
     assert!(!dir.path().join("dist").exists());
 }
 
+#[test]
+fn a_card_template_error_is_the_cards_and_is_reported_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_anthology");
+    assert!(std::process::Command::new(bin).args(["init", dir.path().to_str().unwrap()]).status().unwrap().success());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/card.typ"),
+        "#set page(width: 1200pt, height: 630pt)\n\n#no-such-function()\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["build", dir.path().to_str().unwrap(), "--format", "pdf,cards"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("error[P001]") && stdout.contains("templates/card.typ:3:2"), "{stdout}");
+    assert!(stdout.contains("no-such-function"), "the source line is shown: {stdout}");
+    assert!(stderr.contains("the share cards could not be typeset"), "{stderr}");
+    assert!(!stderr.contains("the PDF could not be typeset"), "the PDF was made: {stderr}");
+    assert!(stdout.contains("PDF "), "the PDF's summary: {stdout}");
+    assert!(!dir.path().join("dist/cards").exists());
+}
+
 /// Every piece of text typst laid out, in order.
 fn text_of(doc: &PagedDocument) -> String {
     fn walk(frame: &typst::layout::Frame, out: &mut String) {

@@ -27,8 +27,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         .config
         .as_ref()
         .map_or_else(|| Rules { min_words: 0, max_words: usize::MAX, ..Rules::default() }, |c| c.rules.clone());
-    let all: Vec<&Essay> =
-        loaded.essays.iter().chain(&loaded.front).chain(&loaded.back).chain(loaded.intros.values()).collect();
+    let all: Vec<&Essay> = loaded.texts().collect();
     let mut diags: Vec<Diagnostic> = all
         .par_iter()
         .flat_map_iter(|e| {

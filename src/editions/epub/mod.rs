@@ -355,13 +355,7 @@ fn wanted_images(book: &Book, cover: Option<&Asset>) -> Vec<(PathBuf, u32)> {
     if let Some(c) = cover {
         add(c, COVER_PIXELS);
     }
-    let texts = book
-        .front
-        .iter()
-        .chain(book.essays())
-        .chain(book.parts.iter().filter_map(|p| p.intro.as_ref()))
-        .chain(&book.back);
-    for e in texts {
+    for e in book.texts() {
         for a in &e.authors {
             if let Some(p) = &a.photo {
                 add(p, PHOTO_PIXELS);
@@ -689,8 +683,7 @@ fn opf(pkg: &Package, cover_href: &str, svg_cover: bool) -> String {
     for t in tags {
         let _ = writeln!(m, "<dc:subject>{}</dc:subject>", escape(t));
     }
-    let all_alt =
-        book.essays().chain(&book.front).chain(&book.back).flat_map(|e| &e.images).all(|i| !i.alt.trim().is_empty());
+    let all_alt = book.texts().flat_map(|e| &e.images).all(|i| !i.alt.trim().is_empty());
     let visual = !pkg.images.is_empty() || svg_cover;
     m.push_str("<meta property=\"schema:accessMode\">textual</meta>\n");
     if visual {

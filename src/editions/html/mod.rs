@@ -380,14 +380,7 @@ pub fn render_with_cards(
     if let Some(c) = cover {
         add(c, &IMAGE_SIZES);
     }
-    let texts: Vec<&Essay> = book
-        .front
-        .iter()
-        .chain(book.essays())
-        .chain(book.parts.iter().filter_map(|p| p.intro.as_ref()))
-        .chain(&book.back)
-        .collect();
-    for e in &texts {
+    for e in book.texts() {
         for a in &e.authors {
             if let Some(p) = &a.photo {
                 add(p, &PHOTO_SIZES);

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::editions::typst::world::BookWorld;
-use crate::editions::typst::{self as pdf, PdfError};
+use crate::editions::typst::{self as pdf, PdfError, Template};
 use crate::editions::{Files, Output};
 use crate::fonts::Fonts;
 use crate::lang::typography::Style;
@@ -27,6 +27,9 @@ pub const TEMPLATE: &str = include_str!("card.typ");
 
 /// Where a book's own card template lives, relative to its root.
 pub const TEMPLATE_FILE: &str = "templates/card.typ";
+
+/// The card template's virtual path in its typst world.
+const MAIN: &str = "/cards.typ";
 
 /// Width of a card, in pixels.
 pub const WIDTH: u32 = 1200;
@@ -212,16 +215,14 @@ pub fn post_weight(post: &str) -> usize {
 /// print size), rendered page by page in parallel.
 pub fn render(book: &Book, fonts: Arc<Fonts>, images: &crate::editions::images::Cache) -> Result<Vec<Card>, PdfError> {
     use rayon::prelude::*;
-    let sources = pdf::sources(book)?;
-    let mut world = BookWorld::new(fonts, "/cards.typ", pdf::today(book));
+    let mut sources = pdf::sources(book)?;
+    let mut world = BookWorld::new(fonts, MAIN, pdf::today(book));
     pdf::update_world(&mut world, book, &sources, images)?;
-    // The book's own design, when it has one (read like templates/book.typ).
-    let own = book.root.join(TEMPLATE_FILE);
-    let template = match crate::input::assets::locate(&book.root, std::path::Path::new(TEMPLATE_FILE)) {
-        Ok(_) => std::fs::read_to_string(&own).map_err(|source| PdfError::Read { path: own, source })?,
-        Err(_) => TEMPLATE.to_string(),
-    };
-    world.set_source("/cards.typ", &template);
+    // The book's own design, when it has one (read like templates/book.typ),
+    // and its errors reported there.
+    let (origin, template) = Template::read(&book.root, TEMPLATE_FILE, "(built-in card template)", TEMPLATE)?;
+    sources.templates.insert(MAIN.to_string(), origin);
+    world.set_source(MAIN, &template);
     let essays: Vec<&Essay> = book.essays().collect();
     let quoted = |e: &Essay| Style::for_lang(&e.lang).quoted(&quote(e));
     let list: Vec<_> = essays.iter().map(|e| json!({ "slug": e.slug, "quote": quoted(e) })).collect();

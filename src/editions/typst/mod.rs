@@ -66,6 +66,38 @@ pub struct Sources {
     pub origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
     /// Images to serve.
     pub assets: Assets,
+    /// The templates compiled as a main file, by virtual path, with the book
+    /// file each comes from: typst's errors in them are reported there.
+    pub templates: HashMap<String, Template>,
+}
+
+/// Where a template comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Template {
+    /// The book's file that replaces the built-in template (`templates/book.typ`).
+    pub file: &'static str,
+    /// Whether the book has that file; else the built-in template is used.
+    pub own: bool,
+    /// How the built-in template is named in messages.
+    pub builtin: &'static str,
+}
+
+impl Template {
+    /// The text of the book's own template `file` when it has one, else `builtin_text`.
+    pub fn read(
+        root: &Path,
+        file: &'static str,
+        builtin: &'static str,
+        builtin_text: &str,
+    ) -> Result<(Template, String), PdfError> {
+        match crate::input::assets::locate(root, Path::new(file)) {
+            Ok(real) => {
+                let text = std::fs::read_to_string(&real).map_err(|source| PdfError::Read { path: real, source })?;
+                Ok((Template { file, own: true, builtin }, text))
+            }
+            Err(_) => Ok((Template { file, own: false, builtin }, builtin_text.to_string())),
+        }
+    }
 }
 
 /// A finished PDF.
@@ -306,20 +338,16 @@ pub fn sources(book: &Book) -> Result<Sources, PdfError> {
             "footnotes": match o.footnotes { FootnoteNumbering::Essay => "essay", FootnoteNumbering::Book => "book" },
         },
     });
-    let mut s = Sources {
-        template: DEFAULT_TEMPLATE.to_string(),
-        custom_template: false,
+    let (origin, template) = Template::read(&book.root, TEMPLATE_FILE, "(built-in template)", DEFAULT_TEMPLATE)?;
+    Ok(Sources {
+        template,
+        custom_template: origin.own,
         data: serde_json::to_string_pretty(&data).expect("JSON of plain values"),
         markup: b.markup,
         origins: b.origins,
         assets: b.assets,
-    };
-    let custom = book.root.join(TEMPLATE_FILE);
-    if crate::input::assets::locate(&book.root, Path::new(TEMPLATE_FILE)).is_ok() {
-        s.template = std::fs::read_to_string(&custom).map_err(|source| PdfError::Read { path: custom, source })?;
-        s.custom_template = true;
-    }
-    Ok(s)
+        templates: HashMap::from([("/main.typ".to_string(), origin)]),
+    })
 }
 
 /// Makes the world of a book from its sources, images scaled to the sizes
@@ -383,10 +411,10 @@ fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
     let location = match d.span.id() {
         Some(id) => {
             let vpath = id.get().vpath().get_with_slash().to_string();
-            if vpath == "/main.typ" {
-                let file = if s.custom_template { TEMPLATE_FILE } else { "(built-in template)" };
+            if let Some(t) = s.templates.get(&vpath) {
+                let file = if t.own { t.file } else { t.builtin };
                 match (world.range(d.span), world.source_text(id)) {
-                    (Some(r), Some(text)) if s.custom_template => Location::at(file, text, r),
+                    (Some(r), Some(text)) if t.own => Location::at(file, text, r),
                     _ => Location::file(file),
                 }
             } else if let Some((origin, lines)) = s.origins.get(&vpath) {
