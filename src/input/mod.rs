@@ -21,9 +21,9 @@ use rayon::prelude::*;
 use crate::config::{self, BookConfig};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::model::book::{Author, BodyImage, Essay, Kind};
-use crate::model::document::{Block, Inline, plain_text};
+use crate::model::document::{Block, Document, Inline, plain_text};
 use assets::{Asset, AssetProblem};
-use frontmatter::SplitError;
+use frontmatter::{RawAuthor, RawFrontMatter, SplitError};
 
 /// The folder of contributions, under the book's root.
 pub const CONTRIBUTIONS: &str = "contributions";
@@ -173,8 +173,12 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let found = discover(&root, &mut diagnostics)?;
     let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
 
-    let results: Vec<LoadedText> =
-        found.par_iter().map(|f| load_text(&root, &f.file, Kind::Essay, &f.slug, &lang, None)).collect();
+    let results: Vec<LoadedText> = found
+        .par_iter()
+        .map(|f| {
+            Text { root: &root, file: &f.file, kind: Kind::Essay, slug: &f.slug, book_lang: &lang, title: None }.load()
+        })
+        .collect();
     let mut essays = Vec::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
@@ -214,7 +218,10 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
             let rel = assets::resolve_lexically(Path::new(""), &written)
                 .and_then(|rel| assets::locate(&root, &rel).map(|_| rel));
             let r = match rel {
-                Ok(rel) => load_text(&root, &rel, *kind, slug, &cfg.language, title.clone()),
+                Ok(rel) => {
+                    Text { root: &root, file: &rel, kind: *kind, slug, book_lang: &cfg.language, title: title.as_ref() }
+                        .load()
+                }
                 Err(problem) => {
                     let span = value_span(&book_text, 0..book_text.len(), &written);
                     let loc = Location::at(config::BOOK_FILE, &book_text, span);
@@ -279,68 +286,258 @@ pub fn value_span(text: &str, range: Range<usize>, value: &str) -> Range<usize> 
 }
 
 /// Reads one Markdown file of the book. `title` is given for section intros.
-fn load_text(root: &Path, file: &Path, kind: Kind, slug: &str, book_lang: &str, title: Option<String>) -> LoadedText {
-    let mut out = LoadedText { file: file.to_path_buf(), text: None, essay: None, diagnostics: Vec::new() };
-    let real = match assets::locate(root, file) {
-        Ok(real) => real,
-        Err(AssetProblem::Outside) => {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::PathOutsideBook,
-                    Location::file(file),
-                    "this file is a link to outside the book; it was not read",
-                )
-                .hint("copy the file into the book instead of linking to it"),
-            );
-            return out;
-        }
-        Err(_) => {
-            out.diagnostics.push(Diagnostic::new(Code::Unreadable, Location::file(file), "cannot read this file"));
-            return out;
-        }
-    };
-    let text = match read_limited(&real) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let at = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
+/// A text to load: where it is, what it is, and what the book says of it.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    root: &'a Path,
+    /// Relative to the root.
+    file: &'a Path,
+    kind: Kind,
+    slug: &'a str,
+    /// The book's language, the text's unless its front matter says otherwise.
+    book_lang: &'a str,
+    /// The title `book.toml` gives it, if any.
+    title: Option<&'a String>,
+}
+
+impl Text<'_> {
+    /// Reads the text safely and parses it.
+    fn load(self) -> LoadedText {
+        let (root, file) = (self.root, self.file);
+        let mut out = LoadedText { file: file.to_path_buf(), text: None, essay: None, diagnostics: Vec::new() };
+        let real = match assets::locate(root, file) {
+            Ok(real) => real,
+            Err(AssetProblem::Outside) => {
                 out.diagnostics.push(
                     Diagnostic::new(
-                        Code::Unreadable,
-                        Location::at(file, &lossy, at..at),
-                        "the file is not valid UTF-8",
+                        Code::PathOutsideBook,
+                        Location::file(file),
+                        "this file is a link to outside the book; it was not read",
                     )
-                    .hint("save the file with UTF-8 encoding"),
+                    .hint("copy the file into the book instead of linking to it"),
                 );
-                out.text = Some(lossy);
                 return out;
             }
-        },
-        Err(ReadError::TooLarge(n)) => {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::FileTooLarge,
+            Err(_) => {
+                out.diagnostics.push(Diagnostic::new(Code::Unreadable, Location::file(file), "cannot read this file"));
+                return out;
+            }
+        };
+        let text = match read_limited(&real) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let at = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            Code::Unreadable,
+                            Location::at(file, &lossy, at..at),
+                            "the file is not valid UTF-8",
+                        )
+                        .hint("save the file with UTF-8 encoding"),
+                    );
+                    out.text = Some(lossy);
+                    return out;
+                }
+            },
+            Err(ReadError::TooLarge(n)) => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::FileTooLarge,
+                        Location::file(file),
+                        format!("the file is {} KiB; the limit is {} KiB", n / 1024, MAX_FILE_BYTES / 1024),
+                    )
+                    .hint("an essay this large is probably not an essay; split it or remove embedded data"),
+                );
+                return out;
+            }
+            Err(ReadError::Io(e)) => {
+                out.diagnostics.push(Diagnostic::new(
+                    Code::Unreadable,
                     Location::file(file),
-                    format!("the file is {} KiB; the limit is {} KiB", n / 1024, MAX_FILE_BYTES / 1024),
+                    format!("cannot read this file: {e}"),
+                ));
+                return out;
+            }
+        };
+        out.essay = self.parse(&text, &mut out.diagnostics);
+        out.text = Some(text);
+        out
+    }
+
+    /// Splits and parses `text`: front matter, body, title, language and
+    /// authors. `None` when it cannot be an essay (diagnostics say why).
+    fn parse(self, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Essay> {
+        let (root, file, kind) = (self.root, self.file, self.kind);
+        let (raw, front_range, body_range, body_line) = self.split(text, diags)?;
+        let fm_loc = |value: &str| -> Location {
+            let span = value_span(text, front_range.clone(), value);
+            if span.is_empty() { Location::line_col(file, 1, 1) } else { Location::at(file, text, span) }
+        };
+        let parsed = markdown::parse(&text[body_range], body_line);
+        if let Some(pos) = parsed.too_deep {
+            diags.push(
+                Diagnostic::new(
+                    Code::TooDeep,
+                    Location::line_col(file, pos.line as usize, pos.col as usize),
+                    format!("markup is nested more than {} levels deep here", markdown::MAX_DEPTH),
                 )
-                .hint("an essay this large is probably not an essay; split it or remove embedded data"),
+                .hint("flatten the nested quotes or lists"),
             );
-            return out;
         }
-        Err(ReadError::Io(e)) => {
-            out.diagnostics.push(Diagnostic::new(
-                Code::Unreadable,
-                Location::file(file),
-                format!("cannot read this file: {e}"),
-            ));
-            return out;
+        let mut body = parsed.document;
+        let Some(title) = self.title(&raw, &mut body) else {
+            let loc = if front_range.is_empty() {
+                Location::line_col(file, 1, 1)
+            } else {
+                Location::at(file, text, front_range.start..front_range.start)
+            };
+            diags.push(
+                Diagnostic::new(Code::MissingTitle, loc, "no title").hint("add `title = \"…\"` to the front matter"),
+            );
+            return None;
+        };
+        let lang = match &raw.lang {
+            Some(l) => match icu_locale_core::Locale::try_from_str(l) {
+                Ok(loc) => loc.to_string(),
+                Err(_) => {
+                    diags.push(
+                        Diagnostic::new(Code::InvalidValue, fm_loc(l), format!("`{l}` is not a BCP 47 language tag"))
+                            .hint("use a tag such as `fr`, `en` or `en-GB`"),
+                    );
+                    self.book_lang.to_string()
+                }
+            },
+            None => self.book_lang.to_string(),
+        };
+        let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+        let raw_authors = raw.authors.clone().unwrap_or_default();
+        if raw_authors.is_empty() && kind == Kind::Essay {
+            diags.push(
+                Diagnostic::new(Code::MissingAuthors, fm_loc(&title), "the essay has no authors")
+                    .hint("add an author to the front matter:\n[[authors]]\nname = \"…\""),
+            );
         }
-    };
-    out.essay = parse_text(root, file, &text, kind, slug, book_lang, title, &mut out.diagnostics);
-    out.text = Some(text);
-    out
+        let mut authors = Vec::new();
+        for (i, a) in raw_authors.into_iter().enumerate() {
+            let Some(name) = a.name.clone().filter(|n| !n.trim().is_empty()) else {
+                let loc = nth_authors_table(text, front_range.clone(), i)
+                    .map_or_else(|| fm_loc(&title), |span| Location::at(file, text, span));
+                diags.push(
+                    Diagnostic::new(Code::MissingAuthorName, loc, format!("author {} has no name", i + 1))
+                        .hint("add `name = \"…\"` under this [[authors]]"),
+                );
+                continue;
+            };
+            authors.push(author(root, &dir, name, a));
+        }
+        let mut images = Vec::new();
+        body.for_each_inline(&mut |i| {
+            if let Inline::Image { url, alt, pos, .. } = i {
+                images.push(BodyImage { pos: *pos, alt: alt.clone(), asset: assets::image(root, &dir, url) });
+            }
+        });
+        let words = body.word_count();
+        Some(Essay {
+            kind,
+            slug: self.slug.to_string(),
+            file: file.to_path_buf(),
+            dir,
+            title,
+            subtitle: raw.subtitle,
+            summary: raw.summary,
+            quote: raw.quote,
+            lang,
+            section: raw.section,
+            weight: raw.weight,
+            tags: raw.tags.unwrap_or_default(),
+            draft: raw.draft.unwrap_or(false),
+            authors,
+            body,
+            words,
+            images,
+        })
+    }
+
+    /// The front matter (empty for front and back matter without any), its
+    /// span, the body's span and the body's first line.
+    fn split(
+        &self,
+        text: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<(RawFrontMatter, Range<usize>, Range<usize>, u32)> {
+        let file = self.file;
+        match frontmatter::split(text) {
+            Ok(s) => {
+                let (raw, d) = frontmatter::parse(file, text, s.front.clone());
+                diags.extend(d);
+                Some((raw?, s.front, s.body, s.body_line))
+            }
+            Err(SplitError::Missing { yaml }) if self.kind == Kind::Essay => {
+                let d = Diagnostic::new(
+                    Code::FrontMatterMissing,
+                    Location::line_col(file, 1, 1),
+                    "the essay has no front matter",
+                );
+                diags.push(if yaml {
+                    d.hint("front matter is TOML between +++ lines, not YAML between --- lines")
+                } else {
+                    d.hint("start the file with front matter:\n+++\ntitle = \"…\"\n[[authors]]\nname = \"…\"\n+++")
+                });
+                None
+            }
+            Err(SplitError::Missing { .. }) => Some((RawFrontMatter::default(), 0..0, 0..text.len(), 1)),
+            Err(SplitError::Unclosed(open)) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::FrontMatterUnclosed,
+                        Location::at(file, text, open),
+                        "the front matter is never closed",
+                    )
+                    .hint("add a line with +++ after the front matter"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The title: the front matter's, else the one `book.toml` gives, else
+    /// (front and back matter) a first level-one heading, taken out of the body.
+    fn title(&self, raw: &RawFrontMatter, body: &mut Document) -> Option<String> {
+        if let Some(t) = raw.title.clone().filter(|t| !t.trim().is_empty()) {
+            return Some(t);
+        }
+        if let Some(t) = self.title {
+            return Some(t.to_string());
+        }
+        if !matches!(self.kind, Kind::Front | Kind::Back) {
+            return None;
+        }
+        match body.blocks.first() {
+            Some(Block::Heading { level: 1, content, .. }) => {
+                let t = plain_text(content);
+                body.blocks.remove(0);
+                Some(t)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An author as the model holds it: the photo resolved, the bio parsed.
+fn author(root: &Path, dir: &Path, name: String, a: RawAuthor) -> Author {
+    Author {
+        name,
+        sort_as: a.sort_as,
+        bio_doc: a.bio.as_deref().filter(|b| !b.trim().is_empty()).map(|b| markdown::parse(b, 1).document),
+        bio: a.bio,
+        photo: a.photo.as_deref().map(|p| assets::image(root, dir, p)),
+        affiliation: a.affiliation,
+        handle: a.handle,
+        url: a.url,
+    }
 }
 
 enum ReadError {
@@ -357,169 +554,6 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(len));
     }
     Ok(buf)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn parse_text(
-    root: &Path,
-    file: &Path,
-    text: &str,
-    kind: Kind,
-    slug: &str,
-    book_lang: &str,
-    given_title: Option<String>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Essay> {
-    let (raw, front_range, body_range, body_line) = match frontmatter::split(text) {
-        Ok(s) => {
-            let (raw, d) = frontmatter::parse(file, text, s.front.clone());
-            diags.extend(d);
-            (Some(raw?), s.front, s.body, s.body_line)
-        }
-        Err(SplitError::Missing { yaml }) if kind == Kind::Essay => {
-            let d = Diagnostic::new(
-                Code::FrontMatterMissing,
-                Location::line_col(file, 1, 1),
-                "the essay has no front matter",
-            );
-            diags.push(if yaml {
-                d.hint("front matter is TOML between +++ lines, not YAML between --- lines")
-            } else {
-                d.hint("start the file with front matter:\n+++\ntitle = \"…\"\n[[authors]]\nname = \"…\"\n+++")
-            });
-            return None;
-        }
-        Err(SplitError::Missing { .. }) => (None, 0..0, 0..text.len(), 1),
-        Err(SplitError::Unclosed(open)) => {
-            diags.push(
-                Diagnostic::new(
-                    Code::FrontMatterUnclosed,
-                    Location::at(file, text, open),
-                    "the front matter is never closed",
-                )
-                .hint("add a line with +++ after the front matter"),
-            );
-            return None;
-        }
-    };
-    let raw = raw.unwrap_or_default();
-    let fm_loc = |value: &str| -> Location {
-        let span = value_span(text, front_range.clone(), value);
-        if span.is_empty() { Location::line_col(file, 1, 1) } else { Location::at(file, text, span) }
-    };
-    let parsed = markdown::parse(&text[body_range.clone()], body_line);
-    if let Some(pos) = parsed.too_deep {
-        diags.push(
-            Diagnostic::new(
-                Code::TooDeep,
-                Location::line_col(file, pos.line as usize, pos.col as usize),
-                format!("markup is nested more than {} levels deep here", markdown::MAX_DEPTH),
-            )
-            .hint("flatten the nested quotes or lists"),
-        );
-    }
-    let mut body = parsed.document;
-
-    let title = match (raw.title.clone().filter(|t| !t.trim().is_empty()), given_title, kind) {
-        (Some(t), _, _) => Some(t),
-        (None, Some(t), _) => Some(t),
-        (None, None, Kind::Front | Kind::Back) => match body.blocks.first() {
-            Some(Block::Heading { level: 1, content, .. }) => {
-                let t = plain_text(content);
-                body.blocks.remove(0);
-                Some(t)
-            }
-            _ => None,
-        },
-        _ => None,
-    };
-    let title = match title {
-        Some(t) => t,
-        None => {
-            let loc = if front_range.is_empty() {
-                Location::line_col(file, 1, 1)
-            } else {
-                Location::at(file, text, front_range.start..front_range.start)
-            };
-            diags.push(
-                Diagnostic::new(Code::MissingTitle, loc, "no title").hint("add `title = \"…\"` to the front matter"),
-            );
-            return None;
-        }
-    };
-
-    let lang = match &raw.lang {
-        Some(l) => match icu_locale_core::Locale::try_from_str(l) {
-            Ok(loc) => loc.to_string(),
-            Err(_) => {
-                diags.push(
-                    Diagnostic::new(Code::InvalidValue, fm_loc(l), format!("`{l}` is not a BCP 47 language tag"))
-                        .hint("use a tag such as `fr`, `en` or `en-GB`"),
-                );
-                book_lang.to_string()
-            }
-        },
-        None => book_lang.to_string(),
-    };
-
-    let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-    let raw_authors = raw.authors.clone().unwrap_or_default();
-    if raw_authors.is_empty() && kind == Kind::Essay {
-        diags.push(
-            Diagnostic::new(Code::MissingAuthors, fm_loc(&title), "the essay has no authors")
-                .hint("add an author to the front matter:\n[[authors]]\nname = \"…\""),
-        );
-    }
-    let mut authors = Vec::new();
-    for (i, a) in raw_authors.into_iter().enumerate() {
-        let Some(name) = a.name.clone().filter(|n| !n.trim().is_empty()) else {
-            let loc = nth_authors_table(text, front_range.clone(), i)
-                .map_or_else(|| fm_loc(&title), |span| Location::at(file, text, span));
-            diags.push(
-                Diagnostic::new(Code::MissingAuthorName, loc, format!("author {} has no name", i + 1))
-                    .hint("add `name = \"…\"` under this [[authors]]"),
-            );
-            continue;
-        };
-        let photo = a.photo.as_deref().map(|p| assets::image(root, &dir, p));
-        authors.push(Author {
-            name,
-            sort_as: a.sort_as,
-            bio_doc: a.bio.as_deref().filter(|b| !b.trim().is_empty()).map(|b| markdown::parse(b, 1).document),
-            bio: a.bio,
-            photo,
-            affiliation: a.affiliation,
-            handle: a.handle,
-            url: a.url,
-        });
-    }
-
-    let mut images = Vec::new();
-    body.for_each_inline(&mut |i| {
-        if let Inline::Image { url, alt, pos, .. } = i {
-            images.push(BodyImage { pos: *pos, alt: alt.clone(), asset: assets::image(root, &dir, url) });
-        }
-    });
-    let words = body.word_count();
-    Some(Essay {
-        kind,
-        slug: slug.to_string(),
-        file: file.to_path_buf(),
-        dir,
-        title,
-        subtitle: raw.subtitle,
-        summary: raw.summary,
-        quote: raw.quote,
-        lang,
-        section: raw.section,
-        weight: raw.weight,
-        tags: raw.tags.unwrap_or_default(),
-        draft: raw.draft.unwrap_or(false),
-        authors,
-        body,
-        words,
-        images,
-    })
 }
 
 /// Span of the `i`-th `[[authors]]` header in the front matter.

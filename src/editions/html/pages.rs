@@ -1,0 +1,208 @@
+//! The site's pages, one kind at a time: home, essays, parts, front and back
+//! matter, the contributor index, search, and the whole book on one page.
+//! Each is a template of the [`super::environment`] rendered with what every
+//! page shares (the book, the contents, the labels) and its own values.
+
+use std::collections::HashMap;
+
+use minijinja::{Environment, Value, context};
+
+use super::view::{View, first_sentence, ser};
+use super::{HtmlError, PHOTO_SIZES, site_labels};
+use crate::editions::typst::cards::Card;
+use crate::model::book::Essay;
+
+/// A page: its path in the site, and its HTML.
+pub(super) type Page = (String, String);
+
+/// Renders the pages of one book.
+pub(super) struct Pages<'a> {
+    view: &'a View<'a>,
+    env: &'a Environment<'static>,
+    /// The book and the contents, by the path back to the root (they depend
+    /// only on how deep a page is).
+    shared: HashMap<&'static str, (Value, Value)>,
+    labels: Value,
+    /// `[html] base_url`, without its last `/`.
+    base: Option<String>,
+}
+
+impl<'a> Pages<'a> {
+    /// The pages of `view`'s book, from the templates of `env`.
+    pub(super) fn new(view: &'a View<'a>, env: &'a Environment<'static>) -> Self {
+        let cfg = &view.book.config;
+        let shared =
+            ["", "../", "../../"].into_iter().map(|root| (root, (view.book_value(root), view.toc(root)))).collect();
+        Pages {
+            view,
+            env,
+            shared,
+            labels: ser(site_labels(&cfg.language)),
+            base: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
+        }
+    }
+
+    /// Every page: home, essays (each with its share card, when `cards` has
+    /// one), parts, front and back matter, contributors, search, all.html.
+    pub(super) fn all(&self, cards: &[Card]) -> Result<Vec<Page>, HtmlError> {
+        let mut pages = vec![self.home()?];
+        pages.extend(self.essays(cards)?);
+        pages.extend(self.parts()?);
+        pages.extend(self.matter()?);
+        pages.push(self.contributors()?);
+        pages.push(self.search()?);
+        pages.push(self.single()?);
+        Ok(pages)
+    }
+
+    /// The canonical address of `path`, when the site's address is known.
+    fn canonical(&self, path: &str) -> Option<String> {
+        self.base.as_ref().map(|b| format!("{b}/{path}"))
+    }
+
+    fn render(&self, name: &str, root: &'static str, extra: Value) -> Result<String, HtmlError> {
+        let (book, toc) = &self.shared[root];
+        let ctx =
+            context! { book => book.clone(), labels => self.labels.clone(), root => root, toc => toc.clone(), ..extra };
+        Ok(self.env.get_template(name)?.render(ctx)?)
+    }
+
+    fn home(&self) -> Result<Page, HtmlError> {
+        Ok(("index.html".into(), self.render("home.html", "", context! { canonical => self.canonical("") })?))
+    }
+
+    /// Essays, with previous and next across the whole book.
+    fn essays(&self, cards: &[Card]) -> Result<Vec<Page>, HtmlError> {
+        let (b, book) = (self.view, self.view.book);
+        let all: Vec<&Essay> = book.essays().collect();
+        let section_of: HashMap<&str, (&str, &str)> = book
+            .parts
+            .iter()
+            .filter_map(|p| p.section.as_ref().map(|s| (p, s)))
+            .flat_map(|(p, s)| p.essays.iter().map(move |e| (e.slug.as_str(), (s.id.as_str(), s.title.as_str()))))
+            .collect();
+        let root = "../";
+        let mut pages = Vec::with_capacity(all.len());
+        for (i, e) in all.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| b.link(all[j], root));
+            let next = all.get(i + 1).map(|n| b.link(n, root));
+            let section = section_of
+                .get(e.slug.as_str())
+                .map(|(id, t)| context! { title => t.to_string(), href => format!("../part/{id}/index.html") });
+            let photo = e.authors.iter().find_map(|a| a.photo.as_ref()).and_then(|p| b.img(p, &PHOTO_SIZES, ""));
+            let card = cards.iter().any(|c| c.slug == e.slug).then(|| super::card_path(&e.slug));
+            let image = match &card {
+                Some(path) => self.canonical(path),
+                None => photo.and_then(|img| self.canonical(&img.src)),
+            };
+            let og = context! {
+                description => e.summary.clone().unwrap_or_else(|| first_sentence(e)),
+                card => if card.is_some() && image.is_some() { "summary_large_image" } else { "summary" },
+                image => image,
+            };
+            let page = self.render(
+                "essay.html",
+                root,
+                context! {
+                    essay => b.essay_value(e, root, false), prev => ser(prev), next => ser(next),
+                    section => section, og => og, canonical => self.canonical(&format!("{}/", e.slug)),
+                },
+            )?;
+            pages.push((format!("{}/index.html", e.slug), page));
+        }
+        Ok(pages)
+    }
+
+    /// A page per section, with its introduction and its essays.
+    fn parts(&self) -> Result<Vec<Page>, HtmlError> {
+        let b = self.view;
+        let root = "../../";
+        let mut pages = Vec::new();
+        for p in &b.book.parts {
+            let Some(s) = &p.section else { continue };
+            let intro = p.intro.as_ref().map(|i| b.text_with_notes(i, root, false, 2));
+            let page = self.render(
+                "section.html",
+                root,
+                context! {
+                    section => context! { id => s.id.clone(), title => s.title.clone(), intro => intro },
+                    essays => ser(p.essays.iter().map(|e| b.link(e, root)).collect::<Vec<_>>()),
+                    canonical => self.canonical(&format!("part/{}/", s.id)),
+                },
+            )?;
+            pages.push((format!("part/{}/index.html", s.id), page));
+        }
+        Ok(pages)
+    }
+
+    /// Front and back matter.
+    fn matter(&self) -> Result<Vec<Page>, HtmlError> {
+        let (b, book) = (self.view, self.view.book);
+        let root = "../../";
+        let mut pages = Vec::new();
+        for (kind, list) in [("front", &book.front), ("back", &book.back)] {
+            for e in list {
+                let page = self.render(
+                    "text.html",
+                    root,
+                    context! {
+                        text => b.essay_value(e, root, false), kind => kind,
+                        canonical => self.canonical(&format!("{kind}/{}/", e.slug)),
+                    },
+                )?;
+                pages.push((format!("{kind}/{}/index.html", e.slug), page));
+            }
+        }
+        Ok(pages)
+    }
+
+    /// The contributor index, by letter.
+    fn contributors(&self) -> Result<Page, HtmlError> {
+        let people = self.view.contributors("../");
+        let mut letters: Vec<String> = Vec::new();
+        for p in &people {
+            let l = p.get_attr("letter").map(|v| v.to_string()).unwrap_or_default();
+            if !letters.contains(&l) {
+                letters.push(l);
+            }
+        }
+        let page = self.render(
+            "contributors.html",
+            "../",
+            context! { contributors => people, letters => letters, canonical => self.canonical("contributors/") },
+        )?;
+        Ok(("contributors/index.html".into(), page))
+    }
+
+    fn search(&self) -> Result<Page, HtmlError> {
+        let page = self.render("search.html", "../", context! { canonical => self.canonical("search/") })?;
+        Ok(("search/index.html".into(), page))
+    }
+
+    /// The whole book on one page.
+    fn single(&self) -> Result<Page, HtmlError> {
+        let (b, book) = (self.view, self.view.book);
+        let parts: Vec<Value> = book
+            .parts
+            .iter()
+            .map(|p| {
+                context! {
+                    id => p.section.as_ref().map(|s| s.id.clone()),
+                    title => p.section.as_ref().map(|s| s.title.clone()),
+                    intro => p.intro.as_ref().map(|i| b.text_with_notes(i, "", true, 3)),
+                    essays => p.essays.iter().map(|e| b.essay_value(e, "", true)).collect::<Vec<_>>(),
+                }
+            })
+            .collect();
+        let matter = |list: &[Essay]| list.iter().map(|e| b.essay_value(e, "", true)).collect::<Vec<_>>();
+        let page = self.render(
+            "all.html",
+            "",
+            context! {
+                front => matter(&book.front), parts => parts, back => matter(&book.back),
+                contributors => b.contributors(""), canonical => self.canonical("all.html"),
+            },
+        )?;
+        Ok(("all.html".into(), page))
+    }
+}

@@ -1,0 +1,291 @@
+//! What the templates see: the book, its essays, people and contents as
+//! template values, built from the read-only book and its processed images.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use minijinja::{Value, context};
+use serde::Serialize;
+
+use super::{IMAGE_SIZES, PHOTO_SIZES};
+use crate::editions::images::Processed;
+use crate::editions::xhtml::{self, Context, Flavor, ImageRef};
+use crate::input::assets::Asset;
+use crate::lang::collate::name_key;
+use crate::lang::labels::Labels;
+use crate::model::book::{Author, Book, Essay};
+
+/// The site's images by (file, width): each processed, with its path under `assets/`.
+pub(super) type Images = HashMap<(PathBuf, u32), (String, Processed)>;
+
+/// A serde value as a template value.
+pub(super) fn ser<T: Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// An image at several widths.
+#[derive(Clone, Debug, Serialize)]
+pub(super) struct Img {
+    pub(super) src: String,
+    srcset: String,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+pub(super) struct PersonView {
+    name: String,
+    sort_name: String,
+    affiliation: Option<String>,
+    handle: Option<String>,
+    url: Option<String>,
+    bio: Option<Value>,
+    photo: Option<Img>,
+    photo_alt: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct EssayLink {
+    slug: String,
+    title: String,
+    authors: String,
+    href: String,
+    anchor: String,
+}
+
+pub(super) struct View<'a> {
+    pub(super) book: &'a Book,
+    pub(super) labels: Labels,
+    /// (file, width) → processed image and its path under assets/.
+    pub(super) images: Images,
+    /// Other essays by file: their page, from the site's root.
+    links_pages: HashMap<PathBuf, String>,
+    /// Other essays by file: their anchor in the single-page edition.
+    links_single: HashMap<PathBuf, String>,
+}
+
+impl<'a> View<'a> {
+    /// The views of `book`, with its processed images.
+    pub(super) fn new(book: &'a Book, images: Images) -> Self {
+        let mut links_pages = HashMap::new();
+        let mut links_single = HashMap::new();
+        for e in book.essays() {
+            links_pages.insert(e.file.clone(), format!("{}/index.html", e.slug));
+            links_single.insert(e.file.clone(), format!("#essay-{}", e.slug));
+        }
+        View { book, labels: Labels::for_lang(&book.config.language), images, links_pages, links_single }
+    }
+
+    /// A link to an essay's page, with its title and authors.
+    pub(super) fn link(&self, e: &Essay, root: &str) -> EssayLink {
+        EssayLink {
+            slug: e.slug.clone(),
+            title: e.title.clone(),
+            authors: self.labels.join(&e.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>()),
+            href: format!("{root}{}/index.html", e.slug),
+            anchor: format!("#essay-{}", e.slug),
+        }
+    }
+
+    /// The book, as every page shows it.
+    pub(super) fn book_value(&self, root: &str) -> Value {
+        let cfg = &self.book.config;
+        context! {
+            title => cfg.title.clone(),
+            subtitle => cfg.subtitle.clone(),
+            editors => self.labels.join(&cfg.editors),
+            description => cfg.description.clone(),
+            publisher => cfg.publisher.clone(),
+            license => cfg.license.clone(),
+            identifier => cfg.identifier.clone(),
+            date => cfg.date.clone(),
+            url => cfg.url.clone(),
+            lang => cfg.language.clone(),
+            dir => if crate::lang::is_rtl(&cfg.language) { Some("rtl") } else { None },
+            cover => ser(self.book.cover_image().and_then(|c| self.img(c, &IMAGE_SIZES, root))),
+            version => env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    /// The contents, as every page shows it.
+    pub(super) fn toc(&self, root: &str) -> Value {
+        let book = self.book;
+        let parts: Vec<Value> = book
+            .parts
+            .iter()
+            .map(|p| {
+                context! {
+                    id => p.section.as_ref().map(|s| s.id.clone()),
+                    title => p.section.as_ref().map(|s| s.title.clone()),
+                    href => p.section.as_ref().map(|s| format!("{root}part/{}/index.html", s.id)),
+                    essays => ser(p.essays.iter().map(|e| self.link(e, root)).collect::<Vec<_>>()),
+                }
+            })
+            .collect();
+        let matter = |list: &[Essay], kind: &str| -> Vec<Value> {
+            list.iter()
+                .map(|e| context! { title => e.title.clone(), href => format!("{root}{kind}/{}/index.html", e.slug), anchor => format!("#{kind}-{}", e.slug) })
+                .collect()
+        };
+        context! { front => matter(&book.front, "front"), parts => parts, back => matter(&book.back, "back") }
+    }
+
+    /// The contributor index: each person with their letter, anchor and essays.
+    pub(super) fn contributors(&self, root: &str) -> Vec<Value> {
+        let book = self.book;
+        let essays: HashMap<&str, &Essay> = book.essays().map(|e| (e.slug.as_str(), e)).collect();
+        book.contributors
+            .iter()
+            .map(|c| {
+                let first = c.essays.first().and_then(|s| essays.get(s.as_str())).copied();
+                let person = first.map(|e| self.person(&c.author, e, 0, root));
+                context! {
+                    person => ser(person),
+                    sort_name => c.sort_key.clone(),
+                    letter => fold_initial(&c.sort_key),
+                    id => format!("c-{}", crate::lang::slug::slugify(&c.sort_key)),
+                    essays => ser(c.essays.iter().filter_map(|s| essays.get(s.as_str())).map(|e| self.link(e, root)).collect::<Vec<_>>()),
+                }
+            })
+            .collect()
+    }
+
+    /// A text (introduction) with its notes, as markup for a template.
+    pub(super) fn text_with_notes(&self, e: &Essay, root: &str, single: bool, first_heading: u8) -> Value {
+        let f = self.fragment(e, root, single, first_heading);
+        Value::from_safe_string(format!("{}{}", f.body, f.notes))
+    }
+
+    pub(super) fn img(&self, asset: &Asset, sizes: &[u32], root: &str) -> Option<Img> {
+        let path = asset.path.as_ref()?;
+        let mut variants: Vec<&(String, Processed)> =
+            sizes.iter().filter_map(|s| self.images.get(&(path.clone(), *s))).collect();
+        variants.dedup_by(|a, b| a.0 == b.0);
+        let largest = variants.last()?;
+        let srcset =
+            variants.iter().map(|(href, p)| format!("{root}{href} {}w", p.width)).collect::<Vec<_>>().join(", ");
+        Some(Img { src: format!("{root}{}", largest.0), srcset, width: largest.1.width, height: largest.1.height })
+    }
+
+    pub(super) fn fragment(&self, e: &Essay, root: &str, single: bool, first_heading: u8) -> xhtml::Fragment {
+        let images: HashMap<String, ImageRef> = e
+            .images
+            .iter()
+            .filter_map(|i| {
+                let img = self.img(&i.asset, &IMAGE_SIZES, root)?;
+                Some((i.asset.written.clone(), ImageRef { href: img.src, width: img.width, height: img.height }))
+            })
+            .collect();
+        let links = if single { &self.links_single } else { &self.links_pages };
+        let relative: HashMap<PathBuf, String> =
+            links.iter().map(|(k, v)| (k.clone(), if single { v.clone() } else { format!("{root}{v}") })).collect();
+        let cx = Context {
+            flavor: Flavor::Html,
+            id_prefix: &e.slug,
+            images: &images,
+            dir: &e.dir,
+            links: &relative,
+            allow_html: self.book.config.rules.allow_html,
+            first_heading,
+        };
+        xhtml::fragment(&e.body, &cx)
+    }
+
+    pub(super) fn person(&self, a: &Author, e: &Essay, i: usize, root: &str) -> PersonView {
+        let bio = a.bio_doc.as_ref().map(|doc| {
+            let none = HashMap::new();
+            let prefix = format!("{}-bio{i}", e.slug);
+            let cx = Context {
+                flavor: Flavor::Html,
+                id_prefix: &prefix,
+                images: &none,
+                dir: &e.dir,
+                links: &self.links_pages,
+                allow_html: false,
+                first_heading: 4,
+            };
+            Value::from_safe_string(xhtml::fragment(doc, &cx).body)
+        });
+        PersonView {
+            name: a.name.clone(),
+            sort_name: name_key(&a.name, a.sort_as.as_deref()).display(),
+            affiliation: a.affiliation.clone(),
+            handle: a.handle.clone(),
+            url: a.url.clone().filter(|u| crate::input::assets::is_web_link(u)),
+            bio,
+            photo: a.photo.as_ref().and_then(|p| self.img(p, &PHOTO_SIZES, root)),
+            photo_alt: self.labels.portrait_of(&a.name),
+        }
+    }
+
+    pub(super) fn essay_value(&self, e: &Essay, root: &str, single: bool) -> Value {
+        let names: Vec<String> = e.authors.iter().map(|a| a.name.clone()).collect();
+        let f = self.fragment(e, root, single, if single { 3 } else { 2 });
+        let people: Vec<PersonView> = e
+            .authors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.photo.is_some() || a.bio.is_some() || a.affiliation.is_some() || a.handle.is_some())
+            .map(|(i, a)| self.person(a, e, i, root))
+            .collect();
+        context! {
+            slug => e.slug.clone(),
+            title => e.title.clone(),
+            subtitle => e.subtitle.clone(),
+            summary => e.summary.clone(),
+            lang => e.lang.clone(),
+            dir => if crate::lang::is_rtl(&e.lang) { Some("rtl") } else { None },
+            byline => self.labels.join(&names),
+            authors => ser(&people),
+            tags => e.tags.clone(),
+            body => Value::from_safe_string(f.body),
+            notes => Value::from_safe_string(f.notes),
+            words => e.words,
+        }
+    }
+}
+
+pub(super) fn plain_body(e: &Essay) -> String {
+    let mut out = String::new();
+    e.body.for_each_inline(&mut |i| match i {
+        crate::model::document::Inline::Text { text, .. } => {
+            out.push_str(text);
+        }
+        crate::model::document::Inline::SoftBreak | crate::model::document::Inline::LineBreak => out.push(' '),
+        _ => {}
+    });
+    out
+}
+
+/// The first sentence of an essay, for previews when it has no summary.
+pub(super) fn first_sentence(e: &Essay) -> String {
+    let text = plain_body(e);
+    let end = text.find(['.', '!', '?']).map_or(text.len().min(200), |i| i + 1);
+    let mut s: String = text[..end].chars().take(200).collect();
+    if s.len() < end {
+        s.push('…');
+    }
+    s.trim().to_string()
+}
+
+/// The letter a sort key files under, without accents (É files under E).
+fn fold_initial(key: &str) -> String {
+    let c = key.chars().next().unwrap_or('#');
+    let folded = crate::lang::slug::slugify(&c.to_string());
+    match folded.chars().next() {
+        Some(f) if f.is_ascii_alphabetic() && folded != "book" => f.to_ascii_uppercase().to_string(),
+        _ => c.to_uppercase().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_fold_accents() {
+        assert_eq!(fold_initial("Ébrard, Émile"), "E");
+        assert_eq!(fold_initial("Åberg, Anna"), "A");
+        assert_eq!(fold_initial("Zoé"), "Z");
+    }
+}
