@@ -2,7 +2,7 @@
 //!
 //! Every stage reports problems as [`Diagnostic`] values instead of stopping at
 //! the first one, so one run shows everything that is wrong in every essay.
-//! Each diagnostic has a stable [`Code`] (documented in the README, safe to grep
+//! Each diagnostic has a stable [`Code`] (documented in the guide, safe to grep
 //! for in CI logs), a severity, a position in a file, a message and a hint.
 //!
 //! The same list is printed three ways by [`Report`]: for people (rustc-style,
@@ -40,7 +40,7 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal, $sev:ident; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal, $sev:ident, $summary:literal; )*) => {
         /// Stable diagnostic codes. The letter groups them: `B` the book
         /// configuration, `F` an essay's front matter, `S` the book's structure,
         /// `I` images, `T` the text, `Y` typography, `P` typesetting (PDF).
@@ -67,97 +67,154 @@ macro_rules! codes {
             pub fn severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$sev,)* }
             }
+
+            /// What it means, in a sentence (Markdown): the guide's table of codes.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
         }
     };
 }
 
 codes! {
     /// No `book.toml` at the root of the book.
-    BookMissing = "B001", "book-missing", Error;
+    BookMissing = "B001", "book-missing", Error,
+        "No `book.toml`.";
     /// `book.toml` is not valid TOML.
-    BookSyntax = "B002", "book-syntax", Error;
+    BookSyntax = "B002", "book-syntax", Error,
+        "`book.toml` is not valid TOML.";
     /// A key in `book.toml` that the tool does not know.
-    BookUnknownKey = "B003", "book-unknown-key", Error;
+    BookUnknownKey = "B003", "book-unknown-key", Error,
+        "A key `book.toml` does not have (with \"did you mean\").";
     /// A value of the wrong type or out of range in `book.toml`.
-    BookInvalidValue = "B004", "book-invalid-value", Error;
+    BookInvalidValue = "B004", "book-invalid-value", Error,
+        "A value of the wrong type or form (language tag, date, identifier, order).";
     /// A required key of `book.toml` is missing.
-    BookMissingKey = "B005", "book-missing-key", Error;
+    BookMissingKey = "B005", "book-missing-key", Error,
+        "`title` or `language` missing, or a section without `id`.";
     /// A file named by `book.toml` (front, back, intro, cover) does not exist.
-    BookFileMissing = "B006", "book-file-missing", Error;
+    BookFileMissing = "B006", "book-file-missing", Error,
+        "A front, back or intro file that does not exist; no `contributions/`.";
     /// Two sections share an id.
-    DuplicateSection = "B007", "duplicate-section", Error;
+    DuplicateSection = "B007", "duplicate-section", Error,
+        "Two sections with one id.";
     /// The essay has no front matter at all.
-    FrontMatterMissing = "F001", "front-matter-missing", Error;
+    FrontMatterMissing = "F001", "front-matter-missing", Error,
+        "The essay does not start with `+++` (or uses YAML `---`).";
     /// The opening `+++` has no closing `+++`.
-    FrontMatterUnclosed = "F002", "front-matter-unclosed", Error;
+    FrontMatterUnclosed = "F002", "front-matter-unclosed", Error,
+        "No closing `+++`.";
     /// The front matter is not valid TOML.
-    FrontMatterSyntax = "F003", "front-matter-syntax", Error;
+    FrontMatterSyntax = "F003", "front-matter-syntax", Error,
+        "The front matter is not valid TOML.";
     /// A front-matter key that the tool does not know.
-    UnknownKey = "F004", "unknown-key", Error;
+    UnknownKey = "F004", "unknown-key", Error,
+        "An unknown front-matter key (with \"did you mean\").";
     /// A front-matter value of the wrong type.
-    InvalidValue = "F005", "invalid-value", Error;
+    InvalidValue = "F005", "invalid-value", Error,
+        "A value of the wrong type, or an invalid `lang`.";
     /// No `title` in the front matter.
-    MissingTitle = "F006", "missing-title", Error;
+    MissingTitle = "F006", "missing-title", Error,
+        "No `title`.";
     /// No `[[authors]]` in the front matter.
-    MissingAuthors = "F007", "missing-authors", Error;
+    MissingAuthors = "F007", "missing-authors", Error,
+        "No `[[authors]]`.";
     /// An author without a `name`.
-    MissingAuthorName = "F008", "missing-author-name", Error;
+    MissingAuthorName = "F008", "missing-author-name", Error,
+        "An author without `name`.";
     /// A file that is not valid UTF-8, or that cannot be read.
-    Unreadable = "S001", "unreadable", Error;
+    Unreadable = "S001", "unreadable", Error,
+        "Not UTF-8 (at the first bad byte), or unreadable.";
     /// Two contributions with the same slug (`a.md` and `a/index.md`).
-    DuplicateSlug = "S002", "duplicate-slug", Error;
+    DuplicateSlug = "S002", "duplicate-slug", Error,
+        "`a.md` and `a/index.md` both exist.";
     /// A slug that cannot be used in file names and URLs.
-    InvalidSlug = "S003", "invalid-slug", Error;
+    InvalidSlug = "S003", "invalid-slug", Error,
+        "A file or folder name unusable as a slug.";
     /// An essay names a section that `book.toml` does not declare.
-    UnknownSection = "S004", "unknown-section", Error;
+    UnknownSection = "S004", "unknown-section", Error,
+        "`section` names no declared section.";
     /// `[order] list` names an essay that does not exist.
-    OrderUnknownSlug = "S005", "order-unknown-slug", Error;
+    OrderUnknownSlug = "S005", "order-unknown-slug", Error,
+        "`[order] list` names an essay that does not exist.";
     /// `[order] list` leaves out an essay.
-    OrderMissingSlug = "S006", "order-missing-slug", Error;
+    OrderMissingSlug = "S006", "order-missing-slug", Error,
+        "`[order] list` leaves an essay out.";
     /// A contribution file too large to be an essay.
-    FileTooLarge = "S007", "file-too-large", Error;
+    FileTooLarge = "S007", "file-too-large", Error,
+        "A Markdown file over 1 MiB; it is not read.";
     /// An image or linked file that does not exist.
-    ImageMissing = "I001", "file-missing", Error;
+    ImageMissing = "I001", "file-missing", Error,
+        "A photo or image that does not exist, or a remote image URL.";
     /// A path that leaves the book's folder: never read.
-    PathOutsideBook = "I002", "path-outside-book", Error;
+    PathOutsideBook = "I002", "path-outside-book", Error,
+        "A path that leaves the book (`..`, absolute, or a symbolic link out); never read.";
     /// An image in a format the tool cannot read, or a corrupt one.
-    ImageUnreadable = "I003", "image-unreadable", Error;
+    ImageUnreadable = "I003", "image-unreadable", Error,
+        "Not a PNG, JPEG, WebP or GIF, or a corrupt one.";
     /// An image larger than the pixel limit (a decompression bomb is refused here).
-    ImageTooLarge = "I004", "image-too-large", Error;
+    ImageTooLarge = "I004", "image-too-large", Error,
+        "More pixels than `max_image_pixels`.";
     /// A photo smaller than the print minimum.
-    ImageTooSmall = "I005", "image-too-small", Error;
+    ImageTooSmall = "I005", "image-too-small", Error,
+        "A photo smaller than `min_photo_pixels`.";
     /// An author without a photo, when the rules require one.
-    MissingPhoto = "I006", "missing-photo", Error;
+    MissingPhoto = "I006", "missing-photo", Error,
+        "An author without a photo when `require_photo`.";
     /// An author without a bio, when the rules require one.
-    MissingBio = "I007", "missing-bio", Error;
+    MissingBio = "I007", "missing-bio", Error,
+        "An author without a bio when `require_bio`.";
     /// The essay has no text.
-    EmptyEssay = "T001", "empty-essay", Error;
+    EmptyEssay = "T001", "empty-essay", Error,
+        "No text.";
     /// Fewer words than `rules.min_words`.
-    TooFewWords = "T002", "too-few-words", Error;
+    TooFewWords = "T002", "too-few-words", Error,
+        "Fewer words than `min_words`.";
     /// More words than `rules.max_words`.
-    TooManyWords = "T003", "too-many-words", Error;
+    TooManyWords = "T003", "too-many-words", Error,
+        "More words than `max_words`.";
     /// A level-one heading in the body: the title comes from the front matter.
-    LevelOneHeading = "T004", "level-one-heading", Error;
+    LevelOneHeading = "T004", "level-one-heading", Error,
+        "A `#` heading in the body.";
     /// Raw HTML in the text, when the rules do not allow it.
-    RawHtml = "T005", "raw-html", Error;
+    RawHtml = "T005", "raw-html", Error,
+        "Raw HTML when `allow_html` is false (one per paragraph).";
     /// A link to a local file that does not exist.
-    BrokenLink = "T006", "broken-link", Error;
+    BrokenLink = "T006", "broken-link", Error,
+        "A link to a local file that does not exist.";
     /// An image without alt text.
-    MissingAlt = "T007", "missing-alt", Warning;
+    MissingAlt = "T007", "missing-alt", Warning,
+        "An image without alt text.";
     /// Markup nested deeper than the tool accepts.
-    TooDeep = "T008", "too-deep", Error;
+    TooDeep = "T008", "too-deep", Error,
+        "Quotes or lists nested more than 64 levels.";
     /// A footnote reference with no definition, or a definition never used.
-    Footnote = "T009", "footnote", Warning;
+    Footnote = "T009", "footnote", Warning,
+        "A footnote reference with no definition.";
     /// Straight quotes or apostrophes where the language wants typographic ones.
-    StraightQuotes = "Y001", "straight-quotes", Warning;
+    StraightQuotes = "Y001", "straight-quotes", Warning,
+        "Straight quotes or apostrophes (one per paragraph).";
     /// French: a missing or breakable space before `; : ! ?` or inside « ».
-    FrenchSpacing = "Y002", "french-spacing", Warning;
+    FrenchSpacing = "Y002", "french-spacing", Warning,
+        "A missing or breakable space in French punctuation (one per paragraph).";
     /// typst could not typeset the book (an error in a template, most often).
-    Typeset = "P001", "typeset-error", Error;
+    Typeset = "P001", "typeset-error", Error,
+        "typst could not typeset the book (`build`; usually a template error, at its line).";
     /// A warning from typst while typesetting.
-    TypesetWarning = "P002", "typeset-warning", Warning;
+    TypesetWarning = "P002", "typeset-warning", Warning,
+        "A warning from typst while typesetting (`build`).";
     /// Characters that no available font can draw: they would print as empty boxes.
-    MissingGlyphs = "P003", "missing-glyphs", Warning;
+    MissingGlyphs = "P003", "missing-glyphs", Warning,
+        "Characters no font of the book can print, named with their code points.";
+}
+
+/// The table of every code, as the guide prints it (Markdown).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| code | name | severity | what it means |\n| --- | --- | --- | --- |\n");
+    for c in Code::ALL {
+        out.push_str(&format!("| {c} | {} | {} | {} |\n", c.name(), c.severity(), c.summary()));
+    }
+    out
 }
 
 impl fmt::Display for Code {

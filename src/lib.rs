@@ -5,7 +5,7 @@
 //! 1. [`input`]: read `book.toml` ([`config`]) and every contribution in
 //!    parallel (front matter, Markdown into a [`model::document`], images
 //!    resolved safely);
-//! 2. [`check`]: every rule, every [`diagnostic`] at once (glyph coverage
+//! 2. [`check`](mod@check): every rule, every [`diagnostic`] at once (glyph coverage
 //!    from [`fonts`]);
 //! 3. [`order`]: arrange the essays into a read-only [`model::book::Book`],
 //!    with the contributor index sorted by the language's collation and the

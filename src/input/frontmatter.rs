@@ -64,6 +64,13 @@ impl Schema for RawFrontMatter {
     }
 }
 
+/// The keys of a contribution's front matter, and those of each
+/// `[[authors]]` table: what the guide's reference must list.
+pub fn keys() -> (&'static [&'static str], &'static [&'static str]) {
+    use crate::config::toml_input::field_names;
+    (field_names::<RawFrontMatter>(), field_names::<RawAuthor>())
+}
+
 /// Where the front matter and the body are in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
@@ -137,7 +144,9 @@ pub fn parse(file: &Path, text: &str, range: Range<usize>) -> (Option<RawFrontMa
                 );
                 match suggestion {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint("remove it, or see the contribution reference in the README"),
+                    None => {
+                        d.hint("remove it, or see the contribution reference in the guide (docs/src/contributions.md)")
+                    }
                 }
             }
             TomlProblem::Invalid { message, span } => {

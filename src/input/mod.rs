@@ -2,7 +2,7 @@
 //!
 //! Each file is read (within a size limit, and only when it really lies inside
 //! the book), split, its front matter parsed, its Markdown converted into a
-//! [`Document`](crate::model::document::Document), and the images it names probed.
+//! [`Document`], and the images it names probed.
 //! Nothing here stops at a problem: every file yields what could be read and
 //! diagnostics for the rest, so `check` reports all essays in one run.
 

@@ -70,7 +70,7 @@ pub fn init(dir: &Path, title: &str, language: &str) -> Result<Vec<PathBuf>, Sca
         return Err(ScaffoldError::Exists(book));
     }
     let config = format!(
-        "# The book's configuration: see the README of anthology for every key.\n\
+        "# The book's configuration: see anthology's guide (docs/src/book-toml.md) for every key.\n\
          [book]\n\
          title = {}\n\
          language = {}\n\

@@ -1,10 +1,10 @@
 //! The EPUB 3 edition: the ordered book as a package EPUBCheck accepts.
 //!
-//! Every text becomes one XHTML document through the shared [`crate::xhtml`]
+//! Every text becomes one XHTML document through the shared [`crate::editions::xhtml`]
 //! writer; the package document carries the book's metadata (editors and every
 //! contributor with their sort keys, accessibility metadata), `nav.xhtml` the
 //! contents and landmarks, `toc.ncx` the same for EPUB 2 readers. Images are
-//! scaled and re-encoded once each ([`crate::images`]). The zip is written in
+//! scaled and re-encoded once each ([`crate::editions::images`]). The zip is written in
 //! a fixed order with fixed dates, so the same book gives the same bytes.
 
 use std::collections::HashMap;

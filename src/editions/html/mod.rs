@@ -7,7 +7,7 @@
 //! works on any static host and offline from the file system: every link names
 //! its `index.html`, and the search index is a script, not a fetched file.
 //!
-//! [`view`] turns the book into what templates see; [`pages`] renders each
+//! `view.rs` turns the book into what templates see; `pages.rs` renders each
 //! kind of page; this file prepares the images and the static files.
 
 mod pages;

@@ -154,7 +154,7 @@ pub enum PdfError {
     /// An offprint could not be made: the template did not set the essay
     /// alone (a book's own template must read `/offprint.json`).
     #[error(
-        "cannot make the offprint of `{0}`: the template must set the essay alone when /offprint.json names it (see \"Offprints\" in the README)"
+        "cannot make the offprint of `{0}`: the template must set the essay alone when /offprint.json names it (see \"Offprints\" in the guide, docs/src/editions/offprints.md)"
     )]
     Offprint(String),
     /// A share card could not be rendered or encoded.
