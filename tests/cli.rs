@@ -217,6 +217,23 @@ fn build_writes_the_three_editions_and_nothing_else() {
 }
 
 #[test]
+fn every_edition_can_be_asked_for_and_is_staged_and_summarised() {
+    use anthology::editions::Edition;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Every"]).status.success());
+    let all: Vec<&str> = Edition::ALL.iter().map(|e| e.id()).collect();
+    let out = run(&["build", d, "--verbose", "--format", &all.join(",")]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    for e in Edition::ALL {
+        assert!(text.contains(&format!("done {}", e.stage())), "no progress for {e}: {text}");
+        assert!(text.lines().any(|l| l.starts_with(&format!("{:<5} ", e.name()))), "no summary for {e}: {text}");
+        assert!(e.target(&dir.path().join("dist"), "every").exists(), "{e} was not written");
+    }
+}
+
+#[test]
 fn init_new_and_check_as_a_new_user_would() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
