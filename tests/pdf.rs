@@ -142,6 +142,41 @@ fn compile_markup(body: &str, fonts: &Arc<Fonts>) -> Result<String, String> {
     Ok(text_of(&doc))
 }
 
+/// A long name in inline code, in a narrow justified column: it breaks after
+/// its punctuation instead of stretching the line, and the text typst lays
+/// out is the code exactly, with nothing added between its pieces.
+#[test]
+fn long_inline_code_breaks_at_punctuation_without_adding_text() {
+    let code = "std::collections::hash_map::DefaultHasher::finish";
+    let doc = anthology::input::markdown::parse(&format!("Call `{code}` when done."), 1).document;
+    let none = std::collections::HashMap::new();
+    let markup = anthology::editions::typst::markup::Writer::new(&doc, "t", &none, 2).document(&doc).text;
+    let fonts = Arc::new(Fonts::new(Vec::new()));
+    let mut w = BookWorld::new(fonts, "/main.typ", None);
+    w.add_source(
+        "/main.typ",
+        format!("#set page(width: 5cm, height: auto, margin: 2mm)\n#set par(justify: true)\n{markup}"),
+    );
+    let laid = typst::compile::<PagedDocument>(&w).output.unwrap();
+    // The code's pieces, with the line (y) each is set on.
+    let mut pieces: Vec<(f64, String)> = Vec::new();
+    fn walk(frame: &typst::layout::Frame, at: f64, out: &mut Vec<(f64, String)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => walk(&g.frame, at + pos.y.to_pt(), out),
+                typst::layout::FrameItem::Text(t) => out.push((at + pos.y.to_pt(), t.text.to_string())),
+                _ => {}
+            }
+        }
+    }
+    walk(&laid.pages()[0].frame, 0.0, &mut pieces);
+    let text: String = pieces.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(text.contains(code), "the code is laid out whole, nothing added: {text:?}");
+    let lines: std::collections::BTreeSet<i64> =
+        pieces.iter().filter(|(_, t)| code.contains(t.as_str()) && t.contains(':')).map(|(y, _)| *y as i64).collect();
+    assert!(lines.len() >= 2, "the code breaks across lines: {pieces:?}");
+}
+
 fn visible(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect()
 }

@@ -9,9 +9,11 @@
 //! - [`xhtml`]: the one XHTML writer behind [`epub`] and [`html`];
 //! - [`typst`]: the PDF, the offprints and the share cards, typeset by the
 //!   embedded typst compiler;
-//! - [`images`]: images decoded once and scaled for every edition.
+//! - [`images`]: images decoded once and scaled for every edition;
+//! - [`highlight`]: code blocks coloured with the grammars typst uses.
 
 pub mod epub;
+pub mod highlight;
 pub mod html;
 pub mod images;
 pub mod typst;

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use crate::editions::highlight;
 use crate::model::document::{Align, Block, Document, Footnote, Inline};
 
 /// Which edition the markup is for.
@@ -36,6 +37,12 @@ pub fn escape_into(text: &str, out: &mut String) {
             c => out.push(c),
         }
     }
+}
+
+/// `text` without the characters XML 1.0 forbids.
+fn allowed_in_xml(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| ((c as u32) < 0x20 && !"\t\n\r".contains(c)) || c == '\u{FFFE}' || c == '\u{FFFF}';
+    if text.contains(forbidden) { text.replace(forbidden, "").into() } else { text.into() }
 }
 
 /// `text`, escaped for XML.
@@ -205,13 +212,17 @@ impl Writer<'_, '_> {
             }
             Block::Code { lang, text } => {
                 self.out.push_str("<pre><code");
-                if let Some(l) =
-                    lang.as_deref().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_".contains(c)))
-                {
+                let lang =
+                    lang.as_deref().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_".contains(c)));
+                if let Some(l) = lang {
                     let _ = write!(self.out, " class=\"language-{l}\"");
                 }
                 self.out.push('>');
-                escape_into(text.trim_end_matches('\n'), &mut self.out);
+                let code = allowed_in_xml(text.trim_end_matches('\n'));
+                match lang.and_then(|l| highlight::html(&code, l)) {
+                    Some(spans) => self.out.push_str(&spans),
+                    None => escape_into(&code, &mut self.out),
+                }
                 self.out.push_str("</code></pre>");
             }
             Block::Table { align, rows } => {
@@ -466,7 +477,7 @@ mod tests {
         let f = convert("## H\n\n1. a\n2. b\n\n> q\n\n---\n\n```rust\nx < y\n```", "und", false);
         assert_eq!(
             f.body,
-            "<h2>H</h2>\n<ol><li>a</li>\n<li>b</li>\n</ol>\n<blockquote>\n<p>q</p>\n</blockquote>\n<hr/>\n<pre><code class=\"language-rust\">x &lt; y</code></pre>\n"
+            "<h2>H</h2>\n<ol><li>a</li>\n<li>b</li>\n</ol>\n<blockquote>\n<p>q</p>\n</blockquote>\n<hr/>\n<pre><code class=\"language-rust\"><span class=\"hl-source hl-rust\">x <span class=\"hl-keyword hl-operator hl-comparison hl-rust\">&lt;</span> y</span></code></pre>\n"
         );
         let f = convert("![An image](p.png \"Caption\")", "und", false);
         assert_eq!(
@@ -477,6 +488,17 @@ mod tests {
         assert!(f.body.contains("<th>a</th><th class=\"right\">b</th>"), "{}", f.body);
         let f = convert("|   | b |\n|-|-|\n| 1 | 2 |", "und", false);
         assert!(f.body.contains("<thead>\n<tr><td></td><th>b</th></tr>"), "{}", f.body);
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_when_their_language_is_known() {
+        let f = convert("```rust\nlet x = \"<&>\"; // hi\n```\n\n```klingon\nqapla' <x>\n```", "und", false);
+        assert!(f.body.contains("<pre><code class=\"language-rust\"><span class=\"hl-"), "{}", f.body);
+        assert!(f.body.contains("&lt;&amp;&gt;") && f.body.contains("hl-comment"), "{}", f.body);
+        assert!(f.body.contains("<pre><code class=\"language-klingon\">qapla' &lt;x&gt;</code></pre>"), "{}", f.body);
+        // Characters XML forbids go, highlighted or not.
+        let f = convert("```rust\nlet a = 1;\u{1}\n```", "und", false);
+        assert!(!f.body.contains('\u{1}'), "{}", f.body);
     }
 
     #[test]
@@ -537,6 +559,7 @@ mod tests {
                 Just("\n\n[^1]: note <i>".to_string()), Just("*".to_string()), Just("`".to_string()),
                 Just("\n> ".to_string()), Just("\n- ".to_string()), Just("\n| a |\n|-|\n| b |\n".to_string()),
                 Just("![x](p.png)".to_string()), Just("[l](http://e.org/\"><script>)".to_string()),
+                Just("\n```rust\n".to_string()), Just("\n```html\n<b>\n".to_string()), Just("\n```\n".to_string()),
                 Just("\u{0}\u{1}\u{b}\u{fffe}".to_string()), "[ -~]{1,6}", "[éß€😀\u{202e}]{1,2}",
             ], 1..25),
             allow in any::<bool>(),

@@ -296,9 +296,7 @@ impl<'a> Writer<'a> {
             Inline::Emph(c) => self.call("emph", c),
             Inline::Strong(c) => self.call("strong", c),
             Inline::Strike(c) => self.call("strike", c),
-            Inline::Code(code) => {
-                let _ = write!(self.out, "#raw({});", string_literal(code));
-            }
+            Inline::Code(code) => self.inline_code(code),
             Inline::Link { url, content, .. } => {
                 if crate::input::assets::is_web_link(url) {
                     let _ = write!(self.out, "#link({})", string_literal(url.trim()));
@@ -327,6 +325,20 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Inline code, with a place to break the line after its punctuation
+    /// (`std::collections::` / `HashMap`): a long name or path would
+    /// otherwise stretch a justified line. The break is a hundredth of a
+    /// point of spacing between pieces (typst drops spacing of zero), so
+    /// nothing is added to the text a reader copies.
+    fn inline_code(&mut self, code: &str) {
+        for (i, piece) in breakable_pieces(code).into_iter().enumerate() {
+            if i > 0 {
+                self.out.push_str("#h(0.01pt);");
+            }
+            let _ = write!(self.out, "#raw({});", string_literal(piece));
+        }
+    }
+
     fn call(&mut self, f: &str, content: &[Inline]) {
         let _ = write!(self.out, "#{f}");
         self.content(|w| w.inlines(content));
@@ -351,6 +363,29 @@ impl<'a> Writer<'a> {
         });
         let _ = write!(self.out, "<{label}>");
     }
+}
+
+/// Inline code shorter than this never breaks.
+const BREAKABLE_CODE: usize = 12;
+
+/// `code` cut after each run of punctuation that a letter or digit follows,
+/// when it is long enough to need a break; whole otherwise.
+fn breakable_pieces(code: &str) -> Vec<&str> {
+    if code.chars().count() < BREAKABLE_CODE {
+        return vec![code];
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in code.char_indices() {
+        if prev.is_some_and(|p| p.is_ascii_punctuation() && p != '\'' && p != '"') && c.is_alphanumeric() {
+            pieces.push(&code[start..i]);
+            start = i;
+        }
+        prev = Some(c);
+    }
+    pieces.push(&code[start..]);
+    pieces
 }
 
 /// Markup of an essay's body. `images` maps references as written to virtual paths.
@@ -436,6 +471,17 @@ mod tests {
         assert_eq!(g.line_at(g.text.find("Second").unwrap()), Some(12));
         assert_eq!(g.line_at(g.text.find("Third").unwrap()), Some(14));
         assert_eq!(g.line_at(g.text.find("#emph[line]").unwrap()), Some(14));
+    }
+
+    #[test]
+    fn long_inline_code_can_break_after_punctuation() {
+        assert_eq!(breakable_pieces("std::collections::HashMap"), ["std::", "collections::", "HashMap"]);
+        assert_eq!(breakable_pieces("short.path"), ["short.path"]);
+        assert_eq!(breakable_pieces("a_very_long_identifier"), ["a_", "very_", "long_", "identifier"]);
+        assert_eq!(
+            md("`std::collections::HashMap`", "und"),
+            "#raw(\"std::\");#h(0.01pt);#raw(\"collections::\");#h(0.01pt);#raw(\"HashMap\");"
+        );
     }
 
     #[test]
