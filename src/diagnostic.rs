@@ -127,10 +127,10 @@ codes! {
         "Not UTF-8 (at the first bad byte), or unreadable.";
     /// Two contributions with the same slug (`a.md` and `a/index.md`).
     DuplicateSlug = "S002", "duplicate-slug", Error,
-        "`a.md` and `a/index.md` both exist.";
+        "Two contributions with one slug: `a.md` and `a/index.md`, or names that differ only by accents or case (`Noël.md`, `noel.md`).";
     /// A slug that cannot be used in file names and URLs.
     InvalidSlug = "S003", "invalid-slug", Error,
-        "A file or folder name unusable as a slug.";
+        "A file or folder name with other characters than letters (of any script), digits, `-` and `_`.";
     /// An essay names a section that `book.toml` does not declare.
     UnknownSection = "S004", "unknown-section", Error,
         "`section` names no declared section.";

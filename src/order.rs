@@ -150,8 +150,8 @@ pub fn sort_essays(essays: &mut [Essay], config: &BookConfig, collation: &Collat
                 .then_with(|| a.slug.cmp(&b.slug))
         }),
         OrderBy::List => {
-            let pos: HashMap<&str, usize> =
-                config.order.list.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+            let pos: HashMap<String, usize> =
+                config.order.list.iter().enumerate().map(|(i, s)| (crate::lang::slug::ascii(s), i)).collect();
             essays.sort_by(|a, b| {
                 let pa = pos.get(a.slug.as_str()).copied().unwrap_or(usize::MAX);
                 let pb = pos.get(b.slug.as_str()).copied().unwrap_or(usize::MAX);

@@ -44,11 +44,12 @@ pub struct Changes {
 /// duplicate slugs), since a change anywhere can break those.
 pub fn check_changed(root: &Path, base: &str) -> Result<(Checked, Changes), CheckChangedError> {
     let files = input::git::changed_files(root, base)?;
-    let slugs = input::git::changed_slugs(&files);
+    let names = input::git::changed_names(&files);
+    let slugs: std::collections::BTreeSet<String> = names.iter().map(|n| crate::lang::slug::ascii(n)).collect();
     let mut checked = check(root)?;
     let changed: Vec<&Path> =
         checked.loaded.essays.iter().filter(|e| slugs.contains(&e.slug)).map(|e| e.file.as_path()).collect();
-    let essay_dirs: Vec<std::path::PathBuf> = slugs.iter().map(|s| Path::new(input::CONTRIBUTIONS).join(s)).collect();
+    let essay_dirs: Vec<std::path::PathBuf> = names.iter().map(|s| Path::new(input::CONTRIBUTIONS).join(s)).collect();
     checked.report.retain(|d| {
         let f = d.location.file.as_path();
         !f.starts_with(input::CONTRIBUTIONS)

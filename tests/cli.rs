@@ -233,6 +233,69 @@ fn every_edition_can_be_asked_for_and_is_staged_and_summarised() {
     }
 }
 
+/// Contributions named as people name files (accents, capitals, other
+/// scripts) check clean, and every edition names them by their ASCII form.
+#[test]
+fn contributions_named_in_any_script_get_ascii_urls_and_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("contributions/functionalDB")).unwrap();
+    std::fs::write(
+        d.join("book.toml"),
+        "[book]\ntitle = \"Noms\"\nlanguage = \"fr\"\n\n[order]\nby = \"list\"\nlist = [\"noël-noël\", \"functionaldb\", \"東京\"]\n\n[rules]\nmin_words = 3\n",
+    )
+    .unwrap();
+    let essay = |title: &str, body: &str| {
+        format!("+++\ntitle = \"{title}\"\n\n[[authors]]\nname = \"Ann Example\"\n+++\n\n{body}\n")
+    };
+    std::fs::write(
+        d.join("contributions/noël-noël.md"),
+        essay("Noël", "Voir [l’autre texte](functionalDB/index.md) ici."),
+    )
+    .unwrap();
+    std::fs::write(d.join("contributions/functionalDB/index.md"), essay("Functional", "Un texte assez long.")).unwrap();
+    std::fs::write(d.join("contributions/東京.md"), essay("Tokyo", "Un troisième texte.")).unwrap();
+    let out = run(&["check", d.to_str().unwrap(), "--deny-warnings"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let list = stdout(&run(&["list", d.to_str().unwrap()]));
+    let order: Vec<&str> = list.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    assert_eq!(order[0], "noel-noel", "{list}");
+    assert_eq!(order[1], "functionaldb", "{list}");
+    let tokyo = anthology::lang::slug::ascii("東京");
+    assert_eq!(order[2], tokyo, "{list}");
+    let out = run(&["build", d.to_str().unwrap(), "--format", "html,epub,offprints"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let dist = d.join("dist");
+    for page in ["noel-noel", "functionaldb", tokyo.as_str()] {
+        assert!(dist.join("html").join(page).join("index.html").exists(), "{page}");
+        assert!(dist.join("offprints").join(format!("{page}.pdf")).exists(), "{page}");
+    }
+    let noel = std::fs::read_to_string(dist.join("html/noel-noel/index.html")).unwrap();
+    assert!(noel.contains("href=\"../functionaldb/index.html\""), "the link between essays follows the slug");
+    let epub = std::fs::read(dist.join("noms.epub")).unwrap();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(names.iter().any(|n| n == "EPUB/essay-noel-noel.xhtml"), "{names:?}");
+    let mut files: Vec<String> = Vec::new();
+    for e in walk(&dist) {
+        files.push(e.strip_prefix(&dist).unwrap().to_string_lossy().into_owned());
+    }
+    assert!(files.iter().all(|f| f.is_ascii()), "every file the editions write has an ASCII name: {files:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[test]
 fn init_new_and_check_as_a_new_user_would() {
     let dir = tempfile::tempdir().unwrap();

@@ -390,9 +390,10 @@ fn book_wide(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     if cfg.order.by == OrderBy::List {
         let slugs: BTreeMap<&str, &Essay> = loaded.essays.iter().map(|e| (e.slug.as_str(), e)).collect();
-        let listed: BTreeSet<&str> = cfg.order.list.iter().map(String::as_str).collect();
+        // An essay is listed by its name as written or by its slug.
+        let listed: BTreeSet<String> = cfg.order.list.iter().map(|s| crate::lang::slug::ascii(s)).collect();
         for s in &cfg.order.list {
-            if !slugs.contains_key(s.as_str()) {
+            if !slugs.contains_key(crate::lang::slug::ascii(s).as_str()) {
                 d.push(
                     Diagnostic::new(
                         Code::OrderUnknownSlug,
@@ -404,7 +405,7 @@ fn book_wide(loaded: &Loaded) -> Vec<Diagnostic> {
             }
         }
         for (slug, e) in &slugs {
-            if !listed.contains(slug) && !e.draft {
+            if !listed.contains(*slug) && !e.draft {
                 let span = crate::config::key_span(book_text, "list").unwrap_or(0..0);
                 d.push(
                     Diagnostic::new(

@@ -1,5 +1,6 @@
 //! `anthology check`: every problem of the book, for people, tools or GitHub.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,10 +31,11 @@ pub fn run(dir: &Path, format: OutputFormat, deny_warnings: bool, changed: Optio
     if let Some(scope) = scope {
         line = line.replacen(" checked:", &format!(" checked{scope}:"), 1);
     }
+    // Written, not printed: a reader that closes the pipe (`| head`) is no failure.
     match format {
         Format::Json => eprintln!("{line}"),
-        Format::Github => println!("::notice title=anthology check::{line}"),
-        Format::Human => println!("{line}"),
+        Format::Github => writeln!(std::io::stdout(), "::notice title=anthology check::{line}")?,
+        Format::Human => writeln!(std::io::stdout(), "{line}")?,
     }
     let failed = checked.report.errors() > 0 || (deny_warnings && checked.report.warnings() > 0);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

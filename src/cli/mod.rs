@@ -55,7 +55,8 @@ enum Command {
     },
     /// Add the skeleton of a contribution: contributions/<SLUG>.md.
     New {
-        /// The contribution's slug: its file name and URL (lowercase letters, digits, hyphens).
+        /// The contribution's name: its file or folder name (letters of any script, digits, hyphens,
+        /// underscores); its URL is the name's ASCII form.
         slug: String,
         /// Its title (defaults to the slug with spaces).
         #[arg(long)]

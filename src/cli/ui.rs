@@ -75,9 +75,13 @@ impl Ui {
         if self.quiet {
             return;
         }
+        // Written, not printed: a closed pipe (`| head`) must not panic.
+        let say = || {
+            let _ = writeln!(std::io::stdout(), "{line}");
+        };
         match &self.bars {
-            Some(bars) => bars.suspend(|| println!("{line}")),
-            None => println!("{line}"),
+            Some(bars) => bars.suspend(say),
+            None => say(),
         }
     }
 

@@ -80,9 +80,10 @@ pub fn changed_files(root: &Path, base: &str) -> Result<BTreeSet<PathBuf>, GitEr
     Ok(files)
 }
 
-/// The slugs of the contributions among `files` (paths relative to the
-/// book): `contributions/<slug>.md`, or anything in `contributions/<slug>/`.
-pub fn changed_slugs(files: &BTreeSet<PathBuf>) -> BTreeSet<String> {
+/// The names of the contributions among `files` (paths relative to the
+/// book), as written: `<name>` for `contributions/<name>.md` or anything in
+/// `contributions/<name>/`. Their slugs are [`crate::lang::slug::ascii`] of these.
+pub fn changed_names(files: &BTreeSet<PathBuf>) -> BTreeSet<String> {
     files
         .iter()
         .filter_map(|f| {
@@ -119,7 +120,7 @@ mod tests {
         .iter()
         .map(PathBuf::from)
         .collect();
-        let slugs: Vec<String> = changed_slugs(&files).into_iter().collect();
+        let slugs: Vec<String> = changed_names(&files).into_iter().collect();
         assert_eq!(slugs, ["one", "three", "two"]);
     }
 }

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, BookConfig};
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::lang::slug;
 use crate::model::book::{Author, BodyImage, Essay, Kind};
 use crate::model::document::{Block, Document, Inline, plain_text};
 use assets::{Asset, AssetProblem};
@@ -88,6 +89,9 @@ pub enum LoadError {
 /// A contribution found on disk.
 #[derive(Debug, Clone)]
 struct Found {
+    /// The file stem or folder name, as written.
+    name: String,
+    /// Its ASCII form, the essay's slug (set once the name is checked).
     slug: String,
     file: PathBuf,
 }
@@ -121,16 +125,45 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, Load
         let path = entry.path();
         if path.is_dir() {
             if path.join("index.md").exists() || path.join("index.md").is_symlink() {
-                found.push(Found { slug: name.clone(), file: Path::new(CONTRIBUTIONS).join(&name).join("index.md") });
+                found.push(Found {
+                    name: name.clone(),
+                    slug: String::new(),
+                    file: Path::new(CONTRIBUTIONS).join(&name).join("index.md"),
+                });
             }
         } else if let Some(stem) = name.strip_suffix(".md") {
-            found.push(Found { slug: stem.to_string(), file: Path::new(CONTRIBUTIONS).join(&name) });
+            found.push(Found {
+                name: stem.to_string(),
+                slug: String::new(),
+                file: Path::new(CONTRIBUTIONS).join(&name),
+            });
         }
     }
     found.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for f in &found {
-        if let Some(first) = seen.get(&f.slug) {
+    let mut seen: HashMap<String, (PathBuf, String)> = HashMap::new();
+    for f in &mut found {
+        if !slug::valid_name(&f.name) {
+            diags.push(
+                Diagnostic::new(
+                    Code::InvalidSlug,
+                    Location::file(&f.file),
+                    format!("`{}` cannot name an essay", f.name),
+                )
+                .hint("rename it with letters, digits, hyphens and underscores only, e.g. `my-essay.md`"),
+            );
+        }
+        // Its name in URLs and file names: names that differ only by accents
+        // or case would be one file on the site.
+        f.slug = if slug::valid_name(&f.name) { slug::ascii(&f.name) } else { f.name.clone() };
+        if let Some((first, first_name)) = seen.get(&f.slug) {
+            let hint = if *first_name == f.name {
+                "keep one of them, or rename one".to_string()
+            } else {
+                format!(
+                    "their names differ only by accents, case or script, and both would be `{}` on the site and in the EPUB: rename one",
+                    f.slug
+                )
+            };
             diags.push(
                 Diagnostic::new(
                     Code::DuplicateSlug,
@@ -142,20 +175,10 @@ fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, Load
                         crate::diagnostic::slash_path(&f.file)
                     ),
                 )
-                .hint("keep one of them, or rename one"),
+                .hint(hint),
             );
         } else {
-            seen.insert(f.slug.clone(), f.file.clone());
-        }
-        if !crate::lang::slug::valid_slug(&f.slug) {
-            diags.push(
-                Diagnostic::new(
-                    Code::InvalidSlug,
-                    Location::file(&f.file),
-                    format!("`{}` cannot be used as a slug", f.slug),
-                )
-                .hint("rename it with lowercase letters, digits and hyphens only, e.g. `my-essay.md`"),
-            );
+            seen.insert(f.slug.clone(), (f.file.clone(), f.name.clone()));
         }
     }
     Ok(found)

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::BOOK_FILE;
 use crate::input::CONTRIBUTIONS;
-use crate::lang::slug::{slugify, valid_slug};
+use crate::lang::slug::{slugify, valid_name};
 
 /// Why a scaffold could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -16,8 +16,8 @@ pub enum ScaffoldError {
     /// The target already exists; nothing was overwritten.
     #[error("{0} already exists; nothing was overwritten")]
     Exists(PathBuf),
-    /// The slug cannot be a file name.
-    #[error("`{0}` cannot be used as a slug: use lowercase letters, digits and hyphens, e.g. `my-essay`")]
+    /// The name cannot name an essay.
+    #[error("`{0}` cannot name an essay: use letters, digits, hyphens and underscores, e.g. `my-essay`")]
     InvalidSlug(String),
     /// There is no book here.
     #[error("no {BOOK_FILE} in {0}: run `anthology init` first, or pass the book's folder with --dir")]
@@ -160,7 +160,7 @@ pub fn new_contribution(dir: &Path, slug: &str, title: Option<&str>, folder: boo
     if !dir.join(BOOK_FILE).exists() {
         return Err(ScaffoldError::NoBook(dir.to_path_buf()));
     }
-    if !valid_slug(slug) {
+    if !valid_name(slug) {
         return Err(ScaffoldError::InvalidSlug(slug.to_string()));
     }
     let contributions = dir.join(CONTRIBUTIONS);
