@@ -181,7 +181,7 @@ codes! {
         "Raw HTML when `allow_html` is false (one per paragraph).";
     /// A link to a local file that does not exist.
     BrokenLink = "T006", "broken-link", Error,
-        "A link to a local file that does not exist.";
+        "A link to a local file that does not exist, or to a heading (`other.md#a-heading`, `#a-heading`) that no heading of that text has.";
     /// An image without alt text.
     MissingAlt = "T007", "missing-alt", Warning,
         "An image without alt text.";

@@ -283,6 +283,40 @@ fn contributions_named_in_any_script_get_ascii_urls_and_file_names() {
     assert!(files.iter().all(|f| f.is_ascii()), "every file the editions write has an ASCII name: {files:?}");
 }
 
+/// Links between essays, to an essay, to one of its headings or to a heading
+/// of the same essay, reach their target on the site, on the single page and
+/// in the EPUB.
+#[test]
+fn links_between_essays_reach_their_headings_in_every_screen_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/valid/links"), dir.path());
+    let out = run(&["build", dir.path().to_str().unwrap(), "--format", "html,epub"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let read = |p: &str| std::fs::read_to_string(dir.path().join("dist").join(p)).unwrap();
+    let a = read("html/a/index.html");
+    for href in ["../b/index.html\"", "../b/index.html#s-the-second-part\"", "#s-a-heading-of-mine\""] {
+        assert!(a.contains(&format!("href=\"{href}")), "{href} in {a}");
+    }
+    assert!(read("html/b/index.html").contains("<h2 id=\"s-the-second-part\">"));
+    let all = read("html/all.html");
+    for needle in [
+        "href=\"#essay-b\"",
+        "href=\"#b-s-the-second-part\"",
+        "id=\"b-s-the-second-part\"",
+        "href=\"#a-s-a-heading-of-mine\"",
+    ] {
+        assert!(all.contains(needle), "{needle}");
+    }
+    let epub = std::fs::read(dir.path().join("dist/links.epub")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut essay = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("EPUB/essay-a.xhtml").unwrap(), &mut essay).unwrap();
+    assert!(
+        essay.contains("href=\"essay-b.xhtml#s-the-second-part\"") && essay.contains("href=\"#s-a-heading-of-mine\""),
+        "{essay}"
+    );
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {

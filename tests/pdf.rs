@@ -142,6 +142,53 @@ fn compile_markup(body: &str, fonts: &Arc<Fonts>) -> Result<String, String> {
     Ok(text_of(&doc))
 }
 
+/// Links between essays in the PDF land on the page of their target (the
+/// essay's first page, or its heading's), and print that page after their
+/// text, since a reader of the printed book cannot click.
+#[test]
+fn links_between_essays_land_on_their_pages_and_print_them() {
+    use anthology::editions::typst;
+    let (book, report) = anthology::prepare(&repo().join("tests/fixtures/valid/links"), false).unwrap();
+    assert_eq!(report.errors(), 0);
+    let book = book.unwrap();
+    let s = typst::sources(&book).unwrap();
+    let fonts = Arc::new(Fonts::new(Vec::new()));
+    let w = typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
+    let (doc, _) = typst::typeset(&s, &w).unwrap();
+    // Where each essay starts, physical page and page number as printed.
+    let marks = typst::marks(&doc);
+    let start = |slug: &str| marks.iter().find(|m| m.0 == "essay" && m.1.as_deref() == Some(slug)).unwrap().2;
+    let printed = |page: usize| doc.pages()[page - 1].number;
+    let (a, b) = (start("a"), start("b"));
+    assert_ne!(a, b);
+    // Every internal link, with the physical page it leads to.
+    let mut targets = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        fn walk(frame: &::typst::layout::Frame, out: &mut Vec<usize>, doc: &PagedDocument) {
+            for (_, item) in frame.items() {
+                match item {
+                    ::typst::layout::FrameItem::Group(g) => walk(&g.frame, out, doc),
+                    ::typst::layout::FrameItem::Link(::typst::model::Destination::Location(loc), _) => {
+                        out.push(doc.introspector().position(*loc).map_or(0, |p| p.page.get()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut here = Vec::new();
+        walk(&page.frame, &mut here, &doc);
+        if i + 1 == a {
+            assert!(here.contains(&b), "a link from essay a to essay b's page {b}: {here:?}");
+            assert!(here.contains(&a), "a link to a's own heading: {here:?}");
+        }
+        targets.extend(here);
+    }
+    assert!(targets.contains(&a) && targets.contains(&b), "{targets:?}");
+    let text = text_of(&doc);
+    assert!(text.contains(&format!("(p.\u{a0}{})", printed(b))), "the page of essay b printed after its link: {text}");
+    assert!(text.contains(&format!("the first (p.\u{a0}{})", printed(a))), "{text}");
+}
+
 /// A long name in inline code, in a narrow justified column: it breaks after
 /// its punctuation instead of stretching the line, and the text typst lays
 /// out is the code exactly, with nothing added between its pieces.
@@ -424,16 +471,9 @@ fn offprint_pages(
     doc: &PagedDocument,
     first: usize,
 ) -> Vec<typst::layout::Frame> {
-    let marks = anthology::editions::typst::marks(doc);
-    let at = marks.iter().position(|m| m.1.as_deref() == Some(slug)).unwrap();
-    let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2 - 1);
-    let number = |p: usize| doc.pages()[p - 1].number;
-    let info = serde_json::json!({
-        "slug": slug, "first_page": number(first), "last_page": number(last),
-        "shift": first as i64 - 2, "footnotes_before": 0,
-    });
+    let info = anthology::editions::typst::offprint_info(book, doc, slug).unwrap();
+    assert_eq!(info["shift"], first as i64 - 2);
     w.set_file("/offprint.json", info.to_string().into_bytes());
     let (pages, _) = anthology::editions::typst::typeset(s, w).unwrap();
-    let _ = book;
     pages.pages().iter().map(|p| p.frame.clone()).collect()
 }

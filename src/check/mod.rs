@@ -28,11 +28,14 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         .as_ref()
         .map_or_else(|| Rules { min_words: 0, max_words: usize::MAX, ..Rules::default() }, |c| c.rules.clone());
     let all: Vec<&Essay> = loaded.texts().collect();
+    // Every text's heading anchors, for links to `other.md#a-heading`.
+    let anchors: Anchors =
+        all.iter().map(|e| (e.file.clone(), e.body.heading_anchors().into_values().collect())).collect();
     let mut diags: Vec<Diagnostic> = all
         .par_iter()
         .flat_map_iter(|e| {
             let text = loaded.sources.get(&e.file).map_or("", String::as_str);
-            essay(&loaded.root, e, text, &rules)
+            essay(&loaded.root, e, text, &rules, &anchors)
         })
         .collect();
     diags.extend(book_wide(loaded));
@@ -100,7 +103,10 @@ fn asset_diagnostic(asset: &Asset, loc: Location, what: &str, rules: &Rules, pho
 }
 
 /// Checks of one text.
-fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules) -> Vec<Diagnostic> {
+/// The anchors of each text's headings, by file.
+type Anchors = std::collections::HashMap<std::path::PathBuf, BTreeSet<String>>;
+
+fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -> Vec<Diagnostic> {
     let mut d = Vec::new();
     let is_essay = e.kind == Kind::Essay;
 
@@ -178,7 +184,7 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules) -> Vec<Diagnostic> {
 
     let mut referenced = BTreeSet::new();
     e.body.for_each_inline(&mut |i| match i {
-        Inline::Link { url, pos, .. } => d.extend(link(root, e, text, url, *pos)),
+        Inline::Link { url, pos, .. } => d.extend(link(root, e, text, url, *pos, anchors)),
         Inline::FootnoteRef { name, .. } => {
             referenced.insert(name.clone());
         }
@@ -235,12 +241,31 @@ fn inline_html(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic> 
     Some(raw_html(e, text, pos, html, found.len() - 1))
 }
 
-fn link(root: &Path, e: &Essay, text: &str, url: &str, pos: Pos) -> Option<Diagnostic> {
-    if url.is_empty() || url.starts_with('#') || (has_scheme(url) && !url.starts_with("file:")) {
+fn link(root: &Path, e: &Essay, text: &str, url: &str, pos: Pos, anchors: &Anchors) -> Option<Diagnostic> {
+    if url.is_empty() || (has_scheme(url) && !url.starts_with("file:")) {
         return None;
     }
+    let fragment = url.split_once('#').map(|(_, f)| assets::percent_decode(f)).filter(|f| !f.is_empty());
+    let no_heading = |file: &Path, f: &str| {
+        let shown =
+            if file == e.file { "this text".to_string() } else { format!("`{}`", crate::diagnostic::slash_path(file)) };
+        Diagnostic::new(
+            Code::BrokenLink,
+            at(e, text, pos),
+            format!("the link `{url}` names `#{f}`, which is no heading of {shown}"),
+        )
+        .hint("a heading's anchor is its text in lowercase, with hyphens for spaces: `## A Heading` is `#a-heading`")
+    };
+    if url.starts_with('#') {
+        // `#top` is the top of the page in every browser, with or without an element.
+        let f = fragment.filter(|f| !f.eq_ignore_ascii_case("top"))?;
+        return (!anchors.get(&e.file).is_some_and(|a| a.contains(&f))).then(|| no_heading(&e.file, &f));
+    }
     match assets::linked_file(root, &e.dir, url) {
-        Ok(_) => None,
+        Ok(file) => match (fragment, anchors.get(&file)) {
+            (Some(f), Some(a)) if !a.contains(&f) => Some(no_heading(&file, &f)),
+            _ => None,
+        },
         Err(AssetProblem::Outside) | Err(AssetProblem::Remote) => Some(
             Diagnostic::new(
                 Code::PathOutsideBook,

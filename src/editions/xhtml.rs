@@ -79,6 +79,24 @@ pub struct ImageRef {
     pub height: u32,
 }
 
+/// Another text of the book, as links from this one reach it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The address of the text itself.
+    pub href: String,
+    /// What goes before one of its headings' anchors to address that heading.
+    pub heading: String,
+    /// Its headings' anchors, as `other.md#an-anchor` names them.
+    pub anchors: std::collections::HashSet<String>,
+}
+
+impl Target {
+    /// The target `text` at `href`, its headings addressed as `heading` + `s-` + anchor.
+    pub fn new(doc: &Document, href: String, heading: String) -> Self {
+        Target { href, heading: format!("{heading}s-"), anchors: doc.heading_anchors().into_values().collect() }
+    }
+}
+
 /// What the writer needs to know about the book around the text.
 pub struct Context<'a> {
     /// EPUB or web.
@@ -90,7 +108,10 @@ pub struct Context<'a> {
     /// The folder of the text, relative to the book's root (to resolve links).
     pub dir: &'a std::path::Path,
     /// Other texts of the book by file (relative to the root), with their address.
-    pub links: &'a HashMap<PathBuf, String>,
+    pub links: &'a HashMap<PathBuf, Target>,
+    /// What goes before the anchors of this text's own headings in their ids
+    /// (empty when the text has a page of its own; the slug on a page of many).
+    pub anchor_prefix: &'a str,
     /// Whether raw HTML is let through (sanitised).
     pub allow_html: bool,
     /// The level the text's first heading level becomes.
@@ -110,6 +131,8 @@ struct Writer<'a, 'c> {
     cx: &'c Context<'a>,
     out: String,
     levels: HashMap<u8, u8>,
+    /// Each heading's anchor, by position.
+    anchors: HashMap<crate::model::document::Pos, String>,
     notes: HashMap<&'a str, &'a Footnote>,
     /// Notes in the order of their first reference: (name, number, references).
     order: Vec<(String, usize, usize)>,
@@ -126,6 +149,7 @@ pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
         cx,
         out: String::new(),
         levels: doc.heading_levels(cx.first_heading),
+        anchors: doc.heading_anchors(),
         notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
         order: Vec::new(),
         open: Vec::new(),
@@ -169,9 +193,18 @@ impl Writer<'_, '_> {
                     self.out.push_str("</p>");
                 }
             },
-            Block::Heading { level, content, .. } => {
+            Block::Heading { level, content, pos } => {
                 let l = self.levels.get(level).copied().unwrap_or(*level);
-                let _ = write!(self.out, "<h{l}>");
+                match self.anchors.get(pos).filter(|a| !a.is_empty()) {
+                    Some(a) => {
+                        let _ = write!(self.out, "<h{l} id=\"{}s-", self.cx.anchor_prefix);
+                        escape_into(a, &mut self.out);
+                        self.out.push_str("\">");
+                    }
+                    None => {
+                        let _ = write!(self.out, "<h{l}>");
+                    }
+                }
                 self.inlines(content);
                 self.close_open_tags();
                 let _ = write!(self.out, "</h{l}>");
@@ -313,10 +346,22 @@ impl Writer<'_, '_> {
         self.floor = floor;
     }
 
-    /// Where a local link points in this edition, if to another text of the book.
-    fn local_link(&self, url: &str) -> Option<&String> {
+    /// Where a local link points in this edition: another text of the book,
+    /// one of its headings (`other.md#a-heading`), or a heading of this text
+    /// (`#a-heading`). A heading no text has leads to the text (`check`
+    /// reports it).
+    fn local_link(&self, url: &str) -> Option<String> {
+        let fragment = url.split_once('#').map(|(_, f)| crate::input::assets::percent_decode(f));
+        if url.starts_with('#') {
+            let f = fragment?;
+            return self.anchors.values().any(|a| *a == f).then(|| format!("#{}s-{f}", self.cx.anchor_prefix));
+        }
         let rel = crate::input::assets::resolve_lexically(self.cx.dir, url).ok()?;
-        self.cx.links.get(&rel)
+        let t = self.cx.links.get(&rel)?;
+        Some(match fragment {
+            Some(f) if t.anchors.contains(&f) => format!("{}{f}", t.heading),
+            _ => t.href.clone(),
+        })
     }
 
     fn inline(&mut self, i: &Inline) {
@@ -334,7 +379,7 @@ impl Writer<'_, '_> {
                 let href = if crate::input::assets::is_web_link(url) {
                     Some(url.trim().to_string())
                 } else {
-                    self.local_link(url).cloned()
+                    self.local_link(url)
                 };
                 match href {
                     Some(h) => {
@@ -448,7 +493,9 @@ mod tests {
         let doc = crate::input::markdown::parse(md, 1).document;
         let images =
             HashMap::from([("p.png".to_string(), ImageRef { href: "images/p.png".into(), width: 4, height: 3 })]);
-        let links = HashMap::from([(PathBuf::from("contributions/other.md"), "other.xhtml".to_string())]);
+        let other = crate::input::markdown::parse("## Part two\n\ntext", 1).document;
+        let target = Target::new(&other, "other.xhtml".into(), "other.xhtml#".into());
+        let links = HashMap::from([(PathBuf::from("contributions/other.md"), target)]);
         let mut doc = doc;
         crate::order::fix_document(&mut doc, lang);
         let cx = Context {
@@ -457,6 +504,7 @@ mod tests {
             images: &images,
             dir: std::path::Path::new("contributions"),
             links: &links,
+            anchor_prefix: "",
             allow_html,
             first_heading: 2,
         };
@@ -477,7 +525,7 @@ mod tests {
         let f = convert("## H\n\n1. a\n2. b\n\n> q\n\n---\n\n```rust\nx < y\n```", "und", false);
         assert_eq!(
             f.body,
-            "<h2>H</h2>\n<ol><li>a</li>\n<li>b</li>\n</ol>\n<blockquote>\n<p>q</p>\n</blockquote>\n<hr/>\n<pre><code class=\"language-rust\"><span class=\"hl-source hl-rust\">x <span class=\"hl-keyword hl-operator hl-comparison hl-rust\">&lt;</span> y</span></code></pre>\n"
+            "<h2 id=\"s-h\">H</h2>\n<ol><li>a</li>\n<li>b</li>\n</ol>\n<blockquote>\n<p>q</p>\n</blockquote>\n<hr/>\n<pre><code class=\"language-rust\"><span class=\"hl-source hl-rust\">x <span class=\"hl-keyword hl-operator hl-comparison hl-rust\">&lt;</span> y</span></code></pre>\n"
         );
         let f = convert("![An image](p.png \"Caption\")", "und", false);
         assert_eq!(
@@ -499,6 +547,15 @@ mod tests {
         // Characters XML forbids go, highlighted or not.
         let f = convert("```rust\nlet a = 1;\u{1}\n```", "und", false);
         assert!(!f.body.contains('\u{1}'), "{}", f.body);
+    }
+
+    #[test]
+    fn links_reach_headings_of_this_text_and_others() {
+        let f = convert("[a](other.md#part-two) [b](other.md#gone) [c](#mine) [d](#nowhere)\n\n## Mine", "und", false);
+        assert!(f.body.contains("<a href=\"other.xhtml#s-part-two\">a</a>"), "{}", f.body);
+        assert!(f.body.contains("<a href=\"other.xhtml\">b</a>"), "an unknown heading leads to the text: {}", f.body);
+        assert!(f.body.contains("<a href=\"#s-mine\">c</a> d"), "{}", f.body);
+        assert!(f.body.contains("<h2 id=\"s-mine\">Mine</h2>"), "{}", f.body);
     }
 
     #[test]

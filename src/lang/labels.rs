@@ -39,6 +39,8 @@ pub struct Labels {
     pub pages: &'static str,
     /// Before the address of the whole book.
     pub whole_book: &'static str,
+    /// Before the page a link inside the printed book leads to ("p. 37").
+    pub page_ref: &'static str,
     /// The website's single-page edition.
     pub all: &'static str,
     /// The website's search.
@@ -83,6 +85,7 @@ impl Labels {
                 page: "Page",
                 pages: "Pages",
                 whole_book: "Le livre entier",
+                page_ref: "p.",
                 all: "Le livre en une page",
                 search: "Rechercher",
                 skip: "Aller au texte",
@@ -112,6 +115,7 @@ impl Labels {
                 page: "Seite",
                 pages: "Seiten",
                 whole_book: "Das ganze Buch",
+                page_ref: "S.",
                 all: "Das Buch auf einer Seite",
                 search: "Suchen",
                 skip: "Zum Text",
@@ -141,6 +145,7 @@ impl Labels {
                 page: "Page",
                 pages: "Pages",
                 whole_book: "The whole book",
+                page_ref: "p.",
                 all: "The whole book on one page",
                 search: "Search",
                 skip: "Skip to the text",

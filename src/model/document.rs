@@ -8,7 +8,7 @@
 
 /// A position in the essay's file: 1-based line, and 1-based column counted
 /// in bytes of that line (as comrak counts).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Pos {
     /// Line in the file.
     pub line: u32,
@@ -239,6 +239,24 @@ impl Document {
         used.iter().enumerate().map(|(i, l)| (*l, (first + i as u8).min(6))).collect()
     }
 
+    /// The anchor of every heading, by its position: its text as GitHub
+    /// makes one ([`anchor_of`]), with `-1`, `-2`… after a repeat, in
+    /// document order. What links to `essay.md#a-heading` name.
+    pub fn heading_anchors(&self) -> std::collections::HashMap<Pos, String> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut out = std::collections::HashMap::new();
+        self.for_each_block(&mut |b| {
+            if let Block::Heading { content, pos, .. } = b {
+                let base = anchor_of(&plain_text(content));
+                let n = seen.entry(base.clone()).or_insert(0);
+                let anchor = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+                *n += 1;
+                out.insert(*pos, anchor);
+            }
+        });
+        out
+    }
+
     /// Replaces every run of prose with what `f` makes of it, in reading
     /// order, with the character before the run in its block (so that a
     /// quote after an emphasis closes): what a typography pass needs.
@@ -297,6 +315,21 @@ impl Document {
 /// Words in a piece of text (see [`Document::word_count`]).
 pub fn count_words(text: &str) -> usize {
     text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+/// A heading's anchor as GitHub makes it: lowercase, letters (of any script),
+/// digits, `-` and `_` kept, spaces as `-`, everything else dropped
+/// (`## What is *it*?` → `what-is-it`).
+pub fn anchor_of(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
 }
 
 /// The plain text of inline content (alt text, titles for search, …).

@@ -23,8 +23,8 @@ pub fn validator(tool: Option<PathBuf>, missing: &str) -> Option<PathBuf> {
 }
 
 /// The books every edition is validated on, built in `into`: the sample, a
-/// buildable copy of the 97-things corpus, and a generated 112-essay book
-/// with photos of `photo_pixels`.
+/// buildable copy of the 97-things corpus, a generated 112-essay book with
+/// photos of `photo_pixels`, and the fixture of links between essays.
 pub fn conformance_books(into: &Path, photo_pixels: u32) -> Vec<(String, PathBuf)> {
     let mut books: Vec<(String, PathBuf)> = vec![("sample".into(), repo())];
     if let Some(copy) = buildable_corpus(into) {
@@ -34,6 +34,7 @@ pub fn conformance_books(into: &Path, photo_pixels: u32) -> Vec<(String, PathBuf
     let settings = anthology::synth::Settings { essays: 112, words: 300, photo_pixels, ..Default::default() };
     anthology::synth::generate(&generated, &settings).unwrap();
     books.push(("generated-112".into(), generated));
+    books.push(("links".into(), repo().join("tests/fixtures/valid/links")));
     books
 }
 

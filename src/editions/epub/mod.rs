@@ -106,7 +106,7 @@ struct Package<'a> {
     /// Processed images by file (relative to the root), with their href.
     images: HashMap<PathBuf, (String, Processed)>,
     /// Essays and other texts by file, with their document's href.
-    links: HashMap<PathBuf, String>,
+    links: HashMap<PathBuf, xhtml::Target>,
     docs: Vec<Doc>,
 }
 
@@ -125,6 +125,7 @@ impl Package<'_> {
             images: &images,
             dir: &e.dir,
             links: &self.links,
+            anchor_prefix: "",
             allow_html: self.book.config.rules.allow_html,
             first_heading,
         };
@@ -160,6 +161,7 @@ impl Package<'_> {
                 images: &none,
                 dir: &e.dir,
                 links: &self.links,
+                anchor_prefix: "",
                 allow_html: false,
                 first_heading: 4,
             };
@@ -434,7 +436,8 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Epub, EpubError
 
     let mut links = HashMap::new();
     for e in book.essays() {
-        links.insert(e.file.clone(), format!("essay-{}.xhtml", e.slug));
+        let doc = format!("essay-{}.xhtml", e.slug);
+        links.insert(e.file.clone(), xhtml::Target::new(&e.body, doc.clone(), format!("{doc}#")));
     }
     let mut pkg = Package { book, labels: Labels::for_lang(&cfg.language), images, links, docs: Vec::new() };
 

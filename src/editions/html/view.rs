@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{IMAGE_SIZES, PHOTO_SIZES};
 use crate::editions::images::Processed;
-use crate::editions::xhtml::{self, Context, Flavor, ImageRef};
+use crate::editions::xhtml::{self, Context, Flavor, ImageRef, Target};
 use crate::input::assets::Asset;
 use crate::lang::collate::name_key;
 use crate::lang::labels::Labels;
@@ -58,22 +58,39 @@ pub(super) struct View<'a> {
     pub(super) labels: Labels,
     /// (file, width) → processed image and its path under assets/.
     pub(super) images: Images,
-    /// Other essays by file: their page, from the site's root.
-    links_pages: HashMap<PathBuf, String>,
-    /// Other essays by file: their anchor in the single-page edition.
-    links_single: HashMap<PathBuf, String>,
+    /// Essays by file, as links reach them from a page at each depth
+    /// (`""`, `"../"`, `"../../"`).
+    links_pages: HashMap<&'static str, HashMap<PathBuf, Target>>,
+    /// Essays by file: their anchor in the single-page edition.
+    links_single: HashMap<PathBuf, Target>,
 }
 
 impl<'a> View<'a> {
     /// The views of `book`, with its processed images.
     pub(super) fn new(book: &'a Book, images: Images) -> Self {
-        let mut links_pages = HashMap::new();
         let mut links_single = HashMap::new();
+        let mut at_root = HashMap::new();
         for e in book.essays() {
-            links_pages.insert(e.file.clone(), format!("{}/index.html", e.slug));
-            links_single.insert(e.file.clone(), format!("#essay-{}", e.slug));
+            let page = format!("{}/index.html", e.slug);
+            at_root.insert(e.file.clone(), Target::new(&e.body, page.clone(), format!("{page}#")));
+            links_single
+                .insert(e.file.clone(), Target::new(&e.body, format!("#essay-{}", e.slug), format!("#{}-", e.slug)));
         }
+        let below = |root: &str| -> HashMap<PathBuf, Target> {
+            let at = |t: &Target| Target {
+                href: format!("{root}{}", t.href),
+                heading: format!("{root}{}", t.heading),
+                anchors: t.anchors.clone(),
+            };
+            at_root.iter().map(|(k, t)| (k.clone(), at(t))).collect()
+        };
+        let links_pages = HashMap::from([("../", below("../")), ("../../", below("../../")), ("", at_root.clone())]);
         View { book, labels: Labels::for_lang(&book.config.language), images, links_pages, links_single }
+    }
+
+    /// The essays as links reach them from a page `root` below the site's root.
+    fn links(&self, root: &str) -> &HashMap<PathBuf, Target> {
+        self.links_pages.get(root).unwrap_or(&self.links_single)
     }
 
     /// A link to an essay's page, with its title and authors.
@@ -176,15 +193,15 @@ impl<'a> View<'a> {
                 Some((i.asset.written.clone(), ImageRef { href: img.src, width: img.width, height: img.height }))
             })
             .collect();
-        let links = if single { &self.links_single } else { &self.links_pages };
-        let relative: HashMap<PathBuf, String> =
-            links.iter().map(|(k, v)| (k.clone(), if single { v.clone() } else { format!("{root}{v}") })).collect();
+        let (links, anchor_prefix) =
+            if single { (&self.links_single, format!("{}-", e.slug)) } else { (self.links(root), String::new()) };
         let cx = Context {
             flavor: Flavor::Html,
             id_prefix: &e.slug,
             images: &images,
             dir: &e.dir,
-            links: &relative,
+            links,
+            anchor_prefix: &anchor_prefix,
             allow_html: self.book.config.rules.allow_html,
             first_heading,
         };
@@ -200,7 +217,8 @@ impl<'a> View<'a> {
                 id_prefix: &prefix,
                 images: &none,
                 dir: &e.dir,
-                links: &self.links_pages,
+                links: self.links(root),
+                anchor_prefix: "",
                 allow_html: false,
                 first_heading: 4,
             };

@@ -96,6 +96,12 @@ pub struct Writer<'a> {
     /// Prefix of footnote labels: unique in the book.
     label_prefix: String,
     levels: HashMap<u8, u8>,
+    /// Each heading's anchor, by position.
+    anchors: HashMap<crate::model::document::Pos, String>,
+    /// The essays links can reach, and where this text is.
+    links: Option<(&'a Links, &'a std::path::Path)>,
+    /// The slug of this text when it is an essay others can link to.
+    own: Option<String>,
     notes: HashMap<&'a str, &'a Footnote>,
     seen_notes: HashSet<String>,
     images: &'a HashMap<String, String>,
@@ -137,6 +143,9 @@ impl<'a> Writer<'a> {
         Writer {
             out: String::new(),
             label_prefix: label_part(label_prefix),
+            anchors: doc.heading_anchors(),
+            links: None,
+            own: None,
             levels: doc.heading_levels(first_heading),
             notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
             seen_notes: HashSet::new(),
@@ -145,8 +154,20 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Links to the book's essays resolve through `links`, from the folder
+    /// `dir`; `own` is this text's slug when it is one of them (its start and
+    /// its headings get labels that links reach).
+    pub fn with_links(mut self, links: &'a Links, dir: &'a std::path::Path, own: Option<&str>) -> Self {
+        self.links = Some((links, dir));
+        self.own = own.map(label_part);
+        self
+    }
+
     /// The markup of the whole document.
     pub fn document(mut self, doc: &Document) -> Generated {
+        if let Some(slug) = &self.own {
+            let _ = write!(self.out, "#metadata(none)<{}>", essay_label(slug));
+        }
         self.blocks(&doc.blocks);
         Generated { text: self.out, lines: self.lines }
     }
@@ -184,7 +205,13 @@ impl<'a> Writer<'a> {
                 let level = self.levels.get(level).copied().unwrap_or(*level);
                 let _ = write!(self.out, "#heading(level: {level}, outlined: false, bookmarked: false)");
                 self.content(|w| w.inlines(content));
-                self.out.push(';');
+                match (&self.own, self.anchors.get(pos)) {
+                    // A label, then the blank line that ends the block: nothing can follow it as an argument.
+                    (Some(slug), Some(a)) if !a.is_empty() => {
+                        let _ = write!(self.out, "<{}>", heading_label(slug, a));
+                    }
+                    _ => self.out.push(';'),
+                }
             }
             Block::Quote(blocks) => {
                 self.out.push_str("#quote(block: true)");
@@ -303,7 +330,10 @@ impl<'a> Writer<'a> {
                     self.content(|w| w.inlines(content));
                     self.out.push(';');
                 } else {
-                    self.inlines(content);
+                    match self.local_target(url) {
+                        Some((label, web)) => self.internal_link(&label, web.as_deref(), content),
+                        None => self.inlines(content),
+                    }
                 }
             }
             Inline::Image { url, alt, pos, .. } => match self.images.get(url) {
@@ -323,6 +353,49 @@ impl<'a> Writer<'a> {
             Inline::LineBreak => self.out.push_str("#linebreak();"),
             Inline::Html { .. } => {}
         }
+    }
+
+    /// The label a local link reaches: another essay (`other.md`), one of its
+    /// headings (`other.md#a-heading`), or a heading of this text (`#a-heading`).
+    /// With it, where the link leads from an offprint that does not hold
+    /// its target (see [`Links::web`]).
+    fn local_target(&self, url: &str) -> Option<(String, Option<String>)> {
+        let (links, dir) = self.links?;
+        let fragment = url.split_once('#').map(|(_, f)| crate::input::assets::percent_decode(f));
+        if url.starts_with('#') {
+            let (slug, f) = (self.own.as_ref()?, fragment?);
+            // A heading of this essay is in its offprint too.
+            return self.anchors.values().any(|a| *a == f).then(|| (heading_label(slug, &f), None));
+        }
+        let rel = crate::input::assets::resolve_lexically(dir, url).ok()?;
+        let (slug, anchors) = links.essays.get(&rel)?;
+        Some(match fragment {
+            Some(f) if anchors.contains(&f) => (heading_label(&label_part(slug), &f), links.web(slug, Some(&f))),
+            _ => (essay_label(&label_part(slug)), links.web(slug, None)),
+        })
+    }
+
+    /// A link inside the book, with the page it leads to: in print, a reader
+    /// cannot click, so the page is printed after the text ("(p. 37)"). In an
+    /// offprint, where the target is not, the page the book prints comes from
+    /// `/offprint.json`, and the text links to `web` (the essay on the site,
+    /// or the whole book) when there is one.
+    fn internal_link(&mut self, label: &str, web: Option<&str>, content: &[Inline]) {
+        let at = self.out.len();
+        self.content(|w| w.inlines(content));
+        let text = self.out.split_off(at);
+        let elsewhere = match web {
+            Some(url) => format!("link({}){text}", string_literal(url)),
+            None => text.clone(),
+        };
+        let page = self.links.map_or(String::new(), |(l, _)| escape(&l.page));
+        let _ = write!(
+            self.out,
+            "#context {{ let q = query(<{label}>); if q.len() > 0 {{ let l = q.first().location(); let n = l.page-numbering(); \
+             link(l){text}; [ (#[{page}]~#(if n == none {{ str(l.page()) }} else {{ numbering(n, ..counter(page).at(l)) }}))] }} \
+             else {{ let o = json(\"/offprint.json\"); let p = if o == none {{ none }} else {{ o.at(\"link_pages\", default: (:)).at(\"{label}\", default: none) }}; \
+             {elsewhere}; if p != none [ (#[{page}]~#p)] }} }};"
+        );
     }
 
     /// Inline code, with a place to break the line after its punctuation
@@ -365,6 +438,43 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// The book's essays as links in the PDF reach them.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Each essay by file (relative to the book's root): its slug and its headings' anchors.
+    pub essays: HashMap<PathBuf, (String, HashSet<String>)>,
+    /// What is printed before the page a link leads to ("p.").
+    pub page: String,
+    /// Where the site will be (`[html] base_url`, without its last `/`): in an
+    /// offprint, a link to another essay leads to its page there.
+    pub site: Option<String>,
+    /// Where the whole book is (`[book] url`): in an offprint without a site,
+    /// links to other essays lead there.
+    pub book: Option<String>,
+}
+
+impl Links {
+    /// Where a link to essay `slug` (at its heading `anchor`) leads from an
+    /// offprint, which does not hold that essay.
+    fn web(&self, slug: &str, anchor: Option<&str>) -> Option<String> {
+        match (&self.site, anchor) {
+            (Some(site), Some(a)) => Some(format!("{site}/{slug}/#s-{a}")),
+            (Some(site), None) => Some(format!("{site}/{slug}/")),
+            (None, _) => self.book.clone(),
+        }
+    }
+}
+
+/// The label at the start of essay `slug`'s text.
+fn essay_label(slug: &str) -> String {
+    format!("essay-{slug}")
+}
+
+/// The label of the heading of essay `slug` whose anchor is `anchor`.
+fn heading_label(slug: &str, anchor: &str) -> String {
+    format!("h-{slug}-{}", crate::lang::slug::ascii(anchor))
+}
+
 /// Inline code shorter than this never breaks.
 const BREAKABLE_CODE: usize = 12;
 
@@ -388,9 +498,13 @@ fn breakable_pieces(code: &str) -> Vec<&str> {
     pieces
 }
 
-/// Markup of an essay's body. `images` maps references as written to virtual paths.
-pub fn essay_body(essay: &Essay, images: &HashMap<String, String>, first_heading: u8) -> Generated {
-    Writer::new(&essay.body, &essay.slug, images, first_heading).document(&essay.body)
+/// Markup of a text's body. `images` maps references as written to virtual
+/// paths; its links to the book's essays resolve through `links`.
+pub fn essay_body(essay: &Essay, images: &HashMap<String, String>, first_heading: u8, links: &Links) -> Generated {
+    let own = (essay.kind == crate::model::book::Kind::Essay).then_some(essay.slug.as_str());
+    Writer::new(&essay.body, &essay.slug, images, first_heading)
+        .with_links(links, &essay.dir, own)
+        .document(&essay.body)
 }
 
 /// Markup of a short text (a bio), without images.

@@ -207,6 +207,7 @@ struct Builder {
     assets: Assets,
     markup: BTreeMap<String, String>,
     origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
+    links: markup::Links,
 }
 
 impl Builder {
@@ -242,7 +243,7 @@ impl Builder {
             .filter_map(|img| Some((img.asset.written.clone(), self.image(&img.asset, PRINT_IMAGE_PIXELS)?)))
             .collect();
         let path = format!("/{kind}/{}.typ", e.slug);
-        let generated = essay_body(e, &images, first_heading);
+        let generated = essay_body(e, &images, first_heading, &self.links);
         self.markup.insert(path.clone(), generated.text);
         self.origins.insert(path.clone(), (e.file.clone(), generated.lines));
         let (lang, region) = lang_region(&e.lang);
@@ -273,7 +274,16 @@ fn date_value(date: Option<&str>) -> Value {
 /// Builds everything typst reads for `book`.
 pub fn sources(book: &Book) -> Result<Sources, PdfError> {
     let cfg = &book.config;
-    let mut b = Builder { assets: Assets::default(), markup: BTreeMap::new(), origins: HashMap::new() };
+    let links = markup::Links {
+        essays: book
+            .essays()
+            .map(|e| (e.file.clone(), (e.slug.clone(), e.body.heading_anchors().into_values().collect())))
+            .collect(),
+        page: Labels::for_lang(&cfg.language).page_ref.to_string(),
+        site: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
+        book: cfg.url.clone().filter(|u| crate::input::assets::is_web_link(u)),
+    };
+    let mut b = Builder { assets: Assets::default(), markup: BTreeMap::new(), origins: HashMap::new(), links };
     let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2)).collect();
     let back: Vec<Value> = book.back.iter().map(|e| b.text(e, "back", 2)).collect();
     let mut parts = Vec::new();
@@ -537,6 +547,30 @@ pub fn marks(doc: &PagedDocument) -> Vec<(String, Option<String>, usize)> {
     out
 }
 
+/// The page, as the book prints it, of every place a link can lead to (the
+/// start of an essay, one of its headings), by label: an offprint, which
+/// holds one essay, prints the same pages after its links as the book does.
+fn link_pages(doc: &PagedDocument) -> serde_json::Map<String, Value> {
+    use typst::introspection::Introspector;
+    use typst::model::Numbering;
+    let intro = doc.introspector();
+    let mut out = serde_json::Map::new();
+    for c in intro.query_labelled() {
+        let (Some(label), Some(loc)) = (c.label(), c.location()) else { continue };
+        let name = label.resolve().as_str().to_string();
+        if !(name.starts_with("essay-") || name.starts_with("h-")) || out.contains_key(&name) {
+            continue;
+        }
+        let Some(page) = intro.page(loc).and_then(|p| doc.pages().get(p.get() - 1)) else { continue };
+        let printed = match &page.numbering {
+            Some(Numbering::Pattern(pattern)) => pattern.apply(None, &[page.number]).map(|s| s.to_string()).ok(),
+            _ => None,
+        };
+        out.insert(name, Value::String(printed.unwrap_or_else(|| page.number.to_string())));
+    }
+    out
+}
+
 /// Footnotes printed before each essay, for books numbered book-wide: the
 /// template's order (front matter, then each part's introduction and essays).
 fn footnotes_before(book: &Book) -> HashMap<String, usize> {
@@ -565,8 +599,7 @@ fn footnotes_before(book: &Book) -> HashMap<String, usize> {
 /// has in the book. They are typeset in parallel.
 pub fn offprints(book: &Book, s: &Sources, w: &BookWorld, doc: &PagedDocument) -> Result<Vec<Offprint>, PdfError> {
     use rayon::prelude::*;
-    let marks = marks(doc);
-    let notes = footnotes_before(book);
+    let layout = Layout::of(book, doc);
     let essays: Vec<&Essay> = book.essays().collect();
     // Each offprint is a whole typst compile, which runs its own parallel
     // layout: on the shared pool, a worker waiting inside one compile runs
@@ -582,13 +615,52 @@ pub fn offprints(book: &Book, s: &Sources, w: &BookWorld, doc: &PagedDocument) -
     // them kept at once took 20 GB. Work shared by all (the template, fonts)
     // is used again at once and survives the eviction between batches.
     for batch in essays.chunks(4 * pool.current_num_threads().max(1)) {
-        let done: Vec<Offprint> = pool.install(|| {
-            batch.par_iter().map(|e| offprint(book, s, w, doc, &marks, &notes, e)).collect::<Result<_, _>>()
-        })?;
+        let done: Vec<Offprint> =
+            pool.install(|| batch.par_iter().map(|e| offprint(book, s, w, doc, &layout, e)).collect::<Result<_, _>>())?;
         made.extend(done);
         typst::comemo::evict(2);
     }
     Ok(made)
+}
+
+/// What the offprints need of the book's layout: where each essay starts
+/// (see [`marks`]), the footnotes before it, and the pages links lead to.
+struct Layout {
+    marks: Vec<(String, Option<String>, usize)>,
+    notes: HashMap<String, usize>,
+    pages: serde_json::Map<String, Value>,
+}
+
+impl Layout {
+    /// The layout of the typeset `doc` of `book`.
+    fn of(book: &Book, doc: &PagedDocument) -> Self {
+        Layout { marks: marks(doc), notes: footnotes_before(book), pages: link_pages(doc) }
+    }
+
+    /// What `/offprint.json` holds for essay `slug`, with the physical pages
+    /// where it starts and ends in the book; `None` when the book has no such essay.
+    fn offprint_info(&self, doc: &PagedDocument, slug: &str) -> Option<(Value, usize, usize)> {
+        let at = self.marks.iter().position(|m| m.0 == "essay" && m.1.as_deref() == Some(slug))?;
+        let first = self.marks[at].2;
+        // The essay ends before the next marker's page (a part, an essay, the index).
+        let last = self.marks.get(at + 1).map_or(doc.pages().len(), |m| m.2.saturating_sub(1).max(first));
+        let number = |page: usize| doc.pages()[page - 1].number;
+        let info = json!({
+            "slug": slug,
+            "first_page": number(first),
+            "last_page": number(last),
+            "shift": first as i64 - 2,
+            "footnotes_before": self.notes.get(slug).copied().unwrap_or(0),
+            "link_pages": self.pages,
+        });
+        Some((info, first, last))
+    }
+}
+
+/// What `/offprint.json` holds when the template sets essay `slug` of `book`
+/// alone, from the book's typeset `doc` (see [`offprints`]).
+pub fn offprint_info(book: &Book, doc: &PagedDocument, slug: &str) -> Option<Value> {
+    Layout::of(book, doc).offprint_info(doc, slug).map(|(info, ..)| info)
 }
 
 /// The stack of a thread that runs typst compiles: typst recurses deeply on
@@ -601,23 +673,12 @@ fn offprint(
     s: &Sources,
     w: &BookWorld,
     doc: &PagedDocument,
-    marks: &[(String, Option<String>, usize)],
-    notes: &HashMap<String, usize>,
+    layout: &Layout,
     e: &Essay,
 ) -> Result<Offprint, PdfError> {
-    let at = marks.iter().position(|m| m.0 == "essay" && m.1.as_deref() == Some(e.slug.as_str()));
-    let Some(at) = at else { return Err(PdfError::Offprint(e.slug.clone())) };
-    let first = marks[at].2;
-    // The essay ends before the next marker's page (a part, an essay, the index).
-    let last = marks.get(at + 1).map_or(doc.pages().len(), |m| m.2.saturating_sub(1).max(first));
-    let number = |page: usize| doc.pages()[page - 1].number;
-    let info = json!({
-        "slug": e.slug,
-        "first_page": number(first),
-        "last_page": number(last),
-        "shift": first as i64 - 2,
-        "footnotes_before": notes.get(&e.slug).copied().unwrap_or(0),
-    });
+    let Some((info, first, last)) = layout.offprint_info(doc, &e.slug) else {
+        return Err(PdfError::Offprint(e.slug.clone()));
+    };
     let mut world = w.clone();
     world.set_file("/offprint.json", info.to_string().into_bytes());
     let (pages, _) = typeset(s, &world)?;
