@@ -132,3 +132,57 @@ fn the_nu_checker_finds_no_error_on_any_page() {
     assert!(result.status.success() && text.trim().is_empty(), "{text}");
     println!("Nu Html Checker: no error on the sample, the corpus and the generated book");
 }
+
+/// The heading levels of an HTML or XHTML page, in order.
+fn heading_levels(page: &str) -> Vec<u8> {
+    let bytes = page.as_bytes();
+    let mut out = Vec::new();
+    for (i, w) in bytes.windows(3).enumerate() {
+        if w[0] == b'<'
+            && (w[1] == b'h' || w[1] == b'H')
+            && (b'1'..=b'6').contains(&w[2])
+            && matches!(bytes.get(i + 3), Some(b'>' | b' '))
+        {
+            out.push(w[2] - b'0');
+        }
+    }
+    out
+}
+
+/// No page of the site and no document of the EPUB skips a heading level,
+/// whatever levels the essays use (the links fixture goes from ## to ####):
+/// every edition normalises them the same way.
+#[test]
+fn no_page_skips_a_heading_level() {
+    let out = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for (name, dir) in common::conformance_books(out.path(), 0) {
+        let site = site_of(&dir);
+        let (book, _) = anthology::prepare(&dir, false).unwrap();
+        let epub = anthology::editions::epub::render(&book.unwrap()).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub.bytes)).unwrap();
+        let mut pages: Vec<(String, String)> = site
+            .files
+            .iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+            .map(|(p, b)| (p.display().to_string(), String::from_utf8_lossy(b).into_owned()))
+            .collect();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().expect("a UTF-8 entry name").into_owned();
+            if name.ends_with(".xhtml") {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+                pages.push((name, text));
+            }
+        }
+        for (page, text) in pages {
+            let levels = heading_levels(&text);
+            for pair in levels.windows(2) {
+                assert!(pair[1] <= pair[0] + 1, "{name}: {page} skips from h{} to h{}: {levels:?}", pair[0], pair[1]);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} pages");
+}
