@@ -191,6 +191,9 @@ codes! {
     /// A footnote reference with no definition, or a definition never used.
     Footnote = "T009", "footnote", Warning,
         "A footnote reference with no definition.";
+    /// More inline markup than a text can hold: parsing it would cost hundreds of MB.
+    TooMuchMarkup = "T010", "too-much-markup", Error,
+        "More than 10,000 markup characters (`*`, `_`, `~`, `[`, `]`, `<`, `|`, backticks) in one text: refused unparsed, as each costs the parser hundreds of bytes.";
     /// Straight quotes or apostrophes where the language wants typographic ones.
     StraightQuotes = "Y001", "straight-quotes", Warning,
         "Straight quotes or apostrophes (one per paragraph).";

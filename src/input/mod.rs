@@ -399,6 +399,21 @@ impl Text<'_> {
             let span = value_span(text, front_range.clone(), value);
             if span.is_empty() { Location::line_col(file, 1, 1) } else { Location::at(file, text, span) }
         };
+        if let Some(at) = markdown::too_much_markup(&text[body_range.clone()]) {
+            let at = body_range.start + at;
+            diags.push(
+                Diagnostic::new(
+                    Code::TooMuchMarkup,
+                    Location::at(file, text, at..at + 1),
+                    format!(
+                        "more than {} markup characters (* _ ~ [ ] ` < |) by here: the text is not read further",
+                        markdown::MAX_MARKUP
+                    ),
+                )
+                .hint("an essay has a few hundred; put data in a file the essay links to, or split the text"),
+            );
+            return None;
+        }
         let parsed = markdown::parse(&text[body_range], body_line);
         if let Some(pos) = parsed.too_deep {
             diags.push(
