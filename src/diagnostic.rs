@@ -194,6 +194,9 @@ codes! {
     /// More inline markup than a text can hold: parsing it would cost hundreds of MB.
     TooMuchMarkup = "T010", "too-much-markup", Error,
         "More than 10,000 markup characters (`*`, `_`, `~`, `[`, `]`, `<`, `|`, backticks) in one text: refused unparsed, as each costs the parser hundreds of bytes.";
+    /// Raw HTML, allowed by the rules, that the editions leave out.
+    HtmlLeftOut = "T011", "html-left-out", Warning,
+        "With `allow_html`, raw HTML the editions do not render (blocks, tags outside the kept inline ones, attributes), left out with a warning rather than silently.";
     /// Straight quotes or apostrophes where the language wants typographic ones.
     StraightQuotes = "Y001", "straight-quotes", Warning,
         "Straight quotes or apostrophes (one per paragraph).";

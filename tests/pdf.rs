@@ -229,6 +229,33 @@ fn visible(s: &str) -> String {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Inline HTML the rules allow is set as typst elements; whatever order
+    /// its tags come in, open or closed, inside emphasis or links, the
+    /// markup compiles (brackets always balance) and keeps the text.
+    #[test]
+    fn allowed_inline_html_always_compiles(parts in proptest::collection::vec(prop_oneof![
+        Just("<sub>".to_string()), Just("</sub>".to_string()), Just("<b>".to_string()), Just("</b>".to_string()),
+        Just("<i>".to_string()), Just("</em>".to_string()), Just("<q>".to_string()), Just("</q>".to_string()),
+        Just("<kbd>".to_string()), Just("<span a=\"]\">".to_string()), Just("*".to_string()), Just("**".to_string()),
+        Just("[l](https://e.org)".to_string()), Just("`c`".to_string()), Just("[^n]".to_string()),
+        "[a-z ]{1,5}",
+    ], 1..20)) {
+        let md = format!("{}\n\n[^n]: a note <sup>x", parts.concat());
+        let doc = anthology::input::markdown::parse(&md, 1).document;
+        let none = std::collections::HashMap::new();
+        let links = anthology::editions::typst::markup::Links { allow_html: true, ..Default::default() };
+        let markup = anthology::editions::typst::markup::Writer::new(&doc, "p", &none, 2)
+            .with_links(&links, Path::new("contributions"), None)
+            .document(&doc)
+            .text;
+        let fonts = Arc::new(Fonts::new(Vec::new()));
+        prop_assert!(compile_markup(&markup, &fonts).is_ok(), "{markup}");
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]

@@ -168,6 +168,10 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
         Block::Table { rows, .. } if !rules.allow_html => {
             d.extend(rows.iter().flatten().flat_map(|c| inline_html(e, text, c)));
         }
+        // Allowed, but not all of it reaches the editions: say what is left out.
+        Block::Html { pos, html } if !is_comment(html) => d.push(left_out(e, text, *pos, html, true)),
+        Block::Paragraph(i) | Block::Heading { content: i, .. } => d.extend(dropped_tags(e, text, i)),
+        Block::Table { rows, .. } => d.extend(rows.iter().flatten().flat_map(|c| dropped_tags(e, text, c))),
         _ => {}
     });
 
@@ -220,6 +224,43 @@ fn raw_html(e: &Essay, text: &str, pos: Pos, html: &str, more: usize) -> Diagnos
     let more = if more > 0 { format!(" (and {more} more in this paragraph)") } else { String::new() };
     Diagnostic::new(Code::RawHtml, loc, format!("raw HTML `{tag}` in the text{more}"))
         .hint("use Markdown instead; an editor may allow HTML with `allow_html = true` under [rules]")
+}
+
+/// Whether a piece of raw HTML is only a comment, which no edition prints.
+fn is_comment(html: &str) -> bool {
+    let h = html.trim();
+    h.starts_with("<!--") && h.ends_with("-->")
+}
+
+/// A warning for raw HTML the editions leave out, though the rules allow it.
+fn left_out(e: &Essay, text: &str, pos: Pos, html: &str, block: bool) -> Diagnostic {
+    let tag: String = html.trim().lines().next().unwrap_or("").chars().take(40).collect();
+    let what = if block {
+        "this HTML block is left out of every edition"
+    } else {
+        "this HTML tag is left out of every edition, its text kept"
+    };
+    Diagnostic::new(Code::HtmlLeftOut, at(e, text, pos), format!("`{tag}`: {what}")).hint(format!(
+        "the editions carry only these inline tags, without attributes: {}; write the rest in Markdown (tables, lists, images, links)",
+        crate::input::markdown::ALLOWED_TAGS.join(", ")
+    ))
+}
+
+/// The first inline HTML tag of a paragraph that the editions drop, as a warning.
+fn dropped_tags(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic> {
+    fn first(inlines: &[Inline]) -> Option<(Pos, &str)> {
+        inlines.iter().find_map(|i| match i {
+            Inline::Html { pos, html }
+                if crate::input::markdown::allowed_inline_tag(html).is_none() && !is_comment(html) =>
+            {
+                Some((*pos, html.as_str()))
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link { content: c, .. } => first(c),
+            _ => None,
+        })
+    }
+    let (pos, html) = first(inlines)?;
+    Some(left_out(e, text, pos, html, false))
 }
 
 /// One diagnostic for the raw HTML of a paragraph, at its first tag.

@@ -52,22 +52,6 @@ pub fn escape(text: &str) -> String {
     s
 }
 
-/// Inline tags allowed through when `allow_html` is set.
-const ALLOWED_TAGS: &[&str] = &[
-    "sub", "sup", "em", "strong", "b", "i", "u", "small", "mark", "kbd", "abbr", "code", "s", "del", "ins", "q", "cite",
-];
-
-/// `<tag>` or `</tag>` (no attributes) of an allowed tag: (name, closing).
-fn allowed_tag(html: &str) -> Option<(&'static str, bool)> {
-    let inner = html.trim().strip_prefix('<')?.strip_suffix('>')?;
-    let (closing, name) = match inner.strip_prefix('/') {
-        Some(n) => (true, n.trim()),
-        None => (false, inner.trim()),
-    };
-    let name = name.to_ascii_lowercase();
-    ALLOWED_TAGS.iter().find(|t| **t == name).map(|t| (*t, closing))
-}
-
 /// An image as the edition serves it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageRef {
@@ -406,7 +390,7 @@ impl Writer<'_, '_> {
                 if !self.cx.allow_html {
                     return;
                 }
-                match allowed_tag(html) {
+                match crate::input::markdown::allowed_inline_tag(html) {
                     Some((tag, false)) => {
                         self.open.push(tag);
                         let _ = write!(self.out, "<{tag}>");

@@ -39,6 +39,23 @@ pub fn too_much_markup(body: &str) -> Option<usize> {
     None
 }
 
+/// Inline HTML tags the editions carry when the rules allow raw HTML
+/// (without attributes; their text is kept in any case).
+pub const ALLOWED_TAGS: &[&str] = &[
+    "sub", "sup", "em", "strong", "b", "i", "u", "small", "mark", "kbd", "abbr", "code", "s", "del", "ins", "q", "cite",
+];
+
+/// `<tag>` or `</tag>` (no attributes) of an allowed tag: (name, closing).
+pub fn allowed_inline_tag(html: &str) -> Option<(&'static str, bool)> {
+    let inner = html.trim().strip_prefix('<')?.strip_suffix('>')?;
+    let (closing, name) = match inner.strip_prefix('/') {
+        Some(n) => (true, n.trim()),
+        None => (false, inner.trim()),
+    };
+    let name = name.to_ascii_lowercase();
+    ALLOWED_TAGS.iter().find(|t| **t == name).map(|t| (*t, closing))
+}
+
 /// The comrak options of the supported dialect.
 pub fn options() -> Options<'static> {
     let mut o = Options::default();

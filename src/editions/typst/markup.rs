@@ -102,6 +102,11 @@ pub struct Writer<'a> {
     links: Option<(&'a Links, &'a std::path::Path)>,
     /// The slug of this text when it is an essay others can link to.
     own: Option<String>,
+    /// Raw HTML tags open (when the rules allow them), innermost last.
+    open: Vec<&'static str>,
+    /// Tags below this index were opened outside the current content and
+    /// are closed there, not inside it.
+    floor: usize,
     notes: HashMap<&'a str, &'a Footnote>,
     seen_notes: HashSet<String>,
     images: &'a HashMap<String, String>,
@@ -146,6 +151,8 @@ impl<'a> Writer<'a> {
             anchors: doc.heading_anchors(),
             links: None,
             own: None,
+            open: Vec::new(),
+            floor: 0,
             levels: doc.heading_levels(first_heading),
             notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
             seen_notes: HashSet::new(),
@@ -181,14 +188,57 @@ impl<'a> Writer<'a> {
     fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
             self.block(b);
+            self.close_open_tags();
             self.out.push_str("\n\n");
         }
     }
 
+    /// `[…]` around what `f` writes; raw HTML tags opened inside are closed
+    /// before the `]`, so brackets always balance.
     fn content(&mut self, f: impl FnOnce(&mut Self)) {
         self.out.push('[');
+        let floor = std::mem::replace(&mut self.floor, self.open.len());
         f(self);
+        self.close_open_tags();
+        self.floor = floor;
         self.out.push(']');
+    }
+
+    /// Closes the raw HTML tags opened in the current content.
+    fn close_open_tags(&mut self) {
+        while self.open.len() > self.floor {
+            self.open.pop();
+            self.out.push_str("];");
+        }
+    }
+
+    /// An allowed inline HTML tag (`<sub>`, `</em>`…) as the typst element
+    /// that sets the same thing; other tags are left out (`check` says so).
+    fn html_tag(&mut self, html: &str) {
+        if !self.links.is_some_and(|(l, _)| l.allow_html) {
+            return;
+        }
+        let Some((tag, closing)) = crate::input::markdown::allowed_inline_tag(html) else { return };
+        if !closing {
+            let call = match tag {
+                "sub" => "sub",
+                "sup" => "super",
+                "em" | "i" | "cite" => "emph",
+                "strong" | "b" => "strong",
+                "u" | "ins" => "underline",
+                "s" | "del" => "strike",
+                "small" => "text(size: 0.85em)",
+                "mark" => "highlight",
+                "kbd" | "code" => "text(font: \"DejaVu Sans Mono\", size: 0.9em)",
+                "q" => "quote",
+                _ => "",
+            };
+            let _ = write!(self.out, "#{call}[");
+            self.open.push(tag);
+        } else if self.open.len() > self.floor && self.open.last() == Some(&tag) {
+            self.open.pop();
+            self.out.push_str("];");
+        }
     }
 
     fn block(&mut self, b: &Block) {
@@ -351,7 +401,7 @@ impl<'a> Writer<'a> {
             Inline::FootnoteRef { name, .. } => self.footnote(name),
             Inline::SoftBreak => self.out.push(' '),
             Inline::LineBreak => self.out.push_str("#linebreak();"),
-            Inline::Html { .. } => {}
+            Inline::Html { html, .. } => self.html_tag(html),
         }
     }
 
@@ -451,6 +501,8 @@ pub struct Links {
     /// Where the whole book is (`[book] url`): in an offprint without a site,
     /// links to other essays lead there.
     pub book: Option<String>,
+    /// Whether the rules let raw HTML through (`[rules] allow_html`).
+    pub allow_html: bool,
 }
 
 impl Links {
@@ -596,6 +648,25 @@ mod tests {
             md("`std::collections::HashMap`", "und"),
             "#raw(\"std::\");#h(0.01pt);#raw(\"collections::\");#h(0.01pt);#raw(\"HashMap\");"
         );
+    }
+
+    #[test]
+    fn allowed_inline_html_is_set_and_always_balanced() {
+        let html = |s: &str| {
+            let doc = crate::input::markdown::parse(s, 1).document;
+            let none = HashMap::new();
+            let links = Links { allow_html: true, ..Links::default() };
+            let dir = std::path::Path::new("contributions");
+            Writer::new(&doc, "s", &none, 2).with_links(&links, dir, None).document(&doc).text.trim_end().to_string()
+        };
+        assert_eq!(html("H<sub>2</sub>O and E = mc<sup>2</sup>"), "H#sub[2];O and E \\= mc#super[2];");
+        // Tags left open close with their paragraph, or with the element they were opened in.
+        assert_eq!(html("a <b>c"), "a #strong[c];");
+        assert_eq!(html("*a <i>b* c</i>"), "#emph[a #emph[b];]; c");
+        // Other tags, attributes and stray closes are left out.
+        assert_eq!(html("<span class=\"x\">t</span> </sub>"), "t");
+        // Without the rules' leave, nothing of it is set.
+        assert_eq!(md("H<sub>2</sub>O", "und"), "H2O");
     }
 
     #[test]

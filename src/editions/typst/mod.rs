@@ -282,6 +282,7 @@ pub fn sources(book: &Book) -> Result<Sources, PdfError> {
         page: Labels::for_lang(&cfg.language).page_ref.to_string(),
         site: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
         book: cfg.url.clone().filter(|u| crate::input::assets::is_web_link(u)),
+        allow_html: cfg.rules.allow_html,
     };
     let mut b = Builder { assets: Assets::default(), markup: BTreeMap::new(), origins: HashMap::new(), links };
     let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2)).collect();
