@@ -317,6 +317,26 @@ fn links_between_essays_reach_their_headings_in_every_screen_edition() {
     );
 }
 
+/// A reader that stops early (`anthology list | head -1`) is no failure: no
+/// command panics on the closed pipe, and each exits 0.
+#[test]
+fn commands_printing_into_a_closed_pipe_do_not_panic() {
+    for args in [vec!["stats"], vec!["fonts"], vec!["list"], vec!["check"]] {
+        let mut child = bin()
+            .args(&args)
+            .arg(repo())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {

@@ -1,5 +1,6 @@
 //! `anthology fonts`: the font families a book can use.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -8,7 +9,7 @@ use anyhow::Result;
 /// `anthology fonts`.
 pub fn run(dir: &Path) -> Result<ExitCode> {
     for family in anthology::fonts::families(dir)? {
-        println!("{family}");
+        writeln!(std::io::stdout(), "{family}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `anthology init` and `anthology new`: a new book, a new contribution.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,15 +12,18 @@ pub fn init(dir: &Path, title: &str, language: &str) -> Result<ExitCode> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let files = scaffold::init(dir, title, language)?;
     for f in files {
-        println!("created {}", f.display());
+        writeln!(std::io::stdout(), "created {}", f.display())?;
     }
-    println!("next: edit book.toml, add essays with `anthology new <slug>`, then `anthology check`");
+    writeln!(
+        std::io::stdout(),
+        "next: edit book.toml, add essays with `anthology new <slug>`, then `anthology check`"
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `anthology new`.
 pub fn new(dir: &Path, slug: &str, title: Option<&str>, folder: bool) -> Result<ExitCode> {
     let path = scaffold::new_contribution(dir, slug, title, folder)?;
-    println!("created {}", path.display());
+    writeln!(std::io::stdout(), "created {}", path.display())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -24,7 +24,7 @@ pub fn run(target: &Target, port: u16) -> Result<ExitCode> {
             if let Some(r) = report {
                 let _ = print_report(r, Format::Human);
             }
-            println!("{message}");
+            let _ = writeln!(std::io::stdout(), "{message}");
             let _ = std::io::stdout().flush();
         },
     )?;

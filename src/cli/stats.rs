@@ -1,5 +1,6 @@
 //! `anthology stats`: the book's figures, even while it has errors.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,9 +13,9 @@ pub fn run(dir: &Path, out: &Path, drafts: bool) -> Result<ExitCode> {
     let checked = anthology::check(dir)?;
     let s = anthology::check::stats::of(&checked.loaded, drafts);
     let title = checked.loaded.config.as_ref().map_or("The book", |c| c.title.as_str());
-    println!("{title}: {} essays, {} contributors, {} words", s.essays, s.contributors, s.words);
+    writeln!(std::io::stdout(), "{title}: {} essays, {} contributors, {} words", s.essays, s.contributors, s.words)?;
     if let Some((min, median, max)) = s.words_per_essay {
-        println!("words per essay: {min} at least, {median} median, {max} at most");
+        writeln!(std::io::stdout(), "words per essay: {min} at least, {median} median, {max} at most")?;
     }
     // The PDF of the last release (its name may carry a version), else the plain one.
     let released = std::fs::read_to_string(dir.join(out).join(anthology::release::MANIFEST_FILE))
@@ -27,22 +28,22 @@ pub fn run(dir: &Path, out: &Path, drafts: bool) -> Result<ExitCode> {
     let stem = checked.loaded.config.as_ref().map(|c| c.file_stem());
     let pdf = released.or(stem.map(|s| format!("{s}.pdf"))).map(|f| dir.join(out).join(f));
     match pdf.as_ref().and_then(|p| anthology::check::stats::pdf_pages(p).map(|n| (p, n))) {
-        Some((p, n)) => println!("PDF: {n} pages ({})", p.display()),
-        None => println!("PDF: not built yet (`anthology build --format pdf`)"),
+        Some((p, n)) => writeln!(std::io::stdout(), "PDF: {n} pages ({})", p.display())?,
+        None => writeln!(std::io::stdout(), "PDF: not built yet (`anthology build --format pdf`)")?,
     }
     for (what, list) in [("a photo", &s.missing_photo), ("a bio", &s.missing_bio)] {
         if list.is_empty() {
-            println!("every author has {what}");
+            writeln!(std::io::stdout(), "every author has {what}")?;
         } else {
-            println!("{} author{} without {what}:", list.len(), plural(list.len()));
+            writeln!(std::io::stdout(), "{} author{} without {what}:", list.len(), plural(list.len()))?;
             for (slug, name) in list {
-                println!("  {slug}: {name}");
+                writeln!(std::io::stdout(), "  {slug}: {name}")?;
             }
         }
     }
     let errors = checked.report.errors();
     if errors > 0 {
-        println!("the book has {errors} error{}: `anthology check` lists them", plural(errors));
+        writeln!(std::io::stdout(), "the book has {errors} error{}: `anthology check` lists them", plural(errors))?;
     }
     Ok(ExitCode::SUCCESS)
 }
