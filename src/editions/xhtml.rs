@@ -32,17 +32,21 @@ pub fn escape_into(text: &str, out: &mut String) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c if forbidden_in_xml(c) => {}
             c => out.push(c),
         }
     }
 }
 
+/// Whether XML 1.0 forbids `c` in a document: control characters other than
+/// tab, line feed and carriage return, and U+FFFE and U+FFFF.
+fn forbidden_in_xml(c: char) -> bool {
+    ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
 /// `text` without the characters XML 1.0 forbids.
 fn allowed_in_xml(text: &str) -> std::borrow::Cow<'_, str> {
-    let forbidden = |c: char| ((c as u32) < 0x20 && !"\t\n\r".contains(c)) || c == '\u{FFFE}' || c == '\u{FFFF}';
-    if text.contains(forbidden) { text.replace(forbidden, "").into() } else { text.into() }
+    if text.contains(forbidden_in_xml) { text.replace(forbidden_in_xml, "").into() } else { text.into() }
 }
 
 /// `text`, escaped for XML.
