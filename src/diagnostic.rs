@@ -196,7 +196,10 @@ codes! {
         "More than 10,000 markup characters (`*`, `_`, `~`, `[`, `]`, `<`, `|`, backticks) in one text: refused unparsed, as each costs the parser hundreds of bytes.";
     /// Raw HTML, allowed by the rules, that the editions leave out.
     HtmlLeftOut = "T011", "html-left-out", Warning,
-        "With `allow_html`, raw HTML the editions do not render (blocks, tags outside the kept inline ones, attributes), left out with a warning rather than silently.";
+        "With `allow_html`, raw HTML the sanitiser removes (script, style, frames, forms, unknown elements, event handlers, addresses other than http, https, mailto or inside the book): left out with a warning rather than silently.";
+    /// Math that cannot be read.
+    InvalidMath = "T012", "invalid-math", Error,
+        "LaTeX math (`$…$`, `$$…$$`, a fenced `math` block) the converter cannot read: no edition could print it.";
     /// Straight quotes or apostrophes where the language wants typographic ones.
     StraightQuotes = "Y001", "straight-quotes", Warning,
         "Straight quotes or apostrophes (one per paragraph).";

@@ -161,18 +161,26 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
             Diagnostic::new(Code::LevelOneHeading, at(e, text, *pos), "a level-one heading in the text")
                 .hint("the title comes from the front matter; use `##` for the essay's own headings"),
         ),
-        Block::Html { pos, html } if !rules.allow_html => d.push(raw_html(e, text, *pos, html, 0)),
+        Block::Html { pos, html, .. } if !rules.allow_html => d.push(raw_html(e, text, *pos, html, 0)),
         Block::Paragraph(i) | Block::Heading { content: i, .. } if !rules.allow_html => {
             d.extend(inline_html(e, text, i))
         }
         Block::Table { rows, .. } if !rules.allow_html => {
-            d.extend(rows.iter().flatten().flat_map(|c| inline_html(e, text, c)));
+            d.extend(rows.iter().flatten().flat_map(|c| inline_html(e, text, &c.content)));
         }
-        // Allowed, but not all of it reaches the editions: say what is left out.
-        Block::Html { pos, html } if !is_comment(html) => d.push(left_out(e, text, *pos, html, true)),
+        // Allowed, but not all of it reaches the editions: say what the sanitiser removed.
+        Block::Html { left_out, .. } => d.extend(left_out.iter().map(|l| sanitised(e, text, l))),
         Block::Paragraph(i) | Block::Heading { content: i, .. } => d.extend(dropped_tags(e, text, i)),
-        Block::Table { rows, .. } => d.extend(rows.iter().flatten().flat_map(|c| dropped_tags(e, text, c))),
+        Block::Table { rows, .. } => d.extend(rows.iter().flatten().flat_map(|c| dropped_tags(e, text, &c.content))),
         _ => {}
+    });
+
+    e.body.for_each_inline(&mut |i| {
+        if let Inline::Math { tex, display, pos } = i
+            && let Err(err) = crate::input::math::to_mathml(tex, *display)
+        {
+            d.push(invalid_math(e, text, *pos, tex, &err));
+        }
     });
 
     for img in &e.images {
@@ -232,18 +240,45 @@ fn is_comment(html: &str) -> bool {
     h.starts_with("<!--") && h.ends_with("-->")
 }
 
-/// A warning for raw HTML the editions leave out, though the rules allow it.
-fn left_out(e: &Essay, text: &str, pos: Pos, html: &str, block: bool) -> Diagnostic {
+/// A warning for an inline HTML tag the editions leave out, though the rules allow HTML.
+fn left_out(e: &Essay, text: &str, pos: Pos, html: &str) -> Diagnostic {
     let tag: String = html.trim().lines().next().unwrap_or("").chars().take(40).collect();
-    let what = if block {
-        "this HTML block is left out of every edition"
-    } else {
-        "this HTML tag is left out of every edition, its text kept"
-    };
-    Diagnostic::new(Code::HtmlLeftOut, at(e, text, pos), format!("`{tag}`: {what}")).hint(format!(
-        "the editions carry only these inline tags, without attributes: {}; write the rest in Markdown (tables, lists, images, links)",
+    Diagnostic::new(
+        Code::HtmlLeftOut,
+        at(e, text, pos),
+        format!("`{tag}`: this HTML tag is left out of every edition, its text kept"),
+    )
+    .hint(format!(
+        "inside a paragraph the editions carry only these tags, without attributes: {}; a block of HTML (a table, a list, a figure) is carried whole",
         crate::input::markdown::ALLOWED_TAGS.join(", ")
     ))
+}
+
+/// A warning for what the sanitiser removed from an HTML block.
+fn sanitised(e: &Essay, text: &str, l: &crate::model::document::LeftOut) -> Diagnostic {
+    let kept = if l.text_kept { ", its text kept" } else { "" };
+    Diagnostic::new(Code::HtmlLeftOut, at(e, text, l.pos), format!("{}: left out of every edition{kept}", l.what))
+        .hint("the editions carry HTML's text, tables, lists, figures, images, links and emphasis; never scripts, styles, frames or forms")
+}
+
+/// An error for math the converter cannot read, at the place in the formula.
+fn invalid_math(e: &Essay, text: &str, pos: Pos, tex: &str, err: &crate::input::math::MathError) -> Diagnostic {
+    // Where the formula starts in the file: after `$`, `$$`, or on the line after a fence.
+    let mut start = offset_of_byte_col(text, pos);
+    if let Some(s) = start {
+        let after = text[s..].find(tex).filter(|i| *i <= 2);
+        start = after.map(|i| s + i);
+    }
+    let loc = match start {
+        Some(s) => {
+            let off = s + err.offset.min(tex.len());
+            Location::at(&e.file, text, off..off)
+        }
+        None => at(e, text, pos),
+    };
+    let shown: String = tex.trim().chars().take(40).collect();
+    Diagnostic::new(Code::InvalidMath, loc, format!("the math `{shown}` cannot be read: {}", err.message))
+        .hint("write LaTeX math as in a LaTeX document; `\\$` is a dollar sign in the text")
 }
 
 /// The first inline HTML tag of a paragraph that the editions drop, as a warning.
@@ -255,12 +290,17 @@ fn dropped_tags(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic>
             {
                 Some((*pos, html.as_str()))
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link { content: c, .. } => first(c),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Sub(c)
+            | Inline::Sup(c)
+            | Inline::Link { content: c, .. } => first(c),
             _ => None,
         })
     }
     let (pos, html) = first(inlines)?;
-    Some(left_out(e, text, pos, html, false))
+    Some(left_out(e, text, pos, html))
 }
 
 /// One diagnostic for the raw HTML of a paragraph, at its first tag.
@@ -269,9 +309,12 @@ fn inline_html(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic> 
         for i in inlines {
             match i {
                 Inline::Html { pos, html } => out.push((*pos, html)),
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Link { content: c, .. } => {
-                    collect(c, out)
-                }
+                Inline::Emph(c)
+                | Inline::Strong(c)
+                | Inline::Strike(c)
+                | Inline::Sub(c)
+                | Inline::Sup(c)
+                | Inline::Link { content: c, .. } => collect(c, out),
                 _ => {}
             }
         }
@@ -367,7 +410,8 @@ fn typography_warnings(e: &Essay, text: &str) -> Vec<Diagnostic> {
     };
     e.body.for_each_block(&mut |b| match b {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => visit(i),
-        Block::Table { rows, .. } => rows.iter().flatten().for_each(|c| visit(c)),
+        Block::Table { rows, .. } => rows.iter().flatten().for_each(|c| visit(&c.content)),
+        Block::Details { summary, .. } => visit(summary),
         _ => {}
     });
     out
@@ -395,7 +439,9 @@ fn walk_text(inlines: &[Inline], prev: &mut Option<char>, f: &mut dyn FnMut(&str
                 f(text, *pos, *prev);
                 *prev = text.chars().last().or(*prev);
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => walk_text(c, prev, f),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sub(c) | Inline::Sup(c) => {
+                walk_text(c, prev, f)
+            }
             Inline::Link { content, url, .. } => {
                 let shown = crate::model::document::plain_text(content);
                 if shown != *url && !shown.contains("://") {

@@ -36,8 +36,16 @@ pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>)
             book.config.release.epoch = anthology::input::git::last_commit_time(&book.root);
         }
     }
+    // What the editions leave out is counted here, so the summary says it
+    // even when the warnings above have scrolled away.
+    let left_out = report.diagnostics.iter().filter(|d| d.code == anthology::diagnostic::Code::HtmlLeftOut).count();
+    let warnings = match (report.warnings(), left_out) {
+        (0, _) => String::new(),
+        (n, 0) => format!("; {n} warning{}", if n == 1 { "" } else { "s" }),
+        (n, l) => format!("; {n} warning{}, {l} of them HTML left out of every edition", if n == 1 { "" } else { "s" }),
+    };
     ui.say(&format!(
-        "{}: {} essays by {} contributors, validated and ordered",
+        "{}: {} essays by {} contributors, validated and ordered{warnings}",
         book.config.title,
         book.essays().count(),
         book.contributors.len()

@@ -49,6 +49,21 @@ fn allowed_in_xml(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains(forbidden_in_xml) { text.replace(forbidden_in_xml, "").into() } else { text.into() }
 }
 
+/// A web address an author wrote, as a valid URL: the characters a URL
+/// cannot hold (spaces, quotes, `{`, `|`, `}`…) percent-encoded, which
+/// browsers do silently and EPUB reading systems may not.
+pub fn encode_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.trim().chars() {
+        if c.is_ascii_control() || " \"<>\\^`{|}".contains(c) {
+            let _ = write!(out, "%{:02X}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `text`, escaped for XML.
 pub fn escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
@@ -118,7 +133,7 @@ pub struct Fragment {
 struct Writer<'a, 'c> {
     cx: &'c Context<'a>,
     out: String,
-    levels: HashMap<u8, u8>,
+    levels: HashMap<crate::model::document::Pos, u8>,
     /// Each heading's anchor, by position.
     anchors: HashMap<crate::model::document::Pos, String>,
     notes: HashMap<&'a str, &'a Footnote>,
@@ -182,7 +197,7 @@ impl Writer<'_, '_> {
                 }
             },
             Block::Heading { level, content, pos } => {
-                let l = self.levels.get(level).copied().unwrap_or(*level);
+                let l = self.levels.get(pos).copied().unwrap_or(*level);
                 match self.anchors.get(pos).filter(|a| !a.is_empty()) {
                     Some(a) => {
                         let _ = write!(self.out, "<h{l} id=\"{}s-", self.cx.anchor_prefix);
@@ -246,49 +261,63 @@ impl Writer<'_, '_> {
                 }
                 self.out.push_str("</code></pre>");
             }
-            Block::Table { align, rows } => {
+            Block::Table { align, head, rows } => {
                 self.out.push_str("<table>\n");
                 for (r, row) in rows.iter().enumerate() {
-                    if r == 0 {
+                    if r == 0 && *head > 0 {
                         self.out.push_str("<thead>\n");
-                    } else if r == 1 {
+                    } else if r == *head {
                         self.out.push_str("<tbody>\n");
                     }
                     self.out.push_str("<tr>");
-                    for (c, content) in row.iter().enumerate() {
+                    for (c, cell) in row.iter().enumerate() {
                         // A header cell without text is no header (and
                         // assistive technology announces it as an error).
-                        let empty = crate::model::document::plain_text(content).trim().is_empty();
-                        let cell = if r == 0 && !empty { "th" } else { "td" };
+                        let empty = crate::model::document::plain_text(&cell.content).trim().is_empty();
+                        let tag = if r < *head && !empty { "th" } else { "td" };
+                        let _ = write!(self.out, "<{tag}");
                         match align.get(c) {
-                            Some(Align::Right) => {
-                                let _ = write!(self.out, "<{cell} class=\"right\">");
-                            }
-                            Some(Align::Center) => {
-                                let _ = write!(self.out, "<{cell} class=\"center\">");
-                            }
-                            _ => {
-                                let _ = write!(self.out, "<{cell}>");
-                            }
+                            Some(Align::Right) => self.out.push_str(" class=\"right\""),
+                            Some(Align::Center) => self.out.push_str(" class=\"center\""),
+                            _ => {}
                         }
-                        self.inlines(content);
+                        if cell.colspan > 1 {
+                            let _ = write!(self.out, " colspan=\"{}\"", cell.colspan);
+                        }
+                        if cell.rowspan > 1 {
+                            let _ = write!(self.out, " rowspan=\"{}\"", cell.rowspan);
+                        }
+                        self.out.push('>');
+                        self.inlines(&cell.content);
                         self.close_open_tags();
-                        let _ = write!(self.out, "</{cell}>");
+                        let _ = write!(self.out, "</{tag}>");
                     }
                     self.out.push_str("</tr>\n");
-                    if r == 0 {
+                    if r + 1 == *head {
                         self.out.push_str("</thead>\n");
                     }
                 }
-                if rows.len() > 1 {
+                if rows.len() > *head {
                     self.out.push_str("</tbody>\n");
                 }
                 self.out.push_str("</table>");
             }
+            Block::Details { summary, blocks } => {
+                self.out.push_str("<details><summary>");
+                self.inlines(summary);
+                self.close_open_tags();
+                self.out.push_str("</summary>\n");
+                self.blocks(blocks);
+                self.out.push_str("</details>");
+            }
             Block::Rule => self.out.push_str("<hr/>"),
-            // Raw HTML blocks are never copied: their structure cannot be
-            // trusted to be well-formed or safe.
-            Block::Html { .. } => {}
+            // Raw HTML is never copied: what the sanitiser let through was
+            // read into blocks at load, and is written like Markdown.
+            Block::Html { content, .. } => {
+                if self.cx.allow_html {
+                    self.blocks(content);
+                }
+            }
         }
     }
 
@@ -358,17 +387,26 @@ impl Writer<'_, '_> {
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strike(c) => self.wrap("del", c),
+            Inline::Sub(c) => self.wrap("sub", c),
+            Inline::Sup(c) => self.wrap("sup", c),
+            Inline::Math { tex, display, .. } => match crate::input::math::to_mathml(tex, *display) {
+                // math-core's output: its tokens are escaped by it, and the
+                // element is well-formed XML (a test holds it to that).
+                Ok(mathml) => self.out.push_str(&allowed_in_xml(&mathml)),
+                Err(_) => {
+                    self.out.push_str("<code>");
+                    escape_into(tex, &mut self.out);
+                    self.out.push_str("</code>");
+                }
+            },
             Inline::Code(code) => {
                 self.out.push_str("<code>");
                 escape_into(code, &mut self.out);
                 self.out.push_str("</code>");
             }
             Inline::Link { url, title, content, .. } => {
-                let href = if crate::input::assets::is_web_link(url) {
-                    Some(url.trim().to_string())
-                } else {
-                    self.local_link(url)
-                };
+                let href =
+                    if crate::input::assets::is_web_link(url) { Some(encode_url(url)) } else { self.local_link(url) };
                 match href {
                     Some(h) => {
                         self.out.push_str("<a href=\"");
@@ -395,6 +433,7 @@ impl Writer<'_, '_> {
                     return;
                 }
                 match crate::input::markdown::allowed_inline_tag(html) {
+                    Some(("br", _)) => self.out.push_str("<br/>"),
                     Some((tag, false)) => {
                         self.open.push(tag);
                         let _ = write!(self.out, "<{tag}>");
@@ -569,7 +608,29 @@ mod tests {
             convert("[l <i>x](https://e.org) y</i>", "und", true).body,
             "<p><a href=\"https://e.org\">l <i>x</i></a> y</p>\n"
         );
-        assert_eq!(convert("<div onclick=\"x\">\nblock\n</div>", "und", true).body, "\n");
+        // A block goes through the sanitiser: its content stays, its handler does not.
+        assert_eq!(convert("<div onclick=\"x\">\nblock\n</div>", "und", true).body, "<p>block</p>\n\n");
+        assert_eq!(convert("<div onclick=\"x\">\nblock\n</div>", "und", false).body, "\n");
+        assert_eq!(
+            convert("<table><tr><th>a</th><th>b</th></tr><tr><td colspan=\"2\">c &amp; <script>x</script></td></tr></table>", "und", true).body,
+            "<table>\n<thead>\n<tr><th>a</th><th>b</th></tr>\n</thead>\n<tbody>\n<tr><td colspan=\"2\">c &amp;</td></tr>\n</tbody>\n</table>\n\n"
+        );
+    }
+
+    #[test]
+    fn math_is_mathml_and_bad_math_is_code() {
+        let body = convert("Let $a < b$ hold.", "en", false).body;
+        assert!(body.starts_with("<p>Let <math xmlns=\"http://www.w3.org/1998/Math/MathML\">"), "{body}");
+        assert!(body.contains("&lt;") && !body.contains("a < b"), "{body}");
+        well_formed(&body).unwrap();
+        let body = convert("Bad $\\frac{a$ math.", "en", false).body;
+        assert_eq!(body, "<p>Bad <code>\\frac{a</code> math.</p>\n");
+    }
+
+    #[test]
+    fn web_addresses_are_valid_urls() {
+        assert_eq!(encode_url(" https://e.org/a b#{x}|\"y\" "), "https://e.org/a%20b#%7Bx%7D%7C%22y%22");
+        assert_eq!(encode_url("https://e.org/é?q=1&r=%20"), "https://e.org/é?q=1&r=%20");
     }
 
     #[test]

@@ -27,10 +27,10 @@ pub fn missing_glyphs(root: &Path, texts: &[&Essay]) -> Vec<Diagnostic> {
             a.bio.as_deref().map(&mut check);
             a.affiliation.as_deref().map(&mut check);
         }
-        e.body.for_each_inline(&mut |i| {
-            if let Inline::Text { text, .. } | Inline::Code(text) = i {
-                check(text)
-            }
+        e.body.for_each_inline(&mut |i| match i {
+            Inline::Text { text, .. } | Inline::Code(text) => check(text),
+            Inline::Math { tex, display, .. } => check(&crate::input::math::printed_text(tex, *display)),
+            _ => {}
         });
         e.body.for_each_block(&mut |b| {
             if let Block::Code { text, .. } = b {
@@ -58,6 +58,8 @@ pub fn missing_glyphs(root: &Path, texts: &[&Essay]) -> Vec<Diagnostic> {
         }
         e.body.for_each_inline(&mut |i| match i {
             Inline::Text { text, .. } | Inline::Code(text) => pieces.push(text.clone()),
+            // A formula prints the characters of its MathML, in the math font.
+            Inline::Math { tex, display, .. } => pieces.push(crate::input::math::printed_text(tex, *display)),
             _ => {}
         });
         e.body.for_each_block(&mut |b| {
@@ -92,11 +94,17 @@ fn surely_covered(c: char) -> bool {
         || matches!(c as u32, 0x20..=0x7E | 0xA0..=0x24F | 0x391..=0x3A1 | 0x3A3..=0x3CE | 0x2010..=0x2027 | 0x2030..=0x203A | 0x20AC)
 }
 
+/// Invisible formatting characters (direction marks and embeddings, joiners,
+/// the byte order mark): the layout uses them, no font draws them.
+fn is_format(c: char) -> bool {
+    matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xFEFF)
+}
+
 /// Characters of `text` that no font in `infos` can draw.
 pub fn uncovered<'a>(text: impl Iterator<Item = &'a str>, infos: &[FontInfo]) -> BTreeSet<char> {
     let mut chars = BTreeSet::new();
     for t in text {
-        chars.extend(t.chars().filter(|c| !c.is_whitespace() && !c.is_control()));
+        chars.extend(t.chars().filter(|c| !c.is_whitespace() && !c.is_control() && !is_format(*c)));
     }
     chars.retain(|c| !infos.iter().any(|i| i.coverage.contains(*c as u32)));
     chars
@@ -114,5 +122,7 @@ mod tests {
         assert!(missing.is_empty(), "{missing:?}");
         let chinese = uncovered(std::iter::once("你好"), &infos);
         assert!(chinese.contains(&'你'), "{chinese:?}");
+        let marks = uncovered(std::iter::once("\u{202E}reversed\u{202C} \u{200D}"), &infos);
+        assert!(marks.is_empty(), "{marks:?}");
     }
 }

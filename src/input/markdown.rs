@@ -9,7 +9,7 @@
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::{Arena, Options, parse_document};
 
-use crate::model::document::{Align, Block, Document, Footnote, Inline, Pos};
+use crate::model::document::{Align, Block, Cell, Document, Footnote, Inline, Pos};
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;
@@ -42,7 +42,8 @@ pub fn too_much_markup(body: &str) -> Option<usize> {
 /// Inline HTML tags the editions carry when the rules allow raw HTML
 /// (without attributes; their text is kept in any case).
 pub const ALLOWED_TAGS: &[&str] = &[
-    "sub", "sup", "em", "strong", "b", "i", "u", "small", "mark", "kbd", "abbr", "code", "s", "del", "ins", "q", "cite",
+    "sub", "sup", "em", "strong", "b", "i", "u", "small", "mark", "kbd", "abbr", "code", "s", "del", "ins", "q",
+    "cite", "br",
 ];
 
 /// `<tag>` or `</tag>` (no attributes) of an allowed tag: (name, closing).
@@ -52,7 +53,8 @@ pub fn allowed_inline_tag(html: &str) -> Option<(&'static str, bool)> {
         Some(n) => (true, n.trim()),
         None => (false, inner.trim()),
     };
-    let name = name.to_ascii_lowercase();
+    // `<br/>` and `<br />` are whole elements.
+    let name = name.trim_end_matches('/').trim().to_ascii_lowercase();
     ALLOWED_TAGS.iter().find(|t| **t == name).map(|t| (*t, closing))
 }
 
@@ -63,6 +65,9 @@ pub fn options() -> Options<'static> {
     o.extension.footnotes = true;
     o.extension.strikethrough = true;
     o.extension.autolink = true;
+    // `$…$` and `$$…$$`, with pandoc's rules: no space inside the dollars,
+    // no digit after the closing one, so prices stay text.
+    o.extension.math_dollars = true;
     o
 }
 
@@ -95,7 +100,50 @@ pub fn parse(body: &str, first_line: u32) -> Parsed {
             document.blocks.push(b);
         }
     }
+    document.blocks = gather_details(std::mem::take(&mut document.blocks));
     Parsed { document, too_deep: conv.too_deep }
+}
+
+/// `<details><summary>…</summary>`, Markdown, then `</details>`: GitHub's way
+/// of folding Markdown. CommonMark ends an HTML block at a blank line, so
+/// the three arrive as separate blocks; the Markdown between is moved into
+/// the disclosure the first one opens.
+fn gather_details(blocks: Vec<Block>) -> Vec<Block> {
+    let opens = |b: &Block| match b {
+        Block::Html { html, content, .. } => {
+            let h = html.to_ascii_lowercase();
+            h.contains("<details") && !h.contains("</details") && matches!(content.last(), Some(Block::Details { .. }))
+        }
+        _ => false,
+    };
+    let closes = |b: &Block| matches!(b, Block::Html { html, .. } if html.trim().eq_ignore_ascii_case("</details>"));
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut open: Option<(usize, Vec<Block>)> = None;
+    for b in blocks {
+        match open.take() {
+            None if opens(&b) => {
+                out.push(b);
+                open = Some((out.len() - 1, Vec::new()));
+            }
+            None => out.push(b),
+            Some((at, inner)) if closes(&b) => {
+                if let Some(Block::Html { content, .. }) = out.get_mut(at)
+                    && let Some(Block::Details { blocks, .. }) = content.last_mut()
+                {
+                    blocks.extend(inner);
+                }
+            }
+            Some((at, mut inner)) => {
+                inner.push(b);
+                open = Some((at, inner));
+            }
+        }
+    }
+    // Never closed: the blocks stay where they were.
+    if let Some((_, inner)) = open {
+        out.extend(inner);
+    }
+    out
 }
 
 struct Converter {
@@ -119,7 +167,7 @@ impl Converter {
     }
 
     fn blocks<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Vec<Block> {
-        node.children().filter_map(|c| self.block(c, depth + 1)).collect()
+        gather_details(node.children().filter_map(|c| self.block(c, depth + 1)).collect())
     }
 
     fn inlines<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Vec<Inline> {
@@ -155,6 +203,11 @@ impl Converter {
             }
             NodeValue::CodeBlock(c) => {
                 let lang = c.info.split_whitespace().next().map(str::to_string);
+                if lang.as_deref() == Some("math") {
+                    // A fenced `math` block is display math.
+                    let pos = Pos { line: pos.line + 1, col: 1 };
+                    return Some(Block::Paragraph(vec![Inline::Math { tex: c.literal.clone(), display: true, pos }]));
+                }
                 Block::Code { lang, text: c.literal.clone() }
             }
             NodeValue::Table(t) => {
@@ -170,12 +223,15 @@ impl Converter {
                     .collect();
                 let rows = node
                     .children()
-                    .map(|row| row.children().map(|cell| self.inlines(cell, depth + 2)).collect())
+                    .map(|row| row.children().map(|cell| Cell::new(self.inlines(cell, depth + 2))).collect())
                     .collect();
-                Block::Table { align, rows }
+                Block::Table { align, head: 1, rows }
             }
             NodeValue::ThematicBreak => Block::Rule,
-            NodeValue::HtmlBlock(h) => Block::Html { html: h.literal.clone(), pos },
+            NodeValue::HtmlBlock(h) => {
+                let converted = crate::input::html::convert(&h.literal, pos);
+                Block::Html { html: h.literal.clone(), pos, content: converted.blocks, left_out: converted.left_out }
+            }
             // Anything else is off in `options()`; keep its text rather than lose it.
             _ => Block::Paragraph(self.inlines(node, depth)),
         })
@@ -206,6 +262,7 @@ impl Converter {
             NodeValue::SoftBreak => Inline::SoftBreak,
             NodeValue::LineBreak => Inline::LineBreak,
             NodeValue::HtmlInline(h) => Inline::Html { html: h.clone(), pos },
+            NodeValue::Math(m) => Inline::Math { tex: m.literal.clone(), display: m.display_math, pos },
             _ => {
                 let content = self.inlines(node, depth);
                 Inline::Text { text: crate::model::document::plain_text(&content), pos }
@@ -246,7 +303,8 @@ mod tests {
         assert!(matches!(&d.blocks[2], Block::Quote(_)));
         assert!(matches!(&d.blocks[3], Block::List { start: Some(1), tight: true, items } if items.len() == 2));
         match &d.blocks[4] {
-            Block::Table { align, rows } => {
+            Block::Table { align, rows, head } => {
+                assert_eq!(*head, 1);
                 assert_eq!(align, &[Align::Left, Align::Right]);
                 assert_eq!(rows.len(), 2);
             }
@@ -272,6 +330,32 @@ mod tests {
         assert!(p.too_deep.is_some());
         let body = "*".repeat(5_000) + "x" + &"*".repeat(5_000);
         let _ = parse(&body, 1);
+    }
+
+    #[test]
+    fn math_in_dollars_and_fences_but_not_prices() {
+        let d = parse("Let $x^2$ be.\n\n$$\\frac{a}{b}$$\n\nIt costs $5 and $10.\n\n```math\ny = 1\n```\n", 3).document;
+        let mut math = Vec::new();
+        d.for_each_inline(&mut |i| {
+            if let Inline::Math { tex, display, pos } = i {
+                math.push((tex.clone(), *display, pos.line));
+            }
+        });
+        assert_eq!(
+            math,
+            vec![("x^2".into(), false, 3), ("\\frac{a}{b}".into(), true, 5), ("y = 1\n".into(), true, 10)]
+        );
+    }
+
+    #[test]
+    fn markdown_inside_details_is_gathered_into_it() {
+        let d = parse("<details>\n<summary>More</summary>\n\nSome *text*.\n\n- a list\n\n</details>\n\nAfter.\n", 1)
+            .document;
+        assert_eq!(d.blocks.len(), 2, "{:#?}", d.blocks);
+        let Block::Html { content, .. } = &d.blocks[0] else { panic!("{:?}", d.blocks[0]) };
+        assert!(matches!(content.as_slice(), [Block::Details { blocks, .. }] if blocks.len() == 2), "{content:?}");
+        let d = parse("<details>\n<summary>Never closed</summary>\n\nText.\n", 1).document;
+        assert_eq!(d.blocks.len(), 2);
     }
 
     #[test]

@@ -9,7 +9,9 @@
 pub mod assets;
 pub mod frontmatter;
 pub mod git;
+pub mod html;
 pub mod markdown;
+pub mod math;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;

@@ -61,22 +61,99 @@ pub enum Block {
         /// The code, verbatim.
         text: String,
     },
-    /// A table; the first row is the header.
+    /// A table.
     Table {
-        /// One alignment per column.
+        /// One alignment per column (empty when none is given, as in HTML).
         align: Vec<Align>,
+        /// How many of the first rows are the header (1 in Markdown).
+        head: usize,
         /// Rows of cells.
-        rows: Vec<Vec<Vec<Inline>>>,
+        rows: Vec<Vec<Cell>>,
+    },
+    /// A disclosure (HTML's `details`): a summary and what it discloses;
+    /// print shows both.
+    Details {
+        /// What is shown when it is closed.
+        summary: Vec<Inline>,
+        /// What it discloses.
+        blocks: Vec<Block>,
     },
     /// A thematic break.
     Rule,
-    /// Raw HTML, kept so that `check` can report it and the editions can sanitise it.
+    /// Raw HTML, kept so that `check` can report it, with what the
+    /// sanitiser made of it: the editions render `content` when the rules
+    /// allow HTML.
     Html {
         /// The HTML as written.
         html: String,
         /// Where it starts.
         pos: Pos,
+        /// The sanitised HTML as blocks of this model.
+        content: Vec<Block>,
+        /// What the sanitiser left out of `content`, each a warning of `check`.
+        left_out: Vec<LeftOut>,
     },
+}
+
+/// A table cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    /// Its text.
+    pub content: Vec<Inline>,
+    /// Columns it spans (1 or more).
+    pub colspan: u32,
+    /// Rows it spans (1 or more).
+    pub rowspan: u32,
+}
+
+impl Cell {
+    /// A cell of one column and one row.
+    pub fn new(content: Vec<Inline>) -> Self {
+        Cell { content, colspan: 1, rowspan: 1 }
+    }
+}
+
+/// Something of an HTML block the sanitiser did not carry into the editions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Where it is in the file.
+    pub pos: Pos,
+    /// What it is (`<iframe>`, `onclick on <a>`…).
+    pub what: String,
+    /// Whether its text is kept (only the tag or attribute is dropped).
+    pub text_kept: bool,
+}
+
+/// The grid of a table: its number of columns, and for each row the cells
+/// to add at its end so that every row fills the grid (rows and columns
+/// that spanning cells cover counted).
+pub fn table_grid(rows: &[Vec<Cell>]) -> (usize, Vec<usize>) {
+    // For each column, how many more rows a cell above still covers.
+    let mut covered: Vec<u32> = Vec::new();
+    let mut filled = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut next: Vec<u32> = covered.iter().map(|n| n.saturating_sub(1)).collect();
+        let mut n = covered.iter().filter(|n| **n > 0).count();
+        let mut col = 0;
+        for cell in row {
+            while covered.get(col).is_some_and(|n| *n > 0) {
+                col += 1;
+            }
+            let span = cell.colspan.max(1) as usize;
+            if next.len() < col + span {
+                next.resize(col + span, 0);
+            }
+            for c in &mut next[col..col + span] {
+                *c = (*c).max(cell.rowspan.max(1) - 1);
+            }
+            col += span;
+            n += span;
+        }
+        filled.push(n);
+        covered = next;
+    }
+    let cols = filled.iter().copied().max().unwrap_or(0).max(1);
+    (cols, filled.into_iter().map(|n| cols - n).collect())
 }
 
 /// An inline element.
@@ -130,6 +207,19 @@ pub enum Inline {
     SoftBreak,
     /// A hard line break.
     LineBreak,
+    /// Subscript.
+    Sub(Vec<Inline>),
+    /// Superscript.
+    Sup(Vec<Inline>),
+    /// Math, as LaTeX (`$…$`, `$$…$$`, a fenced `math` block).
+    Math {
+        /// The LaTeX source.
+        tex: String,
+        /// Whether it is set apart, on its own line.
+        display: bool,
+        /// Where it starts.
+        pos: Pos,
+    },
     /// Raw inline HTML.
     Html {
         /// The HTML as written.
@@ -163,7 +253,8 @@ pub struct Document {
 fn block_inlines(block: &Block) -> Vec<&[Inline]> {
     match block {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => vec![i.as_slice()],
-        Block::Table { rows, .. } => rows.iter().flatten().map(Vec::as_slice).collect(),
+        Block::Table { rows, .. } => rows.iter().flatten().map(|c| c.content.as_slice()).collect(),
+        Block::Details { summary, .. } => vec![summary.as_slice()],
         _ => Vec::new(),
     }
 }
@@ -172,6 +263,7 @@ fn child_blocks(block: &Block) -> Vec<&Block> {
     match block {
         Block::Quote(b) => b.iter().collect(),
         Block::List { items, .. } => items.iter().flatten().collect(),
+        Block::Details { blocks, .. } | Block::Html { content: blocks, .. } => blocks.iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -198,7 +290,9 @@ impl Document {
             for i in inlines {
                 f(i);
                 match i {
-                    Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => go(c, f),
+                    Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sub(c) | Inline::Sup(c) => {
+                        go(c, f)
+                    }
                     Inline::Link { content, .. } => go(content, f),
                     _ => {}
                 }
@@ -223,10 +317,12 @@ impl Document {
         n
     }
 
-    /// Maps each heading level the text uses to a level counted from `first`,
-    /// without gaps (`##` and `####` become `first` and `first + 1`), so that
-    /// every edition has an ordered heading structure.
-    pub fn heading_levels(&self, first: u8) -> std::collections::HashMap<u8, u8> {
+    /// The level each heading is set at, by its position: the levels the
+    /// text uses counted from `first` without gaps (`##` and `####` become
+    /// `first` and `first + 1`), and never more than one below the heading
+    /// before it, so that no edition skips a level even where the text goes
+    /// from `##` straight to `####` while using `###` elsewhere.
+    pub fn heading_levels(&self, first: u8) -> std::collections::HashMap<Pos, u8> {
         let mut used: Vec<u8> = Vec::new();
         self.for_each_block(&mut |b| {
             if let Block::Heading { level, .. } = b
@@ -236,7 +332,18 @@ impl Document {
             }
         });
         used.sort();
-        used.iter().enumerate().map(|(i, l)| (*l, (first + i as u8).min(6))).collect()
+        let mut out = std::collections::HashMap::new();
+        let mut previous = first.saturating_sub(1);
+        self.for_each_block(&mut |b| {
+            if let Block::Heading { level, pos, .. } = b {
+                let rank = used.iter().position(|l| l == level).unwrap_or(0) as u8;
+                let at = (first + rank).min(previous + 1).clamp(first, 6);
+                // Headings of one HTML block share a position: the first sets it.
+                out.entry(*pos).or_insert(at);
+                previous = at;
+            }
+        });
+        out
     }
 
     /// The anchor of every heading, by its position: its text as GitHub
@@ -273,9 +380,11 @@ impl Document {
                         *text = f(text, *prev);
                         *prev = last.or(*prev);
                     }
-                    Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, prev, f),
+                    Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sub(c) | Inline::Sup(c) => {
+                        inlines(c, prev, f)
+                    }
                     Inline::Link { content, .. } => inlines(content, prev, f),
-                    Inline::Code(code) => *prev = code.chars().last(),
+                    Inline::Code(code) | Inline::Math { tex: code, .. } => *prev = code.chars().last(),
                     Inline::SoftBreak | Inline::LineBreak => *prev = Some(' '),
                     Inline::Image { .. } | Inline::FootnoteRef { .. } | Inline::Html { .. } => {}
                 }
@@ -295,8 +404,15 @@ impl Document {
                     Block::Paragraph(i) | Block::Heading { content: i, .. } => inlines(i, &mut None, f),
                     Block::Quote(b) => blocks(b, f),
                     Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, f)),
-                    Block::Table { rows, .. } => rows.iter_mut().flatten().for_each(|cell| inlines(cell, &mut None, f)),
-                    Block::Code { .. } | Block::Rule | Block::Html { .. } => {}
+                    Block::Table { rows, .. } => {
+                        rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, &mut None, f))
+                    }
+                    Block::Details { summary, blocks: b } => {
+                        inlines(summary, &mut None, f);
+                        blocks(b, f);
+                    }
+                    Block::Html { content, .. } => blocks(content, f),
+                    Block::Code { .. } | Block::Rule => {}
                 }
             }
         }
@@ -339,8 +455,8 @@ pub fn plain_text(inlines: &[Inline]) -> String {
         for i in inlines {
             match i {
                 Inline::Text { text, .. } => out.push_str(text),
-                Inline::Code(c) => out.push_str(c),
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => go(c, out),
+                Inline::Code(c) | Inline::Math { tex: c, .. } => out.push_str(c),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sub(c) | Inline::Sup(c) => go(c, out),
                 Inline::Link { content, .. } => go(content, out),
                 Inline::Image { alt, .. } => out.push_str(alt),
                 Inline::SoftBreak | Inline::LineBreak => out.push(' '),
@@ -350,4 +466,24 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     }
     go(inlines, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(colspan: u32, rowspan: u32) -> Cell {
+        Cell { content: Vec::new(), colspan, rowspan }
+    }
+
+    #[test]
+    fn table_grids_count_spans_from_the_left_and_from_above() {
+        // | a (2 cols) | b |
+        // | c (2 rows) | d | e |
+        // | (c)        | f |      <- one short
+        let rows = vec![vec![cell(2, 1), cell(1, 1)], vec![cell(1, 2), cell(1, 1), cell(1, 1)], vec![cell(1, 1)]];
+        assert_eq!(table_grid(&rows), (3, vec![0, 0, 1]));
+        assert_eq!(table_grid(&[]), (1, vec![]));
+        assert_eq!(table_grid(&[vec![cell(1, 1)], vec![cell(1, 1), cell(1, 1)]]), (2, vec![1, 0]));
+    }
 }

@@ -704,6 +704,9 @@ fn opf(pkg: &Package, cover_href: &str, svg_cover: bool) -> String {
     if all_alt && visual {
         m.push_str("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
     }
+    if pkg.docs.iter().any(|d| d.content.contains("<math ")) {
+        m.push_str("<meta property=\"schema:accessibilityFeature\">MathML</meta>\n");
+    }
     m.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
     let summary = if all_alt {
         "The text is complete without its images: every image, portrait and the cover has a text description. Navigation follows the contents, with landmarks and an index of contributors; headings mark the structure of each essay; footnotes link to their notes and back."
@@ -735,7 +738,13 @@ fn opf(pkg: &Package, cover_href: &str, svg_cover: bool) -> String {
         let _ = writeln!(manifest, "<item id=\"{id}\" href=\"{href}\" media-type=\"{}\"{props}/>", p.media_type);
     }
     for d in &pkg.docs {
-        let _ = writeln!(manifest, "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>", d.id, d.href);
+        // EPUB 3 asks that a document holding MathML say so.
+        let props = if d.content.contains("<math ") { " properties=\"mathml\"" } else { "" };
+        let _ = writeln!(
+            manifest,
+            "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"{props}/>",
+            d.id, d.href
+        );
     }
     let mut spine = String::new();
     for d in &pkg.docs {

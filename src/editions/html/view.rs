@@ -151,16 +151,23 @@ impl<'a> View<'a> {
     pub(super) fn contributors(&self, root: &str) -> Vec<Value> {
         let book = self.book;
         let essays: HashMap<&str, &Essay> = book.essays().map(|e| (e.slug.as_str(), e)).collect();
+        // Two people whose names fold to the same anchor (Paweł and Pawel)
+        // get `-2`, `-3`…: an id is unique in its page.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         book.contributors
             .iter()
             .map(|c| {
+                let base = format!("c-{}", crate::lang::slug::slugify(&c.sort_key));
+                let n = seen.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let id = if *n == 1 { base } else { format!("{base}-{n}") };
                 let first = c.essays.first().and_then(|s| essays.get(s.as_str())).copied();
                 let person = first.map(|e| self.person(&c.author, e, 0, root));
                 context! {
                     person => ser(person),
                     sort_name => c.sort_key.clone(),
                     letter => fold_initial(&c.sort_key),
-                    id => format!("c-{}", crate::lang::slug::slugify(&c.sort_key)),
+                    id => id,
                     essays => ser(c.essays.iter().filter_map(|s| essays.get(s.as_str())).map(|e| self.link(e, root)).collect::<Vec<_>>()),
                 }
             })

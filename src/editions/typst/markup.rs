@@ -95,7 +95,7 @@ pub struct Writer<'a> {
     out: String,
     /// Prefix of footnote labels: unique in the book.
     label_prefix: String,
-    levels: HashMap<u8, u8>,
+    levels: HashMap<crate::model::document::Pos, u8>,
     /// Each heading's anchor, by position.
     anchors: HashMap<crate::model::document::Pos, String>,
     /// The essays links can reach, and where this text is.
@@ -219,7 +219,9 @@ impl<'a> Writer<'a> {
             return;
         }
         let Some((tag, closing)) = crate::input::markdown::allowed_inline_tag(html) else { return };
-        if !closing {
+        if tag == "br" {
+            self.out.push_str("#linebreak();");
+        } else if !closing {
             let call = match tag {
                 "sub" => "sub",
                 "sup" => "super",
@@ -252,7 +254,7 @@ impl<'a> Writer<'a> {
             },
             Block::Heading { level, content, pos } => {
                 self.at(*pos);
-                let level = self.levels.get(level).copied().unwrap_or(*level);
+                let level = self.levels.get(pos).copied().unwrap_or(*level);
                 let _ = write!(self.out, "#heading(level: {level}, outlined: false, bookmarked: false)");
                 self.content(|w| w.inlines(content));
                 match (&self.own, self.anchors.get(pos)) {
@@ -294,44 +296,65 @@ impl<'a> Writer<'a> {
                 }
                 self.out.push_str(");");
             }
-            Block::Table { align, rows } => {
-                let cols = align.len().max(1);
-                let aligns: Vec<&str> = align
-                    .iter()
-                    .map(|a| match a {
-                        Align::None | Align::Left => "start",
-                        Align::Center => "center",
-                        Align::Right => "end",
+            Block::Table { align, head, rows } => {
+                let (cols, pads) = crate::model::document::table_grid(rows);
+                let aligns: Vec<&str> = (0..cols)
+                    .map(|c| match align.get(c) {
+                        Some(Align::Center) => "center",
+                        Some(Align::Right) => "end",
+                        _ => "start",
                     })
                     .collect();
                 let _ = write!(self.out, "#table(columns: {cols}, align: ({},)", aligns.join(", "));
-                for (r, row) in rows.iter().enumerate() {
-                    if r == 0 {
+                for (r, (row, pad)) in rows.iter().zip(&pads).enumerate() {
+                    if r == 0 && *head > 0 {
                         self.out.push_str(", table.header(");
                     }
-                    for (c, cell) in row.iter().enumerate().take(cols) {
-                        if r > 0 || c > 0 {
-                            self.out.push_str(", ");
+                    let mut first = r == 0 && *head > 0;
+                    let mut sep = |out: &mut String| {
+                        if !std::mem::take(&mut first) {
+                            out.push_str(", ");
                         }
-                        self.content(|w| w.inlines(cell));
+                    };
+                    for cell in row {
+                        sep(&mut self.out);
+                        if cell.colspan > 1 || cell.rowspan > 1 {
+                            let _ =
+                                write!(self.out, "table.cell(colspan: {}, rowspan: {})", cell.colspan, cell.rowspan);
+                        }
+                        self.content(|w| w.inlines(&cell.content));
                     }
                     // Short rows are padded so that cells stay in their columns.
-                    for c in row.len()..cols {
-                        if r > 0 || c > 0 {
-                            self.out.push_str(", ");
-                        }
+                    for _ in 0..*pad {
+                        sep(&mut self.out);
                         self.out.push_str("[]");
                     }
-                    if r == 0 {
+                    if r + 1 == *head {
                         self.out.push(')');
                     }
                 }
                 self.out.push_str(");");
             }
+            Block::Details { summary, blocks } => {
+                // Print cannot fold: the summary, then what it discloses.
+                self.out.push_str("#block(width: 100%)");
+                self.content(|w| {
+                    w.out.push_str("#strong");
+                    w.content(|w| w.inlines(summary));
+                    w.out.push_str(";\n\n");
+                    w.blocks(blocks);
+                });
+                self.out.push(';');
+            }
             Block::Rule => self.out.push_str("#divider();"),
-            // Raw HTML reaches the editions only when the rules allow it; the
-            // PDF cannot render it, so it is left out.
-            Block::Html { .. } => {}
+            // Raw HTML reaches the editions only when the rules allow it, as
+            // the blocks the sanitiser's output was read into at load.
+            Block::Html { content, pos, .. } => {
+                if self.links.is_some_and(|(l, _)| l.allow_html) {
+                    self.at(*pos);
+                    self.blocks(content);
+                }
+            }
         }
     }
 
@@ -373,6 +396,12 @@ impl<'a> Writer<'a> {
             Inline::Emph(c) => self.call("emph", c),
             Inline::Strong(c) => self.call("strong", c),
             Inline::Strike(c) => self.call("strike", c),
+            Inline::Sub(c) => self.call("sub", c),
+            Inline::Sup(c) => self.call("super", c),
+            Inline::Math { tex, display, pos } => {
+                self.at(*pos);
+                self.math(tex, *display);
+            }
             Inline::Code(code) => self.inline_code(code),
             Inline::Link { url, content, .. } => {
                 if crate::input::assets::is_web_link(url) {
@@ -459,6 +488,24 @@ impl<'a> Writer<'a> {
                 self.out.push_str("#h(0.01pt);");
             }
             let _ = write!(self.out, "#raw({});", string_literal(piece));
+        }
+    }
+
+    /// A formula, as typst math made from the MathML the other editions
+    /// show; its LaTeX is the equation's alternative text. LaTeX that cannot
+    /// be read (`check` refuses it) is printed as code.
+    fn math(&mut self, tex: &str, display: bool) {
+        let body = crate::input::math::to_mathml(tex, display).ok().and_then(|m| super::math::from_mathml(&m));
+        match body {
+            Some(body) => {
+                let pad = if display { " " } else { "" };
+                let _ = write!(
+                    self.out,
+                    "#math.equation(block: {display}, alt: {}, ${pad}{body}{pad}$);",
+                    string_literal(tex.trim())
+                );
+            }
+            None => self.inline_code(tex),
         }
     }
 

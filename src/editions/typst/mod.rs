@@ -8,6 +8,7 @@
 
 pub mod cards;
 pub mod markup;
+pub mod math;
 pub mod world;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
