@@ -176,9 +176,7 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
     });
 
     e.body.for_each_inline(&mut |i| {
-        if let Inline::Math { tex, display, pos } = i
-            && let Err(err) = crate::input::math::to_mathml(tex, *display)
-        {
+        if let Inline::Math { tex, mathml: Err(err), pos, .. } = i {
             d.push(invalid_math(e, text, *pos, tex, &err));
         }
     });
@@ -262,7 +260,7 @@ fn sanitised(e: &Essay, text: &str, l: &crate::model::document::LeftOut) -> Diag
 }
 
 /// An error for math the converter cannot read, at the place in the formula.
-fn invalid_math(e: &Essay, text: &str, pos: Pos, tex: &str, err: &crate::input::math::MathError) -> Diagnostic {
+fn invalid_math(e: &Essay, text: &str, pos: Pos, tex: &str, err: &crate::model::document::MathError) -> Diagnostic {
     // Where the formula starts in the file: after `$`, `$$`, or on the line after a fence.
     let mut start = offset_of_byte_col(text, pos);
     if let Some(s) = start {

@@ -389,10 +389,10 @@ impl Writer<'_, '_> {
             Inline::Strike(c) => self.wrap("del", c),
             Inline::Sub(c) => self.wrap("sub", c),
             Inline::Sup(c) => self.wrap("sup", c),
-            Inline::Math { tex, display, .. } => match crate::input::math::to_mathml(tex, *display) {
+            Inline::Math { tex, mathml, .. } => match mathml {
                 // math-core's output: its tokens are escaped by it, and the
                 // element is well-formed XML (a test holds it to that).
-                Ok(mathml) => self.out.push_str(&allowed_in_xml(&mathml)),
+                Ok(mathml) => self.out.push_str(&allowed_in_xml(mathml)),
                 Err(_) => {
                     self.out.push_str("<code>");
                     escape_into(tex, &mut self.out);

@@ -29,7 +29,7 @@ pub fn missing_glyphs(root: &Path, texts: &[&Essay]) -> Vec<Diagnostic> {
         }
         e.body.for_each_inline(&mut |i| match i {
             Inline::Text { text, .. } | Inline::Code(text) => check(text),
-            Inline::Math { tex, display, .. } => check(&crate::input::math::printed_text(tex, *display)),
+            Inline::Math { mathml: Ok(m), .. } => check(&crate::input::math::printed_text(m)),
             _ => {}
         });
         e.body.for_each_block(&mut |b| {
@@ -59,7 +59,7 @@ pub fn missing_glyphs(root: &Path, texts: &[&Essay]) -> Vec<Diagnostic> {
         e.body.for_each_inline(&mut |i| match i {
             Inline::Text { text, .. } | Inline::Code(text) => pieces.push(text.clone()),
             // A formula prints the characters of its MathML, in the math font.
-            Inline::Math { tex, display, .. } => pieces.push(crate::input::math::printed_text(tex, *display)),
+            Inline::Math { mathml: Ok(m), .. } => pieces.push(crate::input::math::printed_text(m)),
             _ => {}
         });
         e.body.for_each_block(&mut |b| {

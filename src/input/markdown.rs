@@ -206,7 +206,9 @@ impl Converter {
                 if lang.as_deref() == Some("math") {
                     // A fenced `math` block is display math.
                     let pos = Pos { line: pos.line + 1, col: 1 };
-                    return Some(Block::Paragraph(vec![Inline::Math { tex: c.literal.clone(), display: true, pos }]));
+                    let mathml = crate::input::math::to_mathml(&c.literal, true);
+                    let tex = c.literal.clone();
+                    return Some(Block::Paragraph(vec![Inline::Math { tex, display: true, mathml, pos }]));
                 }
                 Block::Code { lang, text: c.literal.clone() }
             }
@@ -262,7 +264,10 @@ impl Converter {
             NodeValue::SoftBreak => Inline::SoftBreak,
             NodeValue::LineBreak => Inline::LineBreak,
             NodeValue::HtmlInline(h) => Inline::Html { html: h.clone(), pos },
-            NodeValue::Math(m) => Inline::Math { tex: m.literal.clone(), display: m.display_math, pos },
+            NodeValue::Math(m) => {
+                let mathml = crate::input::math::to_mathml(&m.literal, m.display_math);
+                Inline::Math { tex: m.literal.clone(), display: m.display_math, mathml, pos }
+            }
             _ => {
                 let content = self.inlines(node, depth);
                 Inline::Text { text: crate::model::document::plain_text(&content), pos }
@@ -337,7 +342,8 @@ mod tests {
         let d = parse("Let $x^2$ be.\n\n$$\\frac{a}{b}$$\n\nIt costs $5 and $10.\n\n```math\ny = 1\n```\n", 3).document;
         let mut math = Vec::new();
         d.for_each_inline(&mut |i| {
-            if let Inline::Math { tex, display, pos } = i {
+            if let Inline::Math { tex, display, pos, mathml } = i {
+                assert!(mathml.is_ok(), "{tex}");
                 math.push((tex.clone(), *display, pos.line));
             }
         });

@@ -4,21 +4,15 @@
 //! site and the EPUB carry it as MathML Core, which browsers and EPUB 3
 //! reading systems render; the PDF's typst math is made from the same MathML
 //! (`editions::typst::math`), so the three editions read one parse and agree.
-//! `check` reports LaTeX this converter refuses at its line, so no edition
-//! ever prints math it could not read.
+//! Each formula is converted once, when its essay is parsed, and the model
+//! keeps the result; `check` reports LaTeX this converter refuses at its
+//! line, so no edition ever prints math it could not read.
 
 use std::sync::LazyLock;
 
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 
-/// LaTeX the converter refuses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MathError {
-    /// Byte offset of the problem in the LaTeX.
-    pub offset: usize,
-    /// What is wrong.
-    pub message: String,
-}
+pub use crate::model::document::MathError;
 
 /// Most bytes of LaTeX in one formula: past this, a formula is refused (a
 /// bound on what one essay can cost the converter and typst).
@@ -45,10 +39,9 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
         .map_err(|e| MathError { offset: e.0.start.min(tex.len()), message: e.error_message() })
 }
 
-/// The characters a formula prints (the text of its MathML), for the
-/// glyph-coverage check; empty when it cannot be read.
-pub fn printed_text(tex: &str, display: bool) -> String {
-    let Ok(mathml) = to_mathml(tex, display) else { return String::new() };
+/// The characters a formula prints: the text of its MathML, for the
+/// glyph-coverage check.
+pub fn printed_text(mathml: &str) -> String {
     let mut out = String::with_capacity(mathml.len() / 4);
     let mut in_tag = false;
     for c in mathml.chars() {
@@ -77,6 +70,6 @@ mod tests {
         let e = to_mathml(r"a + \nosuchcommand b", false).unwrap_err();
         assert_eq!(e.offset, 4, "{e:?}");
         assert!(to_mathml(&"x".repeat(MAX_FORMULA + 1), false).is_err());
-        assert_eq!(printed_text(r"\alpha + \infty", false), "α+∞");
+        assert_eq!(printed_text(&to_mathml(r"\alpha + \infty", false).unwrap()), "α+∞");
     }
 }

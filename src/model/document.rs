@@ -95,6 +95,15 @@ pub enum Block {
     },
 }
 
+/// LaTeX math the converter refuses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MathError {
+    /// Byte offset of the problem in the LaTeX.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
 /// A table cell.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cell {
@@ -211,12 +220,16 @@ pub enum Inline {
     Sub(Vec<Inline>),
     /// Superscript.
     Sup(Vec<Inline>),
-    /// Math, as LaTeX (`$…$`, `$$…$$`, a fenced `math` block).
+    /// Math, as LaTeX (`$…$`, `$$…$$`, a fenced `math` block), with the
+    /// MathML it was converted to once, at load.
     Math {
         /// The LaTeX source.
         tex: String,
         /// Whether it is set apart, on its own line.
         display: bool,
+        /// The formula as one MathML `<math>` element, or why the LaTeX
+        /// cannot be read (`check` reports it).
+        mathml: Result<String, MathError>,
         /// Where it starts.
         pos: Pos,
     },

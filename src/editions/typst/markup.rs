@@ -398,9 +398,9 @@ impl<'a> Writer<'a> {
             Inline::Strike(c) => self.call("strike", c),
             Inline::Sub(c) => self.call("sub", c),
             Inline::Sup(c) => self.call("super", c),
-            Inline::Math { tex, display, pos } => {
+            Inline::Math { tex, display, mathml, pos } => {
                 self.at(*pos);
-                self.math(tex, *display);
+                self.math(tex, *display, mathml.as_deref().ok());
             }
             Inline::Code(code) => self.inline_code(code),
             Inline::Link { url, content, .. } => {
@@ -494,8 +494,8 @@ impl<'a> Writer<'a> {
     /// A formula, as typst math made from the MathML the other editions
     /// show; its LaTeX is the equation's alternative text. LaTeX that cannot
     /// be read (`check` refuses it) is printed as code.
-    fn math(&mut self, tex: &str, display: bool) {
-        let body = crate::input::math::to_mathml(tex, display).ok().and_then(|m| super::math::from_mathml(&m));
+    fn math(&mut self, tex: &str, display: bool, mathml: Option<&str>) {
+        let body = mathml.and_then(super::math::from_mathml);
         match body {
             Some(body) => {
                 let pad = if display { " " } else { "" };
