@@ -122,12 +122,10 @@ pub fn sanitise(html: &str) -> String {
 
 /// Converts the HTML block `html`, which starts at `pos` in its file.
 pub fn convert(html: &str, pos: Pos) -> Converted {
-    let left_out = report(html, pos);
+    let mut left_out = report(html, pos);
     let clean = Html::parse_fragment(&sanitise(html));
     let mut conv = Converter { pos, too_deep: false };
-    let root = *clean.root_element();
-    let blocks = conv.flow(root, 0);
-    let mut left_out = left_out;
+    let blocks = conv.flow(*clean.root_element(), 0);
     if conv.too_deep {
         left_out.push(LeftOut {
             pos,
@@ -138,10 +136,10 @@ pub fn convert(html: &str, pos: Pos) -> Converted {
     Converted { blocks, left_out }
 }
 
-/// Where `<name` next occurs in `html` from byte `from` (ASCII case folded),
-/// as a position in the file; `from` moves past it.
-fn locate(html: &str, name: &str, from: &mut usize, start: Pos) -> Pos {
-    let lower = html.to_ascii_lowercase();
+/// Where `<name` next occurs in `html` from byte `from`, found in `lower`
+/// (the same text, ASCII case folded once per block), as a position in the
+/// file; `from` moves past it.
+fn locate(html: &str, lower: &str, name: &str, from: &mut usize, start: Pos) -> Pos {
     let needle = format!("<{name}");
     let at = lower.get(*from..).and_then(|rest| rest.find(&needle)).map_or(*from, |i| *from + i);
     *from = (at + 1).min(html.len());
@@ -157,13 +155,14 @@ fn locate(html: &str, name: &str, from: &mut usize, start: Pos) -> Pos {
 /// What the sanitiser removes from `html`, read against the same allowlist.
 fn report(html: &str, start: Pos) -> Vec<LeftOut> {
     let doc = Html::parse_fragment(html);
+    let lower = html.to_ascii_lowercase();
     let mut out = Vec::new();
     let mut cursor = 0;
     let mut stack: Vec<(NodeRef<Node>, usize)> = doc.root_element().children().rev().map(|n| (n, 1)).collect();
     while let Some((node, depth)) = stack.pop() {
         let Node::Element(el) = node.value() else { continue };
         let name = el.name();
-        let pos = locate(html, name, &mut cursor, start);
+        let pos = locate(html, &lower, name, &mut cursor, start);
         let descend = match KEPT.iter().find(|(t, _)| *t == name) {
             Some((_, kept)) => {
                 for (attr, value) in el.attrs() {
