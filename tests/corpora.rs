@@ -68,26 +68,27 @@ fn typeset_and_check(dir: &Path, name: &str) -> usize {
     pdf.pages
 }
 
+/// Checks the book in `dir` (no error), compares everything `check` says of
+/// it with `tests/corpus/<name>.expected`, and typesets it under qpdf.
+fn builds_with_its_findings_pinned(dir: &Path, name: &str) {
+    let (errors, findings) = findings(dir);
+    assert!(errors.is_empty(), "{errors:#?}");
+    compare_with_pinned(name, &findings);
+    let pages = typeset_and_check(dir, name);
+    let lost = findings.iter().filter(|l| l.starts_with("T011")).count();
+    println!("{name}: {pages} pages, {} warnings, {lost} of them things left out (pinned)", findings.len());
+}
+
 #[test]
 fn the_eip_corpus_checks_typesets_and_what_it_loses_is_pinned() {
     let out = tempfile::tempdir().unwrap();
     let Some(dir) = common::eips_book(out.path()) else { return };
-    let (errors, left_out) = findings(&dir);
-    assert!(errors.is_empty(), "{errors:#?}");
-    compare_with_pinned("eips", &left_out);
-    let pages = typeset_and_check(&dir, "eips");
-    let lost = left_out.iter().filter(|l| l.starts_with("T011")).count();
-    println!("EIPs: 138 essays, {pages} pages, {} warnings, {lost} of them things left out (pinned)", left_out.len());
+    builds_with_its_findings_pinned(&dir, "eips");
 }
 
 #[test]
 fn the_turkish_97_things_checks_and_typesets() {
     let out = tempfile::tempdir().unwrap();
     let Some(dir) = common::buildable_corpus(out.path(), "97-things-tr") else { return };
-    let (errors, left_out) = findings(&dir);
-    assert!(errors.is_empty(), "{errors:#?}");
-    compare_with_pinned("97-things-tr", &left_out);
-    let pages = typeset_and_check(&dir, "97-things-tr");
-    let lost = left_out.iter().filter(|l| l.starts_with("T011")).count();
-    println!("97-things-tr: {pages} pages, {} warnings, {lost} of them things left out (pinned)", left_out.len());
+    builds_with_its_findings_pinned(&dir, "97-things-tr");
 }

@@ -9,7 +9,7 @@ use anthology::editions::{Edition, Editions};
 use anyhow::Result;
 
 use super::Target;
-use super::ui::{Stage, Ui, has_errors, print_outcome, print_report};
+use super::ui::{Stage, Ui, has_errors, plural, print_outcome, print_report};
 
 /// A version tag as it may appear in a file name: letters, digits, `.`, `_`, `-`.
 pub fn version_tag(s: &str) -> Result<String, String> {
@@ -41,8 +41,8 @@ pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>)
     let left_out = report.diagnostics.iter().filter(|d| d.code == anthology::diagnostic::Code::HtmlLeftOut).count();
     let warnings = match (report.warnings(), left_out) {
         (0, _) => String::new(),
-        (n, 0) => format!("; {n} warning{}", if n == 1 { "" } else { "s" }),
-        (n, l) => format!("; {n} warning{}, {l} of them HTML left out of every edition", if n == 1 { "" } else { "s" }),
+        (n, 0) => format!("; {n} warning{}", plural(n)),
+        (n, l) => format!("; {n} warning{}, {l} of them HTML left out of every edition", plural(n)),
     };
     ui.say(&format!(
         "{}: {} essays by {} contributors, validated and ordered{warnings}",
