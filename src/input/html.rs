@@ -316,11 +316,33 @@ impl Converter {
                 let start = (name == "ol").then(|| {
                     element(node).and_then(|e| e.attr("start")).and_then(|s| s.trim().parse().ok()).unwrap_or(1)
                 });
-                let items: Vec<Vec<Block>> = node
-                    .children()
-                    .filter(|c| element(*c).is_some_and(|e| e.name() == "li"))
-                    .map(|li| self.flow(li, depth + 1))
-                    .collect();
+                // Items are the `li`s; anything else written between them
+                // (text, a paragraph) is an item of its own rather than lost.
+                let mut items: Vec<Vec<Block>> = Vec::new();
+                let mut run = Vec::new();
+                for child in node.children() {
+                    match element(child) {
+                        Some(e) if e.name() == "li" || is_block(e.name()) => {
+                            let mut loose = Vec::new();
+                            self.paragraph(&mut run, &mut loose);
+                            if !loose.is_empty() {
+                                items.push(loose);
+                            }
+                            let item = if e.name() == "li" {
+                                self.flow(child, depth + 1)
+                            } else {
+                                self.block(child, e.name(), depth + 1)
+                            };
+                            items.push(item);
+                        }
+                        _ => self.inline(child, depth + 1, &mut run),
+                    }
+                }
+                let mut loose = Vec::new();
+                self.paragraph(&mut run, &mut loose);
+                if !loose.is_empty() {
+                    items.push(loose);
+                }
                 if items.is_empty() {
                     return Vec::new();
                 }
@@ -343,33 +365,39 @@ impl Converter {
             "table" => self.table(node, depth),
             "figure" => {
                 let mut blocks = Vec::new();
+                let mut run = Vec::new();
+                let mut captioned = false;
                 let caption = node
                     .children()
                     .find(|c| element(*c).is_some_and(|e| e.name() == "figcaption"))
                     .map(|c| crate::model::document::plain_text(&trim(self.inlines(c, depth + 1))))
                     .unwrap_or_default();
-                let mut rest = Vec::new();
+                // In document order: the first image takes the caption; text
+                // beside the images is kept as paragraphs.
                 for child in node.children() {
                     match element(child) {
                         Some(e) if e.name() == "figcaption" => {}
-                        Some(e) if e.name() == "img" => {
-                            if let Some(Inline::Image { url, alt, pos, .. }) = self.image(e) {
-                                blocks.push(Block::Paragraph(vec![Inline::Image {
-                                    url,
-                                    alt,
-                                    title: caption.clone(),
-                                    pos,
-                                }]));
+                        Some(e) if e.name() == "img" => match self.image(e) {
+                            Some(Inline::Image { url, alt, pos, .. }) => {
+                                self.paragraph(&mut run, &mut blocks);
+                                let title = if std::mem::replace(&mut captioned, true) { "" } else { &caption };
+                                let title = title.to_string();
+                                blocks.push(Block::Paragraph(vec![Inline::Image { url, alt, title, pos }]));
                             }
+                            Some(other) => run.push(other),
+                            None => {}
+                        },
+                        Some(e) if is_block(e.name()) => {
+                            self.paragraph(&mut run, &mut blocks);
+                            blocks.extend(self.block(child, e.name(), depth + 1));
                         }
-                        Some(e) if is_block(e.name()) => rest.extend(self.block(child, e.name(), depth + 1)),
-                        _ => self.inline(child, depth + 1, &mut Vec::new()),
+                        _ => self.inline(child, depth + 1, &mut run),
                     }
                 }
-                if blocks.is_empty() && !caption.is_empty() {
+                self.paragraph(&mut run, &mut blocks);
+                if !captioned && !caption.is_empty() {
                     blocks.push(Block::Paragraph(vec![Inline::Text { text: caption, pos }]));
                 }
-                blocks.extend(rest);
                 blocks
             }
             "details" => {
@@ -487,17 +515,19 @@ impl Converter {
         out
     }
 
+    /// An image; without an address (or with one the sanitiser removed),
+    /// its description is what remains of it, as text.
     fn image(&mut self, e: &scraper::node::Element) -> Option<Inline> {
-        let url = e.attr("src")?.trim().to_string();
-        if url.is_empty() {
-            return None;
+        let alt = e.attr("alt").unwrap_or("").to_string();
+        match e.attr("src").map(str::trim).filter(|s| !s.is_empty()) {
+            Some(url) => Some(Inline::Image {
+                url: url.to_string(),
+                title: e.attr("title").unwrap_or("").to_string(),
+                alt,
+                pos: self.pos,
+            }),
+            None => (!alt.trim().is_empty()).then_some(Inline::Text { text: alt, pos: self.pos }),
         }
-        Some(Inline::Image {
-            url,
-            title: e.attr("title").unwrap_or("").to_string(),
-            alt: e.attr("alt").unwrap_or("").to_string(),
-            pos: self.pos,
-        })
     }
 
     fn inline(&mut self, node: El<'_>, depth: usize, out: &mut Vec<Inline>) {
@@ -719,6 +749,25 @@ mod tests {
         assert_eq!(plain_text(summary), "More");
         assert!(matches!(&blocks[0], Block::Paragraph(i) if matches!(i[1], Inline::Sub(_))));
         assert_eq!(c.blocks[3], Block::Code { lang: Some("rust".into()), text: "fn x() {\n  1 < 2\n}\n".into() });
+    }
+
+    #[test]
+    fn no_text_is_lost_around_images_and_list_items() {
+        let html = "<figure>Before <img src=\"a.png\" alt=\"A\"> after<figcaption>Cap</figcaption></figure>\n<p><img alt=\"No address\"> <img src=\"data:x\" alt=\"Removed address\"></p>\n<ul>loose<li>item</li></ul>";
+        let c = convert(html, AT);
+        let text: Vec<String> = c
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(i) => plain_text(i),
+                Block::List { items, .. } => format!("{} items", items.len()),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(text, vec!["Before", "A", "after", "No address Removed address", "2 items"]);
+        assert!(
+            matches!(&c.blocks[1], Block::Paragraph(i) if matches!(&i[0], Inline::Image { title, .. } if title == "Cap"))
+        );
     }
 
     #[test]
