@@ -151,7 +151,7 @@ codes! {
         "A path that leaves the book (`..`, absolute, or a symbolic link out); never read.";
     /// An image in a format the tool cannot read, or a corrupt one.
     ImageUnreadable = "I003", "image-unreadable", Error,
-        "Not a PNG, JPEG, WebP or GIF, or a corrupt one.";
+        "Not a PNG, JPEG, WebP, GIF or SVG, a corrupt one, or an SVG over 4 MiB.";
     /// An image larger than the pixel limit (a decompression bomb is refused here).
     ImageTooLarge = "I004", "image-too-large", Error,
         "More pixels than `max_image_pixels`.";

@@ -78,8 +78,10 @@ fn asset_diagnostic(asset: &Asset, loc: Location, what: &str, rules: &Rules, pho
             .hint("the editions are built offline: download the image into the essay's folder and link to the file"),
         Err(AssetProblem::Unreadable(why)) => {
             Diagnostic::new(Code::ImageUnreadable, loc, format!("{what} `{w}` cannot be used: {why}"))
-                .hint("use a PNG, JPEG, WebP or GIF image")
+                .hint("use a PNG, JPEG, WebP, GIF or SVG image")
         }
+        // An SVG is drawn at any size: neither limit in pixels applies to it.
+        Ok(info) if info.format == crate::model::asset::ImageFormat::Svg => return None,
         Ok(info) if u64::from(info.width) * u64::from(info.height) > rules.max_image_pixels => Diagnostic::new(
             Code::ImageTooLarge,
             loc,
@@ -177,7 +179,7 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
 
     e.body.for_each_inline(&mut |i| {
         if let Inline::Math { tex, mathml: Err(err), pos, .. } = i {
-            d.push(invalid_math(e, text, *pos, tex, &err));
+            d.push(invalid_math(e, text, *pos, tex, err));
         }
     });
 

@@ -5,6 +5,10 @@
 //! longer side fits the edition's maximum, and encoded again: JPEG for opaque
 //! images, PNG for images with transparency. Re-encoding also strips every
 //! piece of metadata (location, camera, comments) the original carried.
+//! Two kinds are kept as drawings rather than pixels: an SVG image is
+//! published as usvg writes it again ([`crate::input::svg::sanitise`]), at
+//! every size, and an animated GIF stays the file it is, so that it moves on
+//! screen (print sets its first frame).
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -20,9 +24,9 @@ use crate::cache::{DiskCache, KeyBuilder};
 pub struct Processed {
     /// The encoded file.
     pub bytes: Vec<u8>,
-    /// `jpg` or `png`.
+    /// `jpg`, `png`, `svg` or `gif`.
     pub ext: &'static str,
-    /// `image/jpeg` or `image/png`.
+    /// `image/jpeg`, `image/png`, `image/svg+xml` or `image/gif`.
     pub media_type: &'static str,
     /// Width in pixels.
     pub width: u32,
@@ -70,6 +74,9 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
 
 fn process_bytes(path: &Path, bytes: &[u8], sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
     let err = |reason: String| ImageError { path: path.to_path_buf(), reason };
+    if let Some(kept) = kept_whole(bytes).map_err(err)? {
+        return Ok(vec![kept; sizes.len()]);
+    }
     let img = decode(bytes).map_err(err)?;
     sizes
         .iter()
@@ -78,15 +85,38 @@ fn process_bytes(path: &Path, bytes: &[u8], sizes: &[u32]) -> Result<Vec<Process
         .map_err(err)
 }
 
+/// The image as published at every size, when it is not made of pixels to
+/// scale: an SVG, written again by usvg, or an animated GIF, as it is.
+fn kept_whole(bytes: &[u8]) -> Result<Option<Processed>, String> {
+    if crate::input::svg::looks_like_svg(bytes) {
+        let (bytes, width, height) = crate::input::svg::sanitise(bytes, crate::fonts::svg_fontdb())?;
+        return Ok(Some(Processed { bytes, ext: "svg", media_type: "image/svg+xml", width, height }));
+    }
+    if bytes.starts_with(b"GIF8") {
+        use image::AnimationDecoder;
+        let decoder = image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        let (width, height) = image::ImageDecoder::dimensions(&decoder);
+        if decoder.into_frames().take(2).count() > 1 {
+            return Ok(Some(Processed { bytes: bytes.to_vec(), ext: "gif", media_type: "image/gif", width, height }));
+        }
+    }
+    Ok(None)
+}
+
 /// Changes to how images are scaled and encoded change this, and with it
 /// every cache key: old entries are never reused.
-const ENCODING: &[u8] = b"catmull-rom; jpeg q85 (jpeg-encoder); png rgba8; exif orientation applied";
+const ENCODING: &[u8] =
+    b"catmull-rom; jpeg q85 (jpeg-encoder); png rgba8; exif orientation applied; svg by usvg; animated gif kept";
+
+/// Each published format and its byte in a disk-cache entry.
+const FORMATS: [(&str, &str); 4] =
+    [("jpg", "image/jpeg"), ("png", "image/png"), ("svg", "image/svg+xml"), ("gif", "image/gif")];
 
 impl Processed {
     /// The form stored in the disk cache: format, width, height, bytes.
     fn to_entry(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.bytes.len() + 9);
-        out.push(u8::from(self.ext == "png"));
+        out.push(FORMATS.iter().position(|(ext, _)| *ext == self.ext).unwrap_or(0) as u8);
         out.extend_from_slice(&self.width.to_le_bytes());
         out.extend_from_slice(&self.height.to_le_bytes());
         out.extend_from_slice(&self.bytes);
@@ -94,11 +124,11 @@ impl Processed {
     }
 
     fn from_entry(entry: &[u8]) -> Option<Processed> {
-        let (&png, rest) = entry.split_first()?;
+        let (&format, rest) = entry.split_first()?;
         let width = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?);
         let height = u32::from_le_bytes(rest.get(4..8)?.try_into().ok()?);
         let bytes = rest.get(8..)?.to_vec();
-        let (ext, media_type) = if png == 1 { ("png", "image/png") } else { ("jpg", "image/jpeg") };
+        let (ext, media_type) = *FORMATS.get(usize::from(format))?;
         Some(Processed { bytes, ext, media_type, width, height })
     }
 }
@@ -234,6 +264,10 @@ impl Cache {
     pub fn print(&self, path: &Path, max: u32) -> Result<Vec<u8>, ImageError> {
         let err = |reason: String| ImageError { path: path.to_path_buf(), reason };
         let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+        // An SVG is printed as usvg writes it again, never as written.
+        if crate::input::svg::looks_like_svg(&bytes) {
+            return Ok(self.sizes(path, &[max])?.remove(0).bytes);
+        }
         let (w, h) = ImageReader::new(Cursor::new(&bytes))
             .with_guessed_format()
             .map_err(|e| err(e.to_string()))?
@@ -389,6 +423,37 @@ mod tests {
         std::fs::write(&p, &with_exif).unwrap();
         let out = process(&p, 100).unwrap();
         assert_eq!((out.width, out.height), (2, 4));
+    }
+
+    #[test]
+    fn svg_is_written_again_by_usvg_and_animated_gif_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = dir.path().join("a.svg");
+        std::fs::write(
+            &svg,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"30\" height=\"20\" onload=\"alert(1)\"><script>alert(2)</script><rect width=\"10\" height=\"10\"/><text y=\"18\">hi</text></svg>",
+        )
+        .unwrap();
+        let cache = Cache::default();
+        let [small, large] = <[Processed; 2]>::try_from(cache.sizes(&svg, &[8, 800]).unwrap()).unwrap();
+        assert_eq!((small.ext, small.media_type, small.width, small.height), ("svg", "image/svg+xml", 30, 20));
+        assert_eq!(small, large, "a drawing is the same at every size");
+        let text = String::from_utf8(small.bytes.clone()).unwrap();
+        assert!(!text.contains("alert") && !text.contains("onload"), "{text}");
+        assert!(text.matches("<path").count() >= 2, "the text is drawn as paths too: {text}");
+        assert_eq!(cache.print(&svg, 100).unwrap(), small.bytes);
+        assert_eq!(Processed::from_entry(&small.to_entry()), Some(small));
+
+        let gif = repo_fixture("moving.gif");
+        let p = process(&gif, 40).unwrap();
+        assert_eq!((p.ext, p.width, p.height), ("gif", 160, 90));
+        assert_eq!(p.bytes, std::fs::read(&gif).unwrap(), "an animated GIF stays as it is");
+    }
+
+    fn repo_fixture(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/valid/constructs/contributions/noël-noël")
+            .join(name)
     }
 
     #[test]

@@ -34,6 +34,22 @@ pub enum FontError {
 /// Sans Mono), parsed once per process.
 static EMBEDDED: LazyLock<Vec<(Font, FontInfo)>> = LazyLock::new(|| typst_kit::fonts::embedded().collect());
 
+/// The embedded fonts as a font database for usvg, which sets the text of
+/// SVG images as paths with them (see [`crate::input::svg`]).
+pub fn svg_fontdb() -> std::sync::Arc<usvg::fontdb::Database> {
+    static DB: LazyLock<std::sync::Arc<usvg::fontdb::Database>> = LazyLock::new(|| {
+        let mut db = usvg::fontdb::Database::new();
+        for (font, _) in EMBEDDED.iter() {
+            db.load_font_data(font.data().as_slice().to_vec());
+        }
+        db.set_serif_family("Libertinus Serif");
+        db.set_sans_serif_family("Libertinus Serif");
+        db.set_monospace_family("DejaVu Sans Mono");
+        std::sync::Arc::new(db)
+    });
+    DB.clone()
+}
+
 /// The descriptions (families, coverage) of the embedded fonts.
 pub fn embedded_infos() -> Vec<FontInfo> {
     EMBEDDED.iter().map(|(_, i)| i.clone()).collect()

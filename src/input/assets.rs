@@ -113,7 +113,9 @@ pub fn locate(root: &Path, rel: &Path) -> Result<PathBuf, AssetProblem> {
     Ok(real)
 }
 
-/// Reads an image's format and size from its header only.
+/// Reads an image's format and size from its header only; an SVG file is
+/// read whole (within [`super::svg::MAX_SVG_BYTES`]) and parsed, since its
+/// size is in its root element and it must be readable to be published.
 pub fn probe(path: &Path) -> Result<ImageInfo, AssetProblem> {
     let file = File::open(path).map_err(|e| AssetProblem::Unreadable(e.to_string()))?;
     let reader = image::ImageReader::new(BufReader::new(file))
@@ -127,7 +129,7 @@ pub fn probe(path: &Path) -> Result<ImageInfo, AssetProblem> {
         Some(other) => {
             return Err(AssetProblem::Unreadable(format!("{other:?} images are not supported")));
         }
-        None => return Err(AssetProblem::Unreadable("not a PNG, JPEG, WebP or GIF image".into())),
+        None => return probe_svg(path),
     };
     // Reading the header allocates nothing, so the decoder's own allocation
     // limits are lifted here; the pixel limit of the rules applies instead.
@@ -136,6 +138,26 @@ pub fn probe(path: &Path) -> Result<ImageInfo, AssetProblem> {
     let (width, height) =
         reader.into_dimensions().map_err(|e| AssetProblem::Unreadable(format!("corrupt {format:?} image: {e}")))?;
     Ok(ImageInfo { format, width, height })
+}
+
+fn probe_svg(path: &Path) -> Result<ImageInfo, AssetProblem> {
+    let not_an_image = || AssetProblem::Unreadable("not a PNG, JPEG, WebP, GIF or SVG image".into());
+    let len = std::fs::metadata(path).map_err(|e| AssetProblem::Unreadable(e.to_string()))?.len();
+    let mut head = vec![0; 4096.min(len as usize)];
+    std::io::Read::read_exact(&mut File::open(path).map_err(|e| AssetProblem::Unreadable(e.to_string()))?, &mut head)
+        .map_err(|e| AssetProblem::Unreadable(e.to_string()))?;
+    if !super::svg::looks_like_svg(&head) {
+        return Err(not_an_image());
+    }
+    if len > super::svg::MAX_SVG_BYTES as u64 {
+        return Err(AssetProblem::Unreadable(format!(
+            "an SVG of {len} bytes; the limit is {} MiB",
+            super::svg::MAX_SVG_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| AssetProblem::Unreadable(e.to_string()))?;
+    let (width, height) = super::svg::size(&bytes).map_err(AssetProblem::Unreadable)?;
+    Ok(ImageInfo { format: ImageFormat::Svg, width, height })
 }
 
 /// Resolves, locates and probes an image referenced as `written` from `base`.

@@ -12,6 +12,7 @@ pub mod git;
 pub mod html;
 pub mod markdown;
 pub mod math;
+pub mod svg;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;

@@ -24,8 +24,10 @@ pub enum ImageFormat {
     Jpeg,
     /// WebP.
     WebP,
-    /// GIF.
+    /// GIF (animated or not).
     Gif,
+    /// SVG, which the editions publish only as usvg writes it again.
+    Svg,
 }
 
 impl ImageFormat {
@@ -36,6 +38,7 @@ impl ImageFormat {
             ImageFormat::Jpeg => "jpg",
             ImageFormat::WebP => "webp",
             ImageFormat::Gif => "gif",
+            ImageFormat::Svg => "svg",
         }
     }
 
@@ -46,6 +49,7 @@ impl ImageFormat {
             ImageFormat::Jpeg => "image/jpeg",
             ImageFormat::WebP => "image/webp",
             ImageFormat::Gif => "image/gif",
+            ImageFormat::Svg => "image/svg+xml",
         }
     }
 }

@@ -168,10 +168,9 @@ fn split_authors(s: &str) -> Vec<(String, Option<String>)> {
 }
 
 /// The body as an editor would import it: headings one level down when the
-/// text uses `#` (the title is in the front matter), SVG images left out
-/// (the tool does not read SVG yet), and relative links to files the corpus
-/// does not hold (proposals that are not Final, assets over its size limit)
-/// pointed at their published page; `./eip-N` gets its `.md`.
+/// text uses `#` (the title is in the front matter), and relative links to
+/// files the corpus does not hold (proposals that are not Final, assets over
+/// its size limit) pointed at their published page; `./eip-N` gets its `.md`.
 fn imported_body(body: &str, eips: &Path) -> String {
     let mut out = String::with_capacity(body.len());
     let mut fence = false;
@@ -184,10 +183,6 @@ fn imported_body(body: &str, eips: &Path) -> String {
         if !fence {
             if demote && line.starts_with('#') && line.trim_start_matches('#').starts_with(' ') {
                 line.insert(0, '#');
-            }
-            while let Some(i) = line.find("![").filter(|i| line[*i..].split(')').next().unwrap().ends_with(".svg")) {
-                let end = i + line[i..].find(')').unwrap() + 1;
-                line.replace_range(i..end, "");
             }
             line = retarget_links(&line, eips);
         }
