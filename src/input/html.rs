@@ -136,6 +136,36 @@ pub fn convert(html: &str, pos: Pos) -> Converted {
     Converted { blocks, left_out }
 }
 
+/// One tag written inside a paragraph, through the same sanitiser: an image
+/// (`<img …>`), or the link an opening `<a …>` makes (without its content).
+/// `None` for any other tag, or when the sanitiser would remove anything of
+/// it (an address it refuses, a handler): the tag then stays raw for `check`.
+pub fn inline_element(tag: &str, pos: Pos) -> Option<Inline> {
+    let t = tag.trim();
+    let lower = t.to_ascii_lowercase();
+    let fragment = if lower.starts_with("<a ") || lower.starts_with("<a\n") {
+        format!("{t}x</a>")
+    } else if lower.starts_with("<img ") || lower.starts_with("<img\n") {
+        t.to_string()
+    } else {
+        return None;
+    };
+    let c = convert(&fragment, pos);
+    if !c.left_out.is_empty() {
+        return None;
+    }
+    match c.blocks.as_slice() {
+        [Block::Paragraph(i)] => match i.as_slice() {
+            [Inline::Link { url, title, pos, .. }] => {
+                Some(Inline::Link { url: url.clone(), title: title.clone(), content: Vec::new(), pos: *pos })
+            }
+            [image @ Inline::Image { .. }] => Some(image.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Where `<name` next occurs in `html` from byte `from`, found in `lower`
 /// (the same text, ASCII case folded once per block), as a position in the
 /// file; `from` moves past it.

@@ -80,11 +80,19 @@ pub struct Parsed {
     pub too_deep: Option<Pos>,
 }
 
-/// Parses `body`, whose first line is line `first_line` of its file.
+/// Parses `body`, whose first line is line `first_line` of its file, with
+/// raw HTML kept as written inside paragraphs (`check` refuses it).
 pub fn parse(body: &str, first_line: u32) -> Parsed {
+    parse_allowing_html(body, first_line, false)
+}
+
+/// Parses `body` as [`parse`] does; when the rules allow HTML, a link
+/// (`<a href="…">…</a>`) or an image (`<img src="…">`) written as HTML
+/// inside a paragraph becomes a link or an image, through the sanitiser.
+pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Parsed {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
-    let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None };
+    let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None, allow_html };
     let mut document = Document::default();
     for child in root.children() {
         let is_note = matches!(child.data.borrow().value, NodeValue::FootnoteDefinition(_));
@@ -102,6 +110,45 @@ pub fn parse(body: &str, first_line: u32) -> Parsed {
     }
     document.blocks = gather_details(std::mem::take(&mut document.blocks));
     Parsed { document, too_deep: conv.too_deep }
+}
+
+/// Inline content with each `<a href>`…`</a>` pair and each `<img>` the
+/// sanitiser keeps whole made a link or an image; a tag it would change
+/// (a `javascript:` address, a handler) stays raw, and `check` reports it.
+fn html_links_and_images(list: Vec<Inline>) -> Vec<Inline> {
+    let closes_a = |i: &Inline| matches!(i, Inline::Html { html, .. } if html.trim().eq_ignore_ascii_case("</a>"));
+    let mut out = Vec::with_capacity(list.len());
+    let mut rest = list.into_iter().peekable();
+    while let Some(i) = rest.next() {
+        let Inline::Html { html, pos } = &i else {
+            out.push(i);
+            continue;
+        };
+        match crate::input::html::inline_element(html, *pos) {
+            Some(Inline::Link { url, title, pos, .. }) => {
+                let mut content = Vec::new();
+                let mut closed = false;
+                while let Some(next) = rest.peek() {
+                    if closes_a(next) {
+                        rest.next();
+                        closed = true;
+                        break;
+                    }
+                    content.push(rest.next().expect("peeked"));
+                }
+                if closed {
+                    out.push(Inline::Link { url, title, content, pos });
+                } else {
+                    // No `</a>` in the paragraph: the tag stays raw, its text kept.
+                    out.push(i);
+                    out.extend(content);
+                }
+            }
+            Some(image @ Inline::Image { .. }) => out.push(image),
+            _ => out.push(i),
+        }
+    }
+    out
 }
 
 /// `<details><summary>…</summary>`, Markdown, then `</details>`: GitHub's way
@@ -149,6 +196,7 @@ fn gather_details(blocks: Vec<Block>) -> Vec<Block> {
 struct Converter {
     line_offset: u32,
     too_deep: Option<Pos>,
+    allow_html: bool,
 }
 
 impl Converter {
@@ -182,7 +230,7 @@ impl Converter {
                 out.push(i);
             }
         }
-        out
+        if self.allow_html { html_links_and_images(out) } else { out }
     }
 
     fn block<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Option<Block> {
@@ -362,6 +410,30 @@ mod tests {
         assert!(matches!(content.as_slice(), [Block::Details { blocks, .. }] if blocks.len() == 2), "{content:?}");
         let d = parse("<details>\n<summary>Never closed</summary>\n\nText.\n", 1).document;
         assert_eq!(d.blocks.len(), 2);
+    }
+
+    #[test]
+    fn html_links_and_images_in_a_paragraph_when_allowed() {
+        let body = "See <a href=\"https://e.org\" title=\"T\">the *site*</a>, <img src=\"a.png\" alt=\"A\">, \
+                    <a href=\"javascript:x()\">not this</a> and <a href=\"b.md\">unclosed.\n";
+        let d = parse_allowing_html(body, 1, true).document;
+        let Block::Paragraph(i) = &d.blocks[0] else { panic!() };
+        assert!(
+            matches!(&i[1], Inline::Link { url, title, content, .. } if url == "https://e.org" && title == "T" && matches!(content[1], Inline::Emph(_)))
+        );
+        assert!(matches!(&i[3], Inline::Image { url, alt, .. } if url == "a.png" && alt == "A"));
+        let raw: Vec<&str> = i
+            .iter()
+            .filter_map(|x| match x {
+                Inline::Html { html, .. } => Some(html.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(raw, vec!["<a href=\"javascript:x()\">", "</a>", "<a href=\"b.md\">"]);
+        let d = parse(body, 1).document;
+        let mut html = 0;
+        d.for_each_inline(&mut |i| html += matches!(i, Inline::Html { .. }) as usize);
+        assert_eq!(html, 6, "without allow_html every tag stays for check to refuse");
     }
 
     #[test]

@@ -198,11 +198,21 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     }
     let found = discover(&root, &mut diagnostics)?;
     let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
+    let allow_html = config.as_ref().is_some_and(|c| c.rules.allow_html);
 
     let results: Vec<LoadedText> = found
         .par_iter()
         .map(|f| {
-            Text { root: &root, file: &f.file, kind: Kind::Essay, slug: &f.slug, book_lang: &lang, title: None }.load()
+            Text {
+                root: &root,
+                file: &f.file,
+                kind: Kind::Essay,
+                slug: &f.slug,
+                book_lang: &lang,
+                title: None,
+                allow_html,
+            }
+            .load()
         })
         .collect();
     let mut essays = Vec::new();
@@ -244,10 +254,16 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
             let rel = assets::resolve_lexically(Path::new(""), &written)
                 .and_then(|rel| assets::locate(&root, &rel).map(|_| rel));
             let r = match rel {
-                Ok(rel) => {
-                    Text { root: &root, file: &rel, kind: *kind, slug, book_lang: &cfg.language, title: title.as_ref() }
-                        .load()
+                Ok(rel) => Text {
+                    root: &root,
+                    file: &rel,
+                    kind: *kind,
+                    slug,
+                    book_lang: &cfg.language,
+                    title: title.as_ref(),
+                    allow_html: cfg.rules.allow_html,
                 }
+                .load(),
                 Err(problem) => {
                     let span = value_span(&book_text, 0..book_text.len(), &written);
                     let loc = Location::at(config::BOOK_FILE, &book_text, span);
@@ -324,6 +340,9 @@ struct Text<'a> {
     book_lang: &'a str,
     /// The title `book.toml` gives it, if any.
     title: Option<&'a String>,
+    /// Whether the rules allow raw HTML (then links and images written as
+    /// HTML inside a paragraph become links and images).
+    allow_html: bool,
 }
 
 impl Text<'_> {
@@ -417,7 +436,7 @@ impl Text<'_> {
             );
             return None;
         }
-        let parsed = markdown::parse(&text[body_range], body_line);
+        let parsed = markdown::parse_allowing_html(&text[body_range], body_line, self.allow_html);
         if let Some(pos) = parsed.too_deep {
             diags.push(
                 Diagnostic::new(
