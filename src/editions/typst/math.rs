@@ -165,7 +165,11 @@ fn element(node: Node, out: &mut String, depth: usize) {
                 out.push(')');
                 return;
             }
-            let under = name.starts_with("mu") || name == "mover";
+            // Under and over a large operator (∑, lim), typst places the
+            // limits as TeX does: below and above in display, beside in the
+            // line. Under anything else, they are always below and above.
+            let operator = base.is_some_and(|b| b.tag_name().name() == "mo");
+            let under = (name.starts_with("mu") || name == "mover") && !operator;
             out.push_str("attach(");
             if under {
                 out.push_str("limits(");
@@ -266,6 +270,14 @@ mod tests {
         assert!(t.contains("attach(x"), "{t}");
         let t = typst(r"\sqrt[3]{x}");
         assert!(t.contains("root(3"), "{t}");
+    }
+
+    #[test]
+    fn limits_of_operators_are_left_to_typst() {
+        let t = typst(r"\sum_{j=1}^{n} D_j");
+        assert!(t.starts_with("attach(\\∑"), "{t}");
+        let t = typst(r"\underbrace{x + y}_{two}");
+        assert!(t.contains("limits("), "{t}");
     }
 
     #[test]
