@@ -78,8 +78,8 @@ fn main() {
         times.sort();
         println!("  PDF again (median of {runs}):      {}", ms(times[runs / 2]));
 
-        let sources = anthology::editions::typst::sources(&book).expect("sources");
-        let fonts = Arc::new(anthology::fonts::Fonts::new(Vec::new()));
+        let fonts = Arc::new(anthology::editions::typst::fonts_for(&book).expect("fonts"));
+        let sources = anthology::editions::typst::sources(&book, &fonts).expect("sources");
         let world =
             anthology::editions::typst::world(&book, &sources, fonts, &anthology::editions::images::Cache::default())
                 .expect("world");
@@ -140,8 +140,8 @@ fn main() {
             let time = |e: Edition| o.made(e).expect("made").time;
             let (pdf, epub, html) = (time(Edition::Pdf), time(Edition::Epub), time(Edition::Html));
             // The PDF's two steps, again, on the same (now memoised) sources.
-            let sources = anthology::editions::typst::sources(&edited).expect("sources");
-            let fonts = Arc::new(anthology::fonts::Fonts::new(Vec::new()));
+            let fonts = Arc::new(anthology::editions::typst::fonts_for(&edited).expect("fonts"));
+            let sources = anthology::editions::typst::sources(&edited, &fonts).expect("sources");
             let world = anthology::editions::typst::world(
                 &edited,
                 &sources,

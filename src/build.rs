@@ -195,8 +195,9 @@ type Folder = BTreeMap<PathBuf, Vec<u8>>;
 /// What one build keeps for the next: see the module's documentation.
 pub struct Session {
     images: images::Cache,
-    /// The book's fonts with the fingerprint of the fonts/ folder they came from.
-    fonts: Mutex<Option<(u64, Arc<Fonts>)>>,
+    /// The book's fonts with the fingerprint of the fonts/ folder they came
+    /// from and what they were chosen for.
+    fonts: Mutex<Option<(u64, crate::fonts::Request, Arc<Fonts>)>>,
     /// The site last written, by output folder, to write only what changed.
     site: Mutex<Option<(PathBuf, Folder)>>,
     /// The typst world of the last PDF, updated rather than made again.
@@ -230,16 +231,18 @@ impl Session {
         self.images.disk().stats()
     }
 
-    fn fonts(&self, root: &Path) -> Result<Arc<Fonts>, crate::fonts::FontError> {
-        let print = crate::files::fingerprint_of(&[root.join(crate::fonts::FONTS_DIR)]);
+    fn fonts(&self, book: &Book) -> Result<Arc<Fonts>, crate::fonts::FontError> {
+        let request = typst::font_request(book);
+        let print = crate::files::fingerprint_of(&[book.root.join(crate::fonts::FONTS_DIR)]);
         let mut slot = self.fonts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((p, fonts)) = slot.as_ref()
+        if let Some((p, r, fonts)) = slot.as_ref()
             && *p == print
+            && *r == request
         {
             return Ok(fonts.clone());
         }
-        let fonts = Arc::new(Fonts::new(crate::fonts::book_fonts(root)?));
-        *slot = Some((print, fonts.clone()));
+        let fonts = Arc::new(Fonts::for_book(&book.root, &request)?);
+        *slot = Some((print, request, fonts.clone()));
         Ok(fonts)
     }
 
@@ -247,9 +250,10 @@ impl Session {
     /// cache when the typst inputs are the same, else typeset in the kept world.
     fn print(&self, book: &Book, offprints: bool) -> Result<Print, EditionError> {
         let started = Instant::now();
-        let sources = typst::sources(book)?;
+        let fonts = self.fonts(book).map_err(typst::PdfError::from)?;
+        let sources = typst::sources(book, &fonts)?;
         let disk = self.images.disk();
-        let key = typst::cache_key(book, &sources)?;
+        let key = typst::cache_key(book, &sources, &fonts)?;
         let off_key = KeyBuilder::new("offprints").part(&key).finish();
         let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).map(|entry| {
             let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
@@ -265,7 +269,6 @@ impl Session {
             let extracts = cached_offprints.map(|list| Ok(typst::offprints_output(&list)));
             return Ok((made.into_output(), extracts, started.elapsed()));
         }
-        let fonts = self.fonts(&book.root).map_err(typst::PdfError::from)?;
         let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
         let world = match slot.take() {
             Some(mut w) if w.made_with(&fonts, typst::today(book)) => {
@@ -373,7 +376,7 @@ impl Session {
         if which.contains(Edition::Cards) {
             let started = Instant::now();
             let made = self
-                .fonts(&book.root)
+                .fonts(book)
                 .map_err(typst::PdfError::from)
                 .and_then(|fonts| typst::cards::render(book, fonts, &self.images))
                 .map_err(EditionError::from);

@@ -98,6 +98,9 @@ codes! {
     /// Two sections share an id.
     DuplicateSection = "B007", "duplicate-section", Error,
         "Two sections with one id.";
+    /// A language the editions have no words for.
+    LabelsInEnglish = "B008", "labels-in-english", Warning,
+        "The book's language is not among the 25 whose words (\"Contents\", \"Index\"…) the editions know, and `[labels]` does not give them all: they print in English.";
     /// The essay has no front matter at all.
     FrontMatterMissing = "F001", "front-matter-missing", Error,
         "The essay does not start with `+++` (or uses YAML `---`).";
@@ -215,6 +218,9 @@ codes! {
     /// Characters that no available font can draw: they would print as empty boxes.
     MissingGlyphs = "P003", "missing-glyphs", Warning,
         "Characters no font of the book can print, named with their code points.";
+    /// A script with no text font: it would be set in a monospace or a missing face.
+    NoTextFont = "P004", "no-text-font", Error,
+        "A script (Arabic, Hebrew, Han…) that no text font of the book, its `font_paths` or the machine sets; the hint names the package to install.";
 }
 
 /// The table of every code, as the guide prints it (Markdown).

@@ -26,7 +26,9 @@ pub fn check(root: &Path) -> Result<Checked, LoadError> {
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.extend(rules::validate(&loaded));
     let texts: Vec<&crate::model::book::Essay> = loaded.texts().collect();
-    diagnostics.extend(fonts::coverage::missing_glyphs(&loaded.root, &texts));
+    let default = crate::config::BookConfig::minimal("", "en");
+    let config = loaded.config.as_ref().unwrap_or(&default);
+    diagnostics.extend(fonts::coverage::check(&loaded.root, &config.pdf, &config.language, &texts, &loaded.sources));
     let report = Report::new(diagnostics, std::mem::take(&mut loaded.sources));
     Ok(Checked { loaded, report })
 }

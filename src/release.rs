@@ -14,7 +14,6 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::build::Outcome;
 use crate::editions::{Edition, Published};
@@ -43,6 +42,9 @@ pub enum ReleaseError {
     /// Zipping the site failed.
     #[error("cannot zip the site: {0}")]
     Zip(#[from] zip::result::ZipError),
+    /// The fonts of the PDF could not be read again to list them.
+    #[error("cannot list the PDF's fonts: {0}")]
+    Fonts(crate::editions::typst::PdfError),
 }
 
 /// One published file.
@@ -84,10 +86,13 @@ pub struct Manifest {
     pub words: usize,
     /// The published files.
     pub editions: Vec<Artifact>,
+    /// Every font the PDF embeds, with the SHA-256 of its file: the same
+    /// sources give the same PDF wherever these fonts are.
+    pub fonts: Vec<crate::fonts::UsedFont>,
 }
 
 fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::files::sha256_hex(bytes)
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReleaseError + '_ {
@@ -168,6 +173,13 @@ pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, Rel
         };
         editions.push(artifact(format, &path, made.pages)?);
     }
+    let fonts = match outcome.made(Edition::Pdf) {
+        Some(made) => {
+            let pdf = std::fs::read(&made.path).map_err(io(&made.path))?;
+            crate::editions::typst::fonts_for(book).map(|f| f.used_in(&pdf)).map_err(ReleaseError::Fonts)?
+        }
+        None => Vec::new(),
+    };
     let sums: String = editions.iter().map(|a| format!("{}  {}\n", a.sha256, a.file)).collect();
     let sums_path = out.join(SUMS_FILE);
     write_atomically(&sums_path, sums.as_bytes()).map_err(io(&sums_path))?;
@@ -182,6 +194,7 @@ pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, Rel
         contributors: book.contributors.len(),
         words: book.essays().map(|e| e.words).sum(),
         editions,
+        fonts,
     };
     let json = serde_json::to_string_pretty(&manifest).expect("plain values") + "\n";
     let manifest_path = out.join(MANIFEST_FILE);

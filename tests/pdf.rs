@@ -24,7 +24,8 @@ fn sample() -> anthology::model::book::Book {
 
 #[test]
 fn generated_typst_of_the_sample_book_matches_the_snapshot() {
-    let s = anthology::editions::typst::sources(&sample()).unwrap();
+    let book = sample();
+    let s = anthology::editions::typst::sources(&book, &anthology::editions::typst::fonts_for(&book).unwrap()).unwrap();
     let dir = repo().join("tests/snapshots/sample");
     let mut files: Vec<(PathBuf, String)> = vec![(PathBuf::from("book.json"), s.data.clone())];
     for (path, text) in &s.markup {
@@ -151,7 +152,7 @@ fn links_between_essays_land_on_their_pages_and_print_them() {
     let (book, report) = anthology::prepare(&repo().join("tests/fixtures/valid/links"), false).unwrap();
     assert_eq!(report.errors(), 0);
     let book = book.unwrap();
-    let s = typst::sources(&book).unwrap();
+    let s = typst::sources(&book, &typst::fonts_for(&book).unwrap()).unwrap();
     let fonts = Arc::new(Fonts::new(Vec::new()));
     let w = typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
     let (doc, _) = typst::typeset(&s, &w).unwrap();
@@ -301,17 +302,42 @@ fn characters_no_font_covers_are_named() {
     std::fs::create_dir(dir.path().join("contributions")).unwrap();
     std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\nlanguage = \"en\"\n[rules]\nmin_words = 1\n")
         .unwrap();
+    // A private-use character: no font anywhere has it.
     std::fs::write(
         dir.path().join("contributions/a.md"),
-        "+++\ntitle = \"Greetings\"\n[[authors]]\nname = \"A B\"\n+++\n\nHello, 你好, Grüße.\n",
+        "+++\ntitle = \"Greetings\"\n[[authors]]\nname = \"A B\"\n+++\n\nHello, \u{F0000}\u{F0001}, Grüße.\n",
     )
     .unwrap();
     let checked = anthology::check(dir.path()).unwrap();
     let d: Vec<_> = checked.report.diagnostics.iter().collect();
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].code.as_str(), "P003");
-    assert!(d[0].message.contains("你 (U+4F60)") && d[0].message.contains("好 (U+597D)"), "{}", d[0].message);
+    assert!(d[0].message.contains("(U+F0000)") && d[0].message.contains("(U+F0001)"), "{}", d[0].message);
     assert!(!d[0].message.contains('ü'));
+}
+
+#[test]
+fn a_script_without_a_text_font_is_an_error_that_names_the_package() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("contributions")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"T\"\nlanguage = \"en\"\n[rules]\nmin_words = 1\n[pdf]\nsystem_fonts = false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("contributions/a.md"),
+        "+++\ntitle = \"Greetings\"\n[[authors]]\nname = \"A B\"\n+++\n\nHello, 你好, שלום.\n",
+    )
+    .unwrap();
+    let checked = anthology::check(dir.path()).unwrap();
+    let d: Vec<_> = checked.report.diagnostics.iter().map(|d| (d.code.as_str(), d.message.clone())).collect();
+    // Hebrew is in the built-in Libertinus Serif; Chinese is in no font
+    // of the book, and the machine's are kept out. Each character of it is
+    // not listed again as P003.
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].0, "P004");
+    assert!(d[0].1.contains("Simplified Chinese") && d[0].1.contains("你好"), "{}", d[0].1);
 }
 
 #[test]
@@ -390,7 +416,7 @@ fn a_cover_image_replaces_the_typographic_cover() {
         .unwrap();
     let (book, _) = anthology::prepare(d, false).unwrap();
     let book = book.unwrap();
-    let s = anthology::editions::typst::sources(&book).unwrap();
+    let s = anthology::editions::typst::sources(&book, &anthology::editions::typst::fonts_for(&book).unwrap()).unwrap();
     let data: serde_json::Value = serde_json::from_str(&s.data).unwrap();
     let cover = data["cover"].as_str().unwrap();
     assert!(cover.starts_with("/assets/"), "{cover}");
@@ -408,7 +434,7 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
     anthology::synth::generate(dir.path(), &settings).unwrap();
     let (book, _) = anthology::prepare(dir.path(), false).unwrap();
     let book = book.unwrap();
-    let s = anthology::editions::typst::sources(&book).unwrap();
+    let s = anthology::editions::typst::sources(&book, &anthology::editions::typst::fonts_for(&book).unwrap()).unwrap();
     let fonts = Arc::new(Fonts::new(Vec::new()));
     let world =
         anthology::editions::typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
@@ -454,7 +480,7 @@ fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
 #[test]
 fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
     let book = sample();
-    let s = anthology::editions::typst::sources(&book).unwrap();
+    let s = anthology::editions::typst::sources(&book, &anthology::editions::typst::fonts_for(&book).unwrap()).unwrap();
     let fonts = Arc::new(Fonts::new(Vec::new()));
     let world =
         anthology::editions::typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();

@@ -108,6 +108,22 @@ fn asset_diagnostic(asset: &Asset, loc: Location, what: &str, rules: &Rules, pho
 /// The anchors of each text's headings, by file.
 type Anchors = std::collections::HashMap<std::path::PathBuf, BTreeSet<String>>;
 
+/// An essay's length as the word limits count it: "812 words", or, with
+/// Chinese or Japanese text, counted one per character, saying so.
+fn length(e: &Essay) -> String {
+    let mut cjk = false;
+    e.body.for_each_inline(&mut |i| {
+        if let crate::model::document::Inline::Text { text, .. } = i {
+            cjk |= text.chars().any(crate::lang::is_counted_as_character);
+        }
+    });
+    if cjk {
+        format!("{} words (Chinese and Japanese text counted one per character)", e.words)
+    } else {
+        format!("{} words", e.words)
+    }
+}
+
 fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -> Vec<Diagnostic> {
     let mut d = Vec::new();
     let is_essay = e.kind == Kind::Essay;
@@ -143,7 +159,7 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
             Diagnostic::new(
                 Code::TooFewWords,
                 Location::file(&e.file),
-                format!("{} words; the book asks for at least {}", e.words, rules.min_words),
+                format!("{}; the book asks for at least {}", length(e), rules.min_words),
             )
             .hint("the limits are in book.toml, [rules] min_words and max_words"),
         );
@@ -152,7 +168,7 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
             Diagnostic::new(
                 Code::TooManyWords,
                 Location::file(&e.file),
-                format!("{} words; the book allows at most {}", e.words, rules.max_words),
+                format!("{}; the book allows at most {}", length(e), rules.max_words),
             )
             .hint(format!("cut about {} words", e.words - rules.max_words)),
         );

@@ -142,7 +142,7 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// List the font families a book can use: typst's embedded fonts and the book's fonts/ folder.
+    /// Show, for each script the book's texts use, the font the PDF sets it in, and every family available.
     Fonts {
         /// The book's folder.
         #[arg(default_value = ".")]

@@ -85,6 +85,8 @@ pub struct BookConfig {
     pub offprints: OffprintOptions,
     /// Share cards.
     pub cards: CardOptions,
+    /// The book's own words for what the editions print (`[labels]`).
+    pub labels: std::collections::BTreeMap<String, String>,
     /// Set for a release build, never read from book.toml.
     pub release: Release,
 }
@@ -104,6 +106,12 @@ impl BookConfig {
     /// the release's commit time, else the book's `date`; never the clock.
     pub fn build_date(&self) -> Option<crate::lang::date::Moment> {
         crate::lang::date::build_date(self.date.as_deref(), self.release.epoch)
+    }
+
+    /// The words the editions print, in the book's language, with the
+    /// book's own `[labels]` over them.
+    pub fn labels(&self) -> crate::lang::labels::Labels {
+        crate::lang::labels::Labels::with(&self.language, &self.labels)
     }
 
     /// [`build_date`](Self::build_date) as `YYYY-MM-DDThh:mm:ssZ` (the Unix
@@ -146,6 +154,7 @@ impl BookConfig {
             html: HtmlOptions::default(),
             offprints: OffprintOptions::default(),
             cards: CardOptions::default(),
+            labels: Default::default(),
             release: Release::default(),
         }
     }

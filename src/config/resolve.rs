@@ -28,6 +28,33 @@ impl Resolver<'_> {
         }
     }
 
+    /// A language whose words the editions do not have, and the book does
+    /// not give all of: they are printed in English.
+    fn labels(&mut self, lang: &str, own: &std::collections::BTreeMap<String, String>) {
+        use crate::lang::labels::{KEYS, languages, supported};
+        let missing: Vec<&str> = KEYS.iter().copied().filter(|k| !own.contains_key(*k)).collect();
+        if supported(lang) || missing.is_empty() {
+            return;
+        }
+        self.report(
+            Code::LabelsInEnglish,
+            "language",
+            format!(
+                "the editions have no words for `{lang}`: {} of their own words (\"{}\"…) will print in English",
+                missing.len(),
+                {
+                    let english = crate::lang::labels::Labels::for_lang("en");
+                    let words = [("contents", english.contents), ("index", english.index), ("edited_by", english.edited_by)];
+                    words.into_iter().filter(|(k, _)| missing.contains(k)).map(|(_, w)| w).collect::<Vec<_>>().join("\", \"")
+                }
+            ),
+            format!(
+                "give them in a [labels] table of book.toml, e.g. `contents = \"…\"`; the guide lists every key. Languages with words: {}",
+                languages().join(", ")
+            ),
+        );
+    }
+
     fn report(&mut self, code: Code, key: &str, message: impl Into<String>, hint: impl Into<String>) {
         let d = Diagnostic::new(code, self.at_key(key), message).hint(hint);
         self.diags.push(d);
@@ -223,6 +250,10 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
     r.html(&html);
     let rules = raw.rules.unwrap_or_default();
     r.rules(&rules);
+    let labels = raw.labels.unwrap_or_default();
+    if let Some(lang) = &language {
+        r.labels(lang, &labels);
+    }
     let (title, language) = (title?, language?);
     Some(BookConfig {
         title,
@@ -247,6 +278,7 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
         html,
         offprints: raw.offprints.unwrap_or_default(),
         cards: raw.cards.unwrap_or_default(),
+        labels,
         release: Release::default(),
     })
 }

@@ -27,6 +27,8 @@ pub struct RawConfig {
     pub offprints: Option<OffprintOptions>,
     /// `[cards]`: one share card per essay.
     pub cards: Option<CardOptions>,
+    /// `[labels]`: the book's own words for what the editions print.
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl Schema for RawConfig {
@@ -41,6 +43,7 @@ impl Schema for RawConfig {
             "html" => walk::<HtmlOptions>,
             "offprints" => walk::<OffprintOptions>,
             "cards" => walk::<CardOptions>,
+            "labels" => walk_labels,
             _ => return None,
         })
     }
@@ -60,7 +63,13 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("html", field_names::<HtmlOptions>()),
         ("offprints", field_names::<OffprintOptions>()),
         ("cards", field_names::<CardOptions>()),
+        ("labels", crate::lang::labels::KEYS),
     ]
+}
+
+/// `[labels]`: every key must be a label the editions print.
+fn walk_labels(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut Vec<super::toml_input::TomlProblem>) {
+    super::toml_input::check_keys(table, prefix, crate::lang::labels::KEYS, out);
 }
 
 /// `[book]` as written.
@@ -228,6 +237,12 @@ pub struct PdfOptions {
     pub font: String,
     /// The text size (`"10.5pt"`).
     pub font_size: String,
+    /// More folders of fonts (relative to the book, or absolute), looked in
+    /// after the book's `fonts/` for scripts the main font lacks.
+    pub font_paths: Vec<String>,
+    /// Whether the fonts installed on the machine may be used for scripts
+    /// no font of the book has.
+    pub system_fonts: bool,
     /// Start every essay on a right-hand (odd) page.
     pub recto_starts: bool,
     /// Where the authors' photos and bios go.
@@ -247,6 +262,8 @@ impl Default for PdfOptions {
             margin: "18mm".into(),
             font: "Libertinus Serif".into(),
             font_size: "10pt".into(),
+            font_paths: Vec::new(),
+            system_fonts: true,
             recto_starts: false,
             photos: Placement::Start,
             footnotes: FootnoteNumbering::Essay,

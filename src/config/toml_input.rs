@@ -80,6 +80,22 @@ pub fn parse<T: Schema>(text: &str) -> (Option<T>, Vec<TomlProblem>) {
     }
 }
 
+/// Records every key of `table` that is not one of `expected` (a table whose
+/// keys are values, such as `[labels]`).
+pub fn check_keys(table: &DeTable<'_>, prefix: &str, expected: &'static [&'static str], out: &mut Vec<TomlProblem>) {
+    for (key, _) in table {
+        let name: &str = key.get_ref();
+        if !expected.contains(&name) {
+            out.push(TomlProblem::UnknownKey {
+                key: format!("{prefix}.{name}"),
+                expected,
+                suggestion: suggest(name, expected),
+                span: key.span(),
+            });
+        }
+    }
+}
+
 /// Records every key of `table` that `T` does not have, recursing into nested tables.
 pub fn walk<T: Schema>(table: &DeTable<'_>, prefix: &str, out: &mut Vec<TomlProblem>) {
     let expected = field_names::<T>();

@@ -1,73 +1,62 @@
-//! Glyph coverage: the characters of a book's texts that no font of the book
-//! can draw, which would print as empty boxes. `check` reports them (P003)
-//! before anything is typeset; the typst editions use the same fonts.
+//! What the fonts can set, known before anything is typeset: `check`
+//! reports a script no text font sets (P004, with the package that has one)
+//! and the characters no font at all can draw (P003), which would print as
+//! empty boxes. The typst editions use the very fonts this looks at.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use typst::text::FontInfo;
 
-use super::{FONTS_DIR, book_fonts};
+use super::script::Need;
+use super::{FONTS_DIR, Fonts, Request, each_text, needs_of, needs_of_all};
+use crate::config::PdfOptions;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::model::book::Essay;
-use crate::model::document::{Block, Inline};
 
-/// One warning per text with characters that no font of the book can draw
-/// (they would print as empty boxes), naming the characters.
-pub fn missing_glyphs(root: &Path, texts: &[&Essay]) -> Vec<Diagnostic> {
+/// The diagnostics of the book's fonts: one error per text and script that
+/// no text font sets, one warning per text with characters no font draws.
+/// `lang` is the book's language, `pdf` its PDF options.
+/// `sources` holds each text's file as written, to point at the first
+/// character concerned.
+pub fn check(
+    root: &Path,
+    pdf: &PdfOptions,
+    lang: &str,
+    texts: &[&Essay],
+    sources: &std::collections::BTreeMap<std::path::PathBuf, String>,
+) -> Vec<Diagnostic> {
     // Most books only use characters the embedded fonts certainly have:
     // then there is no need to load any font.
     let mut rare = false;
     for e in texts {
-        let mut check = |s: &str| rare |= s.chars().any(|c| !surely_covered(c));
-        check(&e.title);
-        e.subtitle.as_deref().map(&mut check);
-        for a in &e.authors {
-            check(&a.name);
-            a.bio.as_deref().map(&mut check);
-            a.affiliation.as_deref().map(&mut check);
-        }
-        e.body.for_each_inline(&mut |i| match i {
-            Inline::Text { text, .. } | Inline::Code(text) => check(text),
-            Inline::Math { mathml: Ok(m), .. } => check(&crate::input::math::printed_text(m)),
-            _ => {}
-        });
-        e.body.for_each_block(&mut |b| {
-            if let Block::Code { text, .. } = b {
-                check(text)
-            }
-        });
+        each_text(e, &mut |s| rare |= s.chars().any(|c| !surely_covered(c)));
     }
-    if !rare {
+    if !rare && pdf.font == PdfOptions::default().font {
         return Vec::new();
     }
-    let fonts = match book_fonts(root) {
+    let request = Request::new(root, pdf, needs_of_all(texts.iter().copied(), &[], lang));
+    let fonts = match Fonts::for_book(root, &request) {
         Ok(f) => f,
         Err(e) => return vec![Diagnostic::new(Code::MissingGlyphs, Location::file(FONTS_DIR), e.to_string())],
     };
-    let mut infos: Vec<FontInfo> = super::embedded_infos();
-    infos.extend(fonts.iter().map(|f| f.info().clone()));
+    let infos = fonts.infos();
     let mut out = Vec::new();
     for e in texts {
-        let mut pieces: Vec<String> = vec![e.title.clone()];
-        pieces.extend(e.subtitle.clone());
-        for a in &e.authors {
-            pieces.push(a.name.clone());
-            pieces.extend(a.bio.clone());
-            pieces.extend(a.affiliation.clone());
-        }
-        e.body.for_each_inline(&mut |i| match i {
-            Inline::Text { text, .. } | Inline::Code(text) => pieces.push(text.clone()),
-            // A formula prints the characters of its MathML, in the math font.
-            Inline::Math { mathml: Ok(m), .. } => pieces.push(crate::input::math::printed_text(m)),
-            _ => {}
-        });
-        e.body.for_each_block(&mut |b| {
-            if let Block::Code { text, .. } = b {
-                pieces.push(text.clone());
+        let needs = needs_of(e);
+        let mut lacking = BTreeSet::new();
+        for need in &needs {
+            if fonts.choices().get(need).is_some_and(Option::is_none) {
+                lacking.insert(*need);
+                let at = first(e, sources, |c| super::script::need_of(c, &e.lang) == Some(*need));
+                out.push(no_text_font(e, *need, pdf, at));
             }
-        });
-        let missing = uncovered(pieces.iter().map(String::as_str), &infos);
+        }
+        let mut pieces = Vec::new();
+        each_text(e, &mut |s| pieces.push(s.to_string()));
+        let mut missing = uncovered(pieces.iter().map(String::as_str), &infos);
+        // The characters of a script already reported are not listed again.
+        missing.retain(|c| super::script::need_of(*c, &e.lang).is_none_or(|n| !lacking.contains(&n)));
         if missing.is_empty() {
             continue;
         }
@@ -77,13 +66,54 @@ pub fn missing_glyphs(root: &Path, texts: &[&Essay]) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::new(
                 Code::MissingGlyphs,
-                Location::file(&e.file),
+                first(e, sources, |c| missing.contains(&c)),
                 format!("no font of the book can print {list}{more}; they would appear as empty boxes"),
             )
             .hint("add a font that covers them (a .ttf or .otf file) to the book's fonts/ folder; `anthology fonts` lists the families"),
         );
     }
     out
+}
+
+/// Where the first character `wanted` is in the file of `e` (the file when
+/// it is not in its text as written, as in an entity).
+fn first(
+    e: &Essay,
+    sources: &std::collections::BTreeMap<std::path::PathBuf, String>,
+    wanted: impl Fn(char) -> bool,
+) -> Location {
+    let Some(text) = sources.get(&e.file) else { return Location::file(&e.file) };
+    match text.char_indices().find(|(_, c)| wanted(*c)) {
+        Some((i, c)) => Location::at(&e.file, text, i..i + c.len_utf8()),
+        None => Location::file(&e.file),
+    }
+}
+
+/// P004 for `need` in essay `e`, with an example of the text and the fix.
+fn no_text_font(e: &Essay, need: Need, pdf: &PdfOptions, at: Location) -> Diagnostic {
+    let mut example = String::new();
+    each_text(e, &mut |s| {
+        if example.is_empty()
+            && let Some(start) = s.find(|c| super::script::need_of(c, &e.lang) == Some(need))
+        {
+            let own = |c: char| super::script::need_of(c, &e.lang).is_none_or(|n| n == need);
+            example = s[start..].chars().take_while(|c| own(*c)).take(24).collect::<String>();
+            example = example.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string();
+        }
+    });
+    let system = if pdf.system_fonts {
+        format!("install one (on Debian and Ubuntu: `apt install {}`), or ", need.package())
+    } else {
+        "`system_fonts = false` in [pdf] keeps the machine's fonts out; ".to_string()
+    };
+    Diagnostic::new(
+        Code::NoTextFont,
+        at,
+        format!("no text font sets the {} text (\"{example}\"): it would print in a monospace face or as empty boxes", need.name()),
+    )
+    .hint(format!(
+        "{system}put a .ttf or .otf font made for it in the book's fonts/ folder, or name a folder of fonts in [pdf] font_paths; `anthology fonts` shows what each script takes"
+    ))
 }
 
 /// Characters the embedded fonts are known to cover (a unit test checks it):

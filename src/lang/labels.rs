@@ -1,186 +1,196 @@
 //! The words the editions print themselves ("Contents", "Edited by", the
 //! site's navigation and search…), in the book's language: one table for
-//! every edition. French, German, or English for every other language.
+//! every edition, `labels.toml` beside this file, with the 25 languages most
+//! used on the web. A book replaces any word in book.toml's `[labels]`; a
+//! language not in the table is printed in English, and `check` says how to
+//! supply its words.
 
-use crate::lang::typography::Style;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// Every key of a language's table, in the order of [`Labels`]' fields.
+pub const KEYS: &[&str] = &[
+    "last",
+    "separator",
+    "edited_by",
+    "contents",
+    "index",
+    "license",
+    "identifier",
+    "cover",
+    "landmarks",
+    "start",
+    "title_page",
+    "copyright",
+    "colon",
+    "offprint_from",
+    "page",
+    "pages",
+    "whole_book",
+    "page_ref",
+    "all",
+    "search",
+    "skip",
+    "previous",
+    "next",
+    "notes",
+    "no_results",
+    "no_script",
+    "letters",
+    "essays_in",
+    "portrait",
+];
+
+/// The table, parsed once: language → key → word.
+static TABLE: LazyLock<BTreeMap<String, BTreeMap<String, String>>> =
+    LazyLock::new(|| toml::from_str(include_str!("labels.toml")).expect("labels.toml is valid TOML"));
+
+/// The languages the table has (primary subtags).
+pub fn languages() -> Vec<&'static str> {
+    TABLE.keys().map(String::as_str).collect()
+}
+
+/// Whether the table has the language of a BCP 47 tag.
+pub fn supported(lang: &str) -> bool {
+    TABLE.contains_key(&super::primary(lang))
+}
 
 /// Words printed by the editions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Labels {
-    /// Between the last two names of a list.
-    pub and: &'static str,
+    /// Between the last two names of a list, with its spaces (" and ", "和").
+    pub last: String,
+    /// Between the other names of a list (", ", "、").
+    pub separator: String,
+    /// `last` without its spaces: the word itself.
+    pub and: String,
     /// Before the editors' names on the title page.
-    pub edited_by: &'static str,
+    pub edited_by: String,
     /// The contents.
-    pub contents: &'static str,
+    pub contents: String,
     /// The contributor index.
-    pub index: &'static str,
+    pub index: String,
     /// Before the licence on the copyright page.
-    pub license: &'static str,
+    pub license: String,
     /// Before the identifier on the copyright page.
-    pub identifier: &'static str,
+    pub identifier: String,
     /// The cover.
-    pub cover: &'static str,
+    pub cover: String,
     /// Landmarks of an EPUB.
-    pub landmarks: &'static str,
+    pub landmarks: String,
     /// Where the reading starts.
-    pub start: &'static str,
+    pub start: String,
     /// The title page.
-    pub title_page: &'static str,
+    pub title_page: String,
     /// The copyright page.
-    pub copyright: &'static str,
-    /// Before a colon: a space in English and German, a no-break one in French.
-    pub colon: &'static str,
+    pub copyright: String,
+    /// After a label, before its value: ":" in English, " :" (no-break) in French.
+    pub colon: String,
     /// Above the book's title on an offprint's first page.
-    pub offprint_from: &'static str,
+    pub offprint_from: String,
     /// Before the page an offprint reproduces, when it is one.
-    pub page: &'static str,
+    pub page: String,
     /// Before the pages an offprint reproduces.
-    pub pages: &'static str,
+    pub pages: String,
     /// Before the address of the whole book.
-    pub whole_book: &'static str,
+    pub whole_book: String,
     /// Before the page a link inside the printed book leads to ("p. 37").
-    pub page_ref: &'static str,
+    pub page_ref: String,
     /// The website's single-page edition.
-    pub all: &'static str,
+    pub all: String,
     /// The website's search.
-    pub search: &'static str,
+    pub search: String,
     /// The link that skips the website's navigation.
-    pub skip: &'static str,
+    pub skip: String,
     /// The link to the previous essay.
-    pub previous: &'static str,
+    pub previous: String,
     /// The link to the next essay.
-    pub next: &'static str,
+    pub next: String,
     /// The footnotes of an essay on the website.
-    pub notes: &'static str,
+    pub notes: String,
     /// A search that found nothing.
-    pub no_results: &'static str,
+    pub no_results: String,
     /// The search page without JavaScript.
-    pub no_script: &'static str,
+    pub no_script: String,
     /// The letters above the website's contributor index.
-    pub letters: &'static str,
+    pub letters: String,
     /// The essays listed on a part's page.
-    pub essays_in: &'static str,
-    language: Style,
+    pub essays_in: String,
+    /// The alternative text of a portrait, with `{name}`.
+    pub portrait: String,
+    #[serde(skip)]
+    french: bool,
 }
 
 impl Labels {
-    /// The labels of a BCP 47 language.
+    /// The labels of a BCP 47 language; English for a language the table
+    /// does not have.
     pub fn for_lang(lang: &str) -> Labels {
-        match Style::for_lang(lang) {
-            Style::French => Labels {
-                and: "et",
-                edited_by: "Sous la direction de",
-                contents: "Sommaire",
-                index: "Index des contributeurs",
-                license: "Licence",
-                identifier: "Identifiant",
-                cover: "Couverture",
-                landmarks: "Repères",
-                start: "Début",
-                title_page: "Page de titre",
-                copyright: "Droits",
-                colon: "\u{a0}:",
-                offprint_from: "Extrait de",
-                page: "Page",
-                pages: "Pages",
-                whole_book: "Le livre entier",
-                page_ref: "p.",
-                all: "Le livre en une page",
-                search: "Rechercher",
-                skip: "Aller au texte",
-                previous: "Précédent",
-                next: "Suivant",
-                notes: "Notes",
-                no_results: "Aucun résultat.",
-                no_script: "La recherche a besoin de JavaScript ; le sommaire et l’index mènent à tous les textes.",
-                letters: "Lettres",
-                essays_in: "Textes de cette partie",
-                language: Style::French,
-            },
-            Style::German => Labels {
-                and: "und",
-                edited_by: "Herausgegeben von",
-                contents: "Inhalt",
-                index: "Verzeichnis der Beitragenden",
-                license: "Lizenz",
-                identifier: "Kennung",
-                cover: "Umschlag",
-                landmarks: "Orientierungspunkte",
-                start: "Beginn",
-                title_page: "Titelseite",
-                copyright: "Impressum",
-                colon: ":",
-                offprint_from: "Sonderdruck aus",
-                page: "Seite",
-                pages: "Seiten",
-                whole_book: "Das ganze Buch",
-                page_ref: "S.",
-                all: "Das Buch auf einer Seite",
-                search: "Suchen",
-                skip: "Zum Text",
-                previous: "Zurück",
-                next: "Weiter",
-                notes: "Anmerkungen",
-                no_results: "Keine Treffer.",
-                no_script: "Die Suche braucht JavaScript; Inhalt und Verzeichnis führen zu allen Texten.",
-                letters: "Buchstaben",
-                essays_in: "Texte dieses Teils",
-                language: Style::German,
-            },
-            _ => Labels {
-                and: "and",
-                edited_by: "Edited by",
-                contents: "Contents",
-                index: "Index of contributors",
-                license: "Licence",
-                identifier: "Identifier",
-                cover: "Cover",
-                landmarks: "Landmarks",
-                start: "Start",
-                title_page: "Title page",
-                copyright: "Copyright",
-                colon: ":",
-                offprint_from: "An offprint from",
-                page: "Page",
-                pages: "Pages",
-                whole_book: "The whole book",
-                page_ref: "p.",
-                all: "The whole book on one page",
-                search: "Search",
-                skip: "Skip to the text",
-                previous: "Previous",
-                next: "Next",
-                notes: "Notes",
-                no_results: "No results.",
-                no_script: "Search needs JavaScript; the contents and the index lead to every text.",
-                letters: "Letters",
-                essays_in: "Essays in this part",
-                language: Style::English,
-            },
+        Self::with(lang, &BTreeMap::new())
+    }
+
+    /// The labels of `lang` with the book's own words (`[labels]`) over them.
+    pub fn with(lang: &str, own: &BTreeMap<String, String>) -> Labels {
+        let primary = super::primary(lang);
+        let english = &TABLE["en"];
+        let table = TABLE.get(&primary).unwrap_or(english);
+        let get = |key: &str| -> String {
+            let word = own.get(key).or_else(|| table.get(key)).or_else(|| english.get(key));
+            word.cloned().unwrap_or_default()
+        };
+        let last = get("last");
+        Labels {
+            and: last.trim().to_string(),
+            last,
+            separator: get("separator"),
+            edited_by: get("edited_by"),
+            contents: get("contents"),
+            index: get("index"),
+            license: get("license"),
+            identifier: get("identifier"),
+            cover: get("cover"),
+            landmarks: get("landmarks"),
+            start: get("start"),
+            title_page: get("title_page"),
+            copyright: get("copyright"),
+            colon: get("colon"),
+            offprint_from: get("offprint_from"),
+            page: get("page"),
+            pages: get("pages"),
+            whole_book: get("whole_book"),
+            page_ref: get("page_ref"),
+            all: get("all"),
+            search: get("search"),
+            skip: get("skip"),
+            previous: get("previous"),
+            next: get("next"),
+            notes: get("notes"),
+            no_results: get("no_results"),
+            no_script: get("no_script"),
+            letters: get("letters"),
+            essays_in: get("essays_in"),
+            portrait: get("portrait"),
+            french: primary == "fr" && !own.contains_key("portrait"),
         }
     }
 
     /// The alternative text of a contributor's portrait ("Portrait d’Inès Abadie").
     pub fn portrait_of(&self, name: &str) -> String {
-        match self.language {
-            Style::French => {
-                let vowel = name.chars().next().is_some_and(|c| {
-                    "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸaeiouyàâäéèêëîïôöùûüÿHh".contains(c) && c != 'H' && c != 'h'
-                });
-                if vowel { format!("Portrait d’{name}") } else { format!("Portrait de {name}") }
+        if self.french {
+            let vowel = name.chars().next().is_some_and(|c| "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸaeiouyàâäéèêëîïôöùûüÿ".contains(c));
+            if vowel {
+                return format!("Portrait d’{name}");
             }
-            Style::German => format!("Porträt von {name}"),
-            _ => format!("Portrait of {name}"),
         }
+        self.portrait.replace("{name}", name)
     }
 
-    /// `A, B and C`.
+    /// `A, B and C`, with the language's separators.
     pub fn join(&self, names: &[String]) -> String {
         match names {
             [] => String::new(),
             [one] => one.clone(),
-            [rest @ .., last] => format!("{} {} {last}", rest.join(", "), self.and),
+            [rest @ .., last] => format!("{}{}{last}", rest.join(&self.separator), self.last),
         }
     }
 }
@@ -190,11 +200,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_language_has_every_label() {
+        let langs = languages();
+        assert!(langs.len() >= 25, "{langs:?}");
+        for (lang, table) in TABLE.iter() {
+            for key in KEYS {
+                assert!(table.get(*key).is_some_and(|w| !w.trim().is_empty()), "`{key}` missing in [{lang}]");
+            }
+            for key in table.keys() {
+                assert!(KEYS.contains(&key.as_str()), "[{lang}] has `{key}`, which is no label");
+            }
+            assert!(table["portrait"].contains("{name}"), "[{lang}] portrait without {{name}}");
+        }
+    }
+
+    #[test]
     fn french_elides_before_vowels() {
         let fr = Labels::for_lang("fr");
         assert_eq!(fr.portrait_of("Inès Abadie"), "Portrait d’Inès Abadie");
         assert_eq!(fr.portrait_of("Élodie Marchand"), "Portrait d’Élodie Marchand");
         assert_eq!(fr.portrait_of("Karim Benslimane"), "Portrait de Karim Benslimane");
+        assert_eq!(fr.colon, "\u{a0}:");
         assert_eq!(Labels::for_lang("en-GB").portrait_of("Inès"), "Portrait of Inès");
     }
 
@@ -203,5 +229,16 @@ mod tests {
         let n = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(Labels::for_lang("fr").join(&n(&["A", "B", "C"])), "A, B et C");
         assert_eq!(Labels::for_lang("en").join(&n(&["A"])), "A");
+        assert_eq!(Labels::for_lang("zh").join(&n(&["王丽", "李明", "陈静"])), "王丽、李明和陈静");
+        assert_eq!(Labels::for_lang("fa").join(&n(&["الف", "ب", "پ"])), "الف، ب و پ");
+    }
+
+    #[test]
+    fn unknown_languages_fall_back_to_english_and_books_override() {
+        assert!(!supported("kw") && supported("fa-IR"));
+        assert_eq!(Labels::for_lang("kw").contents, "Contents");
+        let own = BTreeMap::from([("contents".to_string(), "Synsis".to_string())]);
+        let l = Labels::with("kw", &own);
+        assert_eq!((l.contents.as_str(), l.index.as_str()), ("Synsis", "Index of contributors"));
     }
 }

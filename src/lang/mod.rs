@@ -34,6 +34,15 @@ pub fn lang_region(tag: &str) -> (String, Option<String>) {
     (lang, region.map(|r| r.to_ascii_uppercase()))
 }
 
+/// Whether `c` belongs to a writing written without spaces between words
+/// (Han ideographs, kana): lengths count such text in characters, as
+/// Chinese and Japanese editors do, and the rest in words.
+pub fn is_counted_as_character(c: char) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    matches!(c.script(), Script::Han | Script::Hiragana | Script::Katakana)
+        || matches!(c as u32, 0x3005 | 0x3006 | 0x30FC)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

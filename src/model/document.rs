@@ -443,7 +443,22 @@ impl Document {
 
 /// Words in a piece of text (see [`Document::word_count`]).
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    let mut n = 0;
+    for token in text.split_whitespace() {
+        // Chinese and Japanese are counted in characters; a run of other
+        // letters between them ("用anthology构建") is one word.
+        let mut in_word = false;
+        for c in token.chars() {
+            if crate::lang::is_counted_as_character(c) {
+                n += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() && !in_word {
+                n += 1;
+                in_word = true;
+            }
+        }
+    }
+    n
 }
 
 /// A heading's anchor as GitHub makes it: lowercase, letters (of any script),

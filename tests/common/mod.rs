@@ -43,7 +43,30 @@ pub fn conformance_books(into: &Path, photo_pixels: u32) -> Vec<(String, PathBuf
     if let Some(eips) = eips_book(into) {
         books.push(("eips".into(), eips));
     }
+    books.extend(world_books());
     books
+}
+
+/// The fixture books in Persian, Arabic, Chinese and Japanese, when this
+/// machine has a text font for each of their scripts (Debian's
+/// fonts-noto-core and fonts-noto-cjk); said plainly, and a failure in CI,
+/// when it has not.
+pub fn world_books() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for name in ["persian", "arabic", "chinese", "japanese"] {
+        let dir = repo().join("tests/fixtures/valid").join(name);
+        let checked = anthology::check(&dir).unwrap();
+        if checked.report.diagnostics.iter().any(|d| d.code.as_str() == "P004") {
+            let message = format!(
+                "the {name} fixture book has a script no font of this machine sets: install fonts-noto-core and fonts-noto-cjk"
+            );
+            assert!(!in_ci(), "{message}");
+            eprintln!("SKIPPED: {message}");
+            continue;
+        }
+        out.push((name.to_string(), dir));
+    }
+    out
 }
 
 /// Copies a folder, leaving every copy writable (shared/ is read-only in CI).

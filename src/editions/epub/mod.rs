@@ -255,17 +255,17 @@ impl Package<'_> {
         let cover = format!(
             "<section epub:type=\"cover\" class=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}: {}\"/>\n</section>\n",
             escape(cover_href),
-            escape(l.cover),
+            escape(&l.cover),
             escape(&title)
         );
         let mut t =
-            format!("<section epub:type=\"titlepage\" class=\"titlepage\" aria-label=\"{}\">\n", escape(l.title_page));
+            format!("<section epub:type=\"titlepage\" class=\"titlepage\" aria-label=\"{}\">\n", escape(&l.title_page));
         let _ = writeln!(t, "<p class=\"book-title\">{}</p>", escape(&title));
         if let Some(s) = &cfg.subtitle {
             let _ = writeln!(t, "<p class=\"book-subtitle\">{}</p>", escape(s));
         }
         if !cfg.editors.is_empty() {
-            let _ = writeln!(t, "<p class=\"editors\">{} {}</p>", escape(l.edited_by), escape(&l.join(&cfg.editors)));
+            let _ = writeln!(t, "<p class=\"editors\">{} {}</p>", escape(&l.edited_by), escape(&l.join(&cfg.editors)));
         }
         if let Some(p) = &cfg.publisher {
             let _ = writeln!(t, "<p class=\"publisher\">{}</p>", escape(p));
@@ -273,14 +273,14 @@ impl Package<'_> {
         t.push_str("</section>\n");
         let mut c = format!(
             "<section epub:type=\"copyright-page\" class=\"copyright\" aria-label=\"{}\">\n",
-            escape(l.copyright)
+            escape(&l.copyright)
         );
         let year = cfg.date.as_deref().and_then(|d| d.get(..4)).unwrap_or("");
         let _ = writeln!(c, "<p>© {} {}</p>", escape(year), escape(&cfg.editors.join(", ")));
         if let Some(lic) = &cfg.license {
-            let _ = writeln!(c, "<p>{}{} {}</p>", escape(l.license), l.colon, escape(lic));
+            let _ = writeln!(c, "<p>{}{} {}</p>", escape(&l.license), l.colon, escape(lic));
         }
-        let _ = writeln!(c, "<p>{}{} {}</p>", escape(l.identifier), l.colon, escape(&cfg.identifier));
+        let _ = writeln!(c, "<p>{}{} {}</p>", escape(&l.identifier), l.colon, escape(&cfg.identifier));
         if let Some(p) = &cfg.publisher {
             let _ = writeln!(c, "<p>{}</p>", escape(p));
         }
@@ -291,8 +291,8 @@ impl Package<'_> {
         self.docs.push(Doc {
             id: "cover".into(),
             href: "cover.xhtml".into(),
-            title: l.cover.into(),
-            content: page(lang, l.cover, "", &cover),
+            title: l.cover.clone(),
+            content: page(lang, &l.cover, "", &cover),
         });
         self.docs.push(Doc {
             id: "titlepage".into(),
@@ -303,8 +303,8 @@ impl Package<'_> {
         self.docs.push(Doc {
             id: "copyright".into(),
             href: "copyright.xhtml".into(),
-            title: l.copyright.into(),
-            content: page(lang, l.copyright, "frontmatter", &c),
+            title: l.copyright.clone(),
+            content: page(lang, &l.copyright, "frontmatter", &c),
         });
     }
 
@@ -313,7 +313,7 @@ impl Package<'_> {
         let l = &self.labels;
         let mut body = format!(
             "<section class=\"index\" role=\"doc-index\" aria-labelledby=\"title\">\n<h1 id=\"title\">{}</h1>\n<ul class=\"index\">\n",
-            escape(l.index)
+            escape(&l.index)
         );
         let titles: HashMap<&str, &Essay> = self.book.essays().map(|e| (e.slug.as_str(), e)).collect();
         for c in &self.book.contributors {
@@ -338,8 +338,8 @@ impl Package<'_> {
         self.docs.push(Doc {
             id: "index".into(),
             href: "index.xhtml".into(),
-            title: l.index.into(),
-            content: page(lang, l.index, "backmatter", &body),
+            title: l.index.clone(),
+            content: page(lang, &l.index, "backmatter", &body),
         });
     }
 }
@@ -439,7 +439,7 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Epub, EpubError
         let doc = format!("essay-{}.xhtml", e.slug);
         links.insert(e.file.clone(), xhtml::Target::new(&e.body, doc.clone(), format!("{doc}#")));
     }
-    let mut pkg = Package { book, labels: Labels::for_lang(&cfg.language), images, links, docs: Vec::new() };
+    let mut pkg = Package { book, labels: cfg.labels(), images, links, docs: Vec::new() };
 
     let (cover_href, cover_svg) = match cover_asset.and_then(|a| pkg.images.get(a.path.as_ref()?)) {
         Some((href, _)) => (href.clone(), None),
@@ -543,7 +543,7 @@ fn nav(pkg: &Package, parts: &TocParts) -> String {
     let l = &pkg.labels;
     let mut body = format!(
         "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">{}</h1>\n<ol>\n",
-        escape(l.contents)
+        escape(&l.contents)
     );
     for d in pkg.docs.iter().filter(|d| d.id.starts_with("front-")) {
         let _ = writeln!(body, "<li><a href=\"{}\">{}</a></li>", d.href, escape(&d.title));
@@ -570,23 +570,23 @@ fn nav(pkg: &Package, parts: &TocParts) -> String {
     for d in pkg.docs.iter().filter(|d| d.id.starts_with("back-")) {
         let _ = writeln!(body, "<li><a href=\"{}\">{}</a></li>", d.href, escape(&d.title));
     }
-    let _ = writeln!(body, "<li><a href=\"index.xhtml\">{}</a></li>\n</ol>\n</nav>", escape(l.index));
+    let _ = writeln!(body, "<li><a href=\"index.xhtml\">{}</a></li>\n</ol>\n</nav>", escape(&l.index));
     let first = parts.iter().find_map(|p| {
         p.head.as_ref().map(|(href, _)| href.clone()).or_else(|| p.items.first().map(|e| e.href.clone()))
     });
     let _ = write!(
         body,
         "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\" aria-label=\"{}\">\n<ol>\n<li><a epub:type=\"cover\" href=\"cover.xhtml\">{}</a></li>\n<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">{}</a></li>\n",
-        escape(l.landmarks),
-        escape(l.cover),
-        escape(l.contents)
+        escape(&l.landmarks),
+        escape(&l.cover),
+        escape(&l.contents)
     );
     if let Some(f) = first {
-        let _ = writeln!(body, "<li><a epub:type=\"bodymatter\" href=\"{f}\">{}</a></li>", escape(l.start));
+        let _ = writeln!(body, "<li><a epub:type=\"bodymatter\" href=\"{f}\">{}</a></li>", escape(&l.start));
     }
     let _ =
-        writeln!(body, "<li><a epub:type=\"index\" href=\"index.xhtml\">{}</a></li>\n</ol>\n</nav>", escape(l.index));
-    page(&pkg.book.config.language, l.contents, "frontmatter", &body)
+        writeln!(body, "<li><a epub:type=\"index\" href=\"index.xhtml\">{}</a></li>\n</ol>\n</nav>", escape(&l.index));
+    page(&pkg.book.config.language, &l.contents, "frontmatter", &body)
 }
 
 fn ncx(pkg: &Package, parts: &TocParts) -> String {
@@ -623,7 +623,7 @@ fn ncx(pkg: &Package, parts: &TocParts) -> String {
     for d in pkg.docs.iter().filter(|d| d.id.starts_with("back-")) {
         points.push_str(&point(&mut order, &d.title, &d.href, ""));
     }
-    points.push_str(&point(&mut order, pkg.labels.index, "index.xhtml", ""));
+    points.push_str(&point(&mut order, &pkg.labels.index, "index.xhtml", ""));
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"{}\">\n<head>\n<meta name=\"dtb:uid\" content=\"{}\"/>\n<meta name=\"dtb:depth\" content=\"2\"/>\n<meta name=\"dtb:totalPageCount\" content=\"0\"/>\n<meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n</head>\n<docTitle><text>{}</text></docTitle>\n<navMap>\n{points}</navMap>\n</ncx>\n",
         escape(&cfg.language),

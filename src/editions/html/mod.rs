@@ -25,7 +25,6 @@ use crate::editions::typst::cards::Card;
 use crate::editions::xhtml;
 use crate::editions::{Files, Output};
 use crate::input::assets::Asset;
-use crate::lang::labels::Labels;
 use crate::model::book::Book;
 use pages::{Page, Pages};
 use view::{Images, View, plain_body};
@@ -104,49 +103,6 @@ impl Site {
             files: Files::Folder(self.files),
             warnings: Vec::new(),
         }
-    }
-}
-
-/// Words of the site's interface.
-#[derive(Serialize)]
-struct SiteLabels {
-    and: &'static str,
-    contents: &'static str,
-    index: &'static str,
-    all: &'static str,
-    search: &'static str,
-    skip: &'static str,
-    previous: &'static str,
-    next: &'static str,
-    notes: &'static str,
-    no_results: &'static str,
-    no_script: &'static str,
-    edited_by: &'static str,
-    license: &'static str,
-    letters: &'static str,
-    essays_in: &'static str,
-    colon: &'static str,
-}
-
-fn site_labels(lang: &str) -> SiteLabels {
-    let l = Labels::for_lang(lang);
-    SiteLabels {
-        and: l.and,
-        contents: l.contents,
-        index: l.index,
-        all: l.all,
-        search: l.search,
-        skip: l.skip,
-        previous: l.previous,
-        next: l.next,
-        notes: l.notes,
-        no_results: l.no_results,
-        no_script: l.no_script,
-        edited_by: l.edited_by,
-        license: l.license,
-        letters: l.letters,
-        essays_in: l.essays_in,
-        colon: l.colon,
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use minijinja::{Environment, Value, context};
 
 use super::view::{View, first_sentence, ser};
-use super::{HtmlError, PHOTO_SIZES, site_labels};
+use super::{HtmlError, PHOTO_SIZES};
 use crate::editions::typst::cards::Card;
 use crate::model::book::Essay;
 
@@ -37,7 +37,7 @@ impl<'a> Pages<'a> {
             view,
             env,
             shared,
-            labels: ser(site_labels(&cfg.language)),
+            labels: ser(cfg.labels()),
             base: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
         }
     }

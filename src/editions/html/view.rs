@@ -85,7 +85,7 @@ impl<'a> View<'a> {
             at_root.iter().map(|(k, t)| (k.clone(), at(t))).collect()
         };
         let links_pages = HashMap::from([("../", below("../")), ("../../", below("../../")), ("", at_root.clone())]);
-        View { book, labels: Labels::for_lang(&book.config.language), images, links_pages, links_single }
+        View { book, labels: book.config.labels(), images, links_pages, links_single }
     }
 
     /// The essays as links reach them from a page `root` below the site's root.
@@ -259,7 +259,13 @@ impl<'a> View<'a> {
             subtitle => e.subtitle.clone(),
             summary => e.summary.clone(),
             lang => e.lang.clone(),
-            dir => if crate::lang::is_rtl(&e.lang) { Some("rtl") } else { None },
+            // Said when it differs from the page's: an English essay in a
+            // Persian book is left to right.
+            dir => match (crate::lang::is_rtl(&e.lang), crate::lang::is_rtl(&self.book.config.language)) {
+                (true, _) => Some("rtl"),
+                (false, true) => Some("ltr"),
+                (false, false) => None,
+            },
             byline => self.labels.join(&names),
             authors => ser(&people),
             tags => e.tags.clone(),

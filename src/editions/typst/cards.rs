@@ -215,7 +215,7 @@ pub fn post_weight(post: &str) -> usize {
 /// print size), rendered page by page in parallel.
 pub fn render(book: &Book, fonts: Arc<Fonts>, images: &crate::editions::images::Cache) -> Result<Vec<Card>, PdfError> {
     use rayon::prelude::*;
-    let mut sources = pdf::sources(book)?;
+    let mut sources = pdf::sources(book, &fonts)?;
     let mut world = BookWorld::new(fonts, MAIN, pdf::today(book));
     pdf::update_world(&mut world, book, &sources, images)?;
     // The book's own design, when it has one (read like templates/book.typ),

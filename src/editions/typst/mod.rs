@@ -25,7 +25,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::config::{FootnoteNumbering, Placement, Standard};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::editions::{Files, Output};
-use crate::fonts::{FONTS_DIR, Fonts, book_fonts};
+use crate::fonts::{FONTS_DIR, Fonts};
 use crate::lang::labels::Labels;
 use crate::model::book::{Author, Book, Essay};
 use markup::{Assets, essay_body, short_text};
@@ -177,16 +177,6 @@ pub enum PdfError {
     Standard(String),
 }
 
-/// Words of the interface printed in the book, in its language.
-fn labels(lang: &str) -> Value {
-    let l = Labels::for_lang(lang);
-    json!({
-        "and": l.and, "edited_by": l.edited_by, "contents": l.contents, "index": l.index,
-        "license": l.license, "identifier": l.identifier, "cover": l.cover,
-        "offprint_from": l.offprint_from, "page": l.page, "pages": l.pages, "whole_book": l.whole_book,
-    })
-}
-
 /// The language and region of `tag` as the template's data holds them.
 fn lang_region(tag: &str) -> (String, Value) {
     let (lang, region) = crate::lang::lang_region(tag);
@@ -237,7 +227,7 @@ impl Builder {
         })
     }
 
-    fn text(&mut self, e: &Essay, kind: &str, first_heading: u8) -> Value {
+    fn text(&mut self, e: &Essay, kind: &str, first_heading: u8, fonts: &Fonts) -> Value {
         let images: HashMap<String, String> = e
             .images
             .iter()
@@ -260,6 +250,7 @@ impl Builder {
             "tags": e.tags,
             "authors": authors,
             "body": path,
+            "fonts": fonts.families(&crate::fonts::needs_of(e)),
         })
     }
 }
@@ -272,26 +263,64 @@ fn date_value(date: Option<&str>) -> Value {
     json!({ "year": y, "month": m, "day": day })
 }
 
-/// Builds everything typst reads for `book`.
-pub fn sources(book: &Book) -> Result<Sources, PdfError> {
+/// The text of `book` itself (title, subtitle, editors, publisher).
+fn book_text(book: &Book) -> Vec<&str> {
+    let c = &book.config;
+    let mut v: Vec<&str> = vec![c.title.as_str()];
+    v.extend(c.subtitle.as_deref());
+    v.extend(c.publisher.as_deref());
+    v.extend(c.description.as_deref());
+    v.extend(c.editors.iter().map(String::as_str));
+    v
+}
+
+/// What the book's fonts depend on: its `[pdf]` options and the scripts of
+/// all its texts.
+pub fn font_request(book: &Book) -> crate::fonts::Request {
+    let needs = crate::fonts::needs_of_all(book.texts(), &book_text(book), &book.config.language);
+    crate::fonts::Request::new(&book.root, &book.config.pdf, needs)
+}
+
+/// The fonts of `book`, a text font chosen for each script it uses.
+pub fn fonts_for(book: &Book) -> Result<Fonts, PdfError> {
+    Ok(Fonts::for_book(&book.root, &font_request(book))?)
+}
+
+/// The needs of the pages that belong to the whole book (title pages,
+/// contents, index): its own text, and the forms of its language.
+fn book_needs(book: &Book) -> BTreeSet<crate::fonts::script::Need> {
+    let lang = &book.config.language;
+    let mut needs = BTreeSet::new();
+    for s in book_text(book) {
+        crate::fonts::script::needs(s, lang, &mut needs);
+    }
+    if let Some(form) = crate::fonts::script::HanForm::of_lang(lang) {
+        needs.insert(crate::fonts::script::Need::Cjk(form));
+    }
+    needs
+}
+
+/// Builds everything typst reads for `book`, set in `fonts` (the font
+/// lists of the book and of each text are part of the data).
+pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
     let cfg = &book.config;
     let links = markup::Links {
         essays: book
             .essays()
             .map(|e| (e.file.clone(), (e.slug.clone(), e.body.heading_anchors().into_values().collect())))
             .collect(),
-        page: Labels::for_lang(&cfg.language).page_ref.to_string(),
+        page: cfg.labels().page_ref,
         site: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
         book: cfg.url.clone().filter(|u| crate::input::assets::is_web_link(u)),
         allow_html: cfg.rules.allow_html,
     };
     let mut b = Builder { assets: Assets::default(), markup: BTreeMap::new(), origins: HashMap::new(), links };
-    let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2)).collect();
-    let back: Vec<Value> = book.back.iter().map(|e| b.text(e, "back", 2)).collect();
+    let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2, fonts)).collect();
+    let back: Vec<Value> = book.back.iter().map(|e| b.text(e, "back", 2, fonts)).collect();
     let mut parts = Vec::new();
     for p in &book.parts {
-        let intro = p.intro.as_ref().map(|e| b.text(e, "intro", 2)["body"].clone());
-        let essays: Vec<Value> = p.essays.iter().map(|e| b.text(e, "essays", 3)).collect();
+        let intro = p.intro.as_ref().map(|e| b.text(e, "intro", 2, fonts)["body"].clone());
+        let essays: Vec<Value> = p.essays.iter().map(|e| b.text(e, "essays", 3, fonts)).collect();
         parts.push(json!({
             "title": p.section.as_ref().map(|s| &s.title),
             "intro": intro.unwrap_or(Value::Null),
@@ -323,6 +352,8 @@ pub fn sources(book: &Book) -> Result<Sources, PdfError> {
         "editors": cfg.editors,
         "lang": lang,
         "region": region,
+        "dir": if crate::lang::is_rtl(&cfg.language) { "rtl" } else { "ltr" },
+        "fonts": fonts.families(&book_needs(book)),
         "publisher": cfg.publisher,
         "date": date_value(cfg.date.as_deref()),
         "identifier": cfg.identifier,
@@ -333,7 +364,7 @@ pub fn sources(book: &Book) -> Result<Sources, PdfError> {
         "cover": cover,
         "colophon": format!("anthology {}", env!("CARGO_PKG_VERSION")),
         "version": cfg.release.version,
-        "labels": labels(&cfg.language),
+        "labels": cfg.labels(),
         "front": front,
         "parts": parts,
         "back": back,
@@ -444,9 +475,10 @@ fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
 }
 
 /// The disk-cache key of the PDF of `s`: everything typst reads (the
-/// template, the data, the markup, the images, the book's fonts) and every
+/// template, the data, the markup, the images, the book's fonts and the
+/// files of the other fonts it may use) and every
 /// export option (the date, the standards).
-pub fn cache_key(book: &Book, s: &Sources) -> Result<crate::cache::Key, PdfError> {
+pub fn cache_key(book: &Book, s: &Sources, fonts: &Fonts) -> Result<crate::cache::Key, PdfError> {
     let read = |path: PathBuf| std::fs::read(&path).map_err(|source| PdfError::Read { path, source });
     let mut k = crate::cache::KeyBuilder::new("pdf").part(s.template.as_bytes()).part(s.data.as_bytes());
     for (path, text) in &s.markup {
@@ -455,6 +487,7 @@ pub fn cache_key(book: &Book, s: &Sources) -> Result<crate::cache::Key, PdfError
     for (file, (vpath, max)) in s.assets.iter() {
         k = k.part(vpath.as_bytes()).part(&max.to_le_bytes()).part(&read(book.root.join(file))?);
     }
+    k = k.part(fonts.fingerprint().as_bytes());
     if let Ok(entries) = std::fs::read_dir(book.root.join(FONTS_DIR)) {
         let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         files.sort();
@@ -468,8 +501,8 @@ pub fn cache_key(book: &Book, s: &Sources) -> Result<crate::cache::Key, PdfError
 
 /// Typesets `book` and exports it as PDF.
 pub fn render(book: &Book) -> Result<Pdf, PdfError> {
-    let s = sources(book)?;
-    let fonts = Arc::new(Fonts::new(book_fonts(&book.root)?));
+    let fonts = Arc::new(fonts_for(book)?);
+    let s = sources(book, &fonts)?;
     let w = world(book, &s, fonts, &crate::editions::images::Cache::default())?;
     compile(book, &s, &w)
 }
