@@ -741,3 +741,18 @@ fn share_cards_are_images_and_posts_and_the_site_shows_them() {
     let own = image::open(dir.path().join("dist/cards/example.png")).unwrap().to_rgb8();
     assert_eq!(own.get_pixel(5, 5).0, [0xc0, 0x39, 0x2b]);
 }
+
+#[test]
+fn fonts_shows_the_font_of_each_script_and_fails_without_one() {
+    let out = bin().args(["fonts"]).arg(repo()).output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.lines().any(|l| l.contains("Latin") && l.contains("Libertinus Serif (built in)")), "{text}");
+
+    let dir = repo().join("tests/fixtures/invalid/P004-no-text-font");
+    let out = bin().args(["fonts"]).arg(&dir).output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let arabic = text.lines().find(|l| l.trim_start().starts_with("Arabic")).expect(&text);
+    assert!(arabic.contains("none") && arabic.contains("fonts-noto-core"), "{arabic}");
+}

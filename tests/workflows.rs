@@ -152,6 +152,15 @@ fn two_release_builds_of_a_commit_are_identical() {
     assert_eq!(manifest["version"], "v1.2.0");
     assert_eq!(manifest["essays"], 12);
     assert_eq!(manifest["editions"][0]["pages"].as_u64().map(|p| p > 10), Some(true));
+    // Every font the PDF embeds, with the hash of its file: Libertinus
+    // Serif for the text, DejaVu Sans Mono for the code.
+    let fonts = manifest["fonts"].as_array().unwrap();
+    let names: Vec<&str> = fonts.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"LibertinusSerif-Regular") && names.contains(&"DejaVuSansMono"), "{names:?}");
+    for f in fonts {
+        let sha = f["sha256"].as_str().unwrap();
+        assert!(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()), "{f}");
+    }
     // Dated by the commit, not by the clock.
     let commit = Command::new("git").args(["-C", d.to_str().unwrap(), "log", "-1", "--format=%cI"]).output().unwrap();
     let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();

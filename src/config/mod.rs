@@ -114,6 +114,12 @@ impl BookConfig {
         crate::lang::labels::Labels::with(&self.language, &self.labels)
     }
 
+    /// The book's `date` as its language writes it ("27 novembre 2026"),
+    /// for the editions to print.
+    pub fn printed_date(&self) -> Option<String> {
+        self.date.as_deref().and_then(|d| crate::lang::date::long(d, &self.language))
+    }
+
     /// [`build_date`](Self::build_date) as `YYYY-MM-DDThh:mm:ssZ` (the Unix
     /// epoch when the book has no date).
     pub fn iso8601(&self) -> String {

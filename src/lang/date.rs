@@ -45,9 +45,40 @@ pub fn iso8601(moment: Option<Moment>) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// A book's date (`YYYY-MM-DD`) as readers of language `lang` (BCP 47)
+/// write it, in their calendar: "27 novembre 2026", "November 27, 2026",
+/// "2026年11月27日", a Persian date in the Solar Hijri calendar (ICU4X, CLDR
+/// data). A date without its day (`YYYY-MM`, `YYYY`) is given as written,
+/// since a month of one calendar is not a month of another.
+pub fn long(date: &str, lang: &str) -> Option<String> {
+    use icu_datetime::DateTimeFormatter;
+    use icu_datetime::fieldsets::YMD;
+    use icu_datetime::input::Date;
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next(), parts.next());
+    let (Some(m), Some(d)) = (m, d) else { return Some(date.to_string()) };
+    let date = Date::try_new_iso(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
+    let locale = icu_locale_core::Locale::try_from_str(lang).unwrap_or(icu_locale_core::Locale::UNKNOWN);
+    let formatter = DateTimeFormatter::try_new((&locale).into(), YMD::long()).ok()?;
+    Some(formatter.format(&date).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_the_language_and_its_calendar() {
+        assert_eq!(long("2026-11-27", "fr").as_deref(), Some("27 novembre 2026"));
+        assert_eq!(long("2026-11-27", "en").as_deref(), Some("November 27, 2026"));
+        assert_eq!(long("2026-11-27", "de").as_deref(), Some("27. November 2026"));
+        assert_eq!(long("2026-11-27", "ja").as_deref(), Some("2026年11月27日"));
+        // Persian is dated in the Solar Hijri calendar, with Persian digits.
+        let fa = long("2026-11-27", "fa").unwrap();
+        assert!(fa.contains("۱۴۰۵"), "{fa}");
+        assert_eq!(long("2026-11", "fr").as_deref(), Some("2026-11"));
+        assert_eq!(long("2026-13-45", "fr"), None);
+    }
 
     #[test]
     fn dates_from_epoch() {

@@ -63,11 +63,22 @@ impl Style {
             Style::English | Style::Unchanged => ("“", "”", ""),
         }
     }
+}
 
-    /// `text` in the language's quotation marks, as printed.
-    pub fn quoted(self, text: &str) -> String {
-        let (open, close, inner) = self.quotation_marks();
-        format!("{open}{inner}{text}{inner}{close}")
+/// The quotation marks readers of language `tag` expect around a title or
+/// a quotation the editions print (a share card's quote, a post), and the
+/// space inside them: « » with narrow no-break spaces in French, „ “ in
+/// German, 「」 in Japanese, « » in Persian and Russian… This only prints
+/// marks; which straight quotes a text's own words become is [`Style`]'s.
+pub fn quotation_marks(tag: &str) -> (&'static str, &'static str, &'static str) {
+    match super::primary(tag).as_str() {
+        "fr" => Style::French.quotation_marks(),
+        "de" | "cs" | "sk" | "da" => ("„", "“", ""),
+        "pl" | "hu" | "ro" | "nl" | "he" => ("„", "”", ""),
+        "ru" | "uk" | "es" | "it" | "pt" | "el" | "fa" | "ar" | "ca" | "nb" | "no" => ("«", "»", ""),
+        "sv" | "fi" => ("”", "”", ""),
+        "ja" => ("「", "」", ""),
+        _ => ("“", "”", ""),
     }
 }
 

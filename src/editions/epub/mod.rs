@@ -149,7 +149,7 @@ impl Package<'_> {
             let _ = write!(out, ", {}", escape(aff));
         }
         if let Some(h) = &a.handle {
-            let _ = write!(out, " <span class=\"handle\">{}</span>", escape(h));
+            let _ = write!(out, " <bdi class=\"handle\" dir=\"ltr\">{}</bdi>", escape(h));
         }
         out.push_str("</p>");
         if let Some(doc) = &a.bio_doc {
@@ -276,13 +276,16 @@ impl Package<'_> {
             escape(&l.copyright)
         );
         let year = cfg.date.as_deref().and_then(|d| d.get(..4)).unwrap_or("");
-        let _ = writeln!(c, "<p>© {} {}</p>", escape(year), escape(&cfg.editors.join(", ")));
+        let _ = writeln!(c, "<p>© {} {}</p>", escape(year), escape(&l.join(&cfg.editors)));
         if let Some(lic) = &cfg.license {
             let _ = writeln!(c, "<p>{}{} {}</p>", escape(&l.license), l.colon, escape(lic));
         }
         let _ = writeln!(c, "<p>{}{} {}</p>", escape(&l.identifier), l.colon, escape(&cfg.identifier));
         if let Some(p) = &cfg.publisher {
             let _ = writeln!(c, "<p>{}</p>", escape(p));
+        }
+        if let (Some(date), Some(printed)) = (&cfg.date, cfg.printed_date()) {
+            let _ = writeln!(c, "<p><time datetime=\"{}\">{}</time></p>", escape(date), escape(&printed));
         }
         if let Some(u) = &cfg.url {
             let _ = writeln!(c, "<p><a href=\"{}\">{}</a></p>", escape(u), escape(u));
@@ -322,7 +325,7 @@ impl Package<'_> {
                 let _ = write!(body, ", {}", escape(a));
             }
             if let Some(h) = &c.author.handle {
-                let _ = write!(body, " <span class=\"handle\">{}</span>", escape(h));
+                let _ = write!(body, " <bdi class=\"handle\" dir=\"ltr\">{}</bdi>", escape(h));
             }
             body.push_str(" — ");
             let links: Vec<String> = c

@@ -116,6 +116,7 @@ impl<'a> View<'a> {
             license => cfg.license.clone(),
             identifier => cfg.identifier.clone(),
             date => cfg.date.clone(),
+            printed_date => cfg.printed_date(),
             url => cfg.url.clone(),
             lang => cfg.language.clone(),
             dir => if crate::lang::is_rtl(&cfg.language) { Some("rtl") } else { None },

@@ -19,7 +19,7 @@ use crate::editions::typst::world::BookWorld;
 use crate::editions::typst::{self as pdf, PdfError, Template};
 use crate::editions::{Files, Output};
 use crate::fonts::Fonts;
-use crate::lang::typography::Style;
+use crate::lang::typography::quotation_marks;
 use crate::model::book::{Book, Essay};
 
 /// The card template compiled into the binary.
@@ -145,11 +145,12 @@ pub fn post(book: &Book, e: &Essay) -> String {
     let cfg = &book.config;
     let authors: Vec<(&str, Option<&str>)> = e.authors.iter().map(|a| (a.name.as_str(), a.handle.as_deref())).collect();
     let url = cfg.html.base_url.as_deref().map(|b| format!("{}/{}/", b.trim_end_matches('/'), e.slug));
-    post_text(&e.title, &authors, &cfg.title, cfg.hashtag.as_deref(), url.as_deref(), Style::for_lang(&cfg.language))
+    post_text(&e.title, &authors, &cfg.title, cfg.hashtag.as_deref(), url.as_deref(), quotation_marks(&cfg.language))
 }
 
-/// A post: the title in the quotation marks of the book's language (`style`;
-/// with a plain space inside French ones, which every network shows), the authors (their handles when
+/// A post: the title in the quotation marks of the book's language (`marks`,
+/// from [`quotation_marks`]; with a plain space inside French ones, which
+/// every network shows), the authors (their handles when
 /// they have one), the book's title, its hashtag, and the link. It never
 /// counts more than [`POST_LIMIT`] as [`post_weight`] measures it: the title
 /// is cut first, then the names, then the book's title.
@@ -159,9 +160,9 @@ pub fn post_text(
     book: &str,
     hashtag: Option<&str>,
     url: Option<&str>,
-    style: Style,
+    marks: (&str, &str, &str),
 ) -> String {
-    let (open, close, inner) = style.quotation_marks();
+    let (open, close, inner) = marks;
     let inner = if inner.is_empty() { "" } else { " " };
     let compose = |title: &str, names: &str, tail: &str| {
         let quoted = format!("{open}{inner}{title}{inner}{close}");
@@ -224,7 +225,10 @@ pub fn render(book: &Book, fonts: Arc<Fonts>, images: &crate::editions::images::
     sources.templates.insert(MAIN.to_string(), origin);
     world.set_source(MAIN, &template);
     let essays: Vec<&Essay> = book.essays().collect();
-    let quoted = |e: &Essay| Style::for_lang(&e.lang).quoted(&quote(e));
+    let quoted = |e: &Essay| {
+        let (open, close, inner) = quotation_marks(&e.lang);
+        format!("{open}{inner}{}{inner}{close}", quote(e))
+    };
     let list: Vec<_> = essays.iter().map(|e| json!({ "slug": e.slug, "quote": quoted(e) })).collect();
     world.set_file("/cards.json", serde_json::Value::Array(list).to_string().into_bytes());
     let (doc, _) = pdf::typeset(&sources, &world)?;
@@ -272,7 +276,7 @@ mod tests {
             "Regards",
             Some("regards"),
             Some("https://x.org/a/"),
-            Style::French,
+            quotation_marks("fr"),
         );
         assert_eq!(p, "« Lire », @ada, Bo, Regards #regards https://x.org/a/");
     }
@@ -289,7 +293,7 @@ mod tests {
             french in proptest::bool::ANY,
         ) {
             let url = path.map(|p| format!("https://example.org/{p}"));
-            let p = post_text(&title, &[(&name, handle.as_deref()), ("Second Author", None)], &book, hashtag.as_deref(), url.as_deref(), if french { Style::French } else { Style::English });
+            let p = post_text(&title, &[(&name, handle.as_deref()), ("Second Author", None)], &book, hashtag.as_deref(), url.as_deref(), quotation_marks(if french { "fr" } else { "en" }));
             proptest::prop_assert!(post_weight(&p) <= POST_LIMIT, "{} counts {}", p, post_weight(&p));
         }
     }

@@ -356,6 +356,7 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
         "fonts": fonts.families(&book_needs(book)),
         "publisher": cfg.publisher,
         "date": date_value(cfg.date.as_deref()),
+        "printed_date": cfg.printed_date(),
         "identifier": cfg.identifier,
         "license": cfg.license,
         "description": cfg.description,
