@@ -47,6 +47,28 @@ fn runs(doc: &PagedDocument) -> Vec<(usize, f64, f64, String, String)> {
     out
 }
 
+/// Every run of text set in `family`, with whether its glyphs stand in the
+/// order of its characters (left to right): (text, left to right).
+fn glyph_order(doc: &PagedDocument, family: &str) -> Vec<(String, bool)> {
+    fn walk(frame: &::typst::layout::Frame, family: &str, out: &mut Vec<(String, bool)>) {
+        for (_, item) in frame.items() {
+            match item {
+                ::typst::layout::FrameItem::Group(g) => walk(&g.frame, family, out),
+                ::typst::layout::FrameItem::Text(t) if t.font.info().family == family => {
+                    let starts: Vec<usize> = t.glyphs.iter().map(|g| g.range().start).collect();
+                    out.push((t.text.to_string(), starts.windows(2).all(|w| w[0] <= w[1])));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in doc.pages() {
+        walk(&p.frame, family, &mut out);
+    }
+    out
+}
+
 /// The fixture book `name`, loaded, ordered and typeset, with its fonts;
 /// `None` (said plainly, a failure in CI) when the machine lacks a face for
 /// one of its scripts.
@@ -129,6 +151,24 @@ fn a_persian_book_is_set_right_to_left_in_an_arabic_script_face() {
     assert!(bullet.1 < item.1);
     // And it is in the book's Latin face.
     assert_eq!(item.4, "Libertinus Serif");
+    // Inline code inside Persian text keeps its order: `--format json`
+    // reads left to right, not `json format--`, and `@ci/report:` keeps its
+    // `@` first and its colon last, in one left-to-right run: typst embeds
+    // code left to right (the embedding's closing U+202C stays in its runs,
+    // drawing nothing).
+    let clean =
+        |s: &str| s.chars().filter(|c| !matches!(*c as u32, 0x202A..=0x202E | 0x2066..=0x2069)).collect::<String>();
+    let piece = |text: &str| {
+        runs.iter().find(|r| r.4 == "DejaVu Sans Mono" && clean(&r.3).trim() == text).unwrap_or_else(|| {
+            panic!("no piece {text:?} in {:?}", runs.iter().filter(|r| r.4 == "DejaVu Sans Mono").collect::<Vec<_>>())
+        })
+    };
+    let (dashes, format) = (piece("--"), piece("format json"));
+    assert!(dashes.2 == format.2 && dashes.1 < format.1, "{dashes:?} {format:?}");
+    piece("@ci/report:");
+    for (text, ltr) in glyph_order(&doc, "DejaVu Sans Mono") {
+        assert!(ltr, "{text:?} is set right to left");
+    }
 }
 
 #[test]
