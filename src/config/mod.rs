@@ -329,6 +329,27 @@ mod tests {
     }
 
     #[test]
+    fn a_book_replaces_the_words_the_editions_print() {
+        let text =
+            "[book]\ntitle = \"T\"\nlanguage = \"fr\"\n[labels]\ncontents = \"Table\"\nindex = \"Les auteurs\"\n";
+        let (c, d) = parse(text);
+        assert!(d.is_empty(), "{d:?}");
+        let l = c.unwrap().labels();
+        assert_eq!(
+            (l.contents.as_str(), l.index.as_str(), l.edited_by.as_str()),
+            ("Table", "Les auteurs", "Sous la direction de")
+        );
+        // A key that is no label is an unknown key, with the closest one.
+        let (_, d) = parse("[book]\ntitle = \"T\"\nlanguage = \"fr\"\n[labels]\ncontent = \"Table\"\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::BookUnknownKey);
+        assert!(
+            d[0].message.contains("labels.content") && d[0].hint.as_deref().is_some_and(|h| h.contains("contents")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
     fn unknown_keys_list_the_expected_ones() {
         let text = "[book]\ntitle = \"T\"\nlanguage = \"fr\"\neditor = [\"A\"]\n[rules]\nmax_word = 3\n";
         let (_, d) = parse(text);

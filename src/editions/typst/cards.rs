@@ -145,12 +145,21 @@ pub fn post(book: &Book, e: &Essay) -> String {
     let cfg = &book.config;
     let authors: Vec<(&str, Option<&str>)> = e.authors.iter().map(|a| (a.name.as_str(), a.handle.as_deref())).collect();
     let url = cfg.html.base_url.as_deref().map(|b| format!("{}/{}/", b.trim_end_matches('/'), e.slug));
-    post_text(&e.title, &authors, &cfg.title, cfg.hashtag.as_deref(), url.as_deref(), quotation_marks(&cfg.language))
+    let style = PostStyle { marks: quotation_marks(&cfg.language), separator: cfg.labels().separator };
+    post_text(&e.title, &authors, &cfg.title, cfg.hashtag.as_deref(), url.as_deref(), &style)
 }
 
-/// A post: the title in the quotation marks of the book's language (`marks`,
-/// from [`quotation_marks`]; with a plain space inside French ones, which
-/// every network shows), the authors (their handles when
+/// How a post is punctuated in the book's language.
+pub struct PostStyle {
+    /// The quotation marks around the title (from [`quotation_marks`]).
+    pub marks: (&'static str, &'static str, &'static str),
+    /// Between the parts of the post and between names (", ", "، ", "、").
+    pub separator: String,
+}
+
+/// A post: the title in the quotation marks of the book's language (a
+/// plain space inside French ones, which every network shows), the
+/// authors (their handles when
 /// they have one), the book's title, its hashtag, and the link. It never
 /// counts more than [`POST_LIMIT`] as [`post_weight`] measures it: the title
 /// is cut first, then the names, then the book's title.
@@ -160,9 +169,10 @@ pub fn post_text(
     book: &str,
     hashtag: Option<&str>,
     url: Option<&str>,
-    marks: (&str, &str, &str),
+    style: &PostStyle,
 ) -> String {
-    let (open, close, inner) = marks;
+    let (open, close, inner) = style.marks;
+    let separator = style.separator.as_str();
     let inner = if inner.is_empty() { "" } else { " " };
     let compose = |title: &str, names: &str, tail: &str| {
         let quoted = format!("{open}{inner}{title}{inner}{close}");
@@ -170,13 +180,13 @@ pub fn post_text(
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(separator)
     };
     let names = authors
         .iter()
         .map(|(name, handle)| handle.filter(|h| !h.trim().is_empty()).unwrap_or(name).trim().to_string())
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(separator);
     let hashtag = hashtag.map(|h| format!("#{}", h.split_whitespace().collect::<String>()));
     let tail = [Some(book.trim().to_string()), hashtag].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let room = POST_LIMIT - url.map_or(0, |_| LINK_WEIGHT + 1);
@@ -268,6 +278,10 @@ mod tests {
         assert_eq!(cut("anticonstitutionnellement", 10).chars().count(), 10);
     }
 
+    fn style(lang: &str) -> PostStyle {
+        PostStyle { marks: quotation_marks(lang), separator: crate::lang::labels::Labels::for_lang(lang).separator }
+    }
+
     #[test]
     fn a_post_names_the_essay_the_authors_and_the_book() {
         let p = post_text(
@@ -276,9 +290,11 @@ mod tests {
             "Regards",
             Some("regards"),
             Some("https://x.org/a/"),
-            quotation_marks("fr"),
+            &style("fr"),
         );
         assert_eq!(p, "« Lire », @ada, Bo, Regards #regards https://x.org/a/");
+        let p = post_text("نامه", &[("مریم", Some("@maryam")), ("Daniel", None)], "دفتر", None, None, &style("fa"));
+        assert_eq!(p, "«نامه»، @maryam، Daniel، دفتر");
     }
 
     proptest::proptest! {
@@ -293,7 +309,7 @@ mod tests {
             french in proptest::bool::ANY,
         ) {
             let url = path.map(|p| format!("https://example.org/{p}"));
-            let p = post_text(&title, &[(&name, handle.as_deref()), ("Second Author", None)], &book, hashtag.as_deref(), url.as_deref(), quotation_marks(if french { "fr" } else { "en" }));
+            let p = post_text(&title, &[(&name, handle.as_deref()), ("Second Author", None)], &book, hashtag.as_deref(), url.as_deref(), &style(if french { "fr" } else { "zh" }));
             proptest::prop_assert!(post_weight(&p) <= POST_LIMIT, "{} counts {}", p, post_weight(&p));
         }
     }
