@@ -254,3 +254,50 @@ fn turkish_names_collate_as_turkish_does() {
     }
     assert!(names.len() > 60, "{}", names.len());
 }
+
+/// A text that quotes a dozen scripts takes, for each, a face made for it:
+/// the book's main font where it has the letters (Greek, Cyrillic, Hebrew in
+/// Libertinus Serif), a Noto face of the machine for the others, never the
+/// built-in math font that happens to have Devanagari letters.
+#[test]
+fn every_script_of_a_text_gets_a_face_made_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("contributions")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"Many\"\nlanguage = \"en\"\n[rules]\nmin_words = 3\n",
+    )
+    .unwrap();
+    let text = "Hindi: नमस्ते दुनिया. Thai: สวัสดีชาวโลก. Korean: 안녕하세요. Hebrew: שלום עולם. Greek: Γειά σου. \
+                Russian: Привет. Armenian: Բարեւ աշխարհ. Georgian: გამარჯობა. Tamil: வணக்கம். Amharic: ሰላም ልዑል. Bengali: ওহে বিশ্ব.";
+    std::fs::write(
+        dir.path().join("contributions/a.md"),
+        format!("+++\ntitle = \"Many\"\n[[authors]]\nname = \"A B\"\n+++\n\n{text}\n"),
+    )
+    .unwrap();
+    let (book, report) = anthology::prepare(dir.path(), false).unwrap();
+    let Some(book) = book else {
+        let message = format!(
+            "no font for a script of the test on this machine: {:?}; install fonts-noto-core and fonts-noto-cjk",
+            report.diagnostics
+        );
+        assert!(!common::in_ci(), "{message}");
+        eprintln!("SKIPPED: {message}");
+        return;
+    };
+    let fonts = typst::fonts_for(&book).unwrap();
+    let chosen: Vec<(String, String)> = fonts
+        .choices()
+        .iter()
+        .map(|(n, c)| (n.name(), c.as_ref().map(|c| c.family.clone()).unwrap_or_default()))
+        .collect();
+    for (script, family) in &chosen {
+        let want = match script.as_str() {
+            "Latin" | "Greek" | "Cyrillic" | "Hebrew" => "Libertinus Serif".to_string(),
+            s if s.starts_with("Chinese, Japanese and Korean") => "Noto Serif CJK KR".to_string(),
+            s => format!("Noto Serif {s}"),
+        };
+        assert_eq!(family, &want, "{chosen:?}");
+    }
+    assert_eq!(chosen.len(), 12, "{chosen:?}");
+}

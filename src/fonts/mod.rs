@@ -171,15 +171,13 @@ impl Fonts {
         if !main_here && request.system && system().iter().any(|f| same(&f.info.family, &request.main)) {
             system_families.insert(request.main.to_lowercase());
         }
+        let machine: &dyn Fn() -> &'static [Face] = &system;
         for need in &request.needs {
-            let mut choice = choose(*need, &request.main, &faces);
-            if choice.is_none() && request.system {
-                let main = system().iter().filter(|f| same(&f.info.family, &request.main));
-                let main: Vec<Face> = main.cloned().collect();
-                choice = choose(*need, &request.main, &main).or_else(|| choose(*need, "", system()));
-                if let Some(c) = &choice {
-                    system_families.insert(c.family.to_lowercase());
-                }
+            let choice = choose(*need, &request.main, &faces, request.system.then_some(machine));
+            if let Some(c) = &choice
+                && c.origin == Origin::System
+            {
+                system_families.insert(c.family.to_lowercase());
             }
             choices.insert(*need, choice);
         }
@@ -343,56 +341,64 @@ fn same(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-/// Whether a face can set running text of `need`: not monospace, and has
-/// every sample character of the script.
+/// Whether a face can set running text of `need`: not monospace, not a
+/// math font, and has every sample character of the script.
 fn sets(info: &FontInfo, need: Need) -> bool {
     let samples = need.samples();
     !info.flags.contains(FontFlags::MONOSPACE)
+        && !info.flags.contains(FontFlags::MATH)
         && !samples.is_empty()
         && samples.chars().all(|c| info.coverage.contains(c as u32))
 }
 
-/// The font for `need` among `faces` (in their order of origin): the main
-/// family when it sets the script, else a family made for it, else any text
-/// family that sets it (by name, so the choice is the same on every run).
-fn choose(need: Need, main: &str, faces: &[Face]) -> Option<Choice> {
+/// The font for `need`: the main family when it sets the script (wherever
+/// it is); else a font the editor put in the book's `fonts/` or a
+/// `font_paths` folder (in that order; a family made for the script first);
+/// else a family made for the script, built in or (with `system`) installed
+/// on the machine; else any text family that sets it, built in then
+/// installed, by name so that the choice is the same on every run. The
+/// machine's fonts are only read when the others do not do.
+fn choose(need: Need, main: &str, faces: &[Face], system: Option<&dyn Fn() -> &'static [Face]>) -> Option<Choice> {
     let pick = |f: &Face| Choice {
         family: f.info.family.clone(),
         origin: f.origin.clone(),
         file: f.file.as_ref().map(|(p, _)| p.clone()),
     };
-    let regular = |family: &str, within: &mut dyn Iterator<Item = &Face>| -> Option<Choice> {
-        let all: Vec<&Face> = within.filter(|f| same(&f.info.family, family) && sets(&f.info, need)).collect();
-        let best = all.iter().min_by_key(|f| {
+    // The face of `family` closest to a regular one, among `within`.
+    let regular = |family: &str, within: &[&Face]| -> Option<Choice> {
+        let best = within.iter().filter(|f| same(&f.info.family, family) && sets(&f.info, need)).min_by_key(|f| {
             let v = f.info.variant;
             ((v.weight.to_number() as i32 - 400).abs(), v.style != typst::text::FontStyle::Normal)
         })?;
         Some(pick(best))
     };
-    if let Some(c) = regular(main, &mut faces.iter()) {
+    let preferred = |within: &[&Face]| need.preferred().iter().find_map(|family| regular(family, within));
+    let any = |within: &[&Face]| {
+        let mut families: Vec<&str> =
+            within.iter().filter(|f| sets(&f.info, need)).map(|f| f.info.family.as_str()).collect();
+        families.sort_unstable();
+        families.first().and_then(|family| regular(family, within))
+    };
+    let all: Vec<&Face> = faces.iter().collect();
+    let system = || -> Vec<&'static Face> { system.map(|s| s().iter().collect()).unwrap_or_default() };
+    if let Some(c) = regular(main, &all).or_else(|| regular(main, &system())) {
         return Some(c);
     }
-    let mut origins: Vec<&Origin> = faces.iter().map(|f| &f.origin).collect();
-    origins.dedup();
-    for origin in origins {
-        for family in need.preferred() {
-            if let Some(c) = regular(&family, &mut faces.iter().filter(|f| &f.origin == origin)) {
-                return Some(c);
-            }
-        }
-        let mut families: Vec<&str> = faces
-            .iter()
-            .filter(|f| &f.origin == origin && sets(&f.info, need))
-            .map(|f| f.info.family.as_str())
-            .collect();
-        families.sort_unstable();
-        if let Some(family) = families.first()
-            && let Some(c) = regular(family, &mut faces.iter().filter(|f| &f.origin == origin))
-        {
+    let mut explicit: Vec<&Origin> =
+        faces.iter().map(|f| &f.origin).filter(|o| matches!(o, Origin::Book | Origin::Folder(_))).collect();
+    explicit.dedup();
+    for origin in explicit {
+        let within: Vec<&Face> = faces.iter().filter(|f| &f.origin == origin).collect();
+        if let Some(c) = preferred(&within).or_else(|| any(&within)) {
             return Some(c);
         }
     }
-    None
+    let built_in: Vec<&Face> = faces.iter().filter(|f| f.origin == Origin::BuiltIn).collect();
+    if let Some(c) = preferred(&built_in) {
+        return Some(c);
+    }
+    let system = system();
+    preferred(&system).or_else(|| any(&built_in)).or_else(|| any(&system))
 }
 
 /// The faces of the font files under `dir` (searched recursively), sorted
@@ -505,13 +511,17 @@ mod tests {
     fn the_built_in_fonts_set_latin_greek_and_cyrillic_but_not_arabic() {
         let faces: Vec<Face> =
             EMBEDDED.iter().map(|(_, i)| Face { info: i.clone(), origin: Origin::BuiltIn, file: None }).collect();
-        let latin = choose(Need::LATIN, "Libertinus Serif", &faces).unwrap();
+        let latin = choose(Need::LATIN, "Libertinus Serif", &faces, None).unwrap();
         assert_eq!(latin.family, "Libertinus Serif");
         let greek = script::Need::Script(script::ScriptId(unicode_script::Script::Greek));
-        assert_eq!(choose(greek, "Libertinus Serif", &faces).unwrap().family, "Libertinus Serif");
+        assert_eq!(choose(greek, "Libertinus Serif", &faces, None).unwrap().family, "Libertinus Serif");
         // DejaVu Sans Mono has Arabic letters, but it is monospace.
         let arabic = script::Need::Script(script::ScriptId(unicode_script::Script::Arabic));
-        assert_eq!(choose(arabic, "Libertinus Serif", &faces), None);
+        assert_eq!(choose(arabic, "Libertinus Serif", &faces, None), None);
+        // New Computer Modern Math has Devanagari letters, but it is a math font.
+        let devanagari = script::Need::Script(script::ScriptId(unicode_script::Script::Devanagari));
+        let chosen = choose(devanagari, "Libertinus Serif", &faces, None).map(|c| c.family);
+        assert_ne!(chosen.as_deref(), Some("New Computer Modern Math"));
     }
 
     #[test]
