@@ -119,6 +119,10 @@ pub struct Context<'a> {
     pub allow_html: bool,
     /// The level the text's first heading level becomes.
     pub first_heading: u8,
+    /// Whether the text is right to left: its code then says it reads left
+    /// to right (`dir="ltr"`, which also isolates it), so that `--help`
+    /// does not read `help--` (EPUB style sheets may not set `direction`).
+    pub rtl: bool,
 }
 
 /// A text as XHTML: the body and its notes.
@@ -165,6 +169,11 @@ pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
 }
 
 impl Writer<'_, '_> {
+    /// The opening tag of inline code (see [`Context::rtl`]).
+    fn code_tag(&self) -> &'static str {
+        if self.cx.rtl { "<code dir=\"ltr\">" } else { "<code>" }
+    }
+
     fn note_id(&self, n: usize) -> String {
         format!("fn-{}-{n}", self.cx.id_prefix)
     }
@@ -247,7 +256,7 @@ impl Writer<'_, '_> {
                 let _ = write!(self.out, "</{tag}>");
             }
             Block::Code { lang, text } => {
-                self.out.push_str("<pre><code");
+                self.out.push_str(if self.cx.rtl { "<pre dir=\"ltr\"><code" } else { "<pre><code" });
                 let lang =
                     lang.as_deref().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_".contains(c)));
                 if let Some(l) = lang {
@@ -394,13 +403,13 @@ impl Writer<'_, '_> {
                 // element is well-formed XML (a test holds it to that).
                 Ok(mathml) => self.out.push_str(&allowed_in_xml(mathml)),
                 Err(_) => {
-                    self.out.push_str("<code>");
+                    self.out.push_str(self.code_tag());
                     escape_into(tex, &mut self.out);
                     self.out.push_str("</code>");
                 }
             },
             Inline::Code(code) => {
-                self.out.push_str("<code>");
+                self.out.push_str(self.code_tag());
                 escape_into(code, &mut self.out);
                 self.out.push_str("</code>");
             }
@@ -534,8 +543,18 @@ mod tests {
             anchor_prefix: "",
             allow_html,
             first_heading: 2,
+            rtl: crate::lang::is_rtl(lang),
         };
         fragment(&doc, &cx)
+    }
+
+    #[test]
+    fn code_in_right_to_left_text_reads_left_to_right() {
+        let f = convert("گزینهٔ `--format json` را بزنید.\n\n```\nanthology check\n```\n", "fa", false);
+        assert!(f.body.contains("<code dir=\"ltr\">--format json</code>"), "{}", f.body);
+        assert!(f.body.contains("<pre dir=\"ltr\"><code>"), "{}", f.body);
+        let f = convert("Run `--help`.", "en", false);
+        assert!(f.body.contains("<code>--help</code>"), "{}", f.body);
     }
 
     #[test]

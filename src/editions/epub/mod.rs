@@ -128,6 +128,7 @@ impl Package<'_> {
             anchor_prefix: "",
             allow_html: self.book.config.rules.allow_html,
             first_heading,
+            rtl: crate::lang::is_rtl(&e.lang),
         };
         xhtml::fragment(&e.body, &cx)
     }
@@ -164,6 +165,7 @@ impl Package<'_> {
                 anchor_prefix: "",
                 allow_html: false,
                 first_heading: 4,
+                rtl: crate::lang::is_rtl(&e.lang),
             };
             let f = xhtml::fragment(doc, &cx);
             let _ = write!(out, "<div class=\"bio\">{}</div>", f.body);

@@ -212,6 +212,7 @@ impl<'a> View<'a> {
             anchor_prefix: &anchor_prefix,
             allow_html: self.book.config.rules.allow_html,
             first_heading,
+            rtl: crate::lang::is_rtl(&e.lang),
         };
         xhtml::fragment(&e.body, &cx)
     }
@@ -229,6 +230,7 @@ impl<'a> View<'a> {
                 anchor_prefix: "",
                 allow_html: false,
                 first_heading: 4,
+                rtl: crate::lang::is_rtl(&e.lang),
             };
             Value::from_safe_string(xhtml::fragment(doc, &cx).body)
         });
