@@ -100,7 +100,7 @@ def main():
     for i in toc_pages:
         text = run("pdftotext", "-layout", "-f", str(i + 1), "-l", str(i + 1), pdf, "-").stdout
         for line in text.splitlines():
-            m = re.match(r"^\s*(.+?)\s*(?:\.\s*){3,}\s*([ivxlcdm]+|\d+)\s*$", line)
+            m = re.match(r"^\s*(.+?)\s*(?:\.\s*){2,}\s*([ivxlcdm]+|\d+)\s*$", line)
             if m:
                 entries.append((m.group(1).strip(), m.group(2)))
     if not entries:

@@ -43,57 +43,35 @@ pub fn valid_slug(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// A file-name slug for a title: lowercase ASCII letters, digits and hyphens.
+/// A file-name slug for a title: lowercase ASCII letters, digits and
+/// hyphens, every script transliterated (deunicode): "Her Programcının
+/// Bilmesi Gereken 97 Şey" → `her-programcinin-bilmesi-gereken-97-sey`,
+/// "编者手记" → `bian-zhe-shou-ji`; `book` when nothing is left.
 pub fn slugify(title: &str) -> String {
     let mut out = String::new();
-    for c in title.chars() {
-        let folded = fold_latin(c);
-        for c in folded.chars() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
-            } else if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
-            }
+    for c in deunicode::deunicode(title).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
         }
     }
     let out = out.trim_end_matches('-').to_string();
     if out.is_empty() { "book".to_string() } else { out }
 }
 
-/// The base letters of a Latin letter with diacritics, for slugs.
-fn fold_latin(c: char) -> std::borrow::Cow<'static, str> {
-    use std::borrow::Cow;
-    let s = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' | 'Ă' | 'Ą' => "A",
-        'ç' | 'ć' | 'č' => "c",
-        'Ç' | 'Ć' | 'Č' => "C",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
-        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ę' | 'Ě' => "E",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
-        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => "I",
-        'ñ' | 'ń' | 'ň' => "n",
-        'Ñ' | 'Ń' | 'Ň' => "N",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
-        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' | 'Ő' => "O",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
-        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' | 'Ű' => "U",
-        'ý' | 'ÿ' => "y",
-        'Ý' | 'Ÿ' => "Y",
-        'š' | 'ś' => "s",
-        'Š' | 'Ś' => "S",
-        'ž' | 'ź' | 'ż' => "z",
-        'Ž' | 'Ź' | 'Ż' => "Z",
-        'ł' => "l",
-        'Ł' => "L",
-        'œ' => "oe",
-        'Œ' => "OE",
-        'æ' => "ae",
-        'Æ' => "AE",
-        'ß' => "ss",
-        _ => return Cow::Owned(c.to_string()),
-    };
-    Cow::Borrowed(s)
+/// The letter a name files under in an index: a Latin letter without its
+/// accent (É under E), any other letter as it is (Ж, م, 王).
+pub fn initial(key: &str) -> String {
+    use unicode_script::{Script, UnicodeScript};
+    let c = key.chars().next().unwrap_or('#');
+    if c.script() == Script::Latin
+        && let Some(f) = deunicode::deunicode_char(c).and_then(|s| s.chars().next())
+        && f.is_ascii_alphabetic()
+    {
+        return f.to_ascii_uppercase().to_string();
+    }
+    c.to_uppercase().to_string()
 }
 
 #[cfg(test)]
@@ -122,5 +100,23 @@ mod tests {
         for name in ["noël-noël", "東京", "ελληνικά"] {
             assert!(valid_slug(&ascii(name)), "{name} → {}", ascii(name));
         }
+    }
+
+    #[test]
+    fn titles_of_any_script_slugify() {
+        assert_eq!(slugify("Her Programcının Bilmesi Gereken 97 Şey"), "her-programcinin-bilmesi-gereken-97-sey");
+        assert_eq!(slugify("Œuvres — complètes !"), "oeuvres-completes");
+        assert_eq!(slugify("编者手记"), "bian-zhe-shou-ji");
+        assert!(valid_slug(&slugify("دفتر ویراستار")), "{}", slugify("دفتر ویراستار"));
+        assert_eq!(slugify("???"), "book");
+    }
+
+    #[test]
+    fn initials_fold_latin_accents_only() {
+        assert_eq!(initial("Élodie"), "E");
+        assert_eq!(initial("Ølstad"), "O");
+        assert_eq!(initial("Жуков"), "Ж");
+        assert_eq!(initial("مریم"), "م");
+        assert_eq!(initial("王丽"), "王");
     }
 }
