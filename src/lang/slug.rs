@@ -114,6 +114,8 @@ mod tests {
     #[test]
     fn initials_fold_latin_accents_only() {
         assert_eq!(initial("Élodie"), "E");
+        assert_eq!(initial("Åberg, Anna"), "A");
+        assert_eq!(initial("Zoé"), "Z");
         assert_eq!(initial("Ølstad"), "O");
         assert_eq!(initial("Жуков"), "Ж");
         assert_eq!(initial("مریم"), "م");

@@ -301,15 +301,3 @@ pub(super) fn first_sentence(e: &Essay) -> String {
     }
     s.trim().to_string()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn initials_fold_accents() {
-        assert_eq!(crate::lang::slug::initial("Ébrard, Émile"), "E");
-        assert_eq!(crate::lang::slug::initial("Åberg, Anna"), "A");
-        assert_eq!(crate::lang::slug::initial("Zoé"), "Z");
-    }
-}
