@@ -79,6 +79,9 @@ pub fn name_key(name: &str, sort_as: Option<&str>) -> NameKey {
 /// String comparison for a language.
 pub struct Collation {
     collator: Option<CollatorBorrowed<'static>>,
+    /// The same collation comparing base letters only (`é` = `e` in French,
+    /// `å` ≠ `a` in Swedish): which letter a name files under.
+    letters: Option<CollatorBorrowed<'static>>,
 }
 
 impl std::fmt::Debug for Collation {
@@ -96,7 +99,28 @@ impl Collation {
         let prefs: CollatorPreferences = (&locale).into();
         let mut options = CollatorOptions::default();
         options.alternate_handling = Some(AlternateHandling::Shifted);
-        Collation { collator: CollatorBorrowed::try_new(prefs, options).ok() }
+        let mut primary = CollatorOptions::default();
+        primary.strength = Some(icu_collator::options::Strength::Primary);
+        Collation {
+            collator: CollatorBorrowed::try_new(prefs, options).ok(),
+            letters: CollatorBorrowed::try_new(prefs, primary).ok(),
+        }
+    }
+
+    /// The letter a name (its sort key) files under in an index, as the
+    /// language files it: a Latin letter without its accent when the
+    /// language counts them as one letter (É under E in French), apart when
+    /// it does not (Å after Z in Swedish, Ç after C in Turkish); any other
+    /// letter as it is (Ж, م, 王).
+    pub fn initial(&self, key: &str) -> String {
+        let c = key.chars().next().unwrap_or('#');
+        let first = c.to_uppercase().to_string();
+        let folded = crate::lang::slug::initial(key);
+        match &self.letters {
+            Some(letters) if letters.compare(&first, &folded) == Ordering::Equal => folded,
+            Some(_) => first,
+            None => folded,
+        }
     }
 
     /// Compares two strings; falls back to code points without collation data.
@@ -151,6 +175,16 @@ mod tests {
         let mut names = vec!["Zoé Martin", "Anne Martine", "Charles de Gaulle", "Élodie Garnier"];
         names.sort_by(|a, b| c.compare_names(&name_key(a, None), &name_key(b, None)));
         assert_eq!(names, vec!["Élodie Garnier", "Charles de Gaulle", "Zoé Martin", "Anne Martine"]);
+    }
+
+    #[test]
+    fn index_letters_as_the_language_files_them() {
+        assert_eq!(Collation::new("fr").initial("Ébrard, Émile"), "E");
+        assert_eq!(Collation::new("sv").initial("Åberg, Anna"), "Å");
+        assert_eq!(Collation::new("en").initial("Åberg, Anna"), "A");
+        assert_eq!(Collation::new("tr").initial("Çelik, Ada"), "Ç");
+        assert_eq!(Collation::new("fr").initial("Çelik, Ada"), "C");
+        assert_eq!(Collation::new("fa").initial("رضایی، مریم"), "ر");
     }
 
     #[test]

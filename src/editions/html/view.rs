@@ -155,6 +155,7 @@ impl<'a> View<'a> {
         // Two people whose names fold to the same anchor (Paweł and Pawel)
         // get `-2`, `-3`…: an id is unique in its page.
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let collation = crate::lang::collate::Collation::new(&book.config.language);
         book.contributors
             .iter()
             .map(|c| {
@@ -167,7 +168,7 @@ impl<'a> View<'a> {
                 context! {
                     person => ser(person),
                     sort_name => c.sort_key.clone(),
-                    letter => crate::lang::slug::initial(&c.sort_key),
+                    letter => collation.initial(&c.sort_key),
                     id => id,
                     essays => ser(c.essays.iter().filter_map(|s| essays.get(s.as_str())).map(|e| self.link(e, root)).collect::<Vec<_>>()),
                 }
