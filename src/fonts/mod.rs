@@ -381,7 +381,10 @@ fn choose(need: Need, main: &str, faces: &[Face], system: Option<&dyn Fn() -> &'
     };
     let all: Vec<&Face> = faces.iter().collect();
     let system = || -> Vec<&'static Face> { system.map(|s| s().iter().collect()).unwrap_or_default() };
-    if let Some(c) = regular(main, &all).or_else(|| regular(main, &system())) {
+    // The main family is looked for on the machine only when the book's
+    // fonts and the built-in ones do not have it.
+    let main_here = all.iter().any(|f| same(&f.info.family, main));
+    if let Some(c) = if main_here { regular(main, &all) } else { regular(main, &system()) } {
         return Some(c);
     }
     let mut explicit: Vec<&Origin> =
