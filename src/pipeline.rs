@@ -28,7 +28,7 @@ pub fn check(root: &Path) -> Result<Checked, LoadError> {
     let texts: Vec<&crate::model::book::Essay> = loaded.texts().collect();
     let default = crate::config::BookConfig::minimal("", "en");
     let config = loaded.config.as_ref().unwrap_or(&default);
-    diagnostics.extend(fonts::coverage::check(&loaded.root, &config.pdf, &config.language, &texts, &loaded.sources));
+    diagnostics.extend(fonts::coverage::check(&loaded.root, config, &texts, &loaded.sources));
     let report = Report::new(diagnostics, std::mem::take(&mut loaded.sources));
     Ok(Checked { loaded, report })
 }

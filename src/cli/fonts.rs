@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anthology::config::BookConfig;
-use anthology::fonts::{Fonts, Request, needs_of_all};
+use anthology::fonts::{Fonts, Request};
 use anyhow::Result;
 
 /// `anthology fonts`.
@@ -16,10 +16,7 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
     let checked = anthology::check(dir)?;
     let loaded = &checked.loaded;
     let config = loaded.config.clone().unwrap_or_else(|| BookConfig::minimal("", "en"));
-    let mut book_text = vec![config.title.as_str()];
-    book_text.extend(config.subtitle.as_deref());
-    book_text.extend(config.editors.iter().map(String::as_str));
-    let request = Request::new(&loaded.root, &config.pdf, needs_of_all(loaded.texts(), &book_text, &config.language));
+    let request = Request::new(&loaded.root, &config, loaded.texts());
     let fonts = Fonts::for_book(&loaded.root, &request)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "Scripts of the book and the font the PDF sets each in:")?;

@@ -108,6 +108,17 @@ impl BookConfig {
         crate::lang::date::build_date(self.date.as_deref(), self.release.epoch)
     }
 
+    /// The book's own text the editions print (title, subtitle, publisher,
+    /// description, editors): what its fonts must set besides the texts.
+    pub fn printed_text(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = vec![self.title.as_str()];
+        v.extend(self.subtitle.as_deref());
+        v.extend(self.publisher.as_deref());
+        v.extend(self.description.as_deref());
+        v.extend(self.editors.iter().map(String::as_str));
+        v
+    }
+
     /// The words the editions print, in the book's language, with the
     /// book's own `[labels]` over them.
     pub fn labels(&self) -> crate::lang::labels::Labels {

@@ -9,33 +9,32 @@ use std::path::Path;
 use typst::text::FontInfo;
 
 use super::script::Need;
-use super::{FONTS_DIR, Fonts, Request, each_text, needs_of, needs_of_all};
-use crate::config::PdfOptions;
+use super::{FONTS_DIR, Fonts, Request, each_text, needs_of};
+use crate::config::{BookConfig, PdfOptions};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::model::book::Essay;
 
 /// The diagnostics of the book's fonts: one error per text and script that
 /// no text font sets, one warning per text with characters no font draws.
-/// `lang` is the book's language, `pdf` its PDF options.
-/// `sources` holds each text's file as written, to point at the first
-/// character concerned.
+/// `config` is the book's configuration, `sources` holds each text's file
+/// as written, to point at the first character concerned.
 pub fn check(
     root: &Path,
-    pdf: &PdfOptions,
-    lang: &str,
+    config: &BookConfig,
     texts: &[&Essay],
     sources: &std::collections::BTreeMap<std::path::PathBuf, String>,
 ) -> Vec<Diagnostic> {
     // Most books only use characters the embedded fonts certainly have:
     // then there is no need to load any font.
-    let mut rare = false;
+    let pdf = &config.pdf;
+    let mut rare = config.printed_text().iter().any(|s| s.chars().any(|c| !surely_covered(c)));
     for e in texts {
         each_text(e, &mut |s| rare |= s.chars().any(|c| !surely_covered(c)));
     }
     if !rare && pdf.font == PdfOptions::default().font {
         return Vec::new();
     }
-    let request = Request::new(root, pdf, needs_of_all(texts.iter().copied(), &[], lang));
+    let request = Request::new(root, config, texts.iter().copied());
     let fonts = match Fonts::for_book(root, &request) {
         Ok(f) => f,
         Err(e) => return vec![Diagnostic::new(Code::MissingGlyphs, Location::file(FONTS_DIR), e.to_string())],

@@ -22,7 +22,7 @@ use typst::text::{Font, FontBook, FontFlags, FontInfo};
 use typst::utils::LazyHash;
 use typst_kit::fonts::{FontPath, FontStore};
 
-use crate::config::PdfOptions;
+use crate::config::{BookConfig, PdfOptions};
 use crate::input::assets::locate;
 use crate::model::book::Essay;
 use crate::model::document::{Block, Inline};
@@ -127,9 +127,14 @@ pub struct Request {
 }
 
 impl Request {
-    /// The request of a book at `root` with these PDF options and needs.
-    pub fn new(root: &Path, pdf: &PdfOptions, needs: BTreeSet<Need>) -> Self {
+    /// The request of the book at `root` with this configuration and these
+    /// texts: its `[pdf]` options, and the needs of the texts and of the
+    /// book's own text (title, editors…) in its language. `check`, `build`
+    /// and `anthology fonts` ask the same question this way.
+    pub fn new<'a>(root: &Path, config: &BookConfig, texts: impl Iterator<Item = &'a Essay>) -> Self {
+        let pdf = &config.pdf;
         let folders = pdf.font_paths.iter().map(|p| root.join(p)).collect();
+        let needs = needs_of_all(texts, &config.printed_text(), &config.language);
         Request { main: pdf.font.clone(), folders, system: pdf.system_fonts, needs }
     }
 }
@@ -494,7 +499,7 @@ pub fn needs_of(e: &Essay) -> BTreeSet<Need> {
 }
 
 /// The needs of every text of a book (and of its title, in its language).
-pub fn needs_of_all<'a>(texts: impl Iterator<Item = &'a Essay>, book_text: &[&str], lang: &str) -> BTreeSet<Need> {
+fn needs_of_all<'a>(texts: impl Iterator<Item = &'a Essay>, book_text: &[&str], lang: &str) -> BTreeSet<Need> {
     let mut out = BTreeSet::new();
     for e in texts {
         out.extend(needs_of(e));

@@ -263,22 +263,10 @@ fn date_value(date: Option<&str>) -> Value {
     json!({ "year": y, "month": m, "day": day })
 }
 
-/// The text of `book` itself (title, subtitle, editors, publisher).
-fn book_text(book: &Book) -> Vec<&str> {
-    let c = &book.config;
-    let mut v: Vec<&str> = vec![c.title.as_str()];
-    v.extend(c.subtitle.as_deref());
-    v.extend(c.publisher.as_deref());
-    v.extend(c.description.as_deref());
-    v.extend(c.editors.iter().map(String::as_str));
-    v
-}
-
 /// What the book's fonts depend on: its `[pdf]` options and the scripts of
 /// all its texts.
 pub fn font_request(book: &Book) -> crate::fonts::Request {
-    let needs = crate::fonts::needs_of_all(book.texts(), &book_text(book), &book.config.language);
-    crate::fonts::Request::new(&book.root, &book.config.pdf, needs)
+    crate::fonts::Request::new(&book.root, &book.config, book.texts())
 }
 
 /// The fonts of `book`, a text font chosen for each script it uses.
@@ -291,7 +279,7 @@ pub fn fonts_for(book: &Book) -> Result<Fonts, PdfError> {
 fn book_needs(book: &Book) -> BTreeSet<crate::fonts::script::Need> {
     let lang = &book.config.language;
     let mut needs = BTreeSet::new();
-    for s in book_text(book) {
+    for s in book.config.printed_text() {
         crate::fonts::script::needs(s, lang, &mut needs);
     }
     if let Some(form) = crate::fonts::script::HanForm::of_lang(lang) {
