@@ -1,10 +1,13 @@
 //! Synthetic anthologies for benchmarks and scale tests.
 //!
 //! [`generate`] writes a complete book (N essays, a chosen length, French or
-//! English, a generated portrait per author, sections, footnotes, tables)
-//! that passes `anthology check` with no diagnostic. Everything comes from a
-//! seeded generator, so the same settings always give the same book. The
-//! portraits are drawn shapes, not photos of anyone.
+//! English, a generated portrait per author, sections, footnotes) that passes
+//! `anthology check` with no diagnostic. Essays differ in shape as real ones
+//! do: some have bulleted or numbered lists, links to the web and to other
+//! essays, quotations in the language's marks (« » with French spacing),
+//! block quotes, and portraits in JPEG or PNG. Everything comes from a seeded
+//! generator, so the same settings always give the same book. The portraits
+//! are drawn shapes with a grain, not photos of anyone.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -281,6 +284,18 @@ impl Lexicon {
         }
     }
 
+    /// `sentence` followed by a quotation of `words` in the language's
+    /// marks: « … » with the narrow spaces French sets inside them, and a
+    /// colon with its space before it.
+    fn quoted(&self, sentence: &str, words: &str) -> String {
+        let body = sentence.trim_end_matches(['.', '?', '!', '\u{202F}']);
+        if self.french {
+            format!("{body}\u{202F}: «\u{202F}{words}\u{202F}».")
+        } else {
+            format!("{body}: \u{201C}{words}\u{201D}.")
+        }
+    }
+
     /// A sentence of about `n` words; returns it and its word count.
     fn sentence(&self, rng: &mut Rng, n: usize) -> (String, usize) {
         let mut words = Vec::with_capacity(n);
@@ -316,7 +331,10 @@ pub fn portrait(seed: u64, size: u32) -> RgbImage {
     let mut colour = || Rgb([64 + rng.below(160) as u8, 64 + rng.below(160) as u8, 64 + rng.below(160) as u8]);
     let (bg, skin, shirt, hair) = (colour(), colour(), colour(), colour());
     let s = size as f32;
-    RgbImage::from_fn(size, size, |x, y| {
+    // A grain, as a photo has: flat colours would compress and decode far
+    // faster than the photos editors receive.
+    let mut grain = Rng::new(seed ^ 0x5EED);
+    let image = RgbImage::from_fn(size, size, |x, y| {
         let (fx, fy) = (x as f32 / s, y as f32 / s);
         let head = (fx - 0.5).powi(2) / 0.035 + (fy - 0.40).powi(2) / 0.05 <= 1.0;
         let hair_cap = (fx - 0.5).powi(2) / 0.045 + (fy - 0.33).powi(2) / 0.045 <= 1.0 && fy < 0.33;
@@ -332,7 +350,13 @@ pub fn portrait(seed: u64, size: u32) -> RgbImage {
             let k = 1.0 - 0.25 * fy;
             Rgb(bg.0.map(|c| (c as f32 * k) as u8))
         }
-    })
+    });
+    let mut image = image;
+    for p in image.pixels_mut() {
+        let d = grain.below(17) as i16 - 8;
+        p.0 = p.0.map(|c| (c as i16 + d).clamp(0, 255) as u8);
+    }
+    image
 }
 
 /// Writes a synthetic book into `dir` (created if needed).
@@ -367,14 +391,16 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
         }
         writeln!(md, "\n[[authors]]\nname = \"{name}\"\nbio = \"{bio}\"\nhandle = \"@{slug}\"").ok();
         if s.photo_pixels > 0 {
-            writeln!(md, "photo = \"portrait.png\"").ok();
-            portrait(s.seed ^ n as u64, s.photo_pixels)
-                .save(folder.join("portrait.png"))
-                .map_err(std::io::Error::other)?;
+            // Two photos in three are JPEG, as cameras and phones give them.
+            let file = if n % 3 == 2 { "portrait.png" } else { "portrait.jpg" };
+            writeln!(md, "photo = \"{file}\"").ok();
+            portrait(s.seed ^ n as u64, s.photo_pixels).save(folder.join(file)).map_err(std::io::Error::other)?;
         }
         md.push_str("+++\n\n");
         let mut words = 0;
         let mut para = 0;
+        // The shape of this essay: which of the optional pieces it has.
+        let shape = rng.below(8);
         while words < s.words {
             para += 1;
             if para % 4 == 0 {
@@ -390,6 +416,20 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
                     let w = rng.pick(lex.nouns);
                     sentence = sentence.replacen(&format!(" {w} "), &format!(" *{w}* "), 1);
                 }
+                if k == 2 && para % 3 == 1 {
+                    let (q, _) = lex.sentence(&mut rng, 5);
+                    sentence = lex.quoted(&sentence, q.trim_end_matches(['.', '?', '!', '\u{202F}']));
+                }
+                if k == 3 && para == 5 && shape.is_multiple_of(2) {
+                    let w = rng.pick(lex.nouns);
+                    let to = format!("https://example.org/{}/{}", slug, crate::lang::slug::slugify(w));
+                    sentence = sentence.replacen(&format!(" {w} "), &format!(" [{w}]({to}) "), 1);
+                }
+                if k == 0 && para == 6 && n > 0 && shape.is_multiple_of(3) {
+                    let other = format!("essay-{:04}", rng.below(n) + 1);
+                    let w = rng.pick(lex.nouns);
+                    sentence = sentence.replacen(&format!(" {w} "), &format!(" [{w}](../{other}/index.md) "), 1);
+                }
                 words += c;
                 p.push_str(&sentence);
                 p.push(' ');
@@ -402,6 +442,18 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
                 let (q, c) = lex.sentence(&mut rng, 12);
                 writeln!(md, "> {q}\n").ok();
                 words += c;
+            }
+            if para == 4 && shape < 5 {
+                // A list: bulleted or numbered, of three to five items.
+                let numbered = shape % 2 == 1;
+                for i in 0..3 + rng.below(3) {
+                    let len = 6 + rng.below(6);
+                    let (item, c) = lex.sentence(&mut rng, len);
+                    let bullet = if numbered { format!("{}.", i + 1) } else { "-".to_string() };
+                    writeln!(md, "{bullet} {item}").ok();
+                    words += c;
+                }
+                md.push('\n');
             }
         }
         let (note, _) = lex.sentence(&mut rng, 10);
