@@ -78,11 +78,24 @@ fn process_bytes(path: &Path, bytes: &[u8], sizes: &[u32]) -> Result<Vec<Process
         return Ok(vec![kept; sizes.len()]);
     }
     let img = decode(bytes).map_err(err)?;
-    sizes
-        .iter()
-        .map(|&max| if img.width().max(img.height()) > max { encode(&scale(img.clone(), max)) } else { encode(&img) })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(err)
+    // Largest first, each smaller size scaled from the smallest one made
+    // that is still half again as large: the convolution reads fewer pixels.
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    let mut made: Vec<Option<(DynamicImage, Processed)>> = vec![None; sizes.len()];
+    for &i in &order {
+        let max = sizes[i];
+        let from = order
+            .iter()
+            .filter_map(|&k| made[k].as_ref().map(|(m, _)| m))
+            .filter(|m| 2 * m.width().max(m.height()) >= 3 * max)
+            .min_by_key(|m| m.width().max(m.height()))
+            .unwrap_or(&img);
+        let out = if from.width().max(from.height()) > max { scale(from.clone(), max) } else { from.clone() };
+        let processed = encode(&out).map_err(err)?;
+        made[i] = Some((out, processed));
+    }
+    Ok(made.into_iter().map(|m| m.expect("every size made").1).collect())
 }
 
 /// The image as published at every size, when it is not made of pixels to
@@ -105,8 +118,7 @@ fn kept_whole(bytes: &[u8]) -> Result<Option<Processed>, String> {
 
 /// Changes to how images are scaled and encoded change this, and with it
 /// every cache key: old entries are never reused.
-const ENCODING: &[u8] =
-    b"catmull-rom; jpeg q85 (jpeg-encoder); png rgba8; exif orientation applied; svg by usvg; animated gif kept";
+const ENCODING: &[u8] = b"catmull-rom, smaller sizes from larger ones; jpeg q85 (jpeg-encoder); png rgba8; exif orientation applied; svg by usvg; animated gif kept";
 
 /// Each published format and its byte in a disk-cache entry.
 const FORMATS: [(&str, &str); 4] =
