@@ -202,6 +202,8 @@ pub struct Session {
     site: Mutex<Option<(PathBuf, Folder)>>,
     /// The typst world of the last PDF, updated rather than made again.
     world: Mutex<Option<BookWorld>>,
+    /// The layout of each piece of the book, with what it read.
+    layouts: typst::pieces::Layouts,
 }
 
 /// Takes each edition's result as it is finished.
@@ -223,7 +225,14 @@ impl Session {
             fonts: Mutex::default(),
             site: Mutex::default(),
             world: Mutex::default(),
+            layouts: typst::pieces::Layouts::default(),
         }
+    }
+
+    /// The pieces of the book typeset (rather than reused) since the last
+    /// call, by main file (see [`typst::pieces`]).
+    pub fn pieces_typeset(&self) -> Vec<String> {
+        self.layouts.take_typeset()
     }
 
     /// What the disk cache did so far.
@@ -277,11 +286,10 @@ impl Session {
             }
             _ => typst::world(book, &sources, fonts, &self.images)?,
         };
-        let made = typst::typeset(&sources, &world).and_then(|(doc, warnings)| {
-            let bytes = typst::export(book, &sources, &world, &doc, book.config.identifier.clone())?;
+        let made = typst::compile(book, &sources, &world, &self.layouts).map(|(pdf, set)| {
             let book_time = started.elapsed();
-            let extracts = offprints.then(|| typst::offprints(book, &sources, &world, &doc));
-            Ok((typst::Pdf { bytes, pages: doc.pages().len(), warnings }, extracts, book_time))
+            let extracts = offprints.then(|| typst::offprints_of(book, &sources, &world, &self.layouts, &set));
+            (pdf, extracts, book_time)
         });
         *slot = Some(world);
         // Keep typst's memoised work of the last two compiles for the next

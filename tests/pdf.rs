@@ -155,29 +155,20 @@ fn links_between_essays_land_on_their_pages_and_print_them() {
     let s = typst::sources(&book, &typst::fonts_for(&book).unwrap()).unwrap();
     let fonts = Arc::new(Fonts::new(Vec::new()));
     let w = typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
-    let (doc, _) = typst::typeset(&s, &w).unwrap();
+    let c = typst::pieces::compose(&book, &s, &w, &typst::pieces::Layouts::default()).unwrap();
+    let doc = &c.doc;
     // Where each essay starts, physical page and page number as printed.
-    let marks = typst::marks(&doc);
-    let start = |slug: &str| marks.iter().find(|m| m.0 == "essay" && m.1.as_deref() == Some(slug)).unwrap().2;
+    let start = |slug: &str| {
+        let i = c.plan.iter().position(|p| p.slug.as_deref() == Some(slug)).unwrap();
+        c.placed[i].first
+    };
     let printed = |page: usize| doc.pages()[page - 1].number;
     let (a, b) = (start("a"), start("b"));
     assert_ne!(a, b);
     // Every internal link, with the physical page it leads to.
     let mut targets = Vec::new();
     for (i, page) in doc.pages().iter().enumerate() {
-        fn walk(frame: &::typst::layout::Frame, out: &mut Vec<usize>, doc: &PagedDocument) {
-            for (_, item) in frame.items() {
-                match item {
-                    ::typst::layout::FrameItem::Group(g) => walk(&g.frame, out, doc),
-                    ::typst::layout::FrameItem::Link(::typst::model::Destination::Location(loc), _) => {
-                        out.push(doc.introspector().position(*loc).map_or(0, |p| p.page.get()))
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let mut here = Vec::new();
-        walk(&page.frame, &mut here, &doc);
+        let here = link_pages(&page.frame, doc);
         if i + 1 == a {
             assert!(here.contains(&b), "a link from essay a to essay b's page {b}: {here:?}");
             assert!(here.contains(&a), "a link to a's own heading: {here:?}");
@@ -185,9 +176,113 @@ fn links_between_essays_land_on_their_pages_and_print_them() {
         targets.extend(here);
     }
     assert!(targets.contains(&a) && targets.contains(&b), "{targets:?}");
-    let text = text_of(&doc);
+    let text = text_of(doc);
     assert!(text.contains(&format!("(p.\u{a0}{})", printed(b))), "the page of essay b printed after its link: {text}");
     assert!(text.contains(&format!("the first (p.\u{a0}{})", printed(a))), "{text}");
+}
+
+/// The physical pages the links of `frame` lead to, in `doc`.
+fn link_pages(frame: &::typst::layout::Frame, doc: &PagedDocument) -> Vec<usize> {
+    use ::typst::model::Destination;
+    let mut out = Vec::new();
+    for (_, item) in frame.items() {
+        match item {
+            ::typst::layout::FrameItem::Group(g) => out.extend(link_pages(&g.frame, doc)),
+            ::typst::layout::FrameItem::Link(Destination::Location(loc), _) => {
+                out.push(doc.introspector().position(*loc).map_or(0, |p| p.page.get()))
+            }
+            ::typst::layout::FrameItem::Link(Destination::Position(p), _) => out.push(p.page.get()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The joined PDF as a reader's viewer sees it: every contents line and
+/// every index entry is a link to the page where its text starts, and the
+/// outline (bookmarks) lists every essay, each leading to its first page.
+#[test]
+fn the_joined_pdf_links_to_the_right_pages_and_its_outline_lists_every_essay() {
+    use anthology::editions::typst;
+    let book = sample();
+    let s = typst::sources(&book, &typst::fonts_for(&book).unwrap()).unwrap();
+    let w = typst::world(&book, &s, Arc::new(typst::fonts_for(&book).unwrap()), &Default::default()).unwrap();
+    let layouts = typst::pieces::Layouts::default();
+    let (pdf, set) = typst::compile(&book, &s, &w, &layouts).unwrap();
+    let typst::Typeset::Pieces(c) = &set else { panic!("the built-in template sets the book piece by piece") };
+    let starts: std::collections::BTreeMap<String, usize> = c
+        .plan
+        .iter()
+        .zip(&c.placed)
+        .filter(|(p, _)| p.kind == typst::pieces::Kind::Essay)
+        .map(|(p, at)| (p.title.clone(), at.first))
+        .collect();
+    assert_eq!(starts.len(), book.essays().count());
+
+    let file = lopdf::Document::load_mem(&pdf.bytes).unwrap();
+    let pages: Vec<lopdf::ObjectId> = file.get_pages().values().copied().collect();
+    assert_eq!(pages.len(), pdf.pages);
+    let page_of = |dest: &lopdf::Object| -> Option<usize> {
+        let array = match dest {
+            lopdf::Object::Array(a) => a.clone(),
+            lopdf::Object::Reference(r) => file.get_object(*r).ok()?.as_array().ok()?.clone(),
+            _ => return None,
+        };
+        let id = array.first()?.as_reference().ok()?;
+        pages.iter().position(|p| *p == id).map(|i| i + 1)
+    };
+    let text = |o: &lopdf::Object| match o {
+        lopdf::Object::String(bytes, _) => {
+            lopdf::decode_text_string(o).unwrap_or_else(|_| String::from_utf8_lossy(bytes).into())
+        }
+        _ => String::new(),
+    };
+    // The outline: every bookmark, its title and the page it opens.
+    let catalog = file.catalog().unwrap();
+    let outlines = file.get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap()).unwrap();
+    let mut marks: Vec<(String, Option<usize>)> = Vec::new();
+    let mut stack = vec![outlines.get(b"First").unwrap().as_reference().unwrap()];
+    while let Some(id) = stack.pop() {
+        let item = file.get_dictionary(id).unwrap();
+        let dest = item.get(b"Dest").ok().cloned().or_else(|| {
+            item.get(b"A")
+                .ok()
+                .and_then(|a| file.dereference(a).ok())
+                .and_then(|(_, a)| a.as_dict().ok()?.get(b"D").ok().cloned())
+        });
+        marks.push((text(item.get(b"Title").unwrap()), dest.as_ref().and_then(page_of)));
+        for key in [b"Next".as_slice(), b"First".as_slice()] {
+            if let Ok(next) = item.get(key).and_then(|o| o.as_reference()) {
+                stack.push(next);
+            }
+        }
+    }
+    for (title, first) in &starts {
+        let found = marks.iter().find(|(t, _)| t == title);
+        assert_eq!(found.map(|m| m.1), Some(Some(*first)), "the bookmark of {title:?}: {marks:?}");
+    }
+    // The contents: its links lead to every essay's first page.
+    let contents = c.placed[1].first;
+    let mut leads = std::collections::BTreeSet::new();
+    for (i, id) in pages.iter().enumerate() {
+        for annot in file.get_page_annotations(*id).unwrap_or_default() {
+            let dest = annot.get(b"Dest").ok().cloned().or_else(|| {
+                annot
+                    .get(b"A")
+                    .ok()
+                    .and_then(|a| file.dereference(a).ok())
+                    .and_then(|(_, a)| a.as_dict().ok()?.get(b"D").ok().cloned())
+            });
+            if let Some(to) = dest.as_ref().and_then(page_of)
+                && i + 1 == contents
+            {
+                leads.insert(to);
+            }
+        }
+    }
+    for (title, first) in &starts {
+        assert!(leads.contains(first), "the contents lead to {title:?} on page {first}: {leads:?}");
+    }
 }
 
 /// A long name in inline code, in a narrow justified column: it breaks after
@@ -479,54 +574,77 @@ fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
 
 #[test]
 fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
+    use anthology::editions::typst;
     let book = sample();
-    let s = anthology::editions::typst::sources(&book, &anthology::editions::typst::fonts_for(&book).unwrap()).unwrap();
+    let s = typst::sources(&book, &typst::fonts_for(&book).unwrap()).unwrap();
     let fonts = Arc::new(Fonts::new(Vec::new()));
-    let world =
-        anthology::editions::typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
-    let (doc, _) = anthology::editions::typst::typeset(&s, &world).unwrap();
-    let offprints = anthology::editions::typst::offprints(&book, &s, &world, &doc).unwrap();
-    assert_eq!(offprints.len(), book.essays().count());
-    let marks = anthology::editions::typst::marks(&doc);
-    let text = |frame: &typst::layout::Frame| {
+    let world = typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
+    let layouts = typst::pieces::Layouts::default();
+    let c = typst::pieces::compose(&book, &s, &world, &layouts).unwrap();
+    let docs = typst::pieces::offprint_documents(&book, &s, &world, &layouts, &c).unwrap();
+    assert_eq!(docs.len(), book.essays().count());
+    let text = |frame: &::typst::layout::Frame| {
         let mut t = String::new();
         frame_text(frame, &mut t);
         t
     };
     let mut compared = 0;
-    for o in &offprints {
-        let at = marks.iter().position(|m| m.1.as_deref() == Some(o.slug.as_str())).unwrap();
-        let first = marks[at].2;
-        // The offprint's typeset pages, from its own world, for their text.
-        let mut w = world.clone();
-        let pdf = offprint_pages(&book, &s, &mut w, &o.slug, &doc, first);
-        assert_eq!(pdf.len(), o.pages);
-        // Page 1 names the book and the essay; then every page is the book's own.
-        assert!(text(&pdf[0]).contains(&book.config.title), "{}", o.slug);
-        for (k, page) in pdf.iter().enumerate().skip(1) {
-            let in_book = text(&doc.pages()[first + k - 2].frame);
-            assert_eq!(text(page), in_book, "{}: page {k} differs from the book's page {}", o.slug, first + k - 1);
+    for (slug, doc) in &docs {
+        let i = c.plan.iter().position(|p| p.slug.as_deref() == Some(slug)).unwrap();
+        let first = c.placed[i].first;
+        assert_eq!(doc.pages().len(), c.placed[i].pages + 1, "{slug}: one first page, then the essay's");
+        // Page 1 names the book and the essay; then every page is the book's
+        // own, with its running head and number.
+        assert!(text(&doc.pages()[0].frame).contains(&book.config.title), "{slug}");
+        for (k, page) in doc.pages().iter().enumerate().skip(1) {
+            let in_book = &c.doc.pages()[first + k - 2];
+            assert_eq!(
+                text(&page.frame),
+                text(&in_book.frame),
+                "{slug}: page {k} differs from the book's page {}",
+                first + k - 1
+            );
+            assert_eq!(page.number, in_book.number);
             compared += 1;
         }
-        assert!(o.bytes.starts_with(b"%PDF-"));
+        // Its links stay inside it, or leave for the web.
+        for page in doc.pages() {
+            for to in link_pages(&page.frame, doc) {
+                assert!((1..=doc.pages().len()).contains(&to), "{slug}: a link to page {to}");
+            }
+        }
     }
-    assert!(compared >= offprints.len(), "{compared} pages compared");
-    // Deterministic.
-    assert_eq!(anthology::editions::typst::offprints(&book, &s, &world, &doc).unwrap(), offprints);
+    assert!(compared >= docs.len(), "{compared} pages compared");
+    // Exported, deterministic.
+    let a = typst::pieces::offprints(&book, &s, &world, &layouts, &c).unwrap();
+    let b = typst::pieces::offprints(&book, &s, &world, &layouts, &c).unwrap();
+    assert!(a.iter().all(|o| o.bytes.starts_with(b"%PDF-")));
+    assert_eq!(a, b);
 }
 
-/// The pages of the offprint of `slug`, typeset as `offprints` does.
-fn offprint_pages(
-    book: &anthology::model::book::Book,
-    s: &anthology::editions::typst::Sources,
-    w: &mut BookWorld,
-    slug: &str,
-    doc: &PagedDocument,
-    first: usize,
-) -> Vec<typst::layout::Frame> {
-    let info = anthology::editions::typst::offprint_info(book, doc, slug).unwrap();
-    assert_eq!(info["shift"], first as i64 - 2);
-    w.set_file("/offprint.json", info.to_string().into_bytes());
-    let (pages, _) = anthology::editions::typst::typeset(s, w).unwrap();
-    pages.pages().iter().map(|p| p.frame.clone()).collect()
+/// A book built once in a session, one essay edited, built again: only that
+/// essay is typeset again; every other piece's layout is the one kept.
+#[test]
+fn after_an_edit_only_the_edited_essay_is_typeset_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = anthology::synth::Settings { essays: 8, words: 200, photo_pixels: 0, ..Default::default() };
+    anthology::synth::generate(dir.path(), &settings).unwrap();
+    let session = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled());
+    let out = dir.path().join("dist");
+    let build = || {
+        let (book, _) = anthology::prepare(dir.path(), false).unwrap();
+        let made = session.editions(&book.unwrap(), &out, Editions::NONE.with(Edition::Pdf));
+        assert!(made.succeeded());
+        session.pieces_typeset()
+    };
+    let first = build();
+    assert!(first.len() >= 8 + 3, "every piece typeset the first time: {first:?}");
+    // One word changed in essay 3: its page count stays, nothing moves.
+    let essay = dir.path().join("contributions/essay-0003/index.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    let at = text.rfind(" la ").or_else(|| text.rfind(" le ")).unwrap();
+    std::fs::write(&essay, format!("{} ce {}", &text[..at], &text[at + 4..])).unwrap();
+    assert_eq!(build(), vec!["/pieces/essay-essay-0003.typ".to_string()]);
+    // Nothing changed: nothing typeset.
+    assert_eq!(build(), Vec::<String>::new());
 }

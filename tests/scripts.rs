@@ -90,9 +90,9 @@ fn typeset(name: &str) -> Option<(anthology::model::book::Book, Arc<anthology::f
     let fonts = Arc::new(typst::fonts_for(&book).unwrap());
     let s = typst::sources(&book, &fonts).unwrap();
     let w = typst::world(&book, &s, fonts.clone(), &anthology::editions::images::Cache::default()).unwrap();
-    let (doc, warnings) = typst::typeset(&s, &w).unwrap();
-    assert!(warnings.is_empty(), "{name}: {warnings:#?}");
-    Some((book, fonts, doc))
+    let c = typst::pieces::compose(&book, &s, &w, &typst::pieces::Layouts::default()).unwrap();
+    assert!(c.warnings.is_empty(), "{name}: {:#?}", c.warnings);
+    Some((book, fonts, c.doc))
 }
 
 /// The family chosen for `need`.

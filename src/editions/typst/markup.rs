@@ -468,9 +468,15 @@ impl<'a> Writer<'a> {
             None => text.clone(),
         };
         let page = self.links.map_or(String::new(), |(l, _)| escape(&l.page));
+        // A book set piece by piece gives where the target is in
+        // `/piece.json` (see `pieces`); one set whole finds it with a query.
         let _ = write!(
             self.out,
-            "#context {{ let q = query(<{label}>); if q.len() > 0 {{ let l = q.first().location(); let n = l.page-numbering(); \
+            "#context {{ let q = query(<{label}>); let pc = json(\"/piece.json\"); \
+             let at = if pc == none {{ none }} else {{ pc.targets.at(\"{label}\", default: none) }}; \
+             if at != none {{ if q.len() > 0 {{ link(q.first().location()){text} }} else {{ link((page: at.page, x: at.x * 1pt, y: at.y * 1pt)){text} }}; \
+             [ (#[{page}]~#at.printed)] }} \
+             else if q.len() > 0 {{ let l = q.first().location(); let n = l.page-numbering(); \
              link(l){text}; [ (#[{page}]~#(if n == none {{ str(l.page()) }} else {{ numbering(n, ..counter(page).at(l)) }}))] }} \
              else {{ let o = json(\"/offprint.json\"); let p = if o == none {{ none }} else {{ o.at(\"link_pages\", default: (:)).at(\"{label}\", default: none) }}; \
              {elsewhere}; if p != none [ (#[{page}]~#p)] }} }};"

@@ -9,6 +9,7 @@
 pub mod cards;
 pub mod markup;
 pub mod math;
+pub mod pieces;
 pub mod world;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -60,6 +61,10 @@ pub struct Sources {
     pub custom_template: bool,
     /// `/book.json`.
     pub data: String,
+    /// `/book.json` as the pieces that set one text see it: without the
+    /// lists of texts and contributors (their own text is in `/piece.json`),
+    /// so that an edit to another essay's title leaves their layout valid.
+    pub lean_data: String,
     /// Generated markup, by virtual path (`/essays/<slug>.typ`, …).
     pub markup: BTreeMap<String, String>,
     /// For each generated file, the book file it comes from and the map of
@@ -70,6 +75,15 @@ pub struct Sources {
     /// The templates compiled as a main file, by virtual path, with the book
     /// file each comes from: typst's errors in them are reported there.
     pub templates: HashMap<String, Template>,
+}
+
+impl Sources {
+    /// Whether the template sets the book piece by piece (it reads
+    /// `/piece.json`, as the built-in one does); a book's own template that
+    /// does not is compiled as one document, as before pieces existed.
+    pub fn pieced(&self) -> bool {
+        self.template.contains("/piece.json")
+    }
 }
 
 /// Where a template comes from.
@@ -166,9 +180,21 @@ pub enum PdfError {
         /// Why.
         reason: String,
     },
-    /// No threads could be started for the offprints.
-    #[error("cannot start threads for the offprints: {0}")]
+    /// No threads could be started for typesetting.
+    #[error("cannot start threads for typesetting: {0}")]
     Threads(String),
+    /// The page counts of the pieces did not settle (a link's page number
+    /// kept changing the pages of the essay that prints it).
+    #[error("the page numbers did not settle after {0} rounds of typesetting")]
+    Settle(usize),
+    /// The template's marginals did not give one page per page of the book.
+    #[error("the template's marginals made {pages} pages for a book of {expected}: `marginal` must make one page each")]
+    Marginals {
+        /// Pages made.
+        pages: usize,
+        /// Pages of the book.
+        expected: usize,
+    },
     /// The book's fonts could not be loaded.
     #[error(transparent)]
     Fonts(#[from] crate::fonts::FontError),
@@ -371,10 +397,15 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
         },
     });
     let (origin, template) = Template::read(&book.root, TEMPLATE_FILE, "(built-in template)", DEFAULT_TEMPLATE)?;
+    let mut lean = data.clone();
+    for list in ["front", "parts", "back", "contributors"] {
+        lean[list] = json!([]);
+    }
     Ok(Sources {
         template,
         custom_template: origin.own,
         data: serde_json::to_string_pretty(&data).expect("JSON of plain values"),
+        lean_data: serde_json::to_string(&lean).expect("JSON of plain values"),
         markup: b.markup,
         origins: b.origins,
         assets: b.assets,
@@ -415,11 +446,13 @@ pub fn update_world(
         .map(|(file, (_, max))| images.print(&book.root.join(file), *max).map_err(|e| PdfError::Image(Box::new(e))))
         .collect::<Result<_, _>>()?;
     let mut keep: std::collections::HashSet<String> =
-        ["/main.typ", "/book.json", "/offprint.json"].map(String::from).into();
+        ["/main.typ", "/book.json", "/offprint.json", "/piece.json"].map(String::from).into();
     w.set_source("/main.typ", &s.template);
     w.set_file("/book.json", s.data.clone().into_bytes());
-    // The book itself: no offprint (see `offprints`).
+    // The book itself: no offprint (see `offprints`), no piece (see `pieces`):
+    // each piece's world sets its own.
     w.set_file("/offprint.json", b"null".to_vec());
+    w.set_file("/piece.json", b"null".to_vec());
     for (path, text) in &s.markup {
         w.set_source(path, text);
         keep.insert(path.clone());
@@ -443,7 +476,12 @@ fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
     let location = match d.span.id() {
         Some(id) => {
             let vpath = id.get().vpath().get_with_slash().to_string();
-            if let Some(t) = s.templates.get(&vpath) {
+            // A piece's main file is a copy of the template (see `pieces`).
+            let template = s
+                .templates
+                .get(&vpath)
+                .or_else(|| vpath.starts_with("/pieces/").then(|| s.templates.get("/main.typ")).flatten());
+            if let Some(t) = template {
                 let file = if t.own { t.file } else { t.builtin };
                 match (world.range(d.span), world.source_text(id)) {
                     (Some(r), Some(text)) if t.own => Location::at(file, text, r),
@@ -493,14 +531,55 @@ pub fn render(book: &Book) -> Result<Pdf, PdfError> {
     let fonts = Arc::new(fonts_for(book)?);
     let s = sources(book, &fonts)?;
     let w = world(book, &s, fonts, &crate::editions::images::Cache::default())?;
-    compile(book, &s, &w)
+    compile(book, &s, &w, &pieces::Layouts::default()).map(|(pdf, _)| pdf)
 }
 
-/// Compiles a prepared world (kept alive, a second compile reuses typst's memoised work).
-pub fn compile(book: &Book, s: &Sources, w: &BookWorld) -> Result<Pdf, PdfError> {
-    let (doc, warnings) = typeset(s, w)?;
-    let bytes = export(book, s, w, &doc, book.config.identifier.clone())?;
-    Ok(Pdf { bytes, pages: doc.pages().len(), warnings })
+/// The laid-out book, as the offprints are cut from it.
+pub enum Typeset {
+    /// Set piece by piece (the built-in template, see [`pieces`]).
+    Pieces(pieces::Composed),
+    /// Set as one document (a book's own template that does not read `/piece.json`).
+    Whole(PagedDocument),
+}
+
+impl Typeset {
+    /// The book's pages.
+    pub fn doc(&self) -> &PagedDocument {
+        match self {
+            Typeset::Pieces(c) => &c.doc,
+            Typeset::Whole(d) => d,
+        }
+    }
+}
+
+/// Typesets a prepared world and exports the PDF: piece by piece when the
+/// template can (the layouts of unchanged pieces come from `layouts`), else
+/// as one document (kept alive, a second compile reuses typst's memoised work).
+pub fn compile(book: &Book, s: &Sources, w: &BookWorld, layouts: &pieces::Layouts) -> Result<(Pdf, Typeset), PdfError> {
+    let (set, warnings) = if s.pieced() {
+        let c = pieces::compose(book, s, w, layouts)?;
+        let warnings = c.warnings.clone();
+        (Typeset::Pieces(c), warnings)
+    } else {
+        let (doc, warnings) = typeset(s, w)?;
+        (Typeset::Whole(doc), warnings)
+    };
+    let bytes = export(book, s, w, set.doc(), book.config.identifier.clone())?;
+    Ok((Pdf { bytes, pages: set.doc().pages().len(), warnings }, set))
+}
+
+/// The offprints of every essay of `book`, from its typeset pages.
+pub fn offprints_of(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    layouts: &pieces::Layouts,
+    set: &Typeset,
+) -> Result<Vec<Offprint>, PdfError> {
+    match set {
+        Typeset::Pieces(c) => pieces::offprints(book, s, w, layouts, c),
+        Typeset::Whole(doc) => offprints(book, s, w, doc),
+    }
 }
 
 /// Lays out the document of a world: the pages, and typst's warnings.

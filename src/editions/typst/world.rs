@@ -6,8 +6,8 @@
 //! make typst read a file the tool did not hand it. The date is fixed by the
 //! caller, so the same sources give the same document.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Dict, Duration};
@@ -36,13 +36,41 @@ pub struct BookWorld {
     sources: HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
+    /// Where every file typst asks for is noted, when set (see [`logging`](Self::logging)).
+    log: Option<Arc<Mutex<HashSet<FileId>>>>,
 }
 
 impl BookWorld {
     /// A world whose main file is `main` (a virtual path already added with
     /// [`add_source`](Self::add_source)).
     pub fn new(fonts: Arc<Fonts>, main: &str, today: Option<Datetime>) -> Self {
-        BookWorld { fonts, main: file_id(main), sources: HashMap::new(), files: HashMap::new(), today }
+        BookWorld { fonts, main: file_id(main), sources: HashMap::new(), files: HashMap::new(), today, log: None }
+    }
+
+    /// Makes `path` (registered with [`set_source`](Self::set_source)) the main file.
+    pub fn set_main(&mut self, path: &str) {
+        self.main = file_id(path);
+    }
+
+    /// This world, noting in `log` every file typst asks for: what a
+    /// compile read, to know when its result can be used again.
+    pub fn logging(&self, log: Arc<Mutex<HashSet<FileId>>>) -> BookWorld {
+        BookWorld { log: Some(log), ..self.clone() }
+    }
+
+    /// A hash of the content of file `id` as this world serves it; `None`
+    /// when it serves no such file.
+    pub fn content_hash(&self, id: FileId) -> Option<u128> {
+        if let Some(b) = self.files.get(&id) {
+            return Some(typst::utils::hash128(b));
+        }
+        self.sources.get(&id).map(|s| typst::utils::hash128(s.text()))
+    }
+
+    fn note(&self, id: FileId) {
+        if let Some(log) = &self.log {
+            log.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+        }
     }
 
     /// Registers a typst source.
@@ -71,6 +99,16 @@ impl BookWorld {
                 self.sources.insert(id, Source::new(id, text.to_string()));
             }
         }
+    }
+
+    /// Registers a parsed source under its own path, replacing any.
+    pub fn put_source(&mut self, source: Source) {
+        self.sources.insert(source.id(), source);
+    }
+
+    /// Registers the bytes of a file, replacing any.
+    pub fn put_file(&mut self, path: &str, bytes: Bytes) {
+        self.files.insert(file_id(path), bytes);
     }
 
     /// Registers a data or image file, keeping the registered one (and its
@@ -122,10 +160,12 @@ impl World for BookWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
+        self.note(id);
         self.sources.get(&id).cloned().ok_or_else(|| refuse(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.note(id);
         if let Some(b) = self.files.get(&id) {
             return Ok(b.clone());
         }

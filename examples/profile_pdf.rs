@@ -1,0 +1,148 @@
+//! Where the PDF's time and memory go: each step of making a book's PDF,
+//! timed, with typst's own timing spans summed by name and the number of
+//! layout iterations its introspection needed.
+//!
+//! ```text
+//! cargo run --release --example profile_pdf -- BOOK [--trace trace.json]
+//! ```
+//!
+//! The trace, when asked, opens in Chrome's `chrome://tracing` or in Perfetto.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anthology::editions::typst as pdf;
+use anyhow::{Context, Result, bail};
+
+/// The process's resident memory and its peak so far, in MiB.
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn step(name: &str, started: Instant) {
+    let (rss, peak) = memory();
+    println!("  {name:<44} {:>8.3} s  rss {rss:>5} MiB  peak {peak:>5} MiB", started.elapsed().as_secs_f64());
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(root) = args.first().map(PathBuf::from) else { bail!("usage: profile_pdf BOOK [--trace FILE]") };
+    let trace = args.iter().position(|a| a == "--trace").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+
+    println!("PDF profile of {}, {} threads", root.display(), rayon::current_num_threads());
+    let t = Instant::now();
+    let (book, report) = anthology::prepare(&root, false)?;
+    let book = book.with_context(|| format!("the book has {} errors", report.errors()))?;
+    step("load, check, order", t);
+    let t = Instant::now();
+    let fonts = Arc::new(pdf::fonts_for(&book)?);
+    step("fonts", t);
+    let t = Instant::now();
+    let sources = pdf::sources(&book, &fonts)?;
+    step("typst sources (markup, data)", t);
+    let t = Instant::now();
+    let world = pdf::world(&book, &sources, fonts, &anthology::editions::images::Cache::default())?;
+    step("world (images decoded and scaled)", t);
+
+    typst_timing::enable();
+    let layouts = pdf::pieces::Layouts::default();
+    let t = Instant::now();
+    let set = if sources.pieced() {
+        pdf::Typeset::Pieces(pdf::pieces::compose(&book, &sources, &world, &layouts)?)
+    } else {
+        pdf::Typeset::Whole(pdf::typeset(&sources, &world)?.0)
+    };
+    let doc = set.doc();
+    let typeset = layouts.take_typeset().len();
+    step(&format!("typst layout ({} pages, {typeset} pieces typeset)", doc.pages().len()), t);
+    let t = Instant::now();
+    let bytes = pdf::export(&book, &sources, &world, doc, "profile".into())?;
+    step(&format!("PDF export ({} KiB)", bytes.len() / 1024), t);
+    let t = Instant::now();
+    let offprints = pdf::offprints_of(&book, &sources, &world, &layouts, &set)?;
+    step(&format!("offprints ({})", offprints.len()), t);
+    typst_timing::disable();
+
+    let mut json = Vec::new();
+    let mut parsed: std::collections::HashMap<typst::syntax::FileId, typst::syntax::Source> = Default::default();
+    typst_timing::export_json(&mut json, |raw| {
+        use typst::WorldExt;
+        let span = typst::syntax::Span::from_raw(raw);
+        let Some(id) = span.id() else { return (String::new(), 0) };
+        let file = id.get().vpath().get_with_slash().to_string();
+        // A piece's main file is a copy of the template, which the book's
+        // world does not hold: its lines are the template's.
+        let line = if file.starts_with("/pieces/") {
+            let source = parsed.entry(id).or_insert_with(|| typst::syntax::Source::new(id, sources.template.clone()));
+            source.find(span).map(|n| n.range()).map(|r| sources.template[..r.start].matches('\n').count() + 1)
+        } else {
+            world
+                .range(span)
+                .and_then(|r| world.source_text(id).map(|t| t[..r.start.min(t.len())].matches('\n').count() + 1))
+        };
+        (file, line.unwrap_or(0) as u32)
+    })
+    .map_err(anyhow::Error::msg)?;
+    if let Some(path) = &trace {
+        std::fs::write(path, &json)?;
+        println!("trace written to {}", path.display());
+    }
+    summarise(&json)?;
+
+    // A second compile of the same world: what is kept.
+    let t = Instant::now();
+    let _ = pdf::compile(&book, &sources, &world, &layouts)?;
+    step(&format!("layout and export again, nothing changed ({} typeset)", layouts.take_typeset().len()), t);
+    Ok(())
+}
+
+/// Sums the trace's spans by name: on each thread only the outermost span
+/// of a name counts, so recursion is not counted twice.
+fn summarise(json: &[u8]) -> Result<()> {
+    let events: Vec<serde_json::Value> = serde_json::from_slice(json)?;
+    let mut open: BTreeMap<(u64, String), (f64, usize)> = BTreeMap::new();
+    let mut total: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+    for e in &events {
+        let name = e["name"].as_str().unwrap_or("").to_string();
+        let tid = e["tid"].as_u64().unwrap_or(0);
+        let ts = e["ts"].as_f64().unwrap_or(0.0);
+        let slot = open.entry((tid, name.clone())).or_insert((0.0, 0));
+        match e["ph"].as_str() {
+            Some("B") => {
+                if slot.1 == 0 {
+                    slot.0 = ts;
+                }
+                slot.1 += 1;
+            }
+            Some("E") if slot.1 > 0 => {
+                slot.1 -= 1;
+                if slot.1 == 0 {
+                    let t = total.entry(name).or_insert((0.0, 0));
+                    t.0 += ts - slot.0;
+                    t.1 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let iterations = total.keys().filter(|k| k.starts_with("iter (")).count();
+    println!("layout iterations until introspection settled: {iterations}");
+    println!("typst spans, summed over threads (outermost of each name per thread):");
+    let mut rows: Vec<_> = total.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    for (name, (micros, count)) in rows.into_iter().take(30) {
+        println!("  {name:<44} {:>8.3} s  {count:>7}×", micros / 1e6);
+    }
+    Ok(())
+}
