@@ -762,13 +762,13 @@ fn join(
     (out, per_piece)
 }
 
-/// Lays the header and footer of a marginals page over a page of the book:
-/// only their frames, not the marginals page's own tags.
+/// Lays the header and footer of a marginals page over a page of the book.
+/// typst inlines them into the page's frame, each wrapped in its artifact
+/// tags (so that assistive technology skips them, as in a book typeset
+/// whole); the marginals page has no other content.
 fn overlay(frame: &mut Frame, marginal: &Frame) {
     for (pos, item) in marginal.items() {
-        if let FrameItem::Group(g) = item {
-            frame.push(*pos, FrameItem::Group(g.clone()));
-        }
+        frame.push(*pos, item.clone());
     }
 }
 
