@@ -622,6 +622,41 @@ fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
     assert_eq!(a, b);
 }
 
+/// Every page after an essay's first carries its running head (the authors
+/// on a left-hand page, the title on a right-hand one) and every numbered
+/// page its folio: they are set apart and laid over the joined pages.
+#[test]
+fn joined_pages_carry_running_heads_and_folios() {
+    use anthology::editions::typst;
+    let book = sample();
+    let s = typst::sources(&book, &typst::fonts_for(&book).unwrap()).unwrap();
+    let w = typst::world(&book, &s, Arc::new(typst::fonts_for(&book).unwrap()), &Default::default()).unwrap();
+    let c = typst::pieces::compose(&book, &s, &w, &typst::pieces::Layouts::default()).unwrap();
+    let mut heads = 0;
+    for ((piece, at), e) in
+        c.plan.iter().zip(&c.placed).filter(|(p, _)| p.kind == typst::pieces::Kind::Essay).zip(book.essays())
+    {
+        for k in 0..at.pages {
+            let page = &c.doc.pages()[at.first + k - 1];
+            let mut text = String::new();
+            frame_text(&page.frame, &mut text);
+            assert!(
+                text.contains(&format!(" {} ", page.number)) || text.ends_with(&format!("{} ", page.number)),
+                "page {} has no folio: {text}",
+                at.first + k
+            );
+            if k > 0 {
+                let left = (at.first + k) % 2 == 0;
+                let head = if left { piece.authors.clone() } else { e.title.clone() };
+                let first_word = head.split_whitespace().next().unwrap();
+                assert!(text.contains(first_word), "page {}: no head {head:?} in {text}", at.first + k);
+                heads += 1;
+            }
+        }
+    }
+    assert!(heads > 0);
+}
+
 /// A book built once in a session, one essay edited, built again: only that
 /// essay is typeset again; every other piece's layout is the one kept.
 #[test]
