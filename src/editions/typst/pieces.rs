@@ -530,6 +530,18 @@ fn piece_world(s: &Sources, base: &BookWorld, layouts: &Layouts, job: &Job) -> B
 /// Typesets the pieces `which` of `plan` (with their `/piece.json`), in
 /// parallel; their layouts come back in the same order.
 fn typeset_all(s: &Sources, base: &BookWorld, layouts: &Layouts, jobs: Vec<Job>) -> Result<Vec<Arc<Layout>>, PdfError> {
+    typeset_batches(s, base, layouts, jobs, true)
+}
+
+/// [`typeset_all`], dropping typst's memoised work after each batch only
+/// when `evict`.
+fn typeset_batches(
+    s: &Sources,
+    base: &BookWorld,
+    layouts: &Layouts,
+    jobs: Vec<Job>,
+    evict: bool,
+) -> Result<Vec<Arc<Layout>>, PdfError> {
     use rayon::prelude::*;
     // File ids are numbered as they are first seen: take them in order here,
     // not in whatever order the threads reach them, so that the same book
@@ -547,10 +559,18 @@ fn typeset_all(s: &Sources, base: &BookWorld, layouts: &Layouts, jobs: Vec<Job>)
             batch.par_iter().map(|job| layouts.get(s, &piece_world(s, base, layouts, job), &job.main)).collect()
         });
         out.extend(done?);
-        typst::comemo::evict(0);
+        if evict {
+            typst::comemo::evict(0);
+        }
     }
     Ok(out)
 }
+
+/// The most pieces whose memoised work is kept from the first round to the
+/// second: those that print the page a link leads to, and the contents and
+/// the index. Their second round then lays out again only what changed (a
+/// few words); beyond this many, memory matters more.
+const KEEP_FOR_SECOND_ROUND: usize = 128;
 
 /// Pieces typeset per thread between two evictions of typst's memoised work.
 const CHUNK: usize = 8;
@@ -632,8 +652,19 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
             _ => subset(&last, w),
         })
         .collect();
-    let jobs = (0..plan.len()).map(|i| job(&plan[i], &mains[i], &entries[i], &given[i])).collect();
-    let mut docs = typeset_all(s, base, layouts, jobs)?;
+    // Pieces that will likely be typeset again once the pages are known go
+    // last, and typst's memoised work on them is kept for that second round.
+    let again_likely = |i: usize| matches!(plan[i].kind, Kind::Contents | Kind::Index) || !wanted[i].is_empty();
+    let (later, first): (Vec<usize>, Vec<usize>) = (0..plan.len()).partition(|&i| again_likely(i));
+    let keep = later.len() <= KEEP_FOR_SECOND_ROUND;
+    let mut docs: Vec<Option<Arc<Layout>>> = vec![None; plan.len()];
+    for (group, evict) in [(first, true), (later, !keep)] {
+        let jobs = group.iter().map(|&i| job(&plan[i], &mains[i], &entries[i], &given[i])).collect();
+        for (i, layout) in group.iter().zip(typeset_batches(s, base, layouts, jobs, evict)?) {
+            docs[*i] = Some(layout);
+        }
+    }
+    let mut docs: Vec<Arc<Layout>> = docs.into_iter().map(|d| d.expect("every piece typeset")).collect();
     let mut rounds = 1;
     let (placed, all) = loop {
         let counts: Vec<usize> = docs.iter().map(|l| l.doc.pages().len()).collect();
@@ -659,10 +690,11 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
         }
         rounds += 1;
         let jobs = again.iter().map(|&i| job(&plan[i], &mains[i], &entries[i], &given[i])).collect();
-        for (i, layout) in again.iter().zip(typeset_all(s, base, layouts, jobs)?) {
+        for (i, layout) in again.iter().zip(typeset_batches(s, base, layouts, jobs, !keep)?) {
             docs[*i] = layout;
         }
     };
+    typst::comemo::evict(0);
     // The running heads and folios of every page, as one more piece.
     let infos = page_infos(&plan, &placed);
     let marginals =
