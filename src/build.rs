@@ -262,7 +262,7 @@ impl Session {
         let fonts = self.fonts(book).map_err(typst::PdfError::from)?;
         let sources = typst::sources(book, &fonts)?;
         let disk = self.images.disk();
-        let key = typst::cache_key(book, &sources, &fonts)?;
+        let key = typst::cache_key(book, &sources, &fonts, &self.images)?;
         let off_key = KeyBuilder::new("offprints").part(&key).finish();
         let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).map(|entry| {
             let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;

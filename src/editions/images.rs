@@ -167,6 +167,8 @@ pub struct Cache {
     /// Sizes made together: see [`Cache::set_groups`].
     groups: Mutex<Vec<Vec<u32>>>,
     disk: DiskCache,
+    /// The SHA-256 of files' content, by file, with the stamp it was taken at.
+    digests: Mutex<HashMap<PathBuf, (Stamp, [u8; 32])>>,
 }
 
 impl Default for Cache {
@@ -179,7 +181,29 @@ impl Default for Cache {
 impl Cache {
     /// A cache that also keeps its images in `disk`.
     pub fn with_disk(disk: DiskCache) -> Self {
-        Cache { done: Mutex::default(), busy: Mutex::default(), groups: Mutex::default(), disk }
+        Cache {
+            done: Mutex::default(),
+            busy: Mutex::default(),
+            groups: Mutex::default(),
+            disk,
+            digests: Mutex::default(),
+        }
+    }
+
+    /// The SHA-256 of the content of `path`, read again only when its size
+    /// or time of change moved: a `watch` rebuild keys the PDF by every image
+    /// without reading them all again.
+    pub fn digest(&self, path: &Path) -> std::io::Result<[u8; 32]> {
+        use sha2::Digest;
+        let seen = stamp(path)?;
+        if let Some((st, d)) = self.digests.lock().unwrap_or_else(|e| e.into_inner()).get(path)
+            && *st == seen
+        {
+            return Ok(*d);
+        }
+        let d: [u8; 32] = sha2::Sha256::digest(std::fs::read(path)?).into();
+        self.digests.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), (seen, d));
+        Ok(d)
     }
 
     /// The disk cache behind this one.

@@ -503,23 +503,29 @@ fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
 
 /// The disk-cache key of the PDF of `s`: everything typst reads (the
 /// template, the data, the markup, the images, the book's fonts and the
-/// files of the other fonts it may use) and every
-/// export option (the date, the standards).
-pub fn cache_key(book: &Book, s: &Sources, fonts: &Fonts) -> Result<crate::cache::Key, PdfError> {
-    let read = |path: PathBuf| std::fs::read(&path).map_err(|source| PdfError::Read { path, source });
+/// files of the other fonts it may use) and every export option (the date,
+/// the standards). Files count by the SHA-256 of their content, which
+/// `images` keeps from one build of a session to the next.
+pub fn cache_key(
+    book: &Book,
+    s: &Sources,
+    fonts: &Fonts,
+    images: &crate::editions::images::Cache,
+) -> Result<crate::cache::Key, PdfError> {
+    let digest = |path: PathBuf| images.digest(&path).map_err(|source| PdfError::Read { path, source });
     let mut k = crate::cache::KeyBuilder::new("pdf").part(s.template.as_bytes()).part(s.data.as_bytes());
     for (path, text) in &s.markup {
         k = k.part(path.as_bytes()).part(text.as_bytes());
     }
     for (file, (vpath, max)) in s.assets.iter() {
-        k = k.part(vpath.as_bytes()).part(&max.to_le_bytes()).part(&read(book.root.join(file))?);
+        k = k.part(vpath.as_bytes()).part(&max.to_le_bytes()).part(&digest(book.root.join(file))?);
     }
     k = k.part(fonts.fingerprint().as_bytes());
     if let Ok(entries) = std::fs::read_dir(book.root.join(FONTS_DIR)) {
         let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         files.sort();
         for f in files.into_iter().filter(|f| f.is_file()) {
-            k = k.part(f.to_string_lossy().as_bytes()).part(&read(f)?);
+            k = k.part(f.to_string_lossy().as_bytes()).part(&digest(f)?);
         }
     }
     let options = format!("{:?} {:?}", book.config.build_date(), book.config.pdf.standard);
