@@ -12,11 +12,12 @@
 //!
 //! A [`Session`] is what stays from one build to the next: the images (in
 //! memory and in `.anthology-cache/`), the parsed fonts, the PDF of the last
-//! typst inputs, and the site last written. `anthology build` uses one for a
-//! single build; `anthology watch` keeps one alive, so that a rebuild after an
-//! edit redoes only what the edit changed (typst's memoisation keeps the
-//! layout of the other essays, and only the pages whose bytes changed are
-//! written again).
+//! typst inputs, the layout of each piece of the PDF, and the site last
+//! written. `anthology build` uses one for a single build; `anthology watch`
+//! keeps one alive, so that a rebuild after an edit redoes only what the edit
+//! changed (only the pieces of the PDF whose files changed are typeset again,
+//! see [`typst::pieces`], and only the pages of the site whose bytes changed
+//! are written again).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
