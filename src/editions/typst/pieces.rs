@@ -13,7 +13,7 @@
 //! (recto starts, the switch from roman to arabic numbers), the contents and
 //! the index are set with the real page numbers, and the heads and folios of
 //! every page are set last, as one more piece, and laid over the pages.
-//! [`join`] makes one typst document of all the pages, which typst's PDF
+//! The pages are then joined into one typst document, which typst's PDF
 //! writer exports once: one outline, one tag tree, fonts embedded once.
 //!
 //! [`Layouts`] keeps each piece's layout with what it read (every file of
