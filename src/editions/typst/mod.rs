@@ -682,7 +682,7 @@ fn link_pages(doc: &PagedDocument) -> serde_json::Map<String, Value> {
 
 /// Footnotes printed before each essay, for books numbered book-wide: the
 /// template's order (front matter, then each part's introduction and essays).
-fn footnotes_before(book: &Book) -> HashMap<String, usize> {
+pub(crate) fn footnotes_before(book: &Book) -> HashMap<String, usize> {
     let count = |e: &Essay| {
         let mut n = 0;
         e.body.for_each_inline(&mut |i| {

@@ -173,13 +173,7 @@ pub fn plan(book: &Book) -> Vec<Piece> {
     let labels = cfg.labels();
     let recto = cfg.pdf.recto_starts;
     let book_notes = matches!(cfg.pdf.footnotes, crate::config::FootnoteNumbering::Book);
-    let notes = |e: &crate::model::book::Essay| {
-        let mut n = 0;
-        e.body.for_each_inline(&mut |i| {
-            n += usize::from(matches!(i, crate::model::document::Inline::FootnoteRef { .. }))
-        });
-        n
-    };
+    let notes_before = super::footnotes_before(book);
     let names =
         |e: &crate::model::book::Essay| labels.join(&e.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>());
     let piece = |kind, slug: Option<&str>, title: &str| Piece {
@@ -200,24 +194,21 @@ pub fn plan(book: &Book) -> Vec<Piece> {
     for e in &book.front {
         out.push(Piece { folio: Folio::Roman, authors: names(e), ..piece(Kind::Front, Some(&e.slug), &e.title) });
     }
-    // Footnotes before each essay, in the order the book prints them.
-    let mut seen: usize = book.front.iter().map(notes).sum();
     let mut first = true;
     for (i, p) in book.parts.iter().enumerate() {
         if let Some(s) = &p.section {
             out.push(Piece { index: Some(i), recto: true, restart: first, ..piece(Kind::Part, None, &s.title) });
             first = false;
         }
-        seen += p.intro.as_ref().map_or(0, notes);
         for e in &p.essays {
+            let before = if book_notes { notes_before.get(&e.slug).copied().unwrap_or(0) } else { 0 };
             out.push(Piece {
                 authors: names(e),
                 restart: first,
-                footnotes_before: if book_notes { seen } else { 0 },
+                footnotes_before: before,
                 ..piece(Kind::Essay, Some(&e.slug), &e.title)
             });
             first = false;
-            seen += notes(e);
         }
     }
     for e in &book.back {
