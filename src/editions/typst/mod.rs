@@ -638,21 +638,55 @@ pub struct Offprint {
 /// Where the template's markers are in a typeset book: for each, its kind,
 /// slug (essays) and physical page (1-based), in the book's order.
 pub fn marks(doc: &PagedDocument) -> Vec<(String, Option<String>, usize)> {
-    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::Introspector;
+    let intro = doc.introspector();
+    let mut out: Vec<_> =
+        marked(doc).into_iter().filter_map(|m| Some((m.kind, m.slug, intro.page(m.at)?.get()))).collect();
+    out.sort_by_key(|m| m.2);
+    out
+}
+
+/// One of the template's markers (`metadata(..) <anthology-mark>`) in a
+/// typeset document: its `kind`, `slug` and `title`, and where it is.
+pub(crate) struct Mark {
+    /// `essay`, `part`, `front`, `back`, `contents`, `index`, `cover`.
+    pub kind: String,
+    /// The essay's or text's slug.
+    pub slug: Option<String>,
+    /// Its title.
+    pub title: Option<String>,
+    /// Where it is.
+    pub at: typst::introspection::Location,
+}
+
+/// The template's markers in `doc`, in the document's order.
+pub(crate) fn marked(doc: &PagedDocument) -> Vec<Mark> {
+    use typst::foundations::{Label, Selector, Str, Value};
     use typst::introspection::{Introspector, MetadataElem};
     let Some(label) = Label::new(typst::utils::PicoStr::intern("anthology-mark")) else { return Vec::new() };
-    let intro = doc.introspector();
     let mut out = Vec::new();
-    for c in intro.query(&Selector::Label(label)) {
-        let (Some(m), Some(loc)) = (c.to_packed::<MetadataElem>(), c.location()) else { continue };
+    for c in doc.introspector().query(&Selector::Label(label)) {
+        let (Some(m), Some(at)) = (c.to_packed::<MetadataElem>(), c.location()) else { continue };
         let Value::Dict(d) = &m.value else { continue };
-        let text = |k: &str| {
-            d.get(k).ok().and_then(|v| v.clone().cast::<typst::foundations::Str>().ok()).map(|s| s.to_string())
-        };
-        let (Some(kind), Some(page)) = (text("kind"), intro.page(loc)) else { continue };
-        out.push((kind, text("slug"), page.get()));
+        let text = |k: &str| d.get(k).ok().and_then(|v| v.clone().cast::<Str>().ok()).map(|s| s.to_string());
+        let Some(kind) = text("kind") else { continue };
+        out.push(Mark { kind, slug: text("slug"), title: text("title"), at });
     }
-    out.sort_by_key(|m| m.2);
+    out
+}
+
+/// The labels in `doc` that links between essays lead to (an essay's
+/// start, `essay-…`, and its headings, `h-…`), with where each is.
+pub(crate) fn link_labels(doc: &PagedDocument) -> Vec<(String, typst::introspection::Location)> {
+    use typst::introspection::Introspector;
+    let mut out = Vec::new();
+    for c in doc.introspector().query_labelled() {
+        let (Some(label), Some(at)) = (c.label(), c.location()) else { continue };
+        let name = label.resolve().as_str().to_string();
+        if name.starts_with("essay-") || name.starts_with("h-") {
+            out.push((name, at));
+        }
+    }
     out
 }
 
@@ -664,10 +698,8 @@ fn link_pages(doc: &PagedDocument) -> serde_json::Map<String, Value> {
     use typst::model::Numbering;
     let intro = doc.introspector();
     let mut out = serde_json::Map::new();
-    for c in intro.query_labelled() {
-        let (Some(label), Some(loc)) = (c.label(), c.location()) else { continue };
-        let name = label.resolve().as_str().to_string();
-        if !(name.starts_with("essay-") || name.starts_with("h-")) || out.contains_key(&name) {
+    for (name, loc) in link_labels(doc) {
+        if out.contains_key(&name) {
             continue;
         }
         let Some(page) = intro.page(loc).and_then(|p| doc.pages().get(p.get() - 1)) else { continue };

@@ -324,31 +324,20 @@ struct Spot {
 /// The places a piece's layout offers: its markers by "kind/key" and the
 /// labels of essays and headings that links lead to.
 fn spots(doc: &PagedDocument) -> Vec<(String, Spot)> {
-    use typst::foundations::{Label, Selector, Str};
-    use typst::introspection::{Introspector, MetadataElem};
     let intro = doc.introspector();
-    let mut out = Vec::new();
     let spot = |loc| {
         let pos = intro.position(loc)?;
         Some(Spot { page: pos.page.get(), x: pos.point.x.to_pt(), y: pos.point.y.to_pt() })
     };
-    if let Some(label) = Label::new(typst::utils::PicoStr::intern("anthology-mark")) {
-        for c in intro.query(&Selector::Label(label)) {
-            let (Some(m), Some(loc)) = (c.to_packed::<MetadataElem>(), c.location()) else { continue };
-            let typst::foundations::Value::Dict(d) = &m.value else { continue };
-            let text = |k: &str| d.get(k).ok().and_then(|v| v.clone().cast::<Str>().ok()).map(|s| s.to_string());
-            let (Some(kind), Some(at)) = (text("kind"), spot(loc)) else { continue };
-            for key in [text("slug"), text("title")].into_iter().flatten() {
-                out.push((format!("{kind}/{key}"), at));
-            }
+    let mut out = Vec::new();
+    for m in super::marked(doc) {
+        let Some(at) = spot(m.at) else { continue };
+        for key in [m.slug, m.title].into_iter().flatten() {
+            out.push((format!("{}/{key}", m.kind), at));
         }
     }
-    for c in intro.query_labelled() {
-        let (Some(label), Some(loc)) = (c.label(), c.location()) else { continue };
-        let name = label.resolve().as_str().to_string();
-        if (name.starts_with("essay-") || name.starts_with("h-"))
-            && let Some(at) = spot(loc)
-        {
+    for (name, loc) in super::link_labels(doc) {
+        if let Some(at) = spot(loc) {
             out.push((name, at));
         }
     }
