@@ -657,6 +657,38 @@ fn joined_pages_carry_running_heads_and_folios() {
     assert!(heads > 0);
 }
 
+/// A book's own template written before pieces existed (it sets the whole
+/// book and never reads `/piece.json`; the fixture is the built-in template
+/// of that time) is compiled as one document, its contents, links and
+/// offprints as they were.
+#[test]
+fn a_template_that_sets_the_whole_book_still_makes_the_pdf_and_the_offprints() {
+    use anthology::editions::typst;
+    let dir = tempfile::tempdir().unwrap();
+    copy(&repo().join("tests/fixtures/valid/links"), dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::copy(repo().join("tests/fixtures/templates/whole-book.typ"), dir.path().join("templates/book.typ"))
+        .unwrap();
+    let (book, report) = anthology::prepare(dir.path(), false).unwrap();
+    assert_eq!(report.errors(), 0);
+    let book = book.unwrap();
+    let s = typst::sources(&book, &typst::fonts_for(&book).unwrap()).unwrap();
+    assert!(!s.pieced());
+    let w = typst::world(&book, &s, Arc::new(Fonts::new(Vec::new())), &Default::default()).unwrap();
+    let layouts = typst::pieces::Layouts::default();
+    let (pdf, set) = typst::compile(&book, &s, &w, &layouts).unwrap();
+    assert!(matches!(set, typst::Typeset::Whole(_)));
+    assert!(pdf.bytes.starts_with(b"%PDF-") && pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    assert!(layouts.take_typeset().is_empty(), "no piece: the template sets the whole book");
+    let marks = typst::marks(set.doc());
+    let start = |slug: &str| marks.iter().find(|m| m.0 == "essay" && m.1.as_deref() == Some(slug)).unwrap().2;
+    let printed = set.doc().pages()[start("b") - 1].number;
+    assert!(text_of(set.doc()).contains(&format!("(p.\u{a0}{printed})")), "the page of essay b after its link");
+    let offprints = typst::offprints_of(&book, &s, &w, &layouts, &set).unwrap();
+    assert_eq!(offprints.len(), book.essays().count());
+    assert!(offprints.iter().all(|o| o.bytes.starts_with(b"%PDF-") && o.pages >= 2));
+}
+
 /// A book built once in a session, one essay edited, built again: only that
 /// essay is typeset again; every other piece's layout is the one kept.
 #[test]
