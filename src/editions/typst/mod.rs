@@ -82,7 +82,9 @@ impl Sources {
     /// `/piece.json`, as the built-in one does); a book's own template that
     /// does not is compiled as one document, as before pieces existed.
     pub fn pieced(&self) -> bool {
-        self.template.contains("/piece.json")
+        // The path as a string literal, as `json("/piece.json")` has it: a
+        // comment that names the file does not count.
+        self.template.contains("\"/piece.json\"")
     }
 }
 
