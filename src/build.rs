@@ -157,6 +157,34 @@ fn size_groups(which: Editions) -> Vec<Vec<u32>> {
 }
 
 /// The offprints as one cache entry: for each, its slug, pages and bytes.
+/// What the site's citations need of the print edition.
+fn citable(pdf: &typst::Pdf, offprints: Option<&[typst::Offprint]>) -> html::cite::Print {
+    html::cite::Print {
+        pages: pdf.essay_pages.clone(),
+        offprints: offprints.unwrap_or_default().iter().map(|o| (o.slug.clone(), o.bytes.clone())).collect(),
+    }
+}
+
+/// Each essay's pages, as a cache entry: `slug<TAB>first<TAB>last` lines.
+fn encode_pages(pages: &crate::editions::metadata::PageMap) -> Vec<u8> {
+    let mut out = String::new();
+    for (slug, p) in pages {
+        out.push_str(&format!("{slug}\t{}\t{}\n", p.first, p.last));
+    }
+    out.into_bytes()
+}
+
+fn decode_pages(entry: &[u8]) -> Option<crate::editions::metadata::PageMap> {
+    let text = std::str::from_utf8(entry).ok()?;
+    let mut out = crate::editions::metadata::PageMap::new();
+    for line in text.lines() {
+        let mut f = line.split('\t');
+        let (slug, first, last) = (f.next()?, f.next()?, f.next()?);
+        out.insert(slug.to_string(), crate::editions::metadata::Pages { first: first.into(), last: last.into() });
+    }
+    Some(out)
+}
+
 fn encode_offprints(list: &[typst::Offprint]) -> Vec<u8> {
     let mut out = (list.len() as u64).to_le_bytes().to_vec();
     for o in list {
@@ -210,8 +238,9 @@ pub struct Session {
 /// Takes each edition's result as it is finished.
 type Done<'a> = dyn Fn(Edition, Result<Made, EditionError>) + Sync + 'a;
 
-/// The PDF's output, the offprints' when asked, and the time the PDF took.
-type Print = (Output, Option<Result<Output, EditionError>>, Duration);
+/// The PDF's output, the offprints' when asked, the time the PDF took, and
+/// what the site's citations need of them.
+type Print = (Output, Option<Result<Output, EditionError>>, Duration, html::cite::Print);
 
 impl Session {
     /// A session for the book at `root`, with its disk cache.
@@ -265,9 +294,11 @@ impl Session {
         let disk = self.images.disk();
         let key = typst::cache_key(book, &sources, &fonts, &self.images)?;
         let off_key = KeyBuilder::new("offprints").part(&key).finish();
-        let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).map(|entry| {
+        let pages_key = KeyBuilder::new("essay-pages").part(&key).finish();
+        let cached_pages = disk.get(&pages_key).and_then(|e| decode_pages(&e));
+        let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).zip(cached_pages).map(|(entry, essay_pages)| {
             let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
-            typst::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new() }
+            typst::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new(), essay_pages }
         });
         let cached_offprints = if offprints { disk.get(&off_key).and_then(|e| decode_offprints(&e)) } else { None };
         if let Some(made) = cached_pdf
@@ -276,8 +307,9 @@ impl Session {
             for (file, (_, max)) in sources.assets.iter() {
                 self.images.keep_print(&book.root.join(file), *max);
             }
+            let cite = citable(&made, cached_offprints.as_deref());
             let extracts = cached_offprints.map(|list| Ok(typst::offprints_output(&list)));
-            return Ok((made.into_output(), extracts, started.elapsed()));
+            return Ok((made.into_output(), extracts, started.elapsed(), cite));
         }
         let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
         let world = match slot.take() {
@@ -302,12 +334,14 @@ impl Session {
             let mut entry = (made.pages as u32).to_le_bytes().to_vec();
             entry.extend_from_slice(&made.bytes);
             disk.put(&key, &entry);
+            disk.put(&pages_key, &encode_pages(&made.essay_pages));
             if let Some(Ok(list)) = &extracts {
                 disk.put(&off_key, &encode_offprints(list));
             }
         }
+        let cite = citable(&made, extracts.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::as_slice));
         let extracts = extracts.map(|r| r.map(|list| typst::offprints_output(&list)).map_err(EditionError::from));
-        Ok((made.into_output(), extracts, book_time))
+        Ok((made.into_output(), extracts, book_time, cite))
     }
 
     /// Writes `output` as `edition` in `out`, atomically, and says what was made.
@@ -348,12 +382,29 @@ impl Session {
         Ok(Made { path, bytes, detail, pages: output.pages, time, warnings: output.warnings })
     }
 
+    /// Each essay's pages in the PDF, as printed: from the cache when the
+    /// book has not changed since it was last typeset, else typeset now.
+    pub fn essay_pages(&self, book: &Book) -> Result<crate::editions::metadata::PageMap, EditionError> {
+        self.print(book, false).map(|(_, _, _, cite)| cite.pages)
+    }
+
     /// The PDF and the offprints, as asked; typeset once for both.
-    fn make_print(&self, book: &Book, out: &Path, which: Editions, done: &Done<'_>) {
+    fn make_print(
+        &self,
+        book: &Book,
+        out: &Path,
+        which: Editions,
+        done: &Done<'_>,
+        to_site: std::sync::mpsc::Sender<html::cite::Print>,
+    ) {
         let started = Instant::now();
         let (pdf, offprints) = (which.contains(Edition::Pdf), which.contains(Edition::Offprints));
         let (made, extracts, typeset) = match self.print(book, offprints) {
-            Ok(m) => m,
+            Ok((made, extracts, typeset, cite)) => {
+                // The site is finished with the pages as soon as they are known.
+                let _ = to_site.send(cite);
+                (made, extracts, typeset)
+            }
             Err(e) => {
                 // One failure, told once: on the PDF when it was asked for.
                 if pdf {
@@ -380,7 +431,14 @@ impl Session {
 
     /// The share cards, the website and the EPUB, as asked, in that order:
     /// the website shows the cards.
-    fn make_screen(&self, book: &Book, out: &Path, which: Editions, done: &Done<'_>) {
+    fn make_screen(
+        &self,
+        book: &Book,
+        out: &Path,
+        which: Editions,
+        done: &Done<'_>,
+        from_print: Option<std::sync::mpsc::Receiver<html::cite::Print>>,
+    ) {
         let mut cards = Vec::new();
         if which.contains(Edition::Cards) {
             let started = Instant::now();
@@ -398,20 +456,30 @@ impl Session {
                 }),
             );
         }
-        if which.contains(Edition::Html) {
+        // The site is rendered first and finished last, once the PDF's
+        // pages are known, so that the EPUB is made while the PDF is.
+        let site = which.contains(Edition::Html).then(|| {
             let started = Instant::now();
-            let made = html::render_with_cards(book, &self.images, &cards).map_err(EditionError::from);
-            done(
-                Edition::Html,
-                made.and_then(|site| self.write(Edition::Html, book, out, site.into_output(), started.elapsed())),
-            );
-        }
+            let made = html::render_pending(book, &self.images, &cards).map_err(EditionError::from);
+            (made, started.elapsed())
+        });
         if which.contains(Edition::Epub) {
             let started = Instant::now();
             let made = epub::render_with(book, &self.images).map_err(EditionError::from);
             done(
                 Edition::Epub,
                 made.and_then(|e| self.write(Edition::Epub, book, out, e.into_output(), started.elapsed())),
+            );
+        }
+        if let Some((made, time)) = site {
+            let print = from_print.and_then(|r| r.recv().ok()).unwrap_or_default();
+            let started = Instant::now();
+            done(
+                Edition::Html,
+                made.and_then(|mut site| {
+                    site.finish(book, &print);
+                    self.write(Edition::Html, book, out, site.into_output(), time + started.elapsed())
+                }),
             );
         }
     }
@@ -436,11 +504,16 @@ impl Session {
         std::thread::scope(|s| {
             // Both threads run typst compiles: they get its large stack.
             let thread = || std::thread::Builder::new().stack_size(typst::COMPILE_STACK);
-            let print = which.any(&[Edition::Pdf, Edition::Offprints]).then(|| {
-                thread().spawn_scoped(s, || self.make_print(book, out, which, &done)).expect("a thread for the PDF")
+            let (to_site, from_print) = std::sync::mpsc::channel();
+            let printing = which.any(&[Edition::Pdf, Edition::Offprints]);
+            let print = printing.then(|| {
+                thread()
+                    .spawn_scoped(s, || self.make_print(book, out, which, &done, to_site))
+                    .expect("a thread for the PDF")
             });
+            let from_print = printing.then_some(from_print);
             let screen = thread()
-                .spawn_scoped(s, || self.make_screen(book, out, which, &done))
+                .spawn_scoped(s, || self.make_screen(book, out, which, &done, from_print))
                 .expect("a thread for the EPUB and the website");
             for handle in print.into_iter().chain([screen]) {
                 handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));

@@ -43,7 +43,8 @@ macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal, $sev:ident, $summary:literal; )*) => {
         /// Stable diagnostic codes. The letter groups them: `B` the book
         /// configuration, `F` an essay's front matter, `S` the book's structure,
-        /// `I` images, `T` the text, `Y` typography, `P` typesetting (PDF).
+        /// `I` images, `T` the text, `R` references and identifiers,
+        /// `Y` typography, `P` typesetting (PDF).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $( $(#[$doc])* $variant, )*
@@ -203,6 +204,21 @@ codes! {
     /// Math that cannot be read.
     InvalidMath = "T012", "invalid-math", Error,
         "LaTeX math (`$…$`, `$$…$$`, a fenced `math` block) the converter cannot read: no edition could print it.";
+    /// A citation names a key that no reference file of the text defines.
+    UnknownCitation = "R001", "unknown-citation", Error,
+        "A citation (`[@key]`) whose key no reference file of the text or the book defines (with \"did you mean\").";
+    /// A reference file that cannot be read.
+    ReferencesSyntax = "R002", "references-syntax", Error,
+        "A `.bib` or `.yaml` reference file that cannot be read, at its line; a key defined twice in one file.";
+    /// An entry of an essay's own reference file that the essay never cites.
+    UnusedReference = "R003", "unused-reference", Warning,
+        "An entry of an essay's own reference file that the essay never cites (it would not be printed).";
+    /// A citation style that is neither bundled nor a readable CSL file.
+    UnknownStyle = "R004", "unknown-style", Error,
+        "A `citation_style` that is neither a bundled style nor a readable `.csl` file of the book.";
+    /// A DOI, ISBN or ORCID iD that is malformed or fails its check digit.
+    InvalidIdentifier = "R005", "invalid-identifier", Error,
+        "A DOI, ISBN or ORCID iD that is malformed, or whose check digit is wrong.";
     /// Straight quotes or apostrophes where the language wants typographic ones.
     StraightQuotes = "Y001", "straight-quotes", Warning,
         "Straight quotes or apostrophes (one per paragraph).";

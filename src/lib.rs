@@ -6,10 +6,12 @@
 //!    parallel (front matter, Markdown into a [`model::document`], images
 //!    resolved safely);
 //! 2. [`check`](mod@check): every rule, every [`diagnostic`] at once (glyph coverage
-//!    from [`fonts`]);
+//!    from [`fonts`], citation styles from [`cite`], DOIs, ISBNs and ORCID
+//!    iDs from [`identifiers`]);
 //! 3. [`order`]: arrange the essays into a read-only [`model::book::Book`],
 //!    with the contributor index sorted by the language's collation and the
-//!    language's typography applied to every text once ([`lang`]);
+//!    language's typography applied to every text once ([`lang`]), and
+//!    every citation and bibliography set in its style ([`cite`]);
 //! 4. [`build`]: render the [`editions`] from `&Book`, concurrently, and
 //!    write each atomically ([`files`]), keeping work in the [`cache`];
 //! 5. [`release`]: checksums and a manifest beside the editions.
@@ -25,11 +27,13 @@
 pub mod build;
 pub mod cache;
 pub mod check;
+pub mod cite;
 pub mod config;
 pub mod diagnostic;
 pub mod editions;
 pub mod files;
 pub mod fonts;
+pub mod identifiers;
 pub mod input;
 pub mod lang;
 pub mod live;

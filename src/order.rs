@@ -6,7 +6,8 @@
 //! `[order]` rule applies, and ties always fall back to the slug. The
 //! contributor index is built here too, merged by name and sorted with the
 //! book language's collation. Last, each text is set in its language's
-//! typographic conventions, once for every edition.
+//! typographic conventions, and its citations and bibliography in the
+//! book's citation style, once for every edition.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -57,6 +58,7 @@ pub fn order(loaded: Loaded, drafts: bool) -> Option<Book> {
         cover: loaded.cover,
     };
     apply_typography(&mut book);
+    crate::cite::render(&mut book);
     Some(book)
 }
 
@@ -221,10 +223,15 @@ mod tests {
                 affiliation: None,
                 handle: None,
                 url: None,
+                orcid: None,
+                email: None,
+                public_email: false,
             }],
             body: Document::default(),
             words: 0,
             images: vec![],
+            references: Default::default(),
+            doi: None,
         }
     }
 

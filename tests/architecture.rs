@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 /// The library's layers, from the bottom up: a module may use modules of
 /// its own layer or below, never above. One layer per line of the pipeline.
 const LAYERS: &[&[&str]] = &[
-    &["diagnostic", "files", "lang"],
+    &["diagnostic", "files", "lang", "identifiers"],
     &["cache", "config"],
     &["model"],
     &["input"],
-    &["fonts"],
+    &["fonts", "cite"],
     &["check"],
     &["order"],
     &["editions"],

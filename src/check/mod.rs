@@ -35,7 +35,9 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|e| {
             let text = loaded.sources.get(&e.file).map_or("", String::as_str);
-            essay(&loaded.root, e, text, &rules, &anchors)
+            let mut d = essay(&loaded.root, e, text, &rules, &anchors);
+            d.extend(citations(&loaded.root, e, text, &loaded.sources));
+            d
         })
         .collect();
     diags.extend(book_wide(loaded));
@@ -233,6 +235,64 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
 
     if rules.typography {
         d.extend(typography_warnings(e, text));
+    }
+    d
+}
+
+/// A text's citations against its references: keys no file defines, entries
+/// of its own files it never cites, a style that cannot be read.
+fn citations(
+    root: &Path,
+    e: &Essay,
+    text: &str,
+    sources: &std::collections::BTreeMap<std::path::PathBuf, String>,
+) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    let library = &e.references.library;
+    let mut cited = BTreeSet::new();
+    e.body.for_each_inline(&mut |i| {
+        let Inline::Cite(c) = i else { return };
+        for item in &c.items {
+            cited.insert(item.key.as_str());
+            if library.get(&item.key).is_some() {
+                continue;
+            }
+            let keys: Vec<&str> = library.keys().collect();
+            let hint = match crate::config::toml_input::suggest(&item.key, &keys) {
+                Some(near) => format!("did you mean `@{near}`?"),
+                None => "add an entry with this key to the essay's references.bib (or references.yaml)".into(),
+            };
+            d.push(
+                Diagnostic::new(
+                    Code::UnknownCitation,
+                    at(e, text, item.pos),
+                    format!("`@{}` is cited, but no reference file of this text defines it", item.key),
+                )
+                .hint(hint),
+            );
+        }
+    });
+    for def in &e.references.own {
+        if !cited.contains(def.key.as_str()) {
+            let file_text = sources.get(&def.file).map_or("", String::as_str);
+            d.push(
+                Diagnostic::new(
+                    Code::UnusedReference,
+                    Location::at(&def.file, file_text, def.span.clone()),
+                    format!(
+                        "`{}` is never cited in {}, so no edition prints it",
+                        def.key,
+                        crate::diagnostic::slash_path(&e.file)
+                    ),
+                )
+                .hint(format!("cite it with [@{}], or remove the entry", def.key)),
+            );
+        }
+    }
+    if let Some(style) = &e.references.style
+        && let Err((message, hint)) = crate::cite::style(root, &e.dir, style)
+    {
+        d.push(Diagnostic::new(Code::UnknownStyle, fm_value(e, text, style), message).hint(hint));
     }
     d
 }
@@ -549,6 +609,9 @@ fn book_wide(loaded: &Loaded) -> Vec<Diagnostic> {
     if let Some(cover) = &loaded.cover {
         let loc = book_loc(&cover.written);
         d.extend(asset_diagnostic(cover, loc, "cover", &cfg.rules, false));
+    }
+    if let Err((message, hint)) = crate::cite::style(&loaded.root, Path::new(""), &cfg.citation_style) {
+        d.push(Diagnostic::new(Code::UnknownStyle, book_loc(&cfg.citation_style), message).hint(hint));
     }
     d
 }

@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod clean;
+mod export;
 mod fonts;
 mod init;
 mod list;
@@ -148,6 +149,22 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Write the book's metadata for others: a Crossref deposit, or every essay as a bibliographic
+    /// record (BibTeX, RIS, CSL-JSON), with its pages in the PDF.
+    ///
+    /// Typesets the PDF (or takes it from the build cache) for the pages. Refuses when `check`
+    /// finds errors, or when the deposit lacks what Crossref requires (the message names it).
+    Export {
+        /// What to write.
+        #[arg(value_enum)]
+        what: ExportFormat,
+        /// The book's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Write to this file instead of the standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Remove the output folder and the build cache.
     Clean {
         /// The book's folder.
@@ -191,6 +208,20 @@ fn edition_parser() -> impl clap::builder::TypedValueParser<Value = Edition> {
         .map(|id| Edition::from_id(&id).expect("one of the possible values"))
 }
 
+/// What `anthology export` writes.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ExportFormat {
+    /// A Crossref deposit (schema 5.3.1): the book and every essay as a chapter.
+    Crossref,
+    /// Every essay as a BibTeX `@incollection`.
+    Bibtex,
+    /// Every essay as a RIS `CHAP` record.
+    Ris,
+    /// Every essay as a CSL-JSON item.
+    #[value(name = "csl-json")]
+    CslJson,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum OutputFormat {
     Human,
@@ -214,6 +245,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats { dir, out, drafts } => stats::run(&dir, &out, drafts),
         Command::Fonts { dir } => fonts::run(&dir),
         Command::Clean { dir, out } => clean::run(&dir, &out),
+        Command::Export { what, dir, output } => export::run(&ui, what, &dir, output.as_deref()),
     }
 }
 

@@ -25,6 +25,10 @@ use toml_input::{TomlProblem, key_list};
 /// The file name of the configuration at the book's root.
 pub const BOOK_FILE: &str = "book.toml";
 
+/// The citation style when `book.toml` names none: author and year in the
+/// text, a widely used style in the humanities and social sciences.
+pub const DEFAULT_CITATION_STYLE: &str = "chicago-author-date";
+
 pub use schema::*;
 
 /// A section of the book, resolved.
@@ -81,6 +85,16 @@ pub struct BookConfig {
     pub pdf: PdfOptions,
     /// Options of the HTML edition.
     pub html: HtmlOptions,
+    /// Options of the EPUB edition.
+    pub epub: EpubOptions,
+    /// The depositor of the book's DOIs.
+    pub crossref: CrossrefOptions,
+    /// The book's DOI, checked (`10.1234/abc`).
+    pub doi: Option<String>,
+    /// Reference files every text can cite from, as written (relative to the root).
+    pub references: Vec<String>,
+    /// The citation style, as written: a bundled style's name or a `.csl` file.
+    pub citation_style: String,
     /// Offprints.
     pub offprints: OffprintOptions,
     /// Share cards.
@@ -169,6 +183,11 @@ impl BookConfig {
             rules: Rules::default(),
             pdf: PdfOptions::default(),
             html: HtmlOptions::default(),
+            epub: EpubOptions::default(),
+            crossref: CrossrefOptions::default(),
+            doi: None,
+            references: Vec::new(),
+            citation_style: DEFAULT_CITATION_STYLE.to_string(),
             offprints: OffprintOptions::default(),
             cards: CardOptions::default(),
             labels: Default::default(),

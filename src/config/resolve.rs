@@ -225,6 +225,40 @@ impl Resolver<'_> {
         }
     }
 
+    /// A DOI or ISBN of `book.toml`, checked: its canonical form, or `None`
+    /// with a diagnostic at its key.
+    fn identifier(
+        &mut self,
+        key: &str,
+        value: Option<String>,
+        check: fn(&str) -> Result<String, String>,
+    ) -> Option<String> {
+        let v = value?;
+        match check(&v) {
+            Ok(id) => Some(id),
+            Err(why) => {
+                let quoted = format!("\"{v}\"");
+                let loc = match self.text.find(&quoted) {
+                    Some(at) => Location::at(Path::new(BOOK_FILE), self.text, at..at + quoted.len()),
+                    None => self.at_key(key),
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidIdentifier,
+                        loc,
+                        format!("`{v}` is not a valid {}: {why}", key.to_uppercase()),
+                    )
+                    .hint(if key == "isbn" {
+                        "copy the ISBN from the agency's record; its last digit checks the others"
+                    } else {
+                        "write it as 10.<registrant>/<suffix>, as the registration agency gave it"
+                    }),
+                );
+                None
+            }
+        }
+    }
+
     fn rules(&mut self, rules: &Rules) {
         if rules.min_words > rules.max_words {
             self.diags.push(Diagnostic::new(
@@ -250,6 +284,11 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
     r.html(&html);
     let rules = raw.rules.unwrap_or_default();
     r.rules(&rules);
+    let mut epub = raw.epub.unwrap_or_default();
+    let mut pdf = pdf;
+    pdf.isbn = r.identifier("isbn", pdf.isbn.take(), crate::identifiers::isbn);
+    epub.isbn = r.identifier("isbn", epub.isbn.take(), crate::identifiers::isbn);
+    let doi = r.identifier("doi", book.doi.clone(), crate::identifiers::doi);
     let labels = raw.labels.unwrap_or_default();
     if let Some(lang) = &language {
         r.labels(lang, &labels);
@@ -276,6 +315,11 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
         rules,
         pdf,
         html,
+        epub,
+        crossref: raw.crossref.unwrap_or_default(),
+        doi,
+        references: book.references.as_ref().map(|r| r.to_vec()).unwrap_or_default(),
+        citation_style: book.citation_style.clone().unwrap_or_else(|| DEFAULT_CITATION_STYLE.to_string()),
         offprints: raw.offprints.unwrap_or_default(),
         cards: raw.cards.unwrap_or_default(),
         labels,

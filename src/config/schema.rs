@@ -29,6 +29,8 @@ pub struct RawConfig {
     pub cards: Option<CardOptions>,
     /// `[labels]`: the book's own words for what the editions print.
     pub labels: Option<std::collections::BTreeMap<String, String>>,
+    /// `[crossref]`: who deposits the book's DOIs (`anthology export crossref`).
+    pub crossref: Option<CrossrefOptions>,
 }
 
 impl Schema for RawConfig {
@@ -43,6 +45,7 @@ impl Schema for RawConfig {
             "html" => walk::<HtmlOptions>,
             "offprints" => walk::<OffprintOptions>,
             "cards" => walk::<CardOptions>,
+            "crossref" => walk::<CrossrefOptions>,
             "labels" => walk_labels,
             _ => return None,
         })
@@ -64,6 +67,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("offprints", field_names::<OffprintOptions>()),
         ("cards", field_names::<CardOptions>()),
         ("labels", crate::lang::labels::KEYS),
+        ("crossref", field_names::<CrossrefOptions>()),
     ]
 }
 
@@ -105,6 +109,14 @@ pub struct RawBook {
     pub url: Option<String>,
     /// The book's hashtag, in the posts that come with the share cards.
     pub hashtag: Option<String>,
+    /// The book's DOI (`10.1234/anthology`).
+    pub doi: Option<String>,
+    /// Reference files (`.bib`, `.yaml`) every text can cite from.
+    pub references: Option<super::toml_input::OneOrMany>,
+    /// The CSL style citations and bibliographies are set in: a bundled
+    /// style's name (`"apa"`, `"chicago-author-date"`, `"ieee"`…) or a
+    /// `.csl` file of the book.
+    pub citation_style: Option<String>,
 }
 
 impl Schema for RawBook {}
@@ -251,6 +263,8 @@ pub struct PdfOptions {
     pub footnotes: FootnoteNumbering,
     /// Standards to conform to (`["a-2b", "ua-1"]`); the PDF is tagged in any case.
     pub standard: Vec<Standard>,
+    /// The print edition's ISBN (check digit verified).
+    pub isbn: Option<String>,
 }
 
 impl Default for PdfOptions {
@@ -268,6 +282,7 @@ impl Default for PdfOptions {
             photos: Placement::Start,
             footnotes: FootnoteNumbering::Essay,
             standard: Vec::new(),
+            isbn: None,
         }
     }
 }
@@ -376,10 +391,27 @@ pub fn valid_length(s: &str) -> bool {
     })
 }
 
-/// `[epub]`: reserved for the EPUB edition; it has no options in this version.
-#[derive(Deserialize, Debug, Clone, Default)]
-pub struct EpubOptions {}
+/// `[epub]`: the EPUB edition.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(default)]
+pub struct EpubOptions {
+    /// The EPUB's own ISBN (check digit verified); its identifier when given.
+    pub isbn: Option<String>,
+}
 impl Schema for EpubOptions {}
+
+/// `[crossref]`: the depositor named in a Crossref deposit.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(default)]
+pub struct CrossrefOptions {
+    /// The person or organisation who deposits (`depositor_name`).
+    pub depositor: Option<String>,
+    /// Where Crossref sends the deposit's results.
+    pub email: Option<String>,
+    /// The organisation that owns the DOIs; the publisher when absent.
+    pub registrant: Option<String>,
+}
+impl Schema for CrossrefOptions {}
 
 /// `[html]`: the website.
 #[derive(Deserialize, Debug, Clone, Default, PartialEq)]

@@ -43,6 +43,27 @@ pub enum TomlProblem {
     },
 }
 
+/// A value written either as one string or as a list of strings
+/// (`references = "a.bib"` or `references = ["a.bib", "b.yaml"]`).
+#[derive(serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One string.
+    One(String),
+    /// A list.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The strings, in order.
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
 /// A table-shaped config struct whose nested tables are checked for unknown keys too.
 pub trait Schema: DeserializeOwned {
     /// For a key holding a table (or an array of tables), the walker of that table.

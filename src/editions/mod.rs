@@ -16,6 +16,7 @@ pub mod epub;
 pub mod highlight;
 pub mod html;
 pub mod images;
+pub mod metadata;
 pub mod typst;
 pub mod xhtml;
 

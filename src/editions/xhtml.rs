@@ -123,6 +123,8 @@ pub struct Context<'a> {
     /// to right (`dir="ltr"`, which also isolates it), so that `--help`
     /// does not read `help--` (EPUB style sheets may not set `direction`).
     pub rtl: bool,
+    /// The heading of the text's bibliography, in its language ("References").
+    pub references: &'a str,
 }
 
 /// A text as XHTML: the body and its notes.
@@ -148,6 +150,8 @@ struct Writer<'a, 'c> {
     /// Tags below this index were opened outside the current element and
     /// may not be closed inside it.
     floor: usize,
+    /// The number of each bibliography entry, by key: citations link to it.
+    entries: HashMap<&'a str, usize>,
 }
 
 /// Converts `doc` with the book context `cx`.
@@ -161,8 +165,16 @@ pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
         order: Vec::new(),
         open: Vec::new(),
         floor: 0,
+        entries: doc
+            .bibliography
+            .iter()
+            .flat_map(|b| b.entries.iter().enumerate().map(|(n, e)| (e.key.as_str(), n + 1)))
+            .collect(),
     };
     w.blocks(&doc.blocks);
+    if let Some(b) = &doc.bibliography {
+        w.bibliography(b);
+    }
     let body = std::mem::take(&mut w.out);
     let notes = w.notes_section();
     Fragment { body, notes }
@@ -176,6 +188,59 @@ impl Writer<'_, '_> {
 
     fn note_id(&self, n: usize) -> String {
         format!("fn-{}-{n}", self.cx.id_prefix)
+    }
+
+    /// The id of the `n`-th entry of the text's bibliography.
+    fn entry_id(&self, n: usize) -> String {
+        format!("bib-{}-{n}", self.cx.id_prefix)
+    }
+
+    /// A set citation: each work's part links to its entry.
+    fn cite(&mut self, c: &crate::model::document::Citation) {
+        self.out.push_str("<span class=\"citation\">");
+        for part in &c.rendered {
+            match part.key.as_deref().and_then(|k| self.entries.get(k)).copied() {
+                Some(n) => {
+                    let id = self.entry_id(n);
+                    let _ = write!(self.out, "<a href=\"#{id}\" role=\"doc-biblioref\">");
+                    self.scoped(&part.content);
+                    self.out.push_str("</a>");
+                }
+                None => self.scoped(&part.content),
+            }
+        }
+        self.out.push_str("</span>");
+    }
+
+    /// The text's bibliography, after its body: a heading at the level of
+    /// the text's first headings and one item per work.
+    fn bibliography(&mut self, b: &crate::model::document::Bibliography) {
+        let level = self.cx.first_heading.clamp(1, 6);
+        let semantics = match self.cx.flavor {
+            Flavor::Epub => " epub:type=\"bibliography\" role=\"doc-bibliography\"",
+            Flavor::Html => " role=\"doc-bibliography\"",
+        };
+        let _ = write!(self.out, "<section class=\"references\"{semantics}>\n<h{level}>");
+        self.text(self.cx.references);
+        let labelled = b.entries.iter().any(|e| e.label.is_some());
+        let class = match (labelled, b.hanging_indent) {
+            (true, _) => "labelled",
+            (false, true) => "hanging",
+            (false, false) => "plain",
+        };
+        let _ = writeln!(self.out, "</h{level}>\n<ul class=\"{class}\">");
+        for (n, entry) in b.entries.iter().enumerate() {
+            let id = self.entry_id(n + 1);
+            let _ = write!(self.out, "<li id=\"{id}\">");
+            if let Some(label) = &entry.label {
+                self.out.push_str("<span class=\"label\">");
+                self.scoped(label);
+                self.out.push_str("</span> ");
+            }
+            self.scoped(&entry.content);
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str("</ul>\n</section>\n");
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
@@ -435,6 +500,7 @@ impl Writer<'_, '_> {
             }
             Inline::Image { url, alt, .. } => self.image(url, alt, "inline"),
             Inline::FootnoteRef { name, .. } => self.note_ref(name),
+            Inline::Cite(c) => self.cite(c),
             Inline::SoftBreak => self.out.push('\n'),
             Inline::LineBreak => self.out.push_str("<br/>\n"),
             Inline::Html { html, .. } => {
@@ -544,6 +610,7 @@ mod tests {
             allow_html,
             first_heading: 2,
             rtl: crate::lang::is_rtl(lang),
+            references: "References",
         };
         fragment(&doc, &cx)
     }

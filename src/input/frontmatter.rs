@@ -29,6 +29,13 @@ pub struct RawAuthor {
     pub handle: Option<String>,
     /// A web page.
     pub url: Option<String>,
+    /// ORCID iD: `0000-0002-1825-0097` or `https://orcid.org/0000-0002-1825-0097`.
+    pub orcid: Option<String>,
+    /// E-mail address, for the Crossref deposit and exports; printed only
+    /// when `public_email = true`.
+    pub email: Option<String>,
+    /// Whether the editions may print `email`.
+    pub public_email: Option<bool>,
 }
 
 impl Schema for RawAuthor {}
@@ -56,6 +63,13 @@ pub struct RawFrontMatter {
     pub draft: Option<bool>,
     /// The authors, one `[[authors]]` table each.
     pub authors: Option<Vec<RawAuthor>>,
+    /// The essay's DOI (`10.1234/abc.5`).
+    pub doi: Option<String>,
+    /// Reference files (`.bib` or `.yaml`) the essay cites from, relative to
+    /// it, besides its own `references.bib` and the book's.
+    pub references: Option<crate::config::toml_input::OneOrMany>,
+    /// A citation style for this essay, overriding `[book] citation_style`.
+    pub citation_style: Option<String>,
 }
 
 impl Schema for RawFrontMatter {

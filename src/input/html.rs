@@ -762,7 +762,7 @@ mod tests {
             .join("|");
         assert_eq!(text, "Hi there|fallback");
         let mut links = 0;
-        crate::model::document::Document { blocks: c.blocks, footnotes: vec![] }
+        crate::model::document::Document { blocks: c.blocks, ..Default::default() }
             .for_each_inline(&mut |i| links += matches!(i, Inline::Link { .. }) as usize);
         assert_eq!(links, 0, "a javascript: link is no link");
     }

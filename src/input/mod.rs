@@ -7,24 +7,27 @@
 //! diagnostics for the rest, so `check` reports all essays in one run.
 
 pub mod assets;
+pub mod citations;
 pub mod frontmatter;
 pub mod git;
 pub mod html;
 pub mod markdown;
 pub mod math;
+pub mod references;
 pub mod svg;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{self, BookConfig};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::lang::slug;
-use crate::model::book::{Author, BodyImage, Essay, Kind};
+use crate::model::book::{Author, BodyImage, Essay, Kind, References};
 use crate::model::document::{Block, Document, Inline, plain_text};
 use assets::{Asset, AssetProblem};
 use frontmatter::{RawAuthor, RawFrontMatter, SplitError};
@@ -58,6 +61,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Text of every file read, by path relative to the root.
     pub sources: BTreeMap<PathBuf, String>,
+    /// The references every text can cite (`[book] references`).
+    pub book_references: Arc<hayagriva::Library>,
 }
 
 impl Loaded {
@@ -199,6 +204,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let found = discover(&root, &mut diagnostics)?;
     let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
     let allow_html = config.as_ref().is_some_and(|c| c.rules.allow_html);
+    let book_references = Arc::new(book_references(&root, config.as_ref(), &mut sources, &mut diagnostics));
 
     let results: Vec<LoadedText> = found
         .par_iter()
@@ -211,6 +217,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
                 book_lang: &lang,
                 title: None,
                 allow_html,
+                book_refs: &book_references,
             }
             .load()
         })
@@ -221,14 +228,38 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         if let Some(t) = r.text {
             sources.insert(r.file, t);
         }
+        sources.extend(r.references);
         essays.extend(r.essay);
     }
 
-    let mut loaded = Loaded { root, config, essays, diagnostics, sources, ..Loaded::default() };
+    let mut loaded = Loaded { root, config, essays, diagnostics, sources, book_references, ..Loaded::default() };
     if let Some(cfg) = loaded.config.clone() {
         load_book_texts(&mut loaded, &cfg);
     }
     Ok(loaded)
+}
+
+/// Reads the reference files `book.toml` names, merged in its order (a key's
+/// first definition wins); their texts go into `sources`.
+fn book_references(
+    root: &Path,
+    cfg: Option<&BookConfig>,
+    sources: &mut BTreeMap<PathBuf, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> hayagriva::Library {
+    let Some(cfg) = cfg else { return hayagriva::Library::new() };
+    let book_text = sources.get(Path::new(config::BOOK_FILE)).cloned().unwrap_or_default();
+    let mut files = Vec::new();
+    for written in &cfg.references {
+        let at = Location::at(config::BOOK_FILE, &book_text, value_span(&book_text, 0..book_text.len(), written));
+        if let Some(f) = references::read(root, Path::new(""), written, at, diags) {
+            files.push(f);
+        }
+    }
+    for f in &files {
+        sources.insert(f.file.clone(), f.text.clone());
+    }
+    references::merge(&files, None)
 }
 
 /// Loads front and back matter, intros and the cover named by `book.toml`.
@@ -262,6 +293,7 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
                     book_lang: &cfg.language,
                     title: title.as_ref(),
                     allow_html: cfg.rules.allow_html,
+                    book_refs: &loaded.book_references,
                 }
                 .load(),
                 Err(problem) => {
@@ -276,7 +308,13 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
                         _ => Diagnostic::new(Code::BookFileMissing, loc, format!("`{written}` does not exist"))
                             .hint("paths in book.toml are relative to the book's folder"),
                     };
-                    LoadedText { file: file.clone(), text: None, essay: None, diagnostics: vec![d] }
+                    LoadedText {
+                        file: file.clone(),
+                        text: None,
+                        essay: None,
+                        diagnostics: vec![d],
+                        references: Vec::new(),
+                    }
                 }
             };
             (*kind, slug.clone(), r)
@@ -287,6 +325,7 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
         if let Some(t) = r.text {
             loaded.sources.insert(r.file, t);
         }
+        loaded.sources.extend(r.references);
         if let Some(e) = r.essay {
             match kind {
                 Kind::Front => loaded.front.push(e),
@@ -313,6 +352,8 @@ struct LoadedText {
     text: Option<String>,
     essay: Option<Essay>,
     diagnostics: Vec<Diagnostic>,
+    /// The text's own reference files, by path: for diagnostics.
+    references: Vec<(PathBuf, String)>,
 }
 
 /// Byte span of `value` written as a TOML string inside `range` of `text`;
@@ -343,13 +384,21 @@ struct Text<'a> {
     /// Whether the rules allow raw HTML (then links and images written as
     /// HTML inside a paragraph become links and images).
     allow_html: bool,
+    /// The references every text can cite.
+    book_refs: &'a Arc<hayagriva::Library>,
 }
 
 impl Text<'_> {
     /// Reads the text safely and parses it.
     fn load(self) -> LoadedText {
         let (root, file) = (self.root, self.file);
-        let mut out = LoadedText { file: file.to_path_buf(), text: None, essay: None, diagnostics: Vec::new() };
+        let mut out = LoadedText {
+            file: file.to_path_buf(),
+            text: None,
+            essay: None,
+            diagnostics: Vec::new(),
+            references: Vec::new(),
+        };
         let real = match assets::locate(root, file) {
             Ok(real) => real,
             Err(AssetProblem::Outside) => {
@@ -368,21 +417,12 @@ impl Text<'_> {
                 return out;
             }
         };
-        let text = match read_limited(&real) {
-            Ok(bytes) => match String::from_utf8(bytes) {
+        let text = match read_limited(&real, MAX_FILE_BYTES) {
+            Ok(bytes) => match utf8(file, bytes) {
                 Ok(t) => t,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let at = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
-                    out.diagnostics.push(
-                        Diagnostic::new(
-                            Code::Unreadable,
-                            Location::at(file, &lossy, at..at),
-                            "the file is not valid UTF-8",
-                        )
-                        .hint("save the file with UTF-8 encoding"),
-                    );
+                Err(bad) => {
+                    let (lossy, d) = *bad;
+                    out.diagnostics.push(d);
                     out.text = Some(lossy);
                     return out;
                 }
@@ -407,14 +447,14 @@ impl Text<'_> {
                 return out;
             }
         };
-        out.essay = self.parse(&text, &mut out.diagnostics);
+        out.essay = self.parse(&text, &mut out.diagnostics, &mut out.references);
         out.text = Some(text);
         out
     }
 
     /// Splits and parses `text`: front matter, body, title, language and
     /// authors. `None` when it cannot be an essay (diagnostics say why).
-    fn parse(self, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Essay> {
+    fn parse(self, text: &str, diags: &mut Vec<Diagnostic>, ref_texts: &mut Vec<(PathBuf, String)>) -> Option<Essay> {
         let (root, file, kind) = (self.root, self.file, self.kind);
         let (raw, front_range, body_range, body_line) = self.split(text, diags)?;
         let fm_loc = |value: &str| -> Location {
@@ -491,7 +531,22 @@ impl Text<'_> {
                 );
                 continue;
             };
-            authors.push(author(root, &dir, name, a));
+            let orcid = a.orcid.as_deref().and_then(|o| {
+                let hint = "copy the iD from the author's ORCID record, e.g. 0000-0002-1825-0097";
+                identifier(o, crate::identifiers::orcid, "an ORCID iD", hint, fm_loc(o), diags)
+            });
+            let mut a = author(root, &dir, name, a);
+            a.orcid = orcid;
+            authors.push(a);
+        }
+        let doi = raw.doi.as_deref().and_then(|d| {
+            let hint = "write the DOI as the registration agency gave it: 10.<registrant>/<suffix>";
+            identifier(d, crate::identifiers::doi, "a DOI", hint, fm_loc(d), diags)
+        });
+        let references = self.references(&raw, &dir, &fm_loc, diags, ref_texts);
+        if !references.library.is_empty() {
+            let library = references.library.clone();
+            citations::find(&mut body, &|k| library.get(k).is_some());
         }
         let mut images = Vec::new();
         body.for_each_inline(&mut |i| {
@@ -518,7 +573,53 @@ impl Text<'_> {
             body,
             words,
             images,
+            references,
+            doi,
         })
+    }
+
+    /// The works the text can cite: the files its front matter names, its
+    /// own `references.bib` (`<name>.bib` beside a single-file text), then
+    /// the book's.
+    fn references(
+        &self,
+        raw: &RawFrontMatter,
+        dir: &Path,
+        fm_loc: &dyn Fn(&str) -> Location,
+        diags: &mut Vec<Diagnostic>,
+        ref_texts: &mut Vec<(PathBuf, String)>,
+    ) -> References {
+        let mut files = Vec::new();
+        for written in raw.references.as_ref().map(|r| r.to_vec()).unwrap_or_default() {
+            if let Some(f) = references::read(self.root, dir, &written, fm_loc(&written), diags) {
+                files.push(f);
+            }
+        }
+        let own_name = self.file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let defaults: Vec<String> = if own_name == "index" {
+            references::DEFAULT_NAMES.iter().map(|n| n.to_string()).collect()
+        } else {
+            ["bib", "yaml", "yml"].iter().map(|e| format!("{own_name}.{e}")).collect()
+        };
+        for name in defaults {
+            let rel = dir.join(&name);
+            if files.iter().any(|f| f.file == rel) || !self.root.join(&rel).is_file() {
+                continue;
+            }
+            if let Ok(real) = assets::locate(self.root, &rel)
+                && let Some(f) = references::read_found(&rel, &real, diags)
+            {
+                files.push(f);
+            }
+        }
+        let own = files.iter().flat_map(|f| f.defined.iter().cloned()).collect();
+        let library = if files.is_empty() {
+            self.book_refs.clone()
+        } else {
+            Arc::new(references::merge(&files, Some(self.book_refs)))
+        };
+        ref_texts.extend(files.into_iter().map(|f| (f.file, f.text)));
+        References { library, own, style: raw.citation_style.clone() }
     }
 
     /// The front matter (empty for front and back matter without any), its
@@ -597,6 +698,43 @@ fn author(root: &Path, dir: &Path, name: String, a: RawAuthor) -> Author {
         affiliation: a.affiliation,
         handle: a.handle,
         url: a.url,
+        orcid: None,
+        email: a.email,
+        public_email: a.public_email.unwrap_or(false),
+    }
+}
+
+/// The text of `file`, or (when it is not UTF-8) its text with the bad
+/// bytes replaced and a diagnostic at the first of them.
+fn utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let at = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
+        let d = Diagnostic::new(Code::Unreadable, Location::at(file, &lossy, at..at), "the file is not valid UTF-8")
+            .hint("save the file with UTF-8 encoding");
+        Box::new((lossy, d))
+    })
+}
+
+/// `written` as the identifier `check` reads (its canonical form), or
+/// `None` with a diagnostic at `loc` saying why it is not one.
+fn identifier(
+    written: &str,
+    check: fn(&str) -> Result<String, String>,
+    what: &str,
+    hint: &str,
+    loc: Location,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match check(written) {
+        Ok(id) => Some(id),
+        Err(why) => {
+            diags.push(
+                Diagnostic::new(Code::InvalidIdentifier, loc, format!("`{written}` is not {what}: {why}")).hint(hint),
+            );
+            None
+        }
     }
 }
 
@@ -605,11 +743,12 @@ enum ReadError {
     Io(std::io::Error),
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+/// Reads at most `limit` bytes of `path`: more is an error, told without reading it.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let f = std::fs::File::open(path).map_err(ReadError::Io)?;
     let mut buf = Vec::new();
-    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
+    f.take(limit + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
+    if buf.len() as u64 > limit {
         let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(buf.len() as u64);
         return Err(ReadError::TooLarge(len));
     }

@@ -39,6 +39,9 @@ pub const KEYS: &[&str] = &[
     "letters",
     "essays_in",
     "portrait",
+    "references",
+    "cite",
+    "cite_book",
 ];
 
 /// The table, parsed once: language → key → word.
@@ -118,6 +121,12 @@ pub struct Labels {
     pub essays_in: String,
     /// The alternative text of a portrait, with `{name}`.
     pub portrait: String,
+    /// The heading of an essay's bibliography.
+    pub references: String,
+    /// The heading of the block that shows how to cite an essay.
+    pub cite: String,
+    /// The heading of the block that shows how to cite the whole book.
+    pub cite_book: String,
     #[serde(skip)]
     french: bool,
 }
@@ -170,6 +179,9 @@ impl Labels {
             letters: get("letters"),
             essays_in: get("essays_in"),
             portrait: get("portrait"),
+            references: get("references"),
+            cite: get("cite"),
+            cite_book: get("cite_book"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

@@ -42,6 +42,36 @@ pub struct Author {
     pub handle: Option<String>,
     /// Web page.
     pub url: Option<String>,
+    /// ORCID iD, as `0000-0002-1825-0097` (checked at load).
+    pub orcid: Option<String>,
+    /// E-mail address: for deposits and exports, printed only when `public_email`.
+    pub email: Option<String>,
+    /// Whether the editions may print `email`.
+    pub public_email: bool,
+}
+
+/// The works a text can cite: its own reference files', then the book's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct References {
+    /// Every work the text can cite, by key (its own entries win over the
+    /// book's of the same key).
+    pub library: std::sync::Arc<hayagriva::Library>,
+    /// The entries of the text's own files, where each is defined: what
+    /// `check` reports as unused.
+    pub own: Vec<Defined>,
+    /// The citation style the text asks for in its front matter, as written.
+    pub style: Option<String>,
+}
+
+/// Where a reference is defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Defined {
+    /// Its key.
+    pub key: String,
+    /// The file, relative to the book's root.
+    pub file: PathBuf,
+    /// The byte range of its key in the file.
+    pub span: std::ops::Range<usize>,
 }
 
 /// An image in the body of a text.
@@ -92,6 +122,10 @@ pub struct Essay {
     pub words: usize,
     /// Images in the body, resolved.
     pub images: Vec<BodyImage>,
+    /// The works it can cite.
+    pub references: References,
+    /// Its DOI (`10.1234/abc`), when it has one.
+    pub doi: Option<String>,
 }
 
 /// One person in the contributor index.

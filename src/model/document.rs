@@ -240,6 +240,50 @@ pub enum Inline {
         /// Where it is.
         pos: Pos,
     },
+    /// A citation of works in the text's references (`[@key]`, `@key`).
+    Cite(Box<Citation>),
+}
+
+/// A citation, as written with pandoc's syntax, and as the book's style
+/// sets it once the book is ordered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Citation {
+    /// The works cited, in the order written.
+    pub items: Vec<CiteItem>,
+    /// `@key` in running text (the author's name is part of the sentence)
+    /// rather than `[@key]`.
+    pub narrative: bool,
+    /// Where it starts.
+    pub pos: Pos,
+    /// The citation as the style sets it: empty until `order` renders it.
+    pub rendered: Vec<CitePart>,
+}
+
+/// One work of a citation: `see @key, p. 12`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CiteItem {
+    /// The reference's key.
+    pub key: String,
+    /// Text before it (`see`).
+    pub prefix: String,
+    /// Where in the work: a CSL locator term (`page`, `chapter`…) and its value.
+    pub locator: Option<(String, String)>,
+    /// Text after it (`and passim`).
+    pub suffix: String,
+    /// `-@key`: the author is left out (the year alone, in author-date styles).
+    pub suppress_author: bool,
+    /// Where its `@` is.
+    pub pos: Pos,
+}
+
+/// A run of a set citation: the part that names one work links to that
+/// work's entry in the bibliography.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CitePart {
+    /// The key of the work this part names, if it names one.
+    pub key: Option<String>,
+    /// Its text.
+    pub content: Vec<Inline>,
 }
 
 /// A footnote definition.
@@ -260,6 +304,38 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Footnote definitions, in the order of their first reference.
     pub footnotes: Vec<Footnote>,
+    /// The works its citations name, as the style sets them: what ends the
+    /// text in every edition. Set by `order`; `None` when nothing is cited.
+    pub bibliography: Option<Bibliography>,
+}
+
+/// The list of works a text cites, set in the book's citation style.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bibliography {
+    /// The entries, in the style's order.
+    pub entries: Vec<BibEntry>,
+    /// Whether the style sets entries with a hanging indent.
+    pub hanging_indent: bool,
+}
+
+/// One work in a bibliography.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BibEntry {
+    /// Its key, which citations link to.
+    pub key: String,
+    /// The label set apart before the entry (`[1]`), in numeric styles.
+    pub label: Option<Vec<Inline>>,
+    /// The entry.
+    pub content: Vec<Inline>,
+}
+
+/// Where a list of inline elements is, for [`Document::each_inline_list`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Within {
+    /// In a footnote.
+    pub note: bool,
+    /// In a link's text.
+    pub link: bool,
 }
 
 /// Inline content of a block, visited without recursion into nested blocks.
@@ -399,7 +475,7 @@ impl Document {
                     Inline::Link { content, .. } => inlines(content, prev, f),
                     Inline::Code(code) | Inline::Math { tex: code, .. } => *prev = code.chars().last(),
                     Inline::SoftBreak | Inline::LineBreak => *prev = Some(' '),
-                    Inline::Image { .. } | Inline::FootnoteRef { .. } | Inline::Html { .. } => {}
+                    Inline::Image { .. } | Inline::FootnoteRef { .. } | Inline::Html { .. } | Inline::Cite(_) => {}
                 }
             }
         }
@@ -432,6 +508,46 @@ impl Document {
         blocks(&mut self.blocks, f);
         for note in &mut self.footnotes {
             blocks(&mut note.blocks, f);
+        }
+    }
+
+    /// Calls `f` on every list of inline elements of the body, then of the
+    /// footnotes, in reading order: each list before the lists nested in it
+    /// (an emphasis, a link), with where the list is. What a pass that
+    /// replaces inline elements needs.
+    pub fn each_inline_list(&mut self, f: &mut dyn FnMut(&mut Vec<Inline>, Within)) {
+        fn inlines(list: &mut Vec<Inline>, at: Within, f: &mut dyn FnMut(&mut Vec<Inline>, Within)) {
+            f(list, at);
+            for i in list {
+                match i {
+                    Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sub(c) | Inline::Sup(c) => {
+                        inlines(c, at, f)
+                    }
+                    Inline::Link { content, .. } => inlines(content, Within { link: true, ..at }, f),
+                    _ => {}
+                }
+            }
+        }
+        fn blocks(list: &mut [Block], at: Within, f: &mut dyn FnMut(&mut Vec<Inline>, Within)) {
+            for b in list {
+                match b {
+                    Block::Paragraph(i) | Block::Heading { content: i, .. } => inlines(i, at, f),
+                    Block::Quote(b) | Block::Html { content: b, .. } => blocks(b, at, f),
+                    Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, at, f)),
+                    Block::Table { rows, .. } => {
+                        rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, at, f))
+                    }
+                    Block::Details { summary, blocks: b } => {
+                        inlines(summary, at, f);
+                        blocks(b, at, f);
+                    }
+                    Block::Code { .. } | Block::Rule => {}
+                }
+            }
+        }
+        blocks(&mut self.blocks, Within::default(), f);
+        for note in &mut self.footnotes {
+            blocks(&mut note.blocks, Within { note: true, link: false }, f);
         }
     }
 
@@ -488,6 +604,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
                 Inline::Link { content, .. } => go(content, out),
                 Inline::Image { alt, .. } => out.push_str(alt),
                 Inline::SoftBreak | Inline::LineBreak => out.push(' '),
+                Inline::Cite(c) => c.rendered.iter().for_each(|p| go(&p.content, out)),
                 Inline::FootnoteRef { .. } | Inline::Html { .. } => {}
             }
         }

@@ -129,6 +129,7 @@ impl Package<'_> {
             allow_html: self.book.config.rules.allow_html,
             first_heading,
             rtl: crate::lang::is_rtl(&e.lang),
+            references: &self.labels.references,
         };
         xhtml::fragment(&e.body, &cx)
     }
@@ -166,6 +167,7 @@ impl Package<'_> {
                 allow_html: false,
                 first_heading: 4,
                 rtl: crate::lang::is_rtl(&e.lang),
+                references: "",
             };
             let f = xhtml::fragment(doc, &cx);
             let _ = write!(out, "<div class=\"bio\">{}</div>", f.body);
@@ -283,6 +285,13 @@ impl Package<'_> {
             let _ = writeln!(c, "<p>{}{} {}</p>", escape(&l.license), l.colon, escape(lic));
         }
         let _ = writeln!(c, "<p>{}{} {}</p>", escape(&l.identifier), l.colon, escape(&cfg.identifier));
+        if let Some(isbn) = &cfg.epub.isbn {
+            let _ = writeln!(c, "<p>ISBN {}</p>", escape(&crate::identifiers::isbn_display(isbn)));
+        }
+        if let Some(doi) = &cfg.doi {
+            let url = format!("https://doi.org/{doi}");
+            let _ = writeln!(c, "<p>DOI <a href=\"{0}\">{0}</a></p>", escape(&url));
+        }
         if let Some(p) = &cfg.publisher {
             let _ = writeln!(c, "<p>{}</p>", escape(p));
         }
@@ -642,6 +651,12 @@ fn opf(pkg: &Package, cover_href: &str, svg_cover: bool) -> String {
     let cfg = &book.config;
     let mut m = String::new();
     let _ = writeln!(m, "<dc:identifier id=\"pub-id\">{}</dc:identifier>", escape(&cfg.identifier));
+    if let Some(isbn) = &cfg.epub.isbn {
+        let _ = writeln!(m, "<dc:identifier id=\"isbn\">urn:isbn:{}</dc:identifier>", escape(isbn));
+    }
+    if let Some(doi) = &cfg.doi {
+        let _ = writeln!(m, "<dc:identifier id=\"doi\">https://doi.org/{}</dc:identifier>", escape(doi));
+    }
     let _ = writeln!(m, "<dc:title id=\"title\">{}</dc:title>", escape(&cfg.title));
     if let Some(s) = &cfg.subtitle {
         let _ = writeln!(

@@ -10,6 +10,7 @@
 //! `view.rs` turns the book into what templates see; `pages.rs` renders each
 //! kind of page; this file prepares the images and the static files.
 
+pub mod cite;
 mod pages;
 mod view;
 
@@ -139,6 +140,14 @@ fn environment(root: &Path) -> Result<Environment<'static>, HtmlError> {
     Ok(env)
 }
 
+impl Site {
+    /// Adds what makes the essays citable (see [`cite`]), with the print
+    /// edition's pages and offprints when the build made them.
+    pub fn finish(&mut self, book: &Book, print: &cite::Print) {
+        cite::finish(&mut self.files, book, print);
+    }
+}
+
 /// Makes the site of `book`.
 pub fn render(book: &Book) -> Result<Site, HtmlError> {
     render_with(book, &images::Cache::default())
@@ -147,13 +156,26 @@ pub fn render(book: &Book) -> Result<Site, HtmlError> {
 /// Makes the site of `book`, taking processed images from `cache` (shared
 /// with the other editions of the same build).
 pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Site, HtmlError> {
-    render_with_cards(book, cache, &[])
+    let mut site = render_pending(book, cache, &[])?;
+    site.finish(book, &cite::Print::default());
+    Ok(site)
 }
 
 /// [`render_with`], with the essays' share cards: each is served at
 /// `cards/<slug>.png` and is its page's Open Graph and Twitter image (as a
 /// large card) when `[html] base_url` gives the absolute address networks need.
+/// The site is finished without the print edition's pages (see
+/// [`render_pending`] for a build that makes both).
 pub fn render_with_cards(book: &Book, cache: &images::Cache, cards: &[Card]) -> Result<Site, HtmlError> {
+    let mut site = render_pending(book, cache, cards)?;
+    site.finish(book, &cite::Print::default());
+    Ok(site)
+}
+
+/// [`render_with_cards`], leaving the citations to [`Site::finish`]: what a
+/// build that also makes the PDF calls, so that the site is rendered while
+/// the PDF is typeset and finished with its pages.
+pub fn render_pending(book: &Book, cache: &images::Cache, cards: &[Card]) -> Result<Site, HtmlError> {
     let env = environment(&book.root)?;
     let mut site = Site::default();
     let images = process_images(book, cache, &mut site.files)?;

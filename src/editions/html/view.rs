@@ -214,6 +214,7 @@ impl<'a> View<'a> {
             allow_html: self.book.config.rules.allow_html,
             first_heading,
             rtl: crate::lang::is_rtl(&e.lang),
+            references: &self.labels.references,
         };
         xhtml::fragment(&e.body, &cx)
     }
@@ -232,6 +233,7 @@ impl<'a> View<'a> {
                 allow_html: false,
                 first_heading: 4,
                 rtl: crate::lang::is_rtl(&e.lang),
+                references: "",
             };
             Value::from_safe_string(xhtml::fragment(doc, &cx).body)
         });

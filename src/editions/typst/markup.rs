@@ -111,6 +111,10 @@ pub struct Writer<'a> {
     seen_notes: HashSet<String>,
     images: &'a HashMap<String, String>,
     lines: Vec<(usize, u32)>,
+    /// The heading of the text's bibliography ("References").
+    references: String,
+    /// The level the text's first headings are set at.
+    first_heading: u8,
 }
 
 /// Generated markup with, for each offset where a source line starts to be
@@ -158,7 +162,15 @@ impl<'a> Writer<'a> {
             seen_notes: HashSet::new(),
             images,
             lines: Vec::new(),
+            references: String::new(),
+            first_heading,
         }
+    }
+
+    /// The text's bibliography, if it has one, is headed `heading`.
+    pub fn with_references(mut self, heading: &str) -> Self {
+        self.references = heading.to_string();
+        self
     }
 
     /// Links to the book's essays resolve through `links`, from the folder
@@ -176,7 +188,44 @@ impl<'a> Writer<'a> {
             let _ = write!(self.out, "#metadata(none)<{}>", essay_label(slug));
         }
         self.blocks(&doc.blocks);
+        if let Some(b) = &doc.bibliography {
+            self.bibliography(b);
+        }
         Generated { text: self.out, lines: self.lines }
+    }
+
+    /// The bibliography after the text: a heading at the level of the text's
+    /// first headings, then each entry as a paragraph with a hanging indent,
+    /// its label (`[1]`) in a box the width of the indent.
+    fn bibliography(&mut self, b: &crate::model::document::Bibliography) {
+        let level = self.first_heading;
+        let _ = write!(self.out, "#heading(level: {level}, outlined: false, bookmarked: false)");
+        let heading = self.references.clone();
+        self.content(|w| w.text(&heading));
+        self.out.push_str(";\n\n");
+        let labelled = b.entries.iter().any(|e| e.label.is_some());
+        let indent = if labelled {
+            "2.6em"
+        } else if b.hanging_indent {
+            "1.5em"
+        } else {
+            "0em"
+        };
+        let _ = writeln!(
+            self.out,
+            "#block(width: 100%)[#set par(first-line-indent: 0em, hanging-indent: {indent}, justify: false, spacing: 0.7em);"
+        );
+        for e in &b.entries {
+            if let Some(label) = &e.label {
+                let _ = write!(self.out, "#box(width: {indent})");
+                self.content(|w| w.inlines(label));
+                self.out.push(';');
+            }
+            self.inlines(&e.content);
+            self.close_open_tags();
+            self.out.push_str("\n\n");
+        }
+        self.out.push_str("];\n\n");
     }
 
     fn at(&mut self, pos: crate::model::document::Pos) {
@@ -428,6 +477,8 @@ impl<'a> Writer<'a> {
                 None => escape_into(alt, &mut self.out),
             },
             Inline::FootnoteRef { name, .. } => self.footnote(name),
+            // Set in the book's style once; the reader finds the entry by its label.
+            Inline::Cite(c) => c.rendered.iter().for_each(|p| self.inlines(&p.content)),
             Inline::SoftBreak => self.out.push(' '),
             Inline::LineBreak => self.out.push_str("#linebreak();"),
             Inline::Html { html, .. } => self.html_tag(html),
@@ -605,10 +656,18 @@ fn breakable_pieces(code: &str) -> Vec<&str> {
 
 /// Markup of a text's body. `images` maps references as written to virtual
 /// paths; its links to the book's essays resolve through `links`.
-pub fn essay_body(essay: &Essay, images: &HashMap<String, String>, first_heading: u8, links: &Links) -> Generated {
+/// Its bibliography, if it has one, is headed `references`.
+pub fn essay_body(
+    essay: &Essay,
+    images: &HashMap<String, String>,
+    first_heading: u8,
+    links: &Links,
+    references: &str,
+) -> Generated {
     let own = (essay.kind == crate::model::book::Kind::Essay).then_some(essay.slug.as_str());
     Writer::new(&essay.body, &essay.slug, images, first_heading)
         .with_links(links, &essay.dir, own)
+        .with_references(references)
         .document(&essay.body)
 }
 

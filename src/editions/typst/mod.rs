@@ -126,6 +126,8 @@ pub struct Pdf {
     pub pages: usize,
     /// Warnings from typst, as diagnostics.
     pub warnings: Vec<Diagnostic>,
+    /// Each essay's first and last pages, as printed.
+    pub essay_pages: crate::editions::metadata::PageMap,
 }
 
 impl Pdf {
@@ -227,6 +229,8 @@ struct Builder {
     markup: BTreeMap<String, String>,
     origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
     links: markup::Links,
+    /// The heading of a text's bibliography.
+    references: String,
 }
 
 impl Builder {
@@ -262,7 +266,7 @@ impl Builder {
             .filter_map(|img| Some((img.asset.written.clone(), self.image(&img.asset, PRINT_IMAGE_PIXELS)?)))
             .collect();
         let path = format!("/{kind}/{}.typ", e.slug);
-        let generated = essay_body(e, &images, first_heading, &self.links);
+        let generated = essay_body(e, &images, first_heading, &self.links, &self.references);
         self.markup.insert(path.clone(), generated.text);
         self.origins.insert(path.clone(), (e.file.clone(), generated.lines));
         let (lang, region) = lang_region(&e.lang);
@@ -277,6 +281,7 @@ impl Builder {
             "region": region,
             "tags": e.tags,
             "authors": authors,
+            "doi": e.doi,
             "body": path,
             "fonts": fonts.families(&crate::fonts::needs_of(e)),
         })
@@ -330,7 +335,13 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
         book: cfg.url.clone().filter(|u| crate::input::assets::is_web_link(u)),
         allow_html: cfg.rules.allow_html,
     };
-    let mut b = Builder { assets: Assets::default(), markup: BTreeMap::new(), origins: HashMap::new(), links };
+    let mut b = Builder {
+        assets: Assets::default(),
+        markup: BTreeMap::new(),
+        origins: HashMap::new(),
+        links,
+        references: cfg.labels().references,
+    };
     let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2, fonts)).collect();
     let back: Vec<Value> = book.back.iter().map(|e| b.text(e, "back", 2, fonts)).collect();
     let mut parts = Vec::new();
@@ -374,6 +385,8 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
         "date": date_value(cfg.date.as_deref()),
         "printed_date": cfg.printed_date(),
         "identifier": cfg.identifier,
+        "isbn": cfg.pdf.isbn.as_deref().map(crate::identifiers::isbn_display),
+        "doi": cfg.doi,
         "license": cfg.license,
         "description": cfg.description,
         "url": cfg.url,
@@ -551,6 +564,14 @@ pub enum Typeset {
 }
 
 impl Typeset {
+    /// Each essay's first and last pages, as printed.
+    pub fn essay_pages(&self) -> crate::editions::metadata::PageMap {
+        match self {
+            Typeset::Pieces(c) => c.essay_pages(),
+            Typeset::Whole(doc) => whole_essay_pages(doc),
+        }
+    }
+
     /// The book's pages.
     pub fn doc(&self) -> &PagedDocument {
         match self {
@@ -573,7 +594,8 @@ pub fn compile(book: &Book, s: &Sources, w: &BookWorld, layouts: &pieces::Layout
         (Typeset::Whole(doc), warnings)
     };
     let bytes = export(book, s, w, set.doc(), book.config.identifier.clone())?;
-    Ok((Pdf { bytes, pages: set.doc().pages().len(), warnings }, set))
+    let essay_pages = set.essay_pages();
+    Ok((Pdf { bytes, pages: set.doc().pages().len(), warnings, essay_pages }, set))
 }
 
 /// The offprints of every essay of `book`, from its typeset pages.
@@ -688,6 +710,27 @@ pub(crate) fn link_labels(doc: &PagedDocument) -> Vec<(String, typst::introspect
         if name.starts_with("essay-") || name.starts_with("h-") {
             out.push((name, at));
         }
+    }
+    out
+}
+
+/// Each essay's pages in a book typeset whole: from its marker's page to the
+/// page before the next marker's, as printed.
+fn whole_essay_pages(doc: &PagedDocument) -> crate::editions::metadata::PageMap {
+    use typst::model::Numbering;
+    let printed = |n: usize| -> String {
+        let Some(page) = doc.pages().get(n.saturating_sub(1)) else { return n.to_string() };
+        match &page.numbering {
+            Some(Numbering::Pattern(p)) => p.apply(None, &[page.number]).map(|s| s.to_string()).unwrap_or_default(),
+            _ => page.number.to_string(),
+        }
+    };
+    let m = marks(doc);
+    let mut out = crate::editions::metadata::PageMap::new();
+    for (i, (kind, slug, page)) in m.iter().enumerate() {
+        let (Some(slug), "essay") = (slug, kind.as_str()) else { continue };
+        let next = m.get(i + 1).map_or(doc.pages().len(), |n| n.2.saturating_sub(1).max(*page));
+        out.insert(slug.clone(), crate::editions::metadata::Pages { first: printed(*page), last: printed(next) });
     }
     out
 }
@@ -824,13 +867,33 @@ fn offprint(
     };
     let mut world = w.clone();
     world.set_file("/offprint.json", info.to_string().into_bytes());
-    let (pages, _) = typeset(s, &world)?;
+    let (mut pages, _) = typeset(s, &world)?;
     // One first page, the essay's pages: more means the template ignored /offprint.json.
     if pages.pages().len() > last - first + 2 {
         return Err(PdfError::Offprint(e.slug.clone()));
     }
+    let info = offprint_metadata(e, typst::model::Document::info(&pages));
+    *pages.info_mut() = info;
     let bytes = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
     Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len() })
+}
+
+/// An offprint's metadata (its XMP and document information): the essay's
+/// title, authors, summary and DOI, not the book's; the rest as in `book`.
+pub(crate) fn offprint_metadata(e: &Essay, book: &typst::model::DocumentInfo) -> typst::model::DocumentInfo {
+    let mut info = book.clone();
+    info.title = Some(e.title.as_str().into());
+    info.author = e.authors.iter().map(|a| a.name.as_str().into()).collect();
+    let doi = e.doi.as_ref().map(|d| format!("https://doi.org/{d}"));
+    info.description = match (&e.summary, &doi) {
+        (Some(s), Some(d)) => Some(format!("{s} {d}").into()),
+        (Some(s), None) => Some(s.as_str().into()),
+        (None, Some(d)) => Some(d.as_str().into()),
+        (None, None) => None,
+    };
+    info.keywords =
+        e.tags.iter().map(|t| t.as_str().into()).chain(e.doi.iter().map(|d| format!("doi:{d}").into())).collect();
+    info
 }
 
 #[cfg(test)]

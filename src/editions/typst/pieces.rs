@@ -232,6 +232,21 @@ pub struct Placement {
     pub pages: usize,
 }
 
+impl Composed {
+    /// Each essay's first and last pages, as the book prints them.
+    pub fn essay_pages(&self) -> crate::editions::metadata::PageMap {
+        let mut out = crate::editions::metadata::PageMap::new();
+        for (p, at) in self.plan.iter().zip(&self.placed) {
+            if let (Kind::Essay, Some(slug)) = (p.kind, &p.slug) {
+                let first = p.folio.print(at.number).unwrap_or_else(|| at.first.to_string());
+                let last = p.folio.print(at.number + at.pages.max(1) - 1).unwrap_or_else(|| at.last().to_string());
+                out.insert(slug.clone(), crate::editions::metadata::Pages { first, last });
+            }
+        }
+        out
+    }
+}
+
 impl Placement {
     /// The place in the book of its last page.
     pub fn last(&self) -> usize {
@@ -879,7 +894,11 @@ pub fn offprint_documents(
                 page.frame = map_links(&page.frame, &relink);
                 pages.push(page);
             }
-            Ok((slug, PagedDocument::new(pages.into(), c.doc.info().clone())))
+            let info = match book.essays().find(|e| Some(&e.slug) == c.plan[i].slug.as_ref()) {
+                Some(e) => super::offprint_metadata(e, c.doc.info()),
+                None => c.doc.info().clone(),
+            };
+            Ok((slug, PagedDocument::new(pages.into(), info)))
         })
         .collect()
 }

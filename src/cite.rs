@@ -1,0 +1,622 @@
+//! Citations and bibliographies set in a CSL style, once for every edition.
+//!
+//! Each text's citations go through hayagriva (the CSL processor typst
+//! uses, with its archive of styles and locales) in reading order, and its
+//! bibliography is made from the works they name. The result is plain model
+//! content ([`CitePart`], [`Bibliography`]): the PDF, the EPUB and the site
+//! print the same labels and the same entries, and escape them like any
+//! other text, so a hostile `.bib` field reaches no writer as markup. A
+//! style of the "note" class (Chicago notes) makes each citation in the
+//! body a footnote, as pandoc does.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{
+    FontStyle, FontWeight, IndependentStyle, Locale, LocaleCode, Style, StyleClass, VerticalAlign,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild, ElemChildren,
+    ElemMeta, Entry, LocatorPayload, SpecificLocator,
+};
+
+use crate::input::assets;
+use crate::model::book::{Book, Essay};
+use crate::model::document::{BibEntry, Bibliography, Block, Citation, CitePart, Footnote, Inline, Pos};
+
+/// Largest CSL file read, in bytes (the largest styles of the official
+/// repository are under 200 KiB).
+pub const MAX_STYLE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Reads the citation style `written`: a bundled style's name (`apa`,
+/// `chicago-notes`, `ieee`…) or a `.csl` file relative to `base` (itself
+/// relative to the book's `root`). Why not, as a sentence and a hint.
+pub fn style(root: &Path, base: &Path, written: &str) -> Result<IndependentStyle, (String, String)> {
+    if !written.to_ascii_lowercase().ends_with(".csl") {
+        let Some(found) = hayagriva::archive::ArchivedStyle::by_name(written) else {
+            let names: Vec<&str> =
+                hayagriva::archive::ArchivedStyle::all().iter().flat_map(|s| s.names().iter().copied()).collect();
+            let hint = match crate::config::toml_input::suggest(written, &names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "name a bundled style (`apa`, `chicago-author-date`, `chicago-notes`, `ieee`, `mla`, `vancouver`…) or a `.csl` file of the book".into(),
+            };
+            return Err((format!("`{written}` is not a bundled citation style"), hint));
+        };
+        return independent(found.get());
+    }
+    let outside = || {
+        (
+            format!("`{written}` is outside the book's folder; it was not read"),
+            "put the .csl file inside the book".into(),
+        )
+    };
+    let rel = assets::resolve_lexically(base, written).map_err(|_| outside())?;
+    let real = assets::locate(root, &rel).map_err(|p| match p {
+        assets::AssetProblem::Outside => outside(),
+        _ => (
+            format!("the style file `{written}` does not exist"),
+            "paths are relative to the file that names them".into(),
+        ),
+    })?;
+    let mut text = String::new();
+    use std::io::Read;
+    std::fs::File::open(&real)
+        .and_then(|f| f.take(MAX_STYLE_BYTES).read_to_string(&mut text))
+        .map_err(|e| (format!("cannot read `{written}`: {e}"), "save the style as UTF-8 XML".into()))?;
+    let parsed = Style::from_xml(&text).map_err(|e| {
+        (format!("`{written}` is not a CSL style: {e}"), "download the style from the Zotero style repository".into())
+    })?;
+    independent(parsed)
+}
+
+/// An independent style, or the bundled parent of a dependent one.
+fn independent(style: Style) -> Result<IndependentStyle, (String, String)> {
+    match style {
+        Style::Independent(s) => Ok(s),
+        Style::Dependent(d) => match hayagriva::archive::ArchivedStyle::by_id(&d.parent_link.href).map(|a| a.get()) {
+            Some(Style::Independent(mut s)) => {
+                if d.default_locale.is_some() {
+                    s.default_locale = d.default_locale;
+                }
+                Ok(s)
+            }
+            _ => Err((
+                format!("this style depends on `{}`, which is not bundled", d.parent_link.href),
+                "use the parent style's own .csl file instead".into(),
+            )),
+        },
+    }
+}
+
+/// The styles of a book, each read once.
+pub struct Styles<'a> {
+    root: &'a Path,
+    read: HashMap<(std::path::PathBuf, String), Option<std::sync::Arc<IndependentStyle>>>,
+}
+
+impl<'a> Styles<'a> {
+    /// No style read yet, for the book in `root`.
+    pub fn new(root: &'a Path) -> Self {
+        Styles { root, read: HashMap::new() }
+    }
+
+    /// The style of `text`: its own, else the book's; `None` when it cannot
+    /// be read (`check` says why).
+    pub fn of(&mut self, book_style: &str, text: &Essay) -> Option<std::sync::Arc<IndependentStyle>> {
+        let (base, written) = match &text.references.style {
+            Some(s) => (text.dir.clone(), s.clone()),
+            None => (std::path::PathBuf::new(), book_style.to_string()),
+        };
+        let root = self.root;
+        self.read
+            .entry((base.clone(), written.clone()))
+            .or_insert_with(|| style(root, &base, &written).ok().map(std::sync::Arc::new))
+            .clone()
+    }
+}
+
+/// The CSL locale code of a BCP 47 tag: `fr` is `fr-FR`, as CSL's own
+/// locale files name it; a tag with a region is kept.
+fn locale_code(lang: &str) -> LocaleCode {
+    if lang.contains('-') {
+        return LocaleCode(lang.to_string());
+    }
+    let region = match lang {
+        "en" => "US",
+        "fr" => "FR",
+        "de" => "DE",
+        "es" => "ES",
+        "pt" => "PT",
+        "it" => "IT",
+        "nl" => "NL",
+        "pl" => "PL",
+        "ru" => "RU",
+        "uk" => "UA",
+        "cs" => "CZ",
+        "tr" => "TR",
+        "fa" => "IR",
+        "ar" => "AR",
+        "he" => "IL",
+        "zh" => "CN",
+        "ja" => "JP",
+        "ko" => "KR",
+        "vi" => "VN",
+        "id" => "ID",
+        "hu" => "HU",
+        "el" => "GR",
+        "sv" => "SE",
+        "ro" => "RO",
+        "da" => "DK",
+        _ => return LocaleCode(lang.to_string()),
+    };
+    LocaleCode(format!("{lang}-{region}"))
+}
+
+/// Sets every citation and bibliography of the book in its style.
+pub(crate) fn render(book: &mut Book) {
+    let root = book.root.clone();
+    let book_style = book.config.citation_style.clone();
+    let mut styles = Styles::new(&root);
+    let locales = hayagriva::archive::locales();
+    for text in book.texts_mut() {
+        if !has_citations(&text.body) {
+            continue;
+        }
+        let Some(style) = styles.of(&book_style, text) else { continue };
+        render_text(text, &style, &locales);
+    }
+}
+
+fn has_citations(doc: &crate::model::document::Document) -> bool {
+    let mut any = false;
+    doc.for_each_inline(&mut |i| any |= matches!(i, Inline::Cite(_)));
+    any
+}
+
+/// Sets the citations and the bibliography of one text.
+pub fn render_text(text: &mut Essay, style: &IndependentStyle, locales: &[Locale]) {
+    let library = text.references.library.clone();
+    let locale = locale_code(&text.lang);
+    let notes = style.settings.class == StyleClass::Note;
+    if notes {
+        citations_to_notes(&mut text.body);
+    }
+    // Every citation, in reading order, with its footnote number in a note style.
+    let mut order: Vec<(Citation, Option<usize>)> = Vec::new();
+    let note_numbers = note_numbers(&text.body);
+    text.body.each_inline_list(&mut |list, _| {
+        for i in list.iter() {
+            if let Inline::Cite(c) = i {
+                order.push(((**c).clone(), None));
+            }
+        }
+    });
+    if notes {
+        for (c, n) in &mut order {
+            *n = note_numbers.get(&c.pos).copied();
+        }
+    }
+    let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+    // For each citation, which of its items hayagriva was given (those whose
+    // key is known; `check` reports the others).
+    let mut kept: Vec<Vec<usize>> = Vec::new();
+    for (c, note) in &order {
+        kept.push((0..c.items.len()).filter(|k| library.get(&c.items[*k].key).is_some()).collect());
+        let items: Vec<CitationItem<'_, Entry>> = c
+            .items
+            .iter()
+            .filter_map(|item| {
+                let entry = library.get(&item.key)?;
+                let locator = item
+                    .locator
+                    .as_ref()
+                    .and_then(|(term, value)| Some(SpecificLocator(locator(term)?, LocatorPayload::Str(value))));
+                let purpose = if item.suppress_author {
+                    Some(CitePurpose::Year)
+                } else if c.narrative {
+                    Some(CitePurpose::Prose)
+                } else {
+                    None
+                };
+                Some(CitationItem::new(entry, locator, None, false, purpose))
+            })
+            .collect();
+        driver.citation(CitationRequest::new(items, style, Some(locale.clone()), locales, *note));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales));
+    let mut sets = rendered.citations.into_iter().map(|r| r.citation);
+    let mut parts_by_pos: HashMap<Pos, Vec<CitePart>> = HashMap::new();
+    for ((c, _), kept) in order.iter().zip(&kept) {
+        let Some(children) = sets.next() else { break };
+        parts_by_pos.insert(c.pos, parts(&children, c, kept));
+    }
+    text.body.each_inline_list(&mut |list, _| {
+        for i in list.iter_mut() {
+            if let Inline::Cite(c) = i
+                && let Some(p) = parts_by_pos.remove(&c.pos)
+            {
+                c.rendered = p;
+            }
+        }
+    });
+    text.body.bibliography = rendered.bibliography.map(|b| Bibliography {
+        hanging_indent: b.hanging_indent,
+        entries: b
+            .items
+            .into_iter()
+            .map(|item| BibEntry {
+                key: item.key,
+                label: item.first_field.map(|f| inlines(&ElemChildren(vec![f]))),
+                content: inlines(&item.content),
+            })
+            .collect(),
+    });
+}
+
+/// One work as its bibliography entry in `style`, in the language `lang`
+/// (without the label a numeric style sets before it): how to cite it.
+pub fn entry_alone(entry: &Entry, style: &IndependentStyle, lang: &str, locales: &[Locale]) -> Vec<Inline> {
+    let locale = locale_code(lang);
+    let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+    driver.citation(CitationRequest::new(
+        vec![CitationItem::new(entry, None, None, true, None)],
+        style,
+        Some(locale.clone()),
+        locales,
+        None,
+    ));
+    let rendered = driver.finish(BibliographyRequest::new(style, Some(locale), locales));
+    match rendered.bibliography.and_then(|b| b.items.into_iter().next()) {
+        Some(item) => inlines(&item.content),
+        // A style without a bibliography: the citation itself.
+        None => rendered.citations.first().map(|c| inlines(&c.citation)).unwrap_or_default(),
+    }
+}
+
+/// The CSL locator a term of the citation syntax names.
+fn locator(term: &str) -> Option<Locator> {
+    Some(match term {
+        "page" => Locator::Page,
+        "chapter" => Locator::Chapter,
+        "section" => Locator::Section,
+        "paragraph" => Locator::Paragraph,
+        "volume" => Locator::Volume,
+        "book" => Locator::Book,
+        "part" => Locator::Part,
+        "figure" => Locator::Figure,
+        "line" => Locator::Line,
+        "note" => Locator::Note,
+        "verse" => Locator::Verse,
+        "column" => Locator::Column,
+        "folio" => Locator::Folio,
+        "opus" => Locator::Opus,
+        "sub-verbo" => Locator::SubVerbo,
+        _ => return None,
+    })
+}
+
+/// In a note style, each citation of the body becomes a footnote holding
+/// it; citations already in footnotes stay where they are.
+fn citations_to_notes(doc: &mut crate::model::document::Document) {
+    let mut taken: std::collections::HashSet<String> = doc.footnotes.iter().map(|n| n.name.clone()).collect();
+    let mut new_notes = Vec::new();
+    let mut counter = 0;
+    doc.each_inline_list(&mut |list, within| {
+        if within.note {
+            return;
+        }
+        for k in 0..list.len() {
+            let Inline::Cite(c) = &mut list[k] else { continue };
+            let name = loop {
+                counter += 1;
+                let name = format!("cite-{counter}");
+                if taken.insert(name.clone()) {
+                    break name;
+                }
+            };
+            let pos = c.pos;
+            // A note starts a sentence: "See Grafton", not "see Grafton".
+            if let Some(first) = c.items.first_mut() {
+                let mut chars = first.prefix.chars();
+                if let Some(f) = chars.next() {
+                    first.prefix = f.to_uppercase().chain(chars).collect();
+                }
+            }
+            let cite = std::mem::replace(&mut list[k], Inline::FootnoteRef { name: name.clone(), pos });
+            new_notes.push(Footnote { name, blocks: vec![Block::Paragraph(vec![cite])], pos });
+            // The note's mark follows the word, as pandoc sets it: "raconter¹".
+            if let Some(Inline::Text { text, .. }) = k.checked_sub(1).and_then(|j| list.get_mut(j)) {
+                let kept = text.trim_end().len();
+                text.truncate(kept);
+            }
+        }
+    });
+    doc.footnotes.extend(new_notes);
+}
+
+/// The number each footnote gets in the text (by first reference), keyed by
+/// the position of the citations it holds: what a note style's "ibid."
+/// needs.
+fn note_numbers(doc: &crate::model::document::Document) -> HashMap<Pos, usize> {
+    let mut refs: Vec<String> = Vec::new();
+    doc.for_each_inline(&mut |i| {
+        if let Inline::FootnoteRef { name, .. } = i
+            && !refs.contains(name)
+        {
+            refs.push(name.clone());
+        }
+    });
+    let mut out = HashMap::new();
+    for note in &doc.footnotes {
+        let Some(n) = refs.iter().position(|r| *r == note.name) else { continue };
+        let mut cites = Vec::new();
+        let probe = crate::model::document::Document { blocks: note.blocks.clone(), ..Default::default() };
+        probe.for_each_inline(&mut |i| {
+            if let Inline::Cite(c) = i {
+                cites.push(c.pos);
+            }
+        });
+        for p in cites {
+            out.insert(p, n + 1);
+        }
+    }
+    out
+}
+
+/// A set citation as parts: each work's part links to its entry and carries
+/// the prefix and suffix written with it.
+fn parts(children: &ElemChildren, c: &Citation, kept: &[usize]) -> Vec<CitePart> {
+    let mut out: Vec<CitePart> = Vec::new();
+    let mut loose: Vec<ElemChild> = Vec::new();
+    let flush = |loose: &mut Vec<ElemChild>, out: &mut Vec<CitePart>| {
+        if !loose.is_empty() {
+            out.push(CitePart { key: None, content: inlines(&ElemChildren(std::mem::take(loose))) });
+        }
+    };
+    for child in &children.0 {
+        match child {
+            ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Entry(_))) => {
+                flush(&mut loose, &mut out);
+                let Some(ElemMeta::Entry(i)) = e.meta else { continue };
+                let item = kept.get(i).and_then(|k| c.items.get(*k));
+                let mut content = Vec::new();
+                if let Some(item) = item.filter(|it| !it.prefix.is_empty()) {
+                    content.push(text(format!("{} ", item.prefix)));
+                }
+                content.extend(inlines(&e.children));
+                if let Some(item) = item.filter(|it| !it.suffix.is_empty()) {
+                    let sep = if item.suffix.starts_with([',', ';', '.']) { "" } else { " " };
+                    content.push(text(format!("{sep}{}", item.suffix)));
+                }
+                out.push(CitePart { key: item.map(|it| it.key.clone()), content });
+            }
+            other => loose.push(other.clone()),
+        }
+    }
+    flush(&mut loose, &mut out);
+    // A citation is itself a link to its entry: the links a style puts in
+    // it (a DOI, rarely) keep only their text.
+    for p in &mut out {
+        p.content = unlinked(std::mem::take(&mut p.content));
+    }
+    out
+}
+
+fn unlinked(list: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::with_capacity(list.len());
+    for i in list {
+        match i {
+            Inline::Link { content, .. } => out.extend(unlinked(content)),
+            Inline::Emph(c) => out.push(Inline::Emph(unlinked(c))),
+            Inline::Strong(c) => out.push(Inline::Strong(unlinked(c))),
+            Inline::Sup(c) => out.push(Inline::Sup(unlinked(c))),
+            Inline::Sub(c) => out.push(Inline::Sub(unlinked(c))),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn text(s: String) -> Inline {
+    Inline::Text { text: s, pos: Pos::default() }
+}
+
+/// hayagriva's formatted output as model content: italics are emphasis,
+/// bold is strong, links to the web are links; everything else is text.
+pub fn inlines(children: &ElemChildren) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for child in &children.0 {
+        match child {
+            ElemChild::Text(f) => out.push(formatted(&f.text, &f.formatting)),
+            ElemChild::Markup(m) => out.push(text(m.clone())),
+            ElemChild::Elem(e) => out.extend(inlines(&e.children)),
+            ElemChild::Link { text: f, url } => {
+                let content = vec![formatted(&f.text, &f.formatting)];
+                if assets::is_web_link(url) && !url.to_ascii_lowercase().starts_with("mailto:") {
+                    out.push(Inline::Link { url: url.clone(), title: String::new(), content, pos: Pos::default() });
+                } else {
+                    out.extend(content);
+                }
+            }
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+    // Adjacent runs of plain text are one, as the Markdown reader makes them.
+    let mut merged: Vec<Inline> = Vec::with_capacity(out.len());
+    for i in out {
+        if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }) = (merged.last_mut(), &i) {
+            prev.push_str(text);
+            continue;
+        }
+        merged.push(i);
+    }
+    merged
+}
+
+fn formatted(s: &str, f: &hayagriva::Formatting) -> Inline {
+    let mut i = text(s.to_string());
+    if f.font_style == FontStyle::Italic {
+        i = Inline::Emph(vec![i]);
+    }
+    if f.font_weight == FontWeight::Bold {
+        i = Inline::Strong(vec![i]);
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => Inline::Sup(vec![i]),
+        VerticalAlign::Sub => Inline::Sub(vec![i]),
+        _ => i,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::book::{Kind, References};
+
+    fn essay(md: &str, bib: &str, lang: &str, style: Option<&str>) -> Essay {
+        let mut d = Vec::new();
+        let library = crate::input::references::parse(Path::new("r.bib"), bib, &mut d).unwrap().0;
+        let mut body = crate::input::markdown::parse(md, 1).document;
+        crate::input::citations::find(&mut body, &|k| library.get(k).is_some());
+        Essay {
+            kind: Kind::Essay,
+            slug: "e".into(),
+            file: "contributions/e.md".into(),
+            dir: "contributions".into(),
+            title: "E".into(),
+            subtitle: None,
+            summary: None,
+            quote: None,
+            lang: lang.into(),
+            section: None,
+            weight: None,
+            tags: Vec::new(),
+            draft: false,
+            authors: Vec::new(),
+            body,
+            words: 0,
+            images: Vec::new(),
+            references: References {
+                library: std::sync::Arc::new(library),
+                own: Vec::new(),
+                style: style.map(String::from),
+            },
+            doi: None,
+        }
+    }
+
+    const BIB: &str = "@book{knuth84, author = {Knuth, Donald E.}, title = {The {\\TeX}book}, year = {1984}, publisher = {Addison-Wesley}}\n@article{lamport78, author = {Lamport, Leslie}, title = {Time, Clocks, and the Ordering of Events}, journal = {Communications of the ACM}, year = {1978}, volume = {21}, pages = {558--565}, doi = {10.1145/359545.359563}}\n@book{unused, author = {Nobody}, title = {Never cited}, year = {2000}}\n";
+
+    fn set(md: &str, style: &str, lang: &str) -> Essay {
+        let mut e = essay(md, BIB, lang, None);
+        let s = super::style(Path::new("."), Path::new(""), style).unwrap();
+        render_text(&mut e, &s, &hayagriva::archive::locales());
+        e
+    }
+
+    fn cites(e: &Essay) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut doc = e.body.clone();
+        doc.each_inline_list(&mut |l, _| {
+            for i in l.iter() {
+                if let Inline::Cite(c) = i {
+                    out.push(c.rendered.iter().map(|p| crate::model::document::plain_text(&p.content)).collect());
+                }
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn author_date_citations_and_their_bibliography() {
+        let e =
+            set("As [@knuth84, p. 12] and @lamport78 show, [see @knuth84; @lamport78].", "chicago-author-date", "en");
+        let c = cites(&e);
+        assert_eq!(c[0], "(Knuth 1984, 12)");
+        assert!(c[1].starts_with("Lamport (1978"), "{}", c[1]);
+        assert!(c[2].contains("see Knuth 1984"), "{}", c[2]);
+        let bib = e.body.bibliography.as_ref().unwrap();
+        let keys: Vec<_> = bib.entries.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(keys, vec!["knuth84", "lamport78"], "only what is cited, in the style's order");
+        let lamport = crate::model::document::plain_text(&bib.entries[1].content);
+        assert!(lamport.contains("Time, Clocks"), "{lamport}");
+        assert!(
+            bib.entries[1]
+                .content
+                .iter()
+                .any(|i| matches!(i, Inline::Link { url, .. } if url.contains("10.1145/359545.359563"))),
+            "the DOI is a link: {:?}",
+            bib.entries[1].content
+        );
+    }
+
+    #[test]
+    fn numeric_styles_number_within_the_text_and_label_entries() {
+        let e = set("First [@lamport78], then [@knuth84, chap. 2].", "ieee", "en");
+        assert_eq!(cites(&e), vec!["[1]", "[2, Ch. 2]"]);
+        let bib = e.body.bibliography.unwrap();
+        let labels: Vec<_> =
+            bib.entries.iter().map(|b| crate::model::document::plain_text(b.label.as_ref().unwrap())).collect();
+        assert_eq!(labels, vec!["[1]", "[2]"]);
+    }
+
+    #[test]
+    fn each_work_of_a_group_is_its_own_part() {
+        let e = set("Both [@knuth84; @lamport78].", "ieee", "en");
+        let mut doc = e.body.clone();
+        let mut keys = Vec::new();
+        doc.each_inline_list(&mut |l, _| {
+            for i in l.iter() {
+                if let Inline::Cite(c) = i {
+                    keys = c.rendered.iter().map(|p| p.key.clone()).collect::<Vec<_>>();
+                }
+            }
+        });
+        assert!(keys.contains(&Some("knuth84".into())) && keys.contains(&Some("lamport78".into())), "{keys:?}");
+    }
+
+    #[test]
+    fn note_styles_put_citations_in_footnotes() {
+        let e = set(
+            "A claim [@knuth84, p. 3].[^n] Another [@knuth84].\n\n[^n]: A note citing [@lamport78].",
+            "chicago-notes",
+            "en",
+        );
+        let Block::Paragraph(p) = &e.body.blocks[0] else { panic!() };
+        assert!(matches!(&p[1], Inline::FootnoteRef { name, .. } if name == "cite-1"), "{p:?}");
+        assert_eq!(e.body.footnotes.len(), 3);
+        let c = cites(&e);
+        assert!(c.iter().any(|s| s.contains("Knuth") && s.contains("TeXbook")), "{c:?}");
+        assert!(e.body.bibliography.is_some());
+    }
+
+    #[test]
+    fn french_terms_in_a_french_text() {
+        let e = set("Selon [@knuth84, p. 12 ; @lamport78].", "chicago-author-date", "fr");
+        assert!(!e.body.bibliography.as_ref().unwrap().entries.is_empty());
+        let c = cites(&e);
+        assert!(c[0].contains("Knuth 1984"), "{c:?}");
+    }
+
+    #[test]
+    fn styles_by_name_file_and_typo() {
+        assert!(style(Path::new("."), Path::new(""), "apa").is_ok());
+        let (msg, hint) = style(Path::new("."), Path::new(""), "chicago-autor-date").unwrap_err();
+        assert!(msg.contains("not a bundled"));
+        assert_eq!(hint, "did you mean `chicago-author-date`?");
+        let (msg, _) = style(Path::new("."), Path::new(""), "../../etc/x.csl").unwrap_err();
+        assert!(msg.contains("outside"), "{msg}");
+    }
+
+    #[test]
+    fn hostile_fields_stay_text() {
+        let bib = "@book{x, author = {<script>alert(1)</script>}, title = {#set page(width: 1pt) $x$ \\textbf{b} </em>}, year = 2001}";
+        let mut e = essay("See [@x].", bib, "en", None);
+        let s = style(Path::new("."), Path::new(""), "apa").unwrap();
+        render_text(&mut e, &s, &hayagriva::archive::locales());
+        let entry = crate::model::document::plain_text(&e.body.bibliography.unwrap().entries[0].content);
+        assert!(entry.contains("<script>") || entry.contains("alert"), "{entry}");
+        assert!(entry.contains("#set page"), "{entry}");
+    }
+}

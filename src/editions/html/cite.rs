@@ -1,0 +1,152 @@
+//! What the site adds so that its essays can be cited: on each essay's page,
+//! the tags indexers read, its JSON-LD, a "Cite this essay" block and its
+//! record as BibTeX, RIS and CSL-JSON; on the home page, the book's.
+//!
+//! Pages are rendered before the PDF is finished, but the record names the
+//! pages each essay has in print, and the site serves the offprints. So the
+//! templates leave two markers (HTML comments, which escaped text can never
+//! contain), and [`finish`] fills them once the print edition is known,
+//! from [`crate::editions::metadata`].
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::editions::metadata::{self, PageMap};
+use crate::editions::xhtml::{self, Context, Flavor};
+use crate::model::book::Book;
+use crate::model::document::{Block, Document};
+
+/// Where the head of a page gets its citation tags.
+pub const META: &str = "<!--anthology:citation-meta-->";
+/// Where the body of a page gets its "Cite this" block.
+pub const BLOCK: &str = "<!--anthology:cite-->";
+
+/// The print edition, as the site's citations need it.
+#[derive(Debug, Default, Clone)]
+pub struct Print {
+    /// Each essay's pages in the PDF.
+    pub pages: PageMap,
+    /// Each essay's offprint, by slug, when the build made them.
+    pub offprints: Vec<(String, Vec<u8>)>,
+}
+
+/// Fills the markers of every page of `files` and adds the citation files
+/// (and the offprints): the site is finished.
+pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &Book, print: &Print) {
+    let labels = book.config.labels();
+    let citer = metadata::Citer::new(book);
+    let essays: Vec<_> = book.essays().collect();
+    let offprints: std::collections::HashSet<&str> = print.offprints.iter().map(|(s, _)| s.as_str()).collect();
+    for e in &essays {
+        let dir = PathBuf::from(&e.slug);
+        let pdf_name = metadata::offprint_name(book, &e.slug);
+        let has_pdf = offprints.contains(e.slug.as_str());
+        let pdf_url = has_pdf.then(|| metadata::essay_url(book, &e.slug).map(|u| format!("{u}{pdf_name}"))).flatten();
+        let mut head = String::new();
+        for (name, content) in metadata::scholar_tags(book, e, &print.pages, pdf_url.as_deref()) {
+            let _ = writeln!(head, "<meta name=\"{name}\" content=\"{}\">", xhtml::escape(&content));
+        }
+        let _ = writeln!(
+            head,
+            "<script type=\"application/ld+json\">{}</script>",
+            metadata::essay_ld(book, e, &print.pages)
+        );
+        let text = citer.essay(e, &print.pages);
+        let mut block = String::new();
+        let _ = write!(
+            block,
+            "<section class=\"cite\" aria-labelledby=\"cite-{slug}\">\n<h2 id=\"cite-{slug}\">{}</h2>\n",
+            xhtml::escape(&labels.cite),
+            slug = e.slug
+        );
+        let _ = writeln!(block, "<div class=\"cite-text\">{}</div>", inline_html(&text));
+        block.push_str("<p class=\"cite-formats\">");
+        let mut links = vec![
+            format!("<a href=\"cite.bib\" download=\"{}.bib\" type=\"application/x-bibtex\">BibTeX</a>", e.slug),
+            format!(
+                "<a href=\"cite.ris\" download=\"{}.ris\" type=\"application/x-research-info-systems\">RIS</a>",
+                e.slug
+            ),
+            format!(
+                "<a href=\"cite.json\" download=\"{}.json\" type=\"application/vnd.citationstyles.csl+json\">CSL-JSON</a>",
+                e.slug
+            ),
+        ];
+        if has_pdf {
+            links.push(format!("<a href=\"{}\" type=\"application/pdf\">PDF</a>", xhtml::escape(&pdf_name)));
+        }
+        if let Some(d) = &e.doi {
+            let url = format!("https://doi.org/{d}");
+            links.push(format!("<a href=\"{}\">DOI {}</a>", xhtml::escape(&url), xhtml::escape(d)));
+        }
+        block.push_str(&links.join(" · "));
+        block.push_str("</p>\n</section>\n");
+        let page = dir.join("index.html");
+        if let Some(bytes) = files.get_mut(&page) {
+            let html = String::from_utf8_lossy(bytes).replacen(META, &head, 1).replacen(BLOCK, &block, 1);
+            *bytes = html.into_bytes();
+        }
+        let one = [*e];
+        files.insert(dir.join("cite.bib"), metadata::bibtex(book, &one, &print.pages).into_bytes());
+        files.insert(dir.join("cite.ris"), metadata::ris(book, &one, &print.pages).into_bytes());
+        files.insert(dir.join("cite.json"), metadata::csl_json(book, &one, &print.pages).into_bytes());
+    }
+    for (slug, bytes) in &print.offprints {
+        if essays.iter().any(|e| e.slug == *slug) {
+            files.insert(PathBuf::from(slug).join(metadata::offprint_name(book, slug)), bytes.clone());
+        }
+    }
+    // The home page: the book, and every essay's record in one file.
+    let mut head = String::new();
+    for (name, content) in metadata::book_tags(book) {
+        let _ = writeln!(head, "<meta name=\"{name}\" content=\"{}\">", xhtml::escape(&content));
+    }
+    let _ = writeln!(
+        head,
+        "<script type=\"application/ld+json\">{}</script>",
+        metadata::script_json(&metadata::book_ld(book))
+    );
+    let mut block = format!(
+        "<section class=\"cite\" aria-labelledby=\"cite-book\">\n<h2 id=\"cite-book\">{}</h2>\n<div class=\"cite-text\">{}</div>\n",
+        xhtml::escape(&labels.cite_book),
+        inline_html(&citer.book())
+    );
+    block.push_str("<p class=\"cite-formats\">");
+    block.push_str(
+        "<a href=\"cite.bib\" download=\"book.bib\" type=\"application/x-bibtex\">BibTeX</a> · \
+         <a href=\"cite.ris\" download=\"book.ris\" type=\"application/x-research-info-systems\">RIS</a> · \
+         <a href=\"cite.json\" download=\"book.json\" type=\"application/vnd.citationstyles.csl+json\">CSL-JSON</a>",
+    );
+    if let Some(d) = &book.config.doi {
+        let url = format!("https://doi.org/{d}");
+        let _ = write!(block, " · <a href=\"{}\">DOI {}</a>", xhtml::escape(&url), xhtml::escape(d));
+    }
+    block.push_str("</p>\n</section>\n");
+    if let Some(bytes) = files.get_mut(&PathBuf::from("index.html")) {
+        let html = String::from_utf8_lossy(bytes).replacen(META, &head, 1).replacen(BLOCK, &block, 1);
+        *bytes = html.into_bytes();
+    }
+    files.insert("cite.bib".into(), metadata::bibtex_book(book, &print.pages).into_bytes());
+    files.insert("cite.ris".into(), metadata::ris(book, &essays, &print.pages).into_bytes());
+    files.insert("cite.json".into(), metadata::csl_json(book, &essays, &print.pages).into_bytes());
+}
+
+/// Set text as XHTML, through the one writer.
+fn inline_html(text: &[crate::model::document::Inline]) -> String {
+    let doc = Document { blocks: vec![Block::Paragraph(text.to_vec())], ..Default::default() };
+    let images = std::collections::HashMap::new();
+    let links = std::collections::HashMap::new();
+    let cx = Context {
+        flavor: Flavor::Html,
+        id_prefix: "cite",
+        images: &images,
+        dir: std::path::Path::new(""),
+        links: &links,
+        anchor_prefix: "",
+        allow_html: false,
+        first_heading: 2,
+        rtl: false,
+        references: "",
+    };
+    xhtml::fragment(&doc, &cx).body
+}

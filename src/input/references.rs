@@ -1,0 +1,361 @@
+//! Reference files: the works an essay can cite, from BibLaTeX (`.bib`) or
+//! Hayagriva YAML (`.yaml`, `.yml`).
+//!
+//! Files are read as untrusted input like the essays: only inside the book,
+//! within a size limit, and a file that cannot be read gives a diagnostic at
+//! its own line rather than stopping the load. Parsing is hayagriva's (the
+//! library typst uses), so a `.bib` means here what it means to typst and to
+//! biblatex users; this module adds where each key is defined, which `check`
+//! needs to point at an unused entry.
+
+use std::path::{Path, PathBuf};
+
+use hayagriva::Library;
+
+use super::assets::{self, AssetProblem};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::model::book::Defined;
+
+/// Largest reference file read, in bytes: a book-wide library of several
+/// thousand entries fits; what is larger is refused before it is parsed.
+pub const MAX_REFERENCES_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The file names an essay's folder may hold its references under.
+pub const DEFAULT_NAMES: &[&str] = &["references.bib", "references.yaml", "references.yml"];
+
+/// One reference file, read and parsed.
+#[derive(Debug, Clone)]
+pub struct RefFile {
+    /// The file, relative to the book's root.
+    pub file: PathBuf,
+    /// Its text, for diagnostics.
+    pub text: String,
+    /// Its entries.
+    pub library: Library,
+    /// Where each entry's key is written.
+    pub defined: Vec<Defined>,
+}
+
+/// Reads the reference file `written` (as a text names it, relative to the
+/// folder `base`) for a text whose mention of it is at `named_at`.
+/// `None`, with a diagnostic, when it cannot be read.
+pub fn read(
+    root: &Path,
+    base: &Path,
+    written: &str,
+    named_at: Location,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RefFile> {
+    let rel = match assets::resolve_lexically(base, written)
+        .and_then(|rel| assets::locate(root, &rel).map(|r| (rel, r)))
+    {
+        Ok(found) => found,
+        Err(AssetProblem::Outside) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::PathOutsideBook,
+                    named_at,
+                    format!("`{written}` is outside the book's folder; it was not read"),
+                )
+                .hint("put the reference file inside the book, beside the essay"),
+            );
+            return None;
+        }
+        Err(_) => {
+            diags.push(
+                Diagnostic::new(Code::ImageMissing, named_at, format!("the reference file `{written}` does not exist"))
+                    .hint("paths are relative to the text that names them"),
+            );
+            return None;
+        }
+    };
+    let (rel, real) = rel;
+    read_found(&rel, &real, diags)
+}
+
+/// Reads a reference file already known to be inside the book.
+pub fn read_found(rel: &Path, real: &Path, diags: &mut Vec<Diagnostic>) -> Option<RefFile> {
+    let bytes = match super::read_limited(real, MAX_REFERENCES_BYTES) {
+        Ok(b) => b,
+        Err(super::ReadError::TooLarge(n)) => {
+            diags.push(Diagnostic::new(
+                Code::FileTooLarge,
+                Location::file(rel),
+                format!("the reference file is {} KiB; the limit is {} KiB", n / 1024, MAX_REFERENCES_BYTES / 1024),
+            ));
+            return None;
+        }
+        Err(super::ReadError::Io(e)) => {
+            diags.push(Diagnostic::new(Code::Unreadable, Location::file(rel), format!("cannot read this file: {e}")));
+            return None;
+        }
+    };
+    let text = match super::utf8(rel, bytes) {
+        Ok(t) => t,
+        Err(bad) => {
+            diags.push(bad.1);
+            return None;
+        }
+    };
+    let (library, defined) = parse(rel, &text, diags)?;
+    Some(RefFile { file: rel.to_path_buf(), text, library, defined })
+}
+
+/// Which syntax a file is in, by its extension.
+fn is_yaml(file: &Path) -> Option<bool> {
+    match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("bib") => Some(false),
+        Some("yaml" | "yml") => Some(true),
+        _ => None,
+    }
+}
+
+/// Parses the text of the reference file `file`. Every problem is a
+/// diagnostic at its line; `None` when nothing of the file can be used.
+pub fn parse(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<(Library, Vec<Defined>)> {
+    let Some(yaml) = is_yaml(file) else {
+        diags.push(
+            Diagnostic::new(
+                Code::ReferencesSyntax,
+                Location::file(file),
+                "references must be a `.bib` or `.yaml` file",
+            )
+            .hint("export the library as BibLaTeX (.bib) from Zotero, JabRef or your reference manager"),
+        );
+        return None;
+    };
+    let defined = if yaml { yaml_keys(file, text) } else { bib_keys(file, text) };
+    let mut seen = std::collections::HashMap::new();
+    for d in &defined {
+        if let Some(first) = seen.insert(d.key.as_str(), d.span.clone()) {
+            let (line, _) = crate::diagnostic::line_column(text, first.start);
+            diags.push(
+                Diagnostic::new(
+                    Code::ReferencesSyntax,
+                    Location::at(file, text, d.span.clone()),
+                    format!("the key `{}` is defined twice in this file (first on line {line})", d.key),
+                )
+                .hint("keys name one work each: rename or remove one"),
+            );
+        }
+    }
+    let library = if yaml {
+        match hayagriva::io::from_yaml_str(text) {
+            Ok(l) => l,
+            Err(e) => {
+                let loc = match e.location() {
+                    Some(l) => Location::at(file, text, l.index().min(text.len())..l.index().min(text.len())),
+                    None => Location::file(file),
+                };
+                diags.push(
+                    Diagnostic::new(Code::ReferencesSyntax, loc, format!("these references cannot be read: {e}"))
+                        .hint("each entry is `key:` followed by its `type`, `title`, `author`, `date`… (hayagriva's YAML format)"),
+                );
+                return None;
+            }
+        }
+    } else {
+        match hayagriva::io::from_biblatex_str(text) {
+            Ok(l) => l,
+            Err(errors) => {
+                for e in errors {
+                    let span = match &e {
+                        hayagriva::io::BibLaTeXError::Parse(p) => p.span.clone(),
+                        hayagriva::io::BibLaTeXError::Type(t) => t.span.clone(),
+                    };
+                    let span = span.start.min(text.len())..span.end.min(text.len());
+                    let span =
+                        if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) { span } else { 0..0 };
+                    diags.push(
+                        Diagnostic::new(
+                            Code::ReferencesSyntax,
+                            Location::at(file, text, span),
+                            format!("these references cannot be read: {}", message(&e)),
+                        )
+                        .hint("each entry is @type{key, field = {value}, …}; braces and quotes must be balanced"),
+                    );
+                }
+                return None;
+            }
+        }
+    };
+    Some((library, defined))
+}
+
+/// The message of a BibLaTeX error, without hayagriva's prefix.
+fn message(e: &hayagriva::io::BibLaTeXError) -> String {
+    match e {
+        hayagriva::io::BibLaTeXError::Parse(p) => p.kind.to_string(),
+        hayagriva::io::BibLaTeXError::Type(t) => t.kind.to_string(),
+    }
+}
+
+/// The keys of a BibLaTeX file and where each is written.
+fn bib_keys(file: &Path, text: &str) -> Vec<Defined> {
+    match biblatex::RawBibliography::parse(text) {
+        Ok(raw) => raw
+            .entries
+            .iter()
+            .map(|e| Defined { key: e.v.key.v.to_string(), file: file.to_path_buf(), span: e.v.key.span.clone() })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The keys of a Hayagriva YAML file: the top-level mapping's keys, each at
+/// the start of a line.
+fn yaml_keys(file: &Path, text: &str) -> Vec<Defined> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_end();
+        if trimmed.is_empty()
+            || trimmed.starts_with([' ', '\t', '#', '-', '.'])
+            || !trimmed.contains(':')
+            || trimmed.starts_with("---")
+        {
+            continue;
+        }
+        let Some(colon) = key_end(trimmed) else { continue };
+        let raw = &trimmed[..colon];
+        let key = raw.trim().trim_matches(['"', '\'']).to_string();
+        if !key.is_empty() {
+            out.push(Defined { key, file: file.to_path_buf(), span: start..start + raw.trim_end().len() });
+        }
+    }
+    out
+}
+
+/// Where the key of a `key: value` line ends (the colon followed by a space
+/// or the end of the line), quoted keys read whole.
+fn key_end(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    if let Some(q @ (b'"' | b'\'')) = bytes.first().copied() {
+        i = 1 + line[1..].find(q as char)? + 1;
+    }
+    while i < bytes.len() {
+        if bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The libraries a text can cite from, merged: its own files in order (a
+/// key's first definition wins), then the book's entries it does not define.
+pub fn merge(own: &[RefFile], book: Option<&Library>) -> Library {
+    let mut out = Library::new();
+    for f in own {
+        for e in f.library.iter() {
+            if out.get(e.key()).is_none() {
+                out.push(e);
+            }
+        }
+    }
+    if let Some(book) = book {
+        for e in book.iter() {
+            if out.get(e.key()).is_none() {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BIB: &str = "@book{knuth84,\n  author = {Knuth, Donald E.},\n  title = {The {\\TeX}book},\n  year = {1984},\n  publisher = {Addison-Wesley},\n}\n\n@article{lamport, author = {Lamport, Leslie}, title = {Time, clocks}, journal = {CACM}, year = 1978}\n";
+
+    #[test]
+    fn bib_entries_and_where_their_keys_are() {
+        let mut d = Vec::new();
+        let (lib, defined) = parse(Path::new("r.bib"), BIB, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(lib.len(), 2);
+        let keys: Vec<_> = defined.iter().map(|d| (d.key.as_str(), &BIB[d.span.clone()])).collect();
+        assert_eq!(keys, vec![("knuth84", "knuth84"), ("lamport", "lamport")]);
+    }
+
+    #[test]
+    fn yaml_entries_and_where_their_keys_are() {
+        let yaml = "# mine\nharari:\n  type: book\n  title: Sapiens\n  author: Harari, Yuval Noah\n  date: 2011\n\"quoted-key\":\n  type: web\n  title: A page\n";
+        let mut d = Vec::new();
+        let (lib, defined) = parse(Path::new("r.yaml"), yaml, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(lib.len(), 2);
+        let lines: Vec<_> =
+            defined.iter().map(|x| (x.key.as_str(), crate::diagnostic::line_column(yaml, x.span.start).0)).collect();
+        assert_eq!(lines, vec![("harari", 2), ("quoted-key", 7)]);
+    }
+
+    #[test]
+    fn a_malformed_bib_is_reported_at_its_line() {
+        let bib = "@book{a, title = {A}, year = 2001}\n\n@book{b,\n  title = {Unclosed,\n  year = 2002\n";
+        let mut d = Vec::new();
+        assert!(parse(Path::new("r.bib"), bib, &mut d).is_none());
+        assert_eq!(d[0].code, Code::ReferencesSyntax);
+        assert!(d[0].location.line >= 3, "{:?}", d[0].location);
+    }
+
+    #[test]
+    fn a_malformed_yaml_is_reported_at_its_line() {
+        let yaml = "a:\n  type: book\n  title: A\nb:\n  type: book\n  title: [unclosed\n";
+        let mut d = Vec::new();
+        assert!(parse(Path::new("r.yaml"), yaml, &mut d).is_none());
+        assert_eq!(d[0].code, Code::ReferencesSyntax);
+        assert!(d[0].location.line >= 6, "{:?}", d[0].location);
+    }
+
+    #[test]
+    fn a_key_defined_twice_is_reported_at_the_second() {
+        let bib = "@book{a, title = {A}, year = 2001}\n@book{a, title = {B}, year = 2002}\n";
+        let mut d = Vec::new();
+        let _ = parse(Path::new("r.bib"), bib, &mut d);
+        let twice: Vec<_> = d.iter().filter(|d| d.message.contains("twice")).collect();
+        assert_eq!(twice.len(), 1);
+        assert_eq!(twice[0].location.line, 2);
+    }
+
+    #[test]
+    fn other_extensions_are_refused() {
+        let mut d = Vec::new();
+        assert!(parse(Path::new("r.json"), "[]", &mut d).is_none());
+        assert_eq!(d[0].code, Code::ReferencesSyntax);
+    }
+
+    #[test]
+    fn deeply_nested_braces_do_not_exhaust_the_stack() {
+        let bib = format!("@book{{a, title = {}{}}}", "{".repeat(100_000), "}".repeat(100_000));
+        let mut d = Vec::new();
+        let _ = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || parse(Path::new("r.bib"), &bib, &mut d).map(|(l, _)| l.len()))
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn own_entries_win_over_the_books() {
+        let mut d = Vec::new();
+        let own = RefFile {
+            file: "a.bib".into(),
+            text: String::new(),
+            library: parse(Path::new("a.bib"), "@book{k, title = {Mine}, year = 2001}", &mut d).unwrap().0,
+            defined: Vec::new(),
+        };
+        let book =
+            parse(Path::new("b.bib"), "@book{k, title = {Book}, year = 1}\n@book{j, title = {J}, year = 2}", &mut d)
+                .unwrap()
+                .0;
+        let merged = merge(&[own], Some(&book));
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged.get("k").unwrap().title().unwrap().value.to_string(), "Mine");
+    }
+}
