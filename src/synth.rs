@@ -5,7 +5,8 @@
 //! `anthology check` with no diagnostic. Essays differ in shape as real ones
 //! do: some have bulleted or numbered lists, links to the web and to other
 //! essays, quotations in the language's marks (« » with French spacing),
-//! block quotes, and portraits in JPEG or PNG. Everything comes from a seeded
+//! block quotes, citations of a `references.bib` (one essay in four), and
+//! portraits in JPEG or PNG. Everything comes from a seeded
 //! generator, so the same settings always give the same book. The portraits
 //! are drawn shapes with a grain, not photos of anyone.
 
@@ -434,6 +435,18 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
                 p.push_str(&sentence);
                 p.push(' ');
             }
+            // One essay in four cites three works, in brackets and in the
+            // sentence, from a references.bib beside it.
+            if shape % 4 == 1 && (para == 2 || para == 3) {
+                let text = p.trim_end().to_string();
+                let end = text.char_indices().last().map_or(0, |(i, _)| i);
+                let cite = if para == 2 {
+                    format!(" [@ref-a, p. {}]", 10 + rng.below(200))
+                } else {
+                    " [see @ref-b; @ref-c, chap. 2]".to_string()
+                };
+                p = format!("{}{cite}{} ", text[..end].trim_end(), &text[end..]);
+            }
             if para == 2 {
                 p.push_str("[^1]");
             }
@@ -459,8 +472,32 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
         let (note, _) = lex.sentence(&mut rng, 10);
         writeln!(md, "[^1]: {note}").ok();
         std::fs::write(folder.join("index.md"), md)?;
+        if shape % 4 == 1 {
+            std::fs::write(folder.join("references.bib"), references(&mut rng, &lex))?;
+        }
     }
     Ok(())
+}
+
+/// Three works to cite: a book, an article and a chapter, by generated authors.
+fn references(rng: &mut Rng, lex: &Lexicon) -> String {
+    let title = |rng: &mut Rng| {
+        let (t, _) = lex.sentence(rng, 5);
+        t.trim_end_matches(['.', '?', '!', '\u{202F}', ' ']).replace(['{', '}'], "")
+    };
+    let person = |rng: &mut Rng| format!("{}, {}", rng.pick(FAMILY), rng.pick(GIVEN));
+    let (a, b, c) = (title(rng), title(rng), title(rng));
+    let (pa, pb, pc, pe) = (person(rng), person(rng), person(rng), person(rng));
+    let year = |rng: &mut Rng| 1950 + rng.below(75);
+    let (ya, yb, yc) = (year(rng), year(rng), year(rng));
+    let first = 1 + rng.below(300);
+    format!(
+        "@book{{ref-a, author = {{{pa}}}, title = {{{a}}}, publisher = {{Éditions du Quai}}, location = {{Paris}}, year = {{{ya}}}}}\n\n\
+         @article{{ref-b, author = {{{pb}}}, title = {{{b}}}, journal = {{Revue des fils}}, volume = {{{}}}, pages = {{{first}--{}}}, year = {{{yb}}}}}\n\n\
+         @incollection{{ref-c, author = {{{pc}}}, title = {{{c}}}, booktitle = {{{a}}}, editor = {{{pe}}}, publisher = {{Presses imaginaires}}, year = {{{yc}}}}}\n",
+        1 + rng.below(40),
+        first + 5 + rng.below(30)
+    )
 }
 
 fn capitalise(w: &str) -> String {
