@@ -5,7 +5,9 @@
 //! the longest, starts first on its own thread (the offprints come from the
 //! same typesetting); the share cards, the website and then the EPUB follow
 //! on another, sharing one [`images::Cache`] so that each photo is decoded and
-//! scaled once for all of them. Each edition returns an [`Output`], which
+//! scaled once for all of them. The website is finished last: its citations
+//! name each essay's pages in the PDF and serve its offprint, which the PDF's
+//! thread sends it once they are made. Each edition returns an [`Output`], which
 //! [`Session::write`] writes atomically (a temporary file or folder, then a
 //! rename): a failed or interrupted build leaves the previous editions intact
 //! and nothing half-written.
