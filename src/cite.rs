@@ -29,6 +29,27 @@ use crate::model::document::{BibEntry, Bibliography, Block, Citation, CitePart, 
 /// repository are under 200 KiB).
 pub const MAX_STYLE_BYTES: u64 = 2 * 1024 * 1024;
 
+/// CSL's locale files (the terms of each language: "p.", "et al.", "In"),
+/// decoded once for the whole process: there are 63 of them.
+pub fn locales() -> &'static [Locale] {
+    static LOCALES: std::sync::OnceLock<Vec<Locale>> = std::sync::OnceLock::new();
+    LOCALES.get_or_init(hayagriva::archive::locales)
+}
+
+/// A bundled style, decoded once for the whole process.
+fn archived(found: hayagriva::archive::ArchivedStyle) -> Result<IndependentStyle, (String, String)> {
+    static DECODED: std::sync::OnceLock<std::sync::Mutex<HashMap<&'static str, IndependentStyle>>> =
+        std::sync::OnceLock::new();
+    let cache = DECODED.get_or_init(Default::default);
+    let key = found.csl_id();
+    if let Some(s) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+        return Ok(s.clone());
+    }
+    let style = independent(found.get())?;
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, style.clone());
+    Ok(style)
+}
+
 /// Reads the citation style `written`: a bundled style's name (`apa`,
 /// `chicago-notes`, `ieee`…) or a `.csl` file relative to `base` (itself
 /// relative to the book's `root`). Why not, as a sentence and a hint.
@@ -43,7 +64,7 @@ pub fn style(root: &Path, base: &Path, written: &str) -> Result<IndependentStyle
             };
             return Err((format!("`{written}` is not a bundled citation style"), hint));
         };
-        return independent(found.get());
+        return archived(found);
     }
     let outside = || {
         (
@@ -158,14 +179,18 @@ pub(crate) fn render(book: &mut Book) {
     let root = book.root.clone();
     let book_style = book.config.citation_style.clone();
     let mut styles = Styles::new(&root);
-    let locales = hayagriva::archive::locales();
+    // Each text's style is read first (once per style), then the texts are
+    // set in parallel: each has its own driver, numbering and bibliography.
+    let mut jobs: Vec<(&mut Essay, std::sync::Arc<IndependentStyle>)> = Vec::new();
     for text in book.texts_mut() {
-        if !has_citations(&text.body) {
-            continue;
+        if has_citations(&text.body)
+            && let Some(style) = styles.of(&book_style, text)
+        {
+            jobs.push((text, style));
         }
-        let Some(style) = styles.of(&book_style, text) else { continue };
-        render_text(text, &style, &locales);
     }
+    use rayon::prelude::*;
+    jobs.into_par_iter().for_each(|(text, style)| render_text(text, &style, locales()));
 }
 
 fn has_citations(doc: &crate::model::document::Document) -> bool {
@@ -511,7 +536,7 @@ mod tests {
     fn set(md: &str, style: &str, lang: &str) -> Essay {
         let mut e = essay(md, BIB, lang, None);
         let s = super::style(Path::new("."), Path::new(""), style).unwrap();
-        render_text(&mut e, &s, &hayagriva::archive::locales());
+        render_text(&mut e, &s, locales());
         e
     }
 
@@ -614,7 +639,7 @@ mod tests {
         let bib = "@book{x, author = {<script>alert(1)</script>}, title = {#set page(width: 1pt) $x$ \\textbf{b} </em>}, year = 2001}";
         let mut e = essay("See [@x].", bib, "en", None);
         let s = style(Path::new("."), Path::new(""), "apa").unwrap();
-        render_text(&mut e, &s, &hayagriva::archive::locales());
+        render_text(&mut e, &s, locales());
         let entry = crate::model::document::plain_text(&e.body.bibliography.unwrap().entries[0].content);
         assert!(entry.contains("<script>") || entry.contains("alert"), "{entry}");
         assert!(entry.contains("#set page"), "{entry}");

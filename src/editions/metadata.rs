@@ -144,19 +144,18 @@ fn hayagriva_book(book: &Book) -> Value {
 }
 
 /// Sets the book and its essays as entries of a bibliography, in the
-/// book's citation style and language: how to cite them. The style and
-/// CSL's locales are read once, for every essay.
+/// book's citation style and language: how to cite them. The style is
+/// read once, for every essay.
 pub struct Citer<'a> {
     book: &'a Book,
     style: Option<hayagriva::citationberg::IndependentStyle>,
-    locales: Vec<hayagriva::citationberg::Locale>,
 }
 
 impl<'a> Citer<'a> {
     /// The citer of `book`.
     pub fn new(book: &'a Book) -> Self {
         let style = crate::cite::style(&book.root, std::path::Path::new(""), &book.config.citation_style).ok();
-        Citer { book, style, locales: hayagriva::archive::locales() }
+        Citer { book, style }
     }
 
     /// How to cite essay `e`, with its pages.
@@ -176,7 +175,7 @@ impl<'a> Citer<'a> {
             return Vec::new();
         };
         let Some(entry) = library.iter().next() else { return Vec::new() };
-        crate::cite::entry_alone(entry, style, &self.book.config.language, &self.locales)
+        crate::cite::entry_alone(entry, style, &self.book.config.language, crate::cite::locales())
     }
 }
 

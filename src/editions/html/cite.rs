@@ -37,59 +37,64 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
     let citer = metadata::Citer::new(book);
     let essays: Vec<_> = book.essays().collect();
     let offprints: std::collections::HashSet<&str> = print.offprints.iter().map(|(s, _)| s.as_str()).collect();
-    for e in &essays {
-        let dir = PathBuf::from(&e.slug);
-        let pdf_name = metadata::offprint_name(book, &e.slug);
-        let has_pdf = offprints.contains(e.slug.as_str());
-        let pdf_url = has_pdf.then(|| metadata::essay_url(book, &e.slug).map(|u| format!("{u}{pdf_name}"))).flatten();
-        let mut head = String::new();
-        for (name, content) in metadata::scholar_tags(book, e, &print.pages, pdf_url.as_deref()) {
-            let _ = writeln!(head, "<meta name=\"{name}\" content=\"{}\">", xhtml::escape(&content));
-        }
-        let _ = writeln!(
-            head,
-            "<script type=\"application/ld+json\">{}</script>",
-            metadata::essay_ld(book, e, &print.pages)
-        );
-        let text = citer.essay(e, &print.pages);
-        let mut block = String::new();
-        let _ = write!(
-            block,
-            "<section class=\"cite\" aria-labelledby=\"cite-{slug}\">\n<h2 id=\"cite-{slug}\">{}</h2>\n",
-            xhtml::escape(&labels.cite),
-            slug = e.slug
-        );
-        let _ = writeln!(block, "<div class=\"cite-text\">{}</div>", inline_html(&text));
-        block.push_str("<p class=\"cite-formats\">");
-        let mut links = vec![
-            format!("<a href=\"cite.bib\" download=\"{}.bib\" type=\"application/x-bibtex\">BibTeX</a>", e.slug),
-            format!(
-                "<a href=\"cite.ris\" download=\"{}.ris\" type=\"application/x-research-info-systems\">RIS</a>",
-                e.slug
-            ),
-            format!(
-                "<a href=\"cite.json\" download=\"{}.json\" type=\"application/vnd.citationstyles.csl+json\">CSL-JSON</a>",
-                e.slug
-            ),
-        ];
-        if has_pdf {
-            links.push(format!("<a href=\"{}\" type=\"application/pdf\">PDF</a>", xhtml::escape(&pdf_name)));
-        }
-        if let Some(d) = &e.doi {
-            let url = format!("https://doi.org/{d}");
-            links.push(format!("<a href=\"{}\">DOI {}</a>", xhtml::escape(&url), xhtml::escape(d)));
-        }
-        block.push_str(&links.join(" · "));
-        block.push_str("</p>\n</section>\n");
-        let page = dir.join("index.html");
+    // Each essay's tags and block, made in parallel (setting "Cite this
+    // essay" is hayagriva's work, a few milliseconds each), then put in place.
+    use rayon::prelude::*;
+    let filled: Vec<(PathBuf, String, String)> = essays
+        .par_iter()
+        .map(|e| {
+            let dir = PathBuf::from(&e.slug);
+            let pdf_name = metadata::offprint_name(book, &e.slug);
+            let has_pdf = offprints.contains(e.slug.as_str());
+            let pdf_url =
+                has_pdf.then(|| metadata::essay_url(book, &e.slug).map(|u| format!("{u}{pdf_name}"))).flatten();
+            let mut head = String::new();
+            for (name, content) in metadata::scholar_tags(book, e, &print.pages, pdf_url.as_deref()) {
+                let _ = writeln!(head, "<meta name=\"{name}\" content=\"{}\">", xhtml::escape(&content));
+            }
+            let _ = writeln!(
+                head,
+                "<script type=\"application/ld+json\">{}</script>",
+                metadata::essay_ld(book, e, &print.pages)
+            );
+            let text = citer.essay(e, &print.pages);
+            let mut block = String::new();
+            let _ = write!(
+                block,
+                "<section class=\"cite\" aria-labelledby=\"cite-{slug}\">\n<h2 id=\"cite-{slug}\">{}</h2>\n",
+                xhtml::escape(&labels.cite),
+                slug = e.slug
+            );
+            let _ = writeln!(block, "<div class=\"cite-text\">{}</div>", inline_html(&text));
+            block.push_str("<p class=\"cite-formats\">");
+            let one = [*e];
+            let mut links = vec![
+                download("BibTeX", BIBTEX, &format!("{}.bib", e.slug), &metadata::bibtex(book, &one, &print.pages)),
+                download("RIS", RIS, &format!("{}.ris", e.slug), &metadata::ris(book, &one, &print.pages)),
+                download(
+                    "CSL-JSON",
+                    CSL_JSON,
+                    &format!("{}.json", e.slug),
+                    &metadata::csl_json(book, &one, &print.pages),
+                ),
+            ];
+            if has_pdf {
+                links.push(format!("<a href=\"{}\" type=\"application/pdf\">PDF</a>", xhtml::escape(&pdf_name)));
+            }
+            if let Some(d) = &e.doi {
+                let url = format!("https://doi.org/{d}");
+                links.push(format!("<a href=\"{}\">DOI {}</a>", xhtml::escape(&url), xhtml::escape(d)));
+            }
+            block.push_str(&links.join(" · "));
+            block.push_str("</p>\n</section>\n");
+            (dir.join("index.html"), head, block)
+        })
+        .collect();
+    for (page, head, block) in filled {
         if let Some(bytes) = files.get_mut(&page) {
             let html = String::from_utf8_lossy(bytes).replacen(META, &head, 1).replacen(BLOCK, &block, 1);
             *bytes = html.into_bytes();
         }
-        let one = [*e];
-        files.insert(dir.join("cite.bib"), metadata::bibtex(book, &one, &print.pages).into_bytes());
-        files.insert(dir.join("cite.ris"), metadata::ris(book, &one, &print.pages).into_bytes());
-        files.insert(dir.join("cite.json"), metadata::csl_json(book, &one, &print.pages).into_bytes());
     }
     for (slug, bytes) in &print.offprints {
         if essays.iter().any(|e| e.slug == *slug) {
@@ -112,11 +117,12 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
         inline_html(&citer.book())
     );
     block.push_str("<p class=\"cite-formats\">");
-    block.push_str(
-        "<a href=\"cite.bib\" download=\"book.bib\" type=\"application/x-bibtex\">BibTeX</a> · \
-         <a href=\"cite.ris\" download=\"book.ris\" type=\"application/x-research-info-systems\">RIS</a> · \
-         <a href=\"cite.json\" download=\"book.json\" type=\"application/vnd.citationstyles.csl+json\">CSL-JSON</a>",
-    );
+    block.push_str(&format!(
+        "<a href=\"cite.bib\" download=\"{slug}.bib\" type=\"{BIBTEX}\">BibTeX</a> · \
+             <a href=\"cite.ris\" download=\"{slug}.ris\" type=\"{RIS}\">RIS</a> · \
+             <a href=\"cite.json\" download=\"{slug}.json\" type=\"{CSL_JSON}\">CSL-JSON</a>",
+        slug = book.config.slug
+    ));
     if let Some(d) = &book.config.doi {
         let url = format!("https://doi.org/{d}");
         let _ = write!(block, " · <a href=\"{}\">DOI {}</a>", xhtml::escape(&url), xhtml::escape(d));
@@ -129,6 +135,27 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
     files.insert("cite.bib".into(), metadata::bibtex_book(book, &print.pages).into_bytes());
     files.insert("cite.ris".into(), metadata::ris(book, &essays, &print.pages).into_bytes());
     files.insert("cite.json".into(), metadata::csl_json(book, &essays, &print.pages).into_bytes());
+}
+
+/// The media types of the three record formats.
+const BIBTEX: &str = "application/x-bibtex";
+const RIS: &str = "application/x-research-info-systems";
+const CSL_JSON: &str = "application/vnd.citationstyles.csl+json";
+
+/// A link that downloads `text` as the file `name`. The record is in the
+/// link itself (a `data:` address), not a file beside the page: three
+/// small files per essay would double the files a site is made of, and
+/// creating files is most of what writing a site costs.
+fn download(label: &str, media: &str, name: &str, text: &str) -> String {
+    let mut href = format!("data:{media};charset=utf-8,");
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            href.push(b as char);
+        } else {
+            let _ = write!(href, "%{b:02X}");
+        }
+    }
+    format!("<a href=\"{href}\" download=\"{}\" type=\"{media}\">{label}</a>", xhtml::escape(name))
 }
 
 /// Set text as XHTML, through the one writer.
