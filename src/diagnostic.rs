@@ -216,6 +216,9 @@ codes! {
     /// A citation style that is neither bundled nor a readable CSL file.
     UnknownStyle = "R004", "unknown-style", Error,
         "A `citation_style` that is neither a bundled style nor a readable `.csl` file of the book.";
+    /// `@word` in running text, close to a reference's key but not one.
+    NearCitation = "R006", "near-citation", Warning,
+        "`@word` in an essay that has references, one letter or two from a reference's key: left as written, since `@word` is a citation only when it is a key (a handle stays a handle).";
     /// A DOI, ISBN or ORCID iD that is malformed or fails its check digit.
     InvalidIdentifier = "R005", "invalid-identifier", Error,
         "A DOI, ISBN or ORCID iD that is malformed, or whose check digit is wrong.";

@@ -272,6 +272,34 @@ fn citations(
             );
         }
     });
+    // `@word` that is no key but nearly one: a typo, most likely, that would
+    // print as written instead of as a citation.
+    if !library.is_empty() {
+        let keys: Vec<&str> = library.keys().collect();
+        e.body.for_each_inline(&mut |i| {
+            let Inline::Text { text: t, pos } = i else { return };
+            for (k, _) in t.match_indices('@') {
+                if t[..k].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let Some((word, _)) = crate::input::citations::key_at(&t[k + 1..]) else { continue };
+                if library.get(&word).is_some() {
+                    continue;
+                }
+                if let Some(near) = crate::config::toml_input::suggest(&word, &keys) {
+                    let p = Pos { line: pos.line, col: pos.col + k as u32 };
+                    d.push(
+                        Diagnostic::new(
+                            Code::NearCitation,
+                            at(e, text, p),
+                            format!("`@{word}` is not a citation: no reference has this key"),
+                        )
+                        .hint(format!("did you mean `@{near}`? (a handle or an address stays as written)")),
+                    );
+                }
+            }
+        });
+    }
     for def in &e.references.own {
         if !cited.contains(def.key.as_str()) {
             let file_text = sources.get(&def.file).map_or("", String::as_str);
