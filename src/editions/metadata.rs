@@ -97,9 +97,11 @@ fn hayagriva_entry(book: &Book, r: &Record<'_>) -> Value {
     let parent = hayagriva_book(book);
     let mut entry = json!({
         "type": "chapter",
-        "title": r.essay.title,
+        "title": verbatim(&r.essay.title),
         "author": r.essay.authors.iter().map(|a| person(split(a))).collect::<Vec<_>>(),
-        "language": r.essay.lang,
+        // Set in the book's language, as the rest of "Cite this essay": CSL
+        // title-cases every title of an English item, the book's too.
+        "language": book.config.language,
         "parent": parent,
     });
     if let Some(d) = &book.config.date {
@@ -118,18 +120,25 @@ fn hayagriva_entry(book: &Book, r: &Record<'_>) -> Value {
     json!({ r.key.clone(): entry })
 }
 
+/// A string hayagriva takes as written: neither re-cased by the style (a
+/// French title in an English essay's record stays in French case) nor read
+/// for hayagriva's own markup (`{…}`, `$…$`).
+fn verbatim(s: &str) -> Value {
+    json!({ "value": s, "verbatim": true })
+}
+
 /// The book as hayagriva reads an entry: an anthology with its editors.
 fn hayagriva_book(book: &Book) -> Value {
     let cfg = &book.config;
     let person = |(f, g): (String, String)| if g.is_empty() { f } else { format!("{f}, {g}") };
     let mut parent = json!({
         "type": "anthology",
-        "title": cfg.title,
+        "title": verbatim(&cfg.title),
         "editor": cfg.editors.iter().map(|n| person(split_name(n))).collect::<Vec<_>>(),
         "language": cfg.language,
     });
     if let Some(p) = &cfg.publisher {
-        parent["publisher"] = json!(p);
+        parent["publisher"] = json!({ "name": verbatim(p) });
     }
     if let Some(d) = &cfg.date {
         parent["date"] = json!(d);
