@@ -406,15 +406,7 @@ pub fn scholar_tags(book: &Book, e: &Essay, pages: &PageMap, pdf: Option<&str>) 
         }
     }
     t.push(("citation_inbook_title", cfg.title.clone()));
-    for ed in &cfg.editors {
-        t.push(("citation_editor", ed.clone()));
-    }
-    if let Some(p) = &cfg.publisher {
-        t.push(("citation_publisher", p.clone()));
-    }
-    if let Some(s) = scholar_date(book) {
-        t.push(("citation_publication_date", s));
-    }
+    scholar_book(book, &mut t);
     if let Some(d) = &e.doi {
         t.push(("citation_doi", d.clone()));
     }
@@ -449,15 +441,7 @@ pub fn scholar_tags(book: &Book, e: &Essay, pages: &PageMap, pdf: Option<&str>) 
 pub fn book_tags(book: &Book) -> Vec<(&'static str, String)> {
     let cfg = &book.config;
     let mut t: Vec<(&'static str, String)> = vec![("citation_title", cfg.title.clone())];
-    for ed in &cfg.editors {
-        t.push(("citation_editor", ed.clone()));
-    }
-    if let Some(p) = &cfg.publisher {
-        t.push(("citation_publisher", p.clone()));
-    }
-    if let Some(s) = scholar_date(book) {
-        t.push(("citation_publication_date", s));
-    }
+    scholar_book(book, &mut t);
     if let Some(d) = &cfg.doi {
         t.push(("citation_doi", d.clone()));
     }
@@ -474,6 +458,21 @@ pub fn book_tags(book: &Book) -> Vec<(&'static str, String)> {
         t.push(("DC.identifier", format!("https://doi.org/{d}")));
     }
     t
+}
+
+/// The Google Scholar tags of the book an essay's page and the home page
+/// share: editors, publisher, date.
+fn scholar_book(book: &Book, t: &mut Vec<(&'static str, String)>) {
+    let cfg = &book.config;
+    for ed in &cfg.editors {
+        t.push(("citation_editor", ed.clone()));
+    }
+    if let Some(p) = &cfg.publisher {
+        t.push(("citation_publisher", p.clone()));
+    }
+    if let Some(s) = scholar_date(book) {
+        t.push(("citation_publication_date", s));
+    }
 }
 
 /// The book's date as Google Scholar writes it: `2026/11/27`.
