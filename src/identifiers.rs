@@ -78,8 +78,7 @@ pub fn isbn(written: &str) -> Result<String, String> {
         13 => {
             let digits: Option<Vec<u32>> = d.iter().map(value).collect();
             let digits = digits.ok_or("an ISBN-13 has 13 digits")?;
-            let sum: u32 = digits[..12].iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { v * 3 }).sum();
-            let check = (10 - sum % 10) % 10;
+            let check = ean13_check(&digits[..12]);
             if digits[12] != check {
                 return Err(format!("the check digit is wrong: this ISBN-13 would end in {check}"));
             }
@@ -100,12 +99,18 @@ pub fn isbn(written: &str) -> Result<String, String> {
             // The same book as an ISBN-13: 978, the first nine digits, a new check digit.
             let mut thirteen: Vec<u32> = vec![9, 7, 8];
             thirteen.extend(&digits);
-            let sum: u32 = thirteen.iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { v * 3 }).sum();
-            thirteen.push((10 - sum % 10) % 10);
+            thirteen.push(ean13_check(&thirteen));
             Ok(thirteen.iter().map(|v| char::from_digit(*v, 10).unwrap_or('0')).collect())
         }
         n => Err(format!("an ISBN has 13 digits (or 10, for an older one); this one has {n}")),
     }
+}
+
+/// The check digit of an ISBN-13 (an EAN-13) from its first twelve digits:
+/// weights 1 and 3 in turn, modulo 10.
+fn ean13_check(first12: &[u32]) -> u32 {
+    let sum: u32 = first12.iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { v * 3 }).sum();
+    (10 - sum % 10) % 10
 }
 
 /// An ISBN-13 with the hyphens readers expect after its prefix

@@ -211,6 +211,18 @@ fn bibtex_with(book: &Book, essays: &[&Essay], pages: &PageMap, whole: bool) -> 
             .collect::<Vec<_>>()
             .join(" and ")
     };
+    // What a record of the book and a record of one of its essays share.
+    let book_fields = |entry: &mut biblatex::Entry| {
+        if !cfg.editors.is_empty() {
+            entry.set("editor", normal(&names(cfg.editors.iter().map(|n| split_name(n)).collect())));
+        }
+        if let Some(p) = &cfg.publisher {
+            entry.set("publisher", normal(p));
+        }
+        if let Some(isbn) = &cfg.pdf.isbn {
+            entry.set("isbn", normal(isbn));
+        }
+    };
     let mut out = String::new();
     if whole {
         let mut entry = biblatex::Entry::new(cfg.slug.clone(), EntryType::Collection);
@@ -218,12 +230,7 @@ fn bibtex_with(book: &Book, essays: &[&Essay], pages: &PageMap, whole: bool) -> 
         if let Some(s) = &cfg.subtitle {
             entry.set("subtitle", verbatim(s));
         }
-        if !cfg.editors.is_empty() {
-            entry.set("editor", normal(&names(cfg.editors.iter().map(|n| split_name(n)).collect())));
-        }
-        if let Some(p) = &cfg.publisher {
-            entry.set("publisher", normal(p));
-        }
+        book_fields(&mut entry);
         if let Some((y, _, _)) = date(book) {
             entry.set("year", normal(&y.to_string()));
         }
@@ -232,9 +239,6 @@ fn bibtex_with(book: &Book, essays: &[&Essay], pages: &PageMap, whole: bool) -> 
         }
         if let Some(u) = book_url(book).or_else(|| cfg.url.clone()) {
             entry.set("url", verbatim(&u));
-        }
-        if let Some(isbn) = &cfg.pdf.isbn {
-            entry.set("isbn", normal(isbn));
         }
         entry.set("language", normal(&cfg.language));
         out.push_str(&entry.to_biblatex_string());
@@ -249,12 +253,7 @@ fn bibtex_with(book: &Book, essays: &[&Essay], pages: &PageMap, whole: bool) -> 
         }
         entry.set("author", normal(&names(e.authors.iter().map(split).collect())));
         entry.set("booktitle", verbatim(&cfg.title));
-        if !cfg.editors.is_empty() {
-            entry.set("editor", normal(&names(cfg.editors.iter().map(|n| split_name(n)).collect())));
-        }
-        if let Some(p) = &cfg.publisher {
-            entry.set("publisher", normal(p));
-        }
+        book_fields(&mut entry);
         if let Some((y, m, _)) = date(book) {
             entry.set("year", normal(&y.to_string()));
             if let Some(m) = m {
@@ -269,9 +268,6 @@ fn bibtex_with(book: &Book, essays: &[&Essay], pages: &PageMap, whole: bool) -> 
         }
         if let Some(u) = &r.url {
             entry.set("url", verbatim(u));
-        }
-        if let Some(isbn) = &cfg.pdf.isbn {
-            entry.set("isbn", normal(isbn));
         }
         entry.set("language", normal(&e.lang));
         out.push_str(&entry.to_bibtex_string().unwrap_or_else(|_| entry.to_biblatex_string()));
