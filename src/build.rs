@@ -72,6 +72,9 @@ pub enum EditionError {
     /// The offprints were not made because the book's PDF failed (told with the PDF).
     #[error("not made, since the book's PDF could not be")]
     NoBook,
+    /// The cover was asked for a book that is not printed.
+    #[error("a cover is made for a printed book: add a [print] table to book.toml")]
+    NotPrinted,
     /// Writing failed.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -300,7 +303,8 @@ impl Session {
         let cached_pages = disk.get(&pages_key).and_then(|e| decode_pages(&e));
         let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).zip(cached_pages).map(|(entry, essay_pages)| {
             let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
-            typst::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new(), essay_pages }
+            let print = book.config.print.as_ref().map(|p| typst::print_summary(p, p.gutter(pages)));
+            typst::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new(), essay_pages, print }
         });
         let cached_offprints = if offprints { disk.get(&off_key).and_then(|e| decode_offprints(&e)) } else { None };
         if let Some(made) = cached_pdf
@@ -401,6 +405,14 @@ impl Session {
     ) {
         let started = Instant::now();
         let (pdf, offprints) = (which.contains(Edition::Pdf), which.contains(Edition::Offprints));
+        let cover = which.contains(Edition::Cover);
+        if cover && book.config.print.is_none() {
+            done(Edition::Cover, Err(EditionError::NotPrinted));
+        }
+        let cover = cover && book.config.print.is_some();
+        if !pdf && !offprints && !cover {
+            return;
+        }
         let (made, extracts, typeset) = match self.print(book, offprints) {
             Ok((made, extracts, typeset, cite)) => {
                 // The site is finished with the pages as soon as they are known.
@@ -409,19 +421,29 @@ impl Session {
             }
             Err(e) => {
                 // One failure, told once: on the PDF when it was asked for.
-                if pdf {
-                    done(Edition::Pdf, Err(e));
-                    if offprints {
-                        done(Edition::Offprints, Err(EditionError::NoBook));
+                let mut first = Some(e);
+                for (asked, edition) in [(pdf, Edition::Pdf), (offprints, Edition::Offprints), (cover, Edition::Cover)]
+                {
+                    if asked {
+                        done(edition, Err(first.take().unwrap_or(EditionError::NoBook)));
                     }
-                } else {
-                    done(Edition::Offprints, Err(e));
                 }
                 return;
             }
         };
+        let pages = made.pages.unwrap_or(0);
         if pdf {
             done(Edition::Pdf, self.write(Edition::Pdf, book, out, made, typeset));
+        }
+        if let (true, Some(print)) = (cover, &book.config.print) {
+            let started = Instant::now();
+            let made = self
+                .fonts(book)
+                .map_err(typst::PdfError::from)
+                .and_then(|fonts| typst::cover::render(book, print, fonts, &self.images, pages))
+                .map_err(EditionError::from)
+                .and_then(|o| self.write(Edition::Cover, book, out, o, started.elapsed()));
+            done(Edition::Cover, made);
         }
         if let Some(list) = extracts {
             done(
@@ -507,7 +529,7 @@ impl Session {
             // Both threads run typst compiles: they get its large stack.
             let thread = || std::thread::Builder::new().stack_size(typst::COMPILE_STACK);
             let (to_site, from_print) = std::sync::mpsc::channel();
-            let printing = which.any(&[Edition::Pdf, Edition::Offprints]);
+            let printing = which.any(&[Edition::Pdf, Edition::Offprints, Edition::Cover]);
             let print = printing.then(|| {
                 thread()
                     .spawn_scoped(s, || self.make_print(book, out, which, &done, to_site))

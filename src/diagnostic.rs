@@ -240,6 +240,12 @@ codes! {
     /// A script with no text font: it would be set in a monospace or a missing face.
     NoTextFont = "P004", "no-text-font", Error,
         "A script (Arabic, Hebrew, Han…) that no text font of the book, its `font_paths` or the machine sets; the hint names the package to install.";
+    /// An image printed at under 300 dpi in a printed book's PDF.
+    LowResolution = "P005", "low-resolution", Warning,
+        "An image that `[print]`'s PDF prints at under 300 pixels per inch: it will look soft on paper; the message gives its page and size.";
+    /// What the print service will not take as it is.
+    PrintService = "P006", "print-service", Warning,
+        "What the `[print]` service will not take as it is, or what the cover leaves out: a page count outside its range, a standard typst cannot write (PDF/X), a spine too thin for text.";
 }
 
 /// The table of every code, as the guide prints it (Markdown).

@@ -119,9 +119,90 @@ pub fn isbn_display(isbn13: &str) -> String {
     if isbn13.len() == 13 { format!("{}-{}", &isbn13[..3], &isbn13[3..]) } else { isbn13.to_string() }
 }
 
+/// The 95 modules of the EAN-13 barcode of a 13-digit code, left to right,
+/// `true` for a bar: start guard, six digits encoded with the parities the
+/// first digit selects, centre guard, six digits, end guard. `None` when
+/// `code` is not 13 digits with a right check digit.
+pub fn ean13_modules(code: &str) -> Option<Vec<bool>> {
+    const L: [u8; 10] = [0x0D, 0x19, 0x13, 0x3D, 0x23, 0x31, 0x2F, 0x3B, 0x37, 0x0B];
+    // For the first digit, which of the left six are set with the G code.
+    const PARITY: [u8; 10] = [0x00, 0x0B, 0x0D, 0x0E, 0x13, 0x19, 0x1C, 0x15, 0x16, 0x1A];
+    let d: Vec<u32> = code.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    if d.len() != 13 || ean13_check(&d[..12]) != d[12] {
+        return None;
+    }
+    let mut out = Vec::with_capacity(95);
+    let mut push = |bits: u8, n: u32| out.extend((0..n).rev().map(|i| bits >> i & 1 == 1));
+    push(0b101, 3);
+    for (i, &v) in d[1..7].iter().enumerate() {
+        let l = L[v as usize];
+        let g = PARITY[d[0] as usize] >> (5 - i) & 1 == 1;
+        // G is R (the complement of L) read backwards.
+        let code = if g { (!l & 0x7F).reverse_bits() >> 1 } else { l };
+        push(code, 7);
+    }
+    push(0b01010, 5);
+    for &v in &d[7..] {
+        push(!L[v as usize] & 0x7F, 7);
+    }
+    push(0b101, 3);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads the digits back from modules, as a scanner would: each digit's
+    /// seven modules against the three code sets, the first digit from the
+    /// parities of the left half.
+    fn decode(m: &[bool]) -> String {
+        let bits = |r: &[bool]| r.iter().fold(0u8, |a, &b| a << 1 | u8::from(b));
+        let l = |v: u8| (0..10).find(|&d| bits(&ean13_modules_digit_l(d)) == v);
+        let mut out = String::new();
+        let mut parity = 0u8;
+        for i in 0..6 {
+            let v = bits(&m[3 + 7 * i..10 + 7 * i]);
+            let (d, g) = match l(v) {
+                Some(d) => (d, 0),
+                None => (l((!v & 0x7F).reverse_bits() >> 1).expect("an L or G code"), 1),
+            };
+            parity = parity << 1 | g;
+            out.push(char::from_digit(d as u32, 10).unwrap());
+        }
+        for i in 0..6 {
+            let v = bits(&m[50 + 7 * i..57 + 7 * i]);
+            out.push(char::from_digit(l(!v & 0x7F).expect("an R code") as u32, 10).unwrap());
+        }
+        let first = [0x00, 0x0B, 0x0D, 0x0E, 0x13, 0x19, 0x1C, 0x15, 0x16, 0x1A].iter().position(|&p| p == parity);
+        format!("{}{out}", first.expect("a known parity"))
+    }
+
+    fn ean13_modules_digit_l(d: u8) -> Vec<bool> {
+        let l = [0x0Du8, 0x19, 0x13, 0x3D, 0x23, 0x31, 0x2F, 0x3B, 0x37, 0x0B][d as usize];
+        (0..7).rev().map(|i| l >> i & 1 == 1).collect()
+    }
+
+    #[test]
+    fn ean13_bars_read_back_to_their_digits() {
+        for code in ["9782070368228", "9780306406157", "4006381333931", "9791032305690"] {
+            let m = ean13_modules(code).expect(code);
+            assert_eq!(m.len(), 95);
+            assert_eq!(&m[..3], &[true, false, true]);
+            assert_eq!(&m[45..50], &[false, true, false, true, false]);
+            assert_eq!(&m[92..], &[true, false, true]);
+            // Every digit's code has two bars and two spaces: 7 modules,
+            // starting with a space on the left half, a bar on the right.
+            assert!(!m[3] && m[50]);
+            assert_eq!(decode(&m), code);
+        }
+        // The textbook example: 4006381333931 starts LGLLGG after the guard.
+        let m = ean13_modules("4006381333931").unwrap();
+        let text: String = m[..17].iter().map(|&b| if b { '1' } else { '0' }).collect();
+        assert_eq!(text, "10100011010100111");
+        assert_eq!(ean13_modules("9782070368227"), None);
+        assert_eq!(ean13_modules("978207036822"), None);
+    }
 
     #[test]
     fn dois_in_the_forms_people_paste() {

@@ -21,7 +21,7 @@ pub fn version_tag(s: &str) -> Result<String, String> {
 }
 
 /// `anthology build`.
-pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>) -> Result<ExitCode> {
+pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>, screen: bool) -> Result<ExitCode> {
     let checking = ui.stage("checking the book");
     let (book, report) = anthology::prepare(&target.dir, target.drafts)?;
     checking.done(ui, "");
@@ -30,6 +30,9 @@ pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>)
         eprintln!("{}; nothing was built", has_errors(&report));
         return Ok(ExitCode::from(1));
     };
+    if screen {
+        book.config.print = None;
+    }
     if release {
         book.config.release.version = version_tag;
         if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {

@@ -9,6 +9,7 @@
 //!
 //! [`schema`] holds the tables as written, and `resolve.rs` turns them into a [`BookConfig`], one table at a time.
 
+pub mod print;
 mod resolve;
 pub mod schema;
 pub mod toml_input;
@@ -89,6 +90,9 @@ pub struct BookConfig {
     pub epub: EpubOptions,
     /// The depositor of the book's DOIs.
     pub crossref: CrossrefOptions,
+    /// `[print]`: when set, the PDF edition is made for a print-on-demand
+    /// service at its trim size, and a one-piece cover beside it.
+    pub print: Option<print::Print>,
     /// The book's DOI, checked (`10.1234/abc`).
     pub doi: Option<String>,
     /// Reference files every text can cite from, as written (relative to the root).
@@ -185,6 +189,7 @@ impl BookConfig {
             html: HtmlOptions::default(),
             epub: EpubOptions::default(),
             crossref: CrossrefOptions::default(),
+            print: None,
             doi: None,
             references: Vec::new(),
             citation_style: DEFAULT_CITATION_STYLE.to_string(),

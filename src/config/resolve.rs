@@ -289,6 +289,14 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
     pdf.isbn = r.identifier("isbn", pdf.isbn.take(), crate::identifiers::isbn);
     epub.isbn = r.identifier("isbn", epub.isbn.take(), crate::identifiers::isbn);
     let doi = r.identifier("doi", book.doi.clone(), crate::identifiers::doi);
+    let print = raw.print.as_ref().and_then(|raw| {
+        let mut problems = Vec::new();
+        let print = print::Print::resolve(raw, &mut problems);
+        for (key, message, hint) in problems {
+            r.report(Code::BookInvalidValue, key, message, hint);
+        }
+        print
+    });
     let labels = raw.labels.unwrap_or_default();
     if let Some(lang) = &language {
         r.labels(lang, &labels);
@@ -317,6 +325,7 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
         html,
         epub,
         crossref: raw.crossref.unwrap_or_default(),
+        print,
         doi,
         references: book.references.as_ref().map(|r| r.to_vec()).unwrap_or_default(),
         citation_style: book.citation_style.clone().unwrap_or_else(|| DEFAULT_CITATION_STYLE.to_string()),

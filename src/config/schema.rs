@@ -31,6 +31,8 @@ pub struct RawConfig {
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     /// `[crossref]`: who deposits the book's DOIs (`anthology export crossref`).
     pub crossref: Option<CrossrefOptions>,
+    /// `[print]`: the PDF made for a print-on-demand service, and its cover.
+    pub print: Option<super::print::RawPrint>,
 }
 
 impl Schema for RawConfig {
@@ -46,6 +48,7 @@ impl Schema for RawConfig {
             "offprints" => walk::<OffprintOptions>,
             "cards" => walk::<CardOptions>,
             "crossref" => walk::<CrossrefOptions>,
+            "print" => walk::<super::print::RawPrint>,
             "labels" => walk_labels,
             _ => return None,
         })
@@ -68,6 +71,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("cards", field_names::<CardOptions>()),
         ("labels", crate::lang::labels::KEYS),
         ("crossref", field_names::<CrossrefOptions>()),
+        ("print", field_names::<super::print::RawPrint>()),
     ]
 }
 

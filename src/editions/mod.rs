@@ -39,6 +39,8 @@ pub enum Edition {
     Offprints,
     /// A share card (image and post) per essay: `<out>/cards/`.
     Cards,
+    /// A printed book's one-piece cover: `<out>/<slug>-cover.pdf` (needs `[print]`).
+    Cover,
 }
 
 /// How an edition goes into a release.
@@ -52,7 +54,8 @@ pub enum Published {
 
 impl Edition {
     /// Every edition, in the order summaries and releases list them.
-    pub const ALL: [Edition; 5] = [Edition::Pdf, Edition::Epub, Edition::Html, Edition::Offprints, Edition::Cards];
+    pub const ALL: [Edition; 6] =
+        [Edition::Pdf, Edition::Cover, Edition::Epub, Edition::Html, Edition::Offprints, Edition::Cards];
 
     /// Its name on the command line (`--format`) and in `manifest.json`.
     pub fn id(self) -> &'static str {
@@ -62,6 +65,7 @@ impl Edition {
             Edition::Html => "html",
             Edition::Offprints => "offprints",
             Edition::Cards => "cards",
+            Edition::Cover => "cover",
         }
     }
 
@@ -78,6 +82,7 @@ impl Edition {
             Edition::Html => "HTML",
             Edition::Offprints => "offprints",
             Edition::Cards => "cards",
+            Edition::Cover => "cover",
         }
     }
 
@@ -89,6 +94,7 @@ impl Edition {
             Edition::Html => "making the website",
             Edition::Offprints => "setting the offprints",
             Edition::Cards => "drawing the share cards",
+            Edition::Cover => "setting the cover",
         }
     }
 
@@ -98,6 +104,7 @@ impl Edition {
             Edition::Pdf | Edition::Epub | Edition::Html => true,
             Edition::Offprints => config.offprints.enabled,
             Edition::Cards => config.cards.enabled,
+            Edition::Cover => config.print.is_some(),
         }
     }
 
@@ -109,7 +116,7 @@ impl Edition {
     /// How it goes into a release.
     pub fn published(self) -> Published {
         match self {
-            Edition::Pdf | Edition::Epub => Published::AsIs,
+            Edition::Pdf | Edition::Epub | Edition::Cover => Published::AsIs,
             Edition::Html | Edition::Offprints | Edition::Cards => Published::Zipped,
         }
     }
@@ -119,6 +126,7 @@ impl Edition {
         match self {
             Edition::Pdf => out.join(format!("{stem}.pdf")),
             Edition::Epub => out.join(format!("{stem}.epub")),
+            Edition::Cover => out.join(format!("{stem}-cover.pdf")),
             Edition::Html | Edition::Offprints | Edition::Cards => out.join(self.id()),
         }
     }

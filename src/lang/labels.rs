@@ -42,6 +42,7 @@ pub const KEYS: &[&str] = &[
     "references",
     "cite",
     "cite_book",
+    "with_texts_by",
 ];
 
 /// The table, parsed once: language → key → word.
@@ -127,6 +128,8 @@ pub struct Labels {
     pub cite: String,
     /// The heading of the block that shows how to cite the whole book.
     pub cite_book: String,
+    /// What heads the list of contributors on the back cover ("With texts by").
+    pub with_texts_by: String,
     #[serde(skip)]
     french: bool,
 }
@@ -182,6 +185,7 @@ impl Labels {
             references: get("references"),
             cite: get("cite"),
             cite_book: get("cite_book"),
+            with_texts_by: get("with_texts_by"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

@@ -7,6 +7,7 @@
 //! the book, so the same sources give the same bytes.
 
 pub mod cards;
+pub mod cover;
 pub mod markup;
 pub mod math;
 pub mod pieces;
@@ -128,6 +129,8 @@ pub struct Pdf {
     pub warnings: Vec<Diagnostic>,
     /// Each essay's first and last pages, as printed.
     pub essay_pages: crate::editions::metadata::PageMap,
+    /// For a printed book: its trim, bleed and gutter, as the summary says them.
+    pub print: Option<String>,
 }
 
 impl Pdf {
@@ -135,7 +138,10 @@ impl Pdf {
     pub fn into_output(self) -> Output {
         Output {
             files: Files::One(self.bytes),
-            summary: format!("{} pages", self.pages),
+            summary: match &self.print {
+                Some(p) => format!("{} pages, {p}", self.pages),
+                None => format!("{} pages", self.pages),
+            },
             pages: Some(self.pages),
             warnings: self.warnings,
         }
@@ -202,6 +208,9 @@ pub enum PdfError {
     /// The book's fonts could not be loaded.
     #[error(transparent)]
     Fonts(#[from] crate::fonts::FontError),
+    /// The print boxes could not be added to the PDF typst wrote.
+    #[error("cannot add the print boxes to the PDF: {0}")]
+    Boxes(String),
     /// The `[pdf] standard` combination is not possible.
     #[error("invalid [pdf] standard: {0}")]
     Standard(String),
@@ -411,6 +420,10 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
             "footnotes": match o.footnotes { FootnoteNumbering::Essay => "essay", FootnoteNumbering::Book => "book" },
         },
     });
+    let mut data = data;
+    if let Some(p) = &cfg.print {
+        data["options"]["print"] = json!({ "width": p.width, "height": p.height, "bleed": p.bleed });
+    }
     let (origin, template) = Template::read(&book.root, TEMPLATE_FILE, "(built-in template)", DEFAULT_TEMPLATE)?;
     let mut lean = data.clone();
     for list in ["front", "parts", "back", "contributors"] {
@@ -543,7 +556,7 @@ pub fn cache_key(
             k = k.part(f.to_string_lossy().as_bytes()).part(&digest(f)?);
         }
     }
-    let options = format!("{:?} {:?}", book.config.build_date(), book.config.pdf.standard);
+    let options = format!("{:?} {:?} {:?}", book.config.build_date(), book.config.pdf.standard, book.config.print);
     Ok(k.part(options.as_bytes()).finish())
 }
 
@@ -593,9 +606,22 @@ pub fn compile(book: &Book, s: &Sources, w: &BookWorld, layouts: &pieces::Layout
         let (doc, warnings) = typeset(s, w)?;
         (Typeset::Whole(doc), warnings)
     };
-    let bytes = export(book, s, w, set.doc(), book.config.identifier.clone())?;
+    let mut bytes = export(book, s, w, set.doc(), book.config.identifier.clone())?;
+    let mut warnings = warnings;
+    if book.config.print.is_some() {
+        bytes = print_boxes(bytes)?;
+        warnings.extend(low_resolution(set.doc(), w, s));
+    }
     let essay_pages = set.essay_pages();
-    Ok((Pdf { bytes, pages: set.doc().pages().len(), warnings, essay_pages }, set))
+    let pages = set.doc().pages().len();
+    let print = book.config.print.as_ref().map(|p| {
+        let gutter = match &set {
+            Typeset::Pieces(c) => c.gutter().unwrap_or(0.0),
+            Typeset::Whole(_) => p.gutter(pages),
+        };
+        print_summary(p, gutter)
+    });
+    Ok((Pdf { bytes, pages, warnings, essay_pages, print }, set))
 }
 
 /// The offprints of every essay of `book`, from its typeset pages.
@@ -640,12 +666,101 @@ pub fn export(
         })
         .collect();
     let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
-    let timestamp = book
-        .config
-        .build_date()
-        .and_then(|(y, m, d, h, mi, sec)| Datetime::from_ymd_hms(y, m, d, h, mi, sec).map(Timestamp::new_utc));
-    let options = PdfOptions { ident: Smart::Custom(ident), timestamp, standards, ..PdfOptions::default() };
+    let options =
+        PdfOptions { ident: Smart::Custom(ident), timestamp: timestamp(book), standards, ..PdfOptions::default() };
     typst_pdf::pdf(doc, &options).map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
+}
+
+/// `pdf` with a TrimBox and a BleedBox on every page, as printers read
+/// them: typst writes the MediaBox (the trim and its bleed) and, when there
+/// is bleed, the TrimBox; the BleedBox is the MediaBox. They are added as
+/// an incremental update, after typst's bytes, which stay as they are.
+pub fn print_boxes(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
+    use lopdf::{Document, IncrementalDocument, Object};
+    let fail = |e: lopdf::Error| PdfError::Boxes(e.to_string());
+    let doc = Document::load_mem(&pdf).map_err(fail)?;
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    let mut update = IncrementalDocument::create_from(pdf, doc);
+    for id in pages {
+        let page = update.get_prev_documents().get_dictionary(id).map_err(fail)?;
+        let media = page.get(b"MediaBox").map_err(fail)?.clone();
+        let trim = page.get(b"TrimBox").cloned().unwrap_or_else(|_| media.clone());
+        let mut page = page.clone();
+        page.set("TrimBox", trim);
+        page.set("BleedBox", media);
+        update.new_document.set_object(id, Object::Dictionary(page));
+    }
+    let mut out = Vec::new();
+    update.save_to(&mut out).map_err(|e| PdfError::Boxes(e.to_string()))?;
+    Ok(out)
+}
+
+/// The fewest pixels per inch an image should have on paper.
+pub const PRINT_DPI: f64 = 300.0;
+
+/// A warning for each raster image a printed book prints at under
+/// [`PRINT_DPI`], at the image in its text, with its page and printed size.
+fn low_resolution(doc: &PagedDocument, w: &BookWorld, s: &Sources) -> Vec<Diagnostic> {
+    fn walk(
+        frame: &typst::layout::Frame,
+        scale: f64,
+        found: &mut dyn FnMut(&typst::visualize::Image, f64, typst::syntax::Span),
+    ) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => {
+                    walk(&g.frame, scale * g.transform.sx.get().abs().max(g.transform.sy.get().abs()), found)
+                }
+                typst::layout::FrameItem::Image(image, size, span) => found(image, size.x.to_pt() * scale, *span),
+                _ => {}
+            }
+        }
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        walk(&page.frame, 1.0, &mut |image, width_pt, span| {
+            if !matches!(image.kind(), typst::visualize::ImageKind::Raster(_)) || width_pt <= 0.0 {
+                return;
+            }
+            let dpi = image.width() / (width_pt / 72.0);
+            if dpi >= PRINT_DPI {
+                return;
+            }
+            let message = format!(
+                "page {}: an image of {}×{} px printed {:.2} in wide, at {dpi:.0} dpi (300 for print)",
+                i + 1,
+                image.width(),
+                image.height(),
+                width_pt / 72.0
+            );
+            let d = typst::diag::SourceDiagnostic::warning(span, message);
+            let mut d = convert(&d, w, s);
+            d.code = Code::LowResolution;
+            if !out.iter().any(|k| k.location == d.location && k.code == d.code) {
+                out.push(d.hint(format!("give an image of at least {:.0} px wide", PRINT_DPI * width_pt / 72.0)));
+            }
+        });
+    }
+    out
+}
+
+/// What the summary says of a printed book's interior.
+pub fn print_summary(p: &crate::config::print::Print, gutter: f64) -> String {
+    format!(
+        "print interior {} ({:.3} × {:.3} in), bleed {:.3} in, gutter {:.3} in",
+        p.trim_name,
+        p.width / 72.0,
+        p.height / 72.0,
+        p.bleed / 72.0,
+        gutter / 72.0
+    )
+}
+
+/// The date a PDF of `book` carries: its build date, never the clock's.
+fn timestamp(book: &Book) -> Option<Timestamp> {
+    book.config
+        .build_date()
+        .and_then(|(y, m, d, h, mi, sec)| Datetime::from_ymd_hms(y, m, d, h, mi, sec).map(Timestamp::new_utc))
 }
 
 /// One essay's offprint.

@@ -233,6 +233,11 @@ pub struct Placement {
 }
 
 impl Composed {
+    /// The gutter the pieces were set with, for a printed book.
+    pub fn gutter(&self) -> Option<f64> {
+        self.gutter
+    }
+
     /// Each essay's first and last pages, as the book prints them.
     pub fn essay_pages(&self) -> crate::editions::metadata::PageMap {
         let mut out = crate::editions::metadata::PageMap::new();
@@ -409,6 +414,8 @@ pub struct Layouts {
     lean: Mutex<Option<typst::foundations::Bytes>>,
     /// Pieces typeset (not reused) since the session began, by main file.
     typeset: Mutex<Vec<String>>,
+    /// The gutter of the last printed book composed: the first guess of the next.
+    gutter: Mutex<Option<f64>>,
 }
 
 impl Layouts {
@@ -487,6 +494,8 @@ pub struct Composed {
     pub targets: serde_json::Map<String, Value>,
     /// The data entry of each piece (see [`Piece::info`]).
     entries: Vec<Value>,
+    /// The gutter the pieces were set with, for a printed book.
+    gutter: Option<f64>,
 }
 
 /// One piece to typeset: its main file, its `/piece.json`, and whether it
@@ -504,8 +513,17 @@ impl Job {
     }
 }
 
-fn job(p: &Piece, main: &str, entry: &Value, targets: &serde_json::Map<String, Value>) -> Job {
-    Job { main: main.to_string(), info: p.info(entry, targets), lists: p.reads_lists() }
+fn job(p: &Piece, main: &str, entry: &Value, targets: &serde_json::Map<String, Value>, gutter: Option<f64>) -> Job {
+    Job { main: main.to_string(), info: with_gutter(p.info(entry, targets), gutter), lists: p.reads_lists() }
+}
+
+/// A piece's `/piece.json` with the gutter of a printed book (see
+/// [`crate::config::print`]), which grows with its page count.
+fn with_gutter(mut info: Value, gutter: Option<f64>) -> Value {
+    if let Some(g) = gutter {
+        info["gutter"] = json!(g);
+    }
+    info
 }
 
 /// The world of one piece: the book's world with the piece's main file (the
@@ -652,9 +670,17 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
     let again_likely = |i: usize| matches!(plan[i].kind, Kind::Contents | Kind::Index) || !wanted[i].is_empty();
     let (later, first): (Vec<usize>, Vec<usize>) = (0..plan.len()).partition(|&i| again_likely(i));
     let keep = later.len() <= KEEP_FOR_SECOND_ROUND;
+    // A printed book's gutter follows its page count, which follows the
+    // gutter: start from the last book's (else the narrowest) and widen it
+    // until the count no longer asks for more.
+    let print = book.config.print.as_ref();
+    let mut gutter = print.map(|p| {
+        let last = *layouts.gutter.lock().unwrap_or_else(|e| e.into_inner());
+        last.unwrap_or_else(|| p.gutter(0))
+    });
     let mut docs: Vec<Option<Arc<Layout>>> = vec![None; plan.len()];
     for (group, evict) in [(first, true), (later, !keep)] {
-        let jobs = group.iter().map(|&i| job(&plan[i], &mains[i], &entries[i], &given[i])).collect();
+        let jobs = group.iter().map(|&i| job(&plan[i], &mains[i], &entries[i], &given[i], gutter)).collect();
         for (i, layout) in group.iter().zip(typeset_batches(s, base, layouts, jobs, evict)?) {
             docs[*i] = Some(layout);
         }
@@ -665,6 +691,14 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
         let counts: Vec<usize> = docs.iter().map(|l| l.doc.pages().len()).collect();
         let placed = paginate(&plan, &counts);
         let all = targets(&plan, &placed, &docs);
+        let total = placed.last().map_or(0, Placement::last);
+        let wider = match (print, gutter) {
+            (Some(p), Some(g)) if p.gutter(total) > g => Some(p.gutter(total)),
+            _ => None,
+        };
+        if wider.is_some() {
+            gutter = wider;
+        }
         // What each piece must be given now that the pages are known.
         let mut again = Vec::new();
         for (i, p) in plan.iter().enumerate() {
@@ -672,7 +706,7 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
                 Kind::Contents | Kind::Index => all.clone(),
                 _ => subset(&all, &wanted[i]),
             };
-            if now != given[i] {
+            if now != given[i] || wider.is_some() {
                 given[i] = now;
                 again.push(i);
             }
@@ -680,22 +714,28 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
         if again.is_empty() {
             break (placed, all);
         }
-        if rounds == ROUNDS {
+        if rounds == ROUNDS + print.map_or(0, |p| p.gutter_steps()) {
             return Err(PdfError::Settle(rounds));
         }
         rounds += 1;
-        let jobs = again.iter().map(|&i| job(&plan[i], &mains[i], &entries[i], &given[i])).collect();
+        let jobs = again.iter().map(|&i| job(&plan[i], &mains[i], &entries[i], &given[i], gutter)).collect();
         for (i, layout) in again.iter().zip(typeset_batches(s, base, layouts, jobs, !keep)?) {
             docs[*i] = layout;
         }
     };
     typst::comemo::evict(0);
     // The running heads and folios of every page, as one more piece.
-    let infos = page_infos(&plan, &placed);
-    let marginals =
-        typeset_all(s, base, layouts, vec![Job::lean("/pieces/marginals.typ", marginals_info(&plan, &infos))])?
-            .pop()
-            .expect("one layout");
+    let mut infos = page_infos(&plan, &placed);
+    if let Some(p) = print {
+        // Blank pages at the end, for the count the binding needs.
+        while infos.len() < p.padded(infos.len()) {
+            let last = infos.last().expect("a book has pages");
+            infos.push(PageInfo { blank: true, first: true, number: last.number + 1, ..last.clone() });
+        }
+        *layouts.gutter.lock().unwrap_or_else(|e| e.into_inner()) = gutter;
+    }
+    let marginals_job = Job::lean("/pieces/marginals.typ", with_gutter(marginals_info(&plan, &infos), gutter));
+    let marginals = typeset_all(s, base, layouts, vec![marginals_job])?.pop().expect("one layout");
     if marginals.doc.pages().len() != infos.len() {
         return Err(PdfError::Marginals { pages: marginals.doc.pages().len(), expected: infos.len() });
     }
@@ -704,7 +744,13 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
     keep.insert("/pieces/marginals.typ".into());
     layouts.retain(&keep);
 
-    let (pages, per_piece) = join(&plan, &placed, &docs, &infos, &marginals.doc);
+    let sides = Spread {
+        print,
+        gutter,
+        margin: super::points(&book.config.pdf.margin),
+        rtl: crate::lang::is_rtl(&book.config.language),
+    };
+    let (pages, per_piece) = join(&plan, &placed, &docs, &infos, &marginals.doc, &sides);
     // A warning of the template comes once per piece: told once.
     let mut warnings: Vec<Diagnostic> = Vec::new();
     for w in docs.iter().chain([&marginals]).flat_map(|l| l.warnings.iter()) {
@@ -714,7 +760,7 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
     }
     // The metadata are the book's, as the template sets them in every piece.
     let doc = PagedDocument::new(pages.into(), docs[0].doc.info().clone());
-    Ok(Composed { plan, placed, doc, pages: per_piece, warnings, targets: all, entries })
+    Ok(Composed { plan, placed, doc, pages: per_piece, warnings, targets: all, entries, gutter })
 }
 
 /// The data entry a piece sets (an essay, a text, a part), for the markup
@@ -763,6 +809,7 @@ fn join(
     docs: &[Arc<Layout>],
     infos: &[PageInfo],
     marginals: &PagedDocument,
+    sides: &Spread<'_>,
 ) -> (Vec<Page>, Vec<Vec<Page>>) {
     let mut out = Vec::with_capacity(infos.len());
     let mut per_piece = Vec::with_capacity(plan.len());
@@ -772,21 +819,94 @@ fn join(
         let mut own = Vec::with_capacity(pages.len());
         for _ in 0..placed[i].blanks {
             let like = pages.first().or(out.last()).expect("a piece has a page");
-            out.push(blank(like, infos[at].number, infos[at].folio));
+            out.push(sides.bleed(blank(like, infos[at].number, infos[at].folio), at + 1));
             at += 1;
         }
         for page in pages {
-            let mut page = page.clone();
+            let mut page = sides.mirror(page.clone(), at + 1);
             overlay(&mut page.frame, &marginals.pages()[at].frame);
             page.numbering = infos[at].folio.numbering();
             page.number = infos[at].number as u64;
-            own.push(page.clone());
-            out.push(page);
+            // An offprint is read on a screen: no bleed.
+            own.push(Page { bleed: Sides::splat(Abs::zero()), ..page.clone() });
+            out.push(sides.bleed(page, at + 1));
             at += 1;
         }
         per_piece.push(own);
     }
+    // The blank pages that end a printed book.
+    while at < infos.len() {
+        let like = out.last().expect("a book has pages");
+        out.push(sides.bleed(blank(like, infos[at].number, infos[at].folio), at + 1));
+        at += 1;
+    }
     (out, per_piece)
+}
+
+/// What places a page of a printed book on its side of the spread: the
+/// margins a piece was set with (those of a right-hand page, see the
+/// template) and the bleed.
+struct Spread<'a> {
+    print: Option<&'a crate::config::print::Print>,
+    gutter: Option<f64>,
+    margin: f64,
+    rtl: bool,
+}
+
+impl Spread<'_> {
+    /// Whether the book's page `n` (1-based) has its gutter on the left.
+    fn gutter_left(&self, n: usize) -> bool {
+        (n % 2 == 1) != self.rtl
+    }
+
+    /// `page`, the `n`th of the book, with its margins mirrored when it
+    /// falls on the other side of the spread than it was set for: what the
+    /// template placed at the margin (the text, its header and footer) moves
+    /// over; what it placed against the page's edges (a background, a
+    /// picture bled off the page) stays.
+    fn mirror(&self, mut page: Page, n: usize) -> Page {
+        let Some(g) = self.gutter else { return page };
+        // Set as a right-hand page: its left margin is the gutter in a
+        // left-to-right book, the outer margin in a right-to-left one.
+        let (set_left, other_left) = if self.rtl { (self.margin, g) } else { (g, self.margin) };
+        if self.gutter_left(n) != self.rtl || (set_left - other_left).abs() < 0.01 {
+            return page;
+        }
+        let dx = Abs::pt(other_left - set_left);
+        let width = page.frame.width().to_pt();
+        // typst inlines the text area's items into the page's frame: each
+        // moves, but for what reaches the left or right edge of the page.
+        let at_edge = |x: f64, w: f64| x <= 0.01 || x + w >= width - 0.01;
+        let mut frame = Frame::new(page.frame.size(), page.frame.kind());
+        for (pos, item) in page.frame.items() {
+            let x = pos.x.to_pt();
+            let stays = match item {
+                FrameItem::Group(g) => at_edge(x, g.frame.width().to_pt()),
+                FrameItem::Image(_, size, _) => at_edge(x, size.x.to_pt()),
+                FrameItem::Shape(shape, _) => {
+                    let bbox = shape.bbox(false);
+                    at_edge(x + bbox.min.x.to_pt(), (bbox.max.x - bbox.min.x).to_pt())
+                }
+                _ => false,
+            };
+            let pos = if stays { *pos } else { *pos + typst::layout::Point::with_x(dx) };
+            frame.push(pos, item.clone());
+        }
+        page.frame = frame;
+        page
+    }
+
+    /// `page`, the `n`th of the book, with the bleed of a printed book: on
+    /// the top, bottom and outer edges, and on the inner one when the
+    /// service wants it.
+    fn bleed(&self, mut page: Page, n: usize) -> Page {
+        let Some(p) = self.print else { return page };
+        let b = Abs::pt(p.bleed);
+        let inner = if p.bleed_inside { b } else { Abs::zero() };
+        let (left, right) = if self.gutter_left(n) { (inner, b) } else { (b, inner) };
+        page.bleed = Sides::new(left, b, right, b);
+        page
+    }
 }
 
 /// Lays the header and footer of a marginals page over a page of the book.
@@ -851,7 +971,9 @@ pub fn offprint_documents(
         })
         .collect();
     let info = json!({ "kind": "covers", "covers": covers, "targets": {} });
-    let covers = typeset_all(s, base, layouts, vec![Job::lean("/pieces/covers.typ", info)])?.pop().expect("one layout");
+    let covers = typeset_all(s, base, layouts, vec![Job::lean("/pieces/covers.typ", with_gutter(info, c.gutter))])?
+        .pop()
+        .expect("one layout");
     let starts: HashMap<String, usize> = spots(&covers.doc)
         .into_iter()
         .filter_map(|(key, at)| Some((key.strip_prefix("cover/")?.to_string(), at.page)))
@@ -859,7 +981,8 @@ pub fn offprint_documents(
     let cover_pages = |slug: &str| -> Option<Vec<Page>> {
         let first = *starts.get(slug)?;
         let next = starts.values().filter(|&&p| p > first).min().copied().unwrap_or(covers.doc.pages().len() + 1);
-        Some(covers.doc.pages()[first - 1..next - 1].to_vec())
+        let pages = &covers.doc.pages()[first - 1..next - 1];
+        Some(pages.iter().map(|p| Page { bleed: Sides::splat(Abs::zero()), ..p.clone() }).collect())
     };
     // The essay on each page of the book, for links that leave an offprint.
     let essay_at = |page: usize| {
