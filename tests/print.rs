@@ -3,6 +3,7 @@
 //! count, the gutter on the spine's side, and a one-piece cover as wide as
 //! the formula says, with the ISBN's barcode on it.
 
+#[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
 mod common;
 
 use std::path::Path;
