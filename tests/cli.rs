@@ -222,6 +222,10 @@ fn every_edition_can_be_asked_for_and_is_staged_and_summarised() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     assert!(run(&["init", d, "--title", "Every"]).status.success());
+    // The cover is a printed book's.
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(dir.path().join("book.toml"), format!("{toml}\n[print]\nservice = \"kdp\"\ntrim = \"6x9in\"\n"))
+        .unwrap();
     let all: Vec<&str> = Edition::ALL.iter().map(|e| e.id()).collect();
     let out = run(&["build", d, "--verbose", "--format", &all.join(",")]);
     let text = stdout(&out);

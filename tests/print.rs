@@ -179,3 +179,23 @@ fn the_same_printed_book_gives_the_same_bytes() {
         assert!(read(&a) == read(&b), "{f} differs between two builds");
     }
 }
+
+#[test]
+fn a_release_of_a_printed_book_holds_its_cover() {
+    let d = tempfile::tempdir().unwrap();
+    sample_with(d.path(), KDP);
+    let (book, _) = anthology::prepare(d.path(), false).unwrap();
+    let mut book = book.unwrap();
+    book.config.release.version = Some("v1.0.0".into());
+    let out = d.path().join("dist");
+    let which = Editions::default_for(&book.config);
+    assert!(which.contains(Edition::Cover), "a printed book makes its cover by default");
+    let which: Editions = [Edition::Pdf, Edition::Epub, Edition::Html, Edition::Cover].into_iter().collect();
+    let session = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled());
+    let outcome = session.editions(&book, &out, which);
+    let manifest = anthology::release::write(&book, &out, &outcome).unwrap();
+    let cover = manifest.editions.iter().find(|e| e.format == "cover").expect("the cover in the manifest");
+    assert!(out.join(&cover.file).exists(), "{}", cover.file);
+    let sums = std::fs::read_to_string(out.join(anthology::release::SUMS_FILE)).unwrap();
+    assert!(sums.contains(&cover.file), "{sums}");
+}
