@@ -199,3 +199,14 @@ fn a_release_of_a_printed_book_holds_its_cover() {
     let sums = std::fs::read_to_string(out.join(anthology::release::SUMS_FILE)).unwrap();
     assert!(sums.contains(&cover.file), "{sums}");
 }
+
+#[test]
+fn watch_with_screen_makes_the_screen_pdf_of_a_printed_book() {
+    let d = tempfile::tempdir().unwrap();
+    sample_with(d.path(), KDP);
+    let mut watcher = anthology::live::watch::Watcher::new(d.path(), &d.path().join("dist"), None, false).screen(true);
+    let Ok(anthology::live::watch::Rebuild::Built { outcome, .. }) = watcher.build() else { panic!("built") };
+    let made = outcome.made(Edition::Pdf).expect("the PDF");
+    assert!(!made.detail.contains("print interior"), "{}", made.detail);
+    assert!(outcome.get(Edition::Cover).is_none(), "no cover for the screen PDF");
+}

@@ -21,7 +21,7 @@ pub fn version_tag(s: &str) -> Result<String, String> {
 }
 
 /// `anthology build`.
-pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>, screen: bool) -> Result<ExitCode> {
+pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>) -> Result<ExitCode> {
     let checking = ui.stage("checking the book");
     let (book, report) = anthology::prepare(&target.dir, target.drafts)?;
     checking.done(ui, "");
@@ -30,7 +30,7 @@ pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>,
         eprintln!("{}; nothing was built", has_errors(&report));
         return Ok(ExitCode::from(1));
     };
-    if screen {
+    if target.screen {
         book.config.print = None;
     }
     if release {

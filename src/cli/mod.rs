@@ -102,10 +102,6 @@ enum Command {
         /// The release's version (`v1.2.0`): in the editions' file names and metadata.
         #[arg(long, requires = "release", value_parser = build::version_tag)]
         version_tag: Option<String>,
-        /// Make the screen PDF (A5 by default, with its cover page) even when book.toml has a
-        /// [print] table; no print cover then.
-        #[arg(long)]
-        screen: bool,
     },
     /// Build, then rebuild the editions after every change to the book, until interrupted.
     ///
@@ -196,6 +192,10 @@ struct Target {
     /// Include essays marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// Make the screen PDF (A5 by default, with its cover page) even when book.toml has a
+    /// [print] table; no print cover then.
+    #[arg(long)]
+    screen: bool,
 }
 
 impl Target {
@@ -242,9 +242,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check { dir, format, deny_warnings, changed } => {
             check::run(&dir, format, deny_warnings, changed.as_deref())
         }
-        Command::Build { target, release, version_tag, screen } => {
-            build::run(&ui, &target, release, version_tag, screen)
-        }
+        Command::Build { target, release, version_tag } => build::run(&ui, &target, release, version_tag),
         Command::Watch { target } => watch::run(&ui, &target),
         Command::List { dir, drafts } => list::run(&dir, drafts),
         Command::Serve { target, port } => serve::run(&target, port),

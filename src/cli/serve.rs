@@ -19,6 +19,7 @@ pub fn run(target: &Target, port: u16) -> Result<ExitCode> {
         target.chosen(),
         port,
         target.drafts,
+        target.screen,
         stop,
         |message, report| {
             if let Some(r) = report {

@@ -12,7 +12,7 @@ use super::ui::{Ui, has_errors, plural, print_outcome, print_report};
 /// `anthology watch`.
 pub fn run(ui: &Ui, target: &Target) -> Result<ExitCode> {
     let dir = &target.dir;
-    let mut watcher = Watcher::new(dir, &dir.join(&target.out), target.chosen(), target.drafts);
+    let mut watcher = Watcher::new(dir, &dir.join(&target.out), target.chosen(), target.drafts).screen(target.screen);
     let stop = std::sync::atomic::AtomicBool::new(false);
     let mut first = true;
     watcher.run(std::time::Duration::from_millis(200), &stop, |built| {

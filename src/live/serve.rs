@@ -75,13 +75,16 @@ pub fn describe(root: &Path, built: &Result<Rebuild, crate::input::LoadError>) -
 /// Serves `out`/html on 127.0.0.1:`port` and remakes the `which` editions
 /// (`None`: the book's default set; the website always)
 /// of the book at `root` in `out` when it changes, until `stop` is set.
-/// `report` prints what happens.
+/// `report` prints what happens. With `screen`, the PDF is the screen
+/// edition even when the book has a `[print]` table.
+#[allow(clippy::too_many_arguments)]
 pub fn serve(
     root: &Path,
     out: &Path,
     which: Option<Editions>,
     port: u16,
     drafts: bool,
+    screen: bool,
     stop: Arc<AtomicBool>,
     report: impl Fn(&str, Option<&Report>) + Send + Sync + 'static,
 ) -> Result<(), ServeError> {
@@ -90,7 +93,7 @@ pub fn serve(
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|source| ServeError::Listen { port, source })?;
     listener.set_nonblocking(true)?;
     let version = Arc::new(AtomicU64::new(0));
-    let mut watcher = Watcher::new(root, out, which, drafts);
+    let mut watcher = Watcher::new(root, out, which, drafts).screen(screen);
     let first = watcher.build();
     if matches!(&first, Ok(Rebuild::Built { outcome, .. }) if outcome.made(Edition::Html).is_some()) {
         version.fetch_add(1, Ordering::SeqCst);

@@ -51,6 +51,7 @@ pub struct Watcher {
     out: PathBuf,
     which: Option<Editions>,
     drafts: bool,
+    screen: bool,
     session: Session,
     seen: Option<u64>,
 }
@@ -64,9 +65,17 @@ impl Watcher {
             out: out.to_path_buf(),
             which,
             drafts,
+            screen: false,
             session: Session::new(root),
             seen: None,
         }
+    }
+
+    /// This watcher, making the screen PDF even when the book has a
+    /// `[print]` table (`--screen`), when `screen`.
+    pub fn screen(mut self, screen: bool) -> Self {
+        self.screen = screen;
+        self
     }
 
     /// The session behind the builds.
@@ -85,7 +94,10 @@ impl Watcher {
         // Taken before reading: an edit made during the build triggers another.
         self.seen = Some(fingerprint(&self.root));
         let (book, report) = crate::pipeline::prepare(&self.root, self.drafts)?;
-        let Some(book) = book else { return Ok(Rebuild::Errors(report)) };
+        let Some(mut book) = book else { return Ok(Rebuild::Errors(report)) };
+        if self.screen {
+            book.config.print = None;
+        }
         let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
         let outcome = self.session.editions(&book, &self.out, which);
         Ok(Rebuild::Built {
