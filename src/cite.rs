@@ -528,6 +528,7 @@ mod tests {
                 style: style.map(String::from),
             },
             doi: None,
+            date: None,
         }
     }
 

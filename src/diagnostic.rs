@@ -240,6 +240,12 @@ codes! {
     /// A script with no text font: it would be set in a monospace or a missing face.
     NoTextFont = "P004", "no-text-font", Error,
         "A script (Arabic, Hebrew, Han…) that no text font of the book, its `font_paths` or the machine sets; the hint names the package to install.";
+    /// What an import could not carry over.
+    ImportLeftOut = "M001", "import-left-out", Warning,
+        "What `anthology import` could not carry over from a source (an unknown front matter key, a Liquid tag, a link to a file not imported), at its line there.";
+    /// What an import changed on the way.
+    ImportChanged = "M002", "import-changed", Warning,
+        "What `anthology import` changed on the way (a contribution renamed because another source has its name).";
     /// An image printed at under 300 dpi in a printed book's PDF.
     LowResolution = "P005", "low-resolution", Warning,
         "An image that `[print]`'s PDF prints at under 300 pixels per inch: it will look soft on paper; the message gives its page and size.";

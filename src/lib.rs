@@ -34,6 +34,7 @@ pub mod editions;
 pub mod files;
 pub mod fonts;
 pub mod identifiers;
+pub mod import;
 pub mod input;
 pub mod lang;
 pub mod live;

@@ -232,6 +232,7 @@ mod tests {
             images: vec![],
             references: Default::default(),
             doi: None,
+            date: None,
         }
     }
 

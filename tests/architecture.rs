@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["editions"],
     &["build"],
     &["release", "pipeline"],
-    &["live", "scaffold", "synth"],
+    &["live", "scaffold", "synth", "import"],
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

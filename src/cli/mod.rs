@@ -9,6 +9,7 @@ mod check;
 mod clean;
 mod export;
 mod fonts;
+mod import;
 mod init;
 mod list;
 mod serve;
@@ -165,6 +166,12 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Turn contributions written elsewhere into this book's format, and say what could not be
+    /// carried over. A dry run unless --write; never replaces a contribution unless --force.
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
     /// Remove the output folder and the build cache.
     Clean {
         /// The book's folder.
@@ -212,6 +219,44 @@ fn edition_parser() -> impl clap::builder::TypedValueParser<Value = Edition> {
         .map(|id| Edition::from_id(&id).expect("one of the possible values"))
 }
 
+/// What `anthology import` reads.
+#[derive(Subcommand, Debug)]
+enum ImportKind {
+    /// Markdown files with YAML or TOML front matter (Jekyll, Hugo, Quarto, pandoc), or folders
+    /// of them: each becomes a contribution; the files they link are copied beside them.
+    Markdown {
+        /// Files, or folders searched through.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The book to import into.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Write the contributions (without it, only say what would be written).
+        #[arg(long)]
+        write: bool,
+        /// Replace contributions that exist already.
+        #[arg(long)]
+        force: bool,
+        /// Read a front matter key as one of this format's fields: `--map abstract_text=summary`.
+        #[arg(long = "map", value_name = "KEY=FIELD", value_parser = import::key_field)]
+        maps: Vec<(String, String)>,
+        /// Put every imported essay in this section.
+        #[arg(long)]
+        section: Option<String>,
+        /// Where the collection is published: a link to one of its files that is not imported
+        /// leads there (`https://eips.ethereum.org`).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// The collection's folder: nothing outside it is read (default: the folder above the
+        /// folders imported).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// How to print the diagnostics.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+}
+
 /// What `anthology export` writes.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum ExportFormat {
@@ -249,6 +294,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats { dir, out, drafts } => stats::run(&dir, &out, drafts),
         Command::Fonts { dir } => fonts::run(&dir),
         Command::Clean { dir, out } => clean::run(&dir, &out),
+        Command::Import {
+            what: ImportKind::Markdown { paths, dir, write, force, maps, section, base_url, root, format },
+        } => {
+            let opts = anthology::import::markdown::Options { maps, section, base_url, root, keep_extra: false };
+            import::markdown(&ui, &dir, &paths, opts, write, force, format)
+        }
         Command::Export { what, dir, output } => export::run(&ui, what, &dir, output.as_deref()),
     }
 }

@@ -285,7 +285,9 @@ pub fn key_span(text: &str, key: &str) -> Option<Range<usize>> {
     None
 }
 
-fn valid_date(s: &str) -> bool {
+/// Whether `s` is a date as `book.toml` and front matter write it:
+/// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+pub fn valid_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
     match parts[..] {

@@ -185,6 +185,9 @@ pub struct Rules {
     pub allow_html: bool,
     /// Whether typographic warnings (quotes, French spacing) are reported.
     pub typography: bool,
+    /// Whether a contribution may keep metadata of its own in an `[extra]`
+    /// table (what an import found and this format has no key for); never printed.
+    pub allow_extra: bool,
 }
 
 impl Default for Rules {
@@ -198,6 +201,7 @@ impl Default for Rules {
             max_image_pixels: 40_000_000,
             allow_html: false,
             typography: true,
+            allow_extra: false,
         }
     }
 }

@@ -589,6 +589,10 @@ pub fn essay_ld(book: &Book, e: &Essay, pages: &PageMap) -> String {
     if let Some(d) = &book.config.date {
         c["datePublished"] = json!(d);
     }
+    // When the essay was first published elsewhere (an imported post).
+    if let Some(d) = &e.date {
+        c["dateCreated"] = json!(d);
+    }
     if !e.tags.is_empty() {
         c["keywords"] = json!(e.tags.join(", "));
     }

@@ -70,6 +70,11 @@ pub struct RawFrontMatter {
     pub references: Option<crate::config::toml_input::OneOrMany>,
     /// A citation style for this essay, overriding `[book] citation_style`.
     pub citation_style: Option<String>,
+    /// When the essay was first published (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub date: Option<String>,
+    /// Metadata of the contribution's own, kept and never printed (with
+    /// `[rules] allow_extra = true`).
+    pub extra: Option<toml::Table>,
 }
 
 impl Schema for RawFrontMatter {

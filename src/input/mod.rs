@@ -204,6 +204,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let found = discover(&root, &mut diagnostics)?;
     let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
     let allow_html = config.as_ref().is_some_and(|c| c.rules.allow_html);
+    let allow_extra = config.as_ref().is_some_and(|c| c.rules.allow_extra);
     let book_references = Arc::new(book_references(&root, config.as_ref(), &mut sources, &mut diagnostics));
 
     let results: Vec<LoadedText> = found
@@ -218,6 +219,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
                 title: None,
                 allow_html,
                 book_refs: &book_references,
+                allow_extra,
             }
             .load()
         })
@@ -294,6 +296,7 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
                     title: title.as_ref(),
                     allow_html: cfg.rules.allow_html,
                     book_refs: &loaded.book_references,
+                    allow_extra: cfg.rules.allow_extra,
                 }
                 .load(),
                 Err(problem) => {
@@ -386,6 +389,8 @@ struct Text<'a> {
     allow_html: bool,
     /// The references every text can cite.
     book_refs: &'a Arc<hayagriva::Library>,
+    /// Whether the rules let a text keep an `[extra]` table.
+    allow_extra: bool,
 }
 
 impl Text<'_> {
@@ -543,6 +548,29 @@ impl Text<'_> {
             let hint = "write the DOI as the registration agency gave it: 10.<registrant>/<suffix>";
             identifier(d, crate::identifiers::doi, "a DOI", hint, fm_loc(d), diags)
         });
+        let date = raw.date.as_deref().and_then(|d| {
+            if crate::config::valid_date(d) {
+                return Some(d.to_string());
+            }
+            diags.push(
+                Diagnostic::new(Code::InvalidValue, fm_loc(d), format!("`{d}` is not a date"))
+                    .hint("write the date as \"YYYY-MM-DD\", \"YYYY-MM\" or \"YYYY\""),
+            );
+            None
+        });
+        if raw.extra.is_some() && !self.allow_extra {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownKey,
+                    text[front_range.clone()].find("[extra]").map_or_else(
+                        || Location::line_col(file, 1, 1),
+                        |i| Location::at(file, text, front_range.start + i..front_range.start + i + 7),
+                    ),
+                    "the book does not keep contributions' `[extra]` metadata",
+                )
+                    .hint("set `allow_extra = true` under [rules] in book.toml to keep it (it is never printed), or remove the table"),
+            );
+        }
         let references = self.references(&raw, &dir, &fm_loc, diags, ref_texts);
         if !references.library.is_empty() {
             let library = references.library.clone();
@@ -575,6 +603,7 @@ impl Text<'_> {
             images,
             references,
             doi,
+            date,
         })
     }
 

@@ -126,6 +126,8 @@ pub struct Essay {
     pub references: References,
     /// Its DOI (`10.1234/abc`), when it has one.
     pub doi: Option<String>,
+    /// When it was first published (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub date: Option<String>,
 }
 
 /// One person in the contributor index.

@@ -116,14 +116,11 @@ pub fn buildable_corpus(into: &Path, name: &str) -> Option<PathBuf> {
     Some(copy)
 }
 
-/// The EIP corpus (Jekyll Markdown with YAML front matter, not this tool's
-/// format) converted into a book in `into`, as an editor would until
-/// `anthology import` exists: each proposal becomes `contributions/eip-N.md`
-/// with TOML front matter (title, `description` as the summary, authors
-/// from the one `Name (@handle), Name <email>` string), `assets/` is copied
-/// beside `contributions/` so that `../assets/…` still resolves, and the body
-/// is imported as [`imported_body`] says. The text is not otherwise touched:
-/// raw HTML, math, tables and code reach the tool as written. `None` when the corpus is not there (a failure in CI).
+/// The Ethereum Improvement Proposals (138 Final proposals in Jekyll's
+/// format) imported into a book in `into` by `anthology import markdown`,
+/// as an editor would: `--map created=date`, the proposals not imported
+/// and the licence linked at `https://eips.ethereum.org`, the keys with no
+/// field kept in `[extra]`. `None` when the corpus is not there (a failure in CI).
 pub fn eips_book(into: &Path) -> Option<PathBuf> {
     let corpus = repo().join("../shared/corpora/eips-jekyll");
     if !corpus.exists() {
@@ -132,135 +129,21 @@ pub fn eips_book(into: &Path) -> Option<PathBuf> {
         return None;
     }
     let book = into.join("eips");
-    std::fs::create_dir_all(book.join("contributions")).unwrap();
-    copy_dir(&corpus.join("assets"), &book.join("assets"));
-    // Every proposal ends by linking its licence, `../LICENSE.md`.
-    std::fs::copy(corpus.join("LICENSE.md"), book.join("LICENSE.md")).unwrap();
+    std::fs::create_dir_all(&book).unwrap();
     std::fs::write(
         book.join("book.toml"),
         "[book]\ntitle = \"Ethereum Improvement Proposals\"\nlanguage = \"en\"\neditors = [\"The EIP editors\"]\n\
-         license = \"CC0 1.0\"\n\n[rules]\nmin_words = 0\nmax_words = 100000\nallow_html = true\ntypography = false\n",
+         license = \"CC0 1.0\"\n\n[rules]\nmin_words = 0\nmax_words = 100000\nallow_html = true\ntypography = false\nallow_extra = true\n",
     )
     .unwrap();
-    let mut names: Vec<String> = std::fs::read_dir(corpus.join("EIPS"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".md"))
-        .collect();
-    names.sort();
-    for name in &names {
-        let text = std::fs::read_to_string(corpus.join("EIPS").join(name)).unwrap();
-        let rest = text.strip_prefix("---\n").expect("Jekyll front matter");
-        let end = rest.find("\n---\n").expect("closed front matter");
-        let yaml = &yaml_rust2::YamlLoader::load_from_str(&rest[..end]).unwrap()[0];
-        let field = |k: &str| match &yaml[k] {
-            yaml_rust2::Yaml::String(s) => Some(s.clone()),
-            yaml_rust2::Yaml::Integer(i) => Some(i.to_string()),
-            _ => None,
-        };
-        let toml_str = |s: &str| toml::Value::String(s.to_string()).to_string();
-        let mut fm = format!("+++\ntitle = {}\n", toml_str(&field("title").unwrap()));
-        if let Some(d) = field("description") {
-            fm.push_str(&format!("summary = {}\n", toml_str(&d)));
-        }
-        for author in split_authors(&field("author").unwrap()) {
-            fm.push_str(&format!("\n[[authors]]\nname = {}\n", toml_str(&author.0)));
-            if let Some(h) = author.1 {
-                fm.push_str(&format!("handle = {}\n", toml_str(&h)));
-            }
-        }
-        fm.push_str("+++\n");
-        let body = imported_body(&rest[end + 5..], &corpus.join("EIPS"));
-        std::fs::write(book.join("contributions").join(name), fm + &body).unwrap();
-    }
-    Some(book)
-}
-
-/// `Name (@handle), Name <email>, Name` as (name, handle) pairs.
-fn split_authors(s: &str) -> Vec<(String, Option<String>)> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(|a| {
-            let handle = a.find("(@").and_then(|i| a[i + 1..].split(')').next()).map(str::to_string);
-            let name = a.split(['(', '<']).next().unwrap().trim().to_string();
-            (name, handle)
-        })
-        .filter(|(n, _)| !n.is_empty())
-        .collect()
-}
-
-/// The body as an editor would import it: headings one level down when the
-/// text uses `#` (the title is in the front matter), and relative links to
-/// files the corpus does not hold (proposals that are not Final, assets over
-/// its size limit) pointed at their published page; `./eip-N` gets its `.md`.
-fn imported_body(body: &str, eips: &Path) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut fence = false;
-    let demote = body.lines().any(|l| l.starts_with("# "));
-    for line in body.lines() {
-        if line.trim_start().starts_with("```") {
-            fence = !fence;
-        }
-        let mut line = line.to_string();
-        if !fence {
-            if demote && line.starts_with('#') && line.trim_start_matches('#').starts_with(' ') {
-                line.insert(0, '#');
-            }
-            line = retarget_links(&line, eips);
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
-}
-
-/// Relative link targets (after `](` or in a `[label]: target` line) that
-/// name no file of the corpus, as the proposal's or the asset's published page.
-fn retarget_links(line: &str, eips: &Path) -> String {
-    let fix = |target: &str| -> Option<String> {
-        if target.is_empty() || target.starts_with('#') || target.contains("://") || target.starts_with("mailto:") {
-            return None;
-        }
-        let (file, fragment) = target.split_once('#').map_or((target, ""), |(f, g)| (f, g));
-        let with_md = if file.trim_start_matches("./").starts_with("eip-") && !file.ends_with(".md") {
-            format!("{file}.md")
-        } else {
-            file.to_string()
-        };
-        if eips.join(&with_md).is_file() {
-            return (with_md != file)
-                .then(|| if fragment.is_empty() { with_md } else { format!("{with_md}#{fragment}") });
-        }
-        let published = with_md.trim_start_matches("./").trim_start_matches("../");
-        let published = if published.starts_with("assets/") {
-            published.to_string()
-        } else {
-            format!("EIPS/{}", published.trim_end_matches(".md"))
-        };
-        Some(format!("https://eips.ethereum.org/{published}"))
+    let opts = anthology::import::markdown::Options {
+        maps: vec![("created".into(), "date".into())],
+        base_url: Some("https://eips.ethereum.org".into()),
+        keep_extra: true,
+        ..Default::default()
     };
-    let trimmed = line.trim_start();
-    if trimmed.starts_with('[')
-        && let Some(i) = trimmed.find("]: ")
-    {
-        let target = trimmed[i + 3..].split_whitespace().next().unwrap_or("");
-        if let Some(new) = fix(target) {
-            return line.replacen(target, &new, 1);
-        }
-        return line.to_string();
-    }
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(i) = rest.find("](") {
-        out.push_str(&rest[..i + 2]);
-        rest = &rest[i + 2..];
-        let target = rest.split([')', ' ']).next().unwrap_or("");
-        if let Some(new) = fix(target) {
-            out.push_str(&new);
-            rest = &rest[target.len()..];
-        }
-    }
-    out.push_str(rest);
-    out
+    let import = anthology::import::markdown::import(&[corpus.join("EIPS")], &opts).unwrap();
+    assert_eq!(import.essays.len(), 138, "every proposal imported");
+    anthology::import::write(&book, &import, false).unwrap();
+    Some(book)
 }

@@ -1,0 +1,102 @@
+//! `anthology import`: what would be written (or is, with `--write`), what
+//! could not be carried over, then `check` on the book.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anthology::diagnostic::{Format, Report};
+use anthology::import::{Import, markdown};
+use anyhow::Result;
+
+use super::OutputFormat;
+use super::ui::{Ui, plural, print_report, summary};
+
+/// `KEY=FIELD` for `--map`, the field one this format has.
+pub fn key_field(s: &str) -> Result<(String, String), String> {
+    let (k, f) = s.split_once('=').ok_or("write KEY=FIELD, such as abstract_text=summary")?;
+    let (k, f) = (k.trim(), f.trim());
+    if k.is_empty() || !markdown::FIELDS.contains(&f) {
+        return Err(format!("the field is one of {}", markdown::FIELDS.join(", ")));
+    }
+    Ok((k.to_string(), f.to_string()))
+}
+
+/// `anthology import markdown`.
+pub fn markdown(
+    ui: &Ui,
+    dir: &Path,
+    paths: &[PathBuf],
+    mut opts: markdown::Options,
+    write: bool,
+    force: bool,
+    format: OutputFormat,
+) -> Result<ExitCode> {
+    let config = std::fs::read_to_string(dir.join(anthology::config::BOOK_FILE))
+        .map_err(|_| anthology::import::ImportError::NoBook(dir.to_path_buf()))?;
+    // What the book keeps of a source's own keys, in [extra].
+    opts.keep_extra = toml::from_str::<toml::Table>(&config)
+        .ok()
+        .and_then(|t| t.get("rules")?.get("allow_extra")?.as_bool())
+        .unwrap_or(false);
+    let import = markdown::import(paths, &opts)?;
+    finish(ui, dir, import, write, force, format)
+}
+
+/// Prints what `import` makes and what it left out; writes it when asked,
+/// then checks the book.
+fn finish(ui: &Ui, dir: &Path, import: Import, write: bool, force: bool, format: OutputFormat) -> Result<ExitCode> {
+    let format = match format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Github => Format::Github,
+    };
+    let mut sources = BTreeMap::new();
+    for d in &import.diagnostics {
+        let file = &d.location.file;
+        if !sources.contains_key(file)
+            && let Ok(text) = std::fs::read_to_string(import.root.join(file))
+        {
+            sources.insert(file.clone(), text.replace("\r\n", "\n"));
+        }
+    }
+    let report = Report::new(import.diagnostics.clone(), sources);
+    print_report(&report, format)?;
+    let existing = anthology::import::existing(dir, &import);
+    let mut out = std::io::stdout();
+    if format == Format::Human {
+        for e in &import.essays {
+            let mark = if existing.contains(&e.target) { " (exists)" } else { "" };
+            writeln!(
+                out,
+                "{}{mark}  ← {}: {} — {}",
+                e.target.display(),
+                e.source.display(),
+                e.title,
+                e.authors.join(", ")
+            )?;
+        }
+        if !import.copies.is_empty() {
+            writeln!(out, "and {} file{} copied beside them", import.copies.len(), plural(import.copies.len()))?;
+        }
+    }
+    let n = import.essays.len();
+    let left = import.diagnostics.len();
+    if !write {
+        ui.say(&format!(
+            "dry run: {n} contribution{} and {} file{} would be written, {left} thing{} not carried over; --write to write",
+            plural(n),
+            import.copies.len(),
+            plural(import.copies.len()),
+            plural(left)
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = anthology::import::write(dir, &import, force)?;
+    ui.say(&format!("written: {} file{}; now `anthology check`:", written.len(), plural(written.len())));
+    let checked = anthology::check(dir)?;
+    print_report(&checked.report, format)?;
+    ui.say(&summary(&checked.report, checked.loaded.essays.len()));
+    Ok(if checked.report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,135 @@
+//! `anthology import`: contributions written elsewhere, brought into this
+//! book's format.
+//!
+//! An editor of a hundred contributors receives essays as Markdown from a
+//! blog or a static site, as Word files, as a book in another tool. Each
+//! importer reads one kind of source and returns an [`Import`]: the
+//! contributions it would write (TOML front matter and a body in this
+//! book's Markdown), the files it would copy beside them, and a diagnostic
+//! for everything it could not carry over, at its place in the source.
+//! Nothing is written until [`write`] is called (`--write`), and an existing
+//! contribution is never replaced unless asked (`--force`). The sources are
+//! untrusted like contributions: sizes are limited, and nothing outside the
+//! collection being imported is ever read or copied.
+
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// The largest source file read, in bytes.
+pub const MAX_SOURCE: u64 = 8 * 1024 * 1024;
+
+/// The largest file copied beside an essay, in bytes.
+pub const MAX_ASSET: u64 = 64 * 1024 * 1024;
+
+/// What an import would write.
+#[derive(Debug, Default)]
+pub struct Import {
+    /// The collection's folder: the diagnostics' files are relative to it.
+    pub root: PathBuf,
+    /// The contributions, in the order of their sources.
+    pub essays: Vec<Imported>,
+    /// Files copied beside them.
+    pub copies: Vec<Copy>,
+    /// What could not be carried over, and what was changed on the way.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One contribution an import makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// Where it came from.
+    pub source: PathBuf,
+    /// Where it goes, relative to the book's root.
+    pub target: PathBuf,
+    /// Its title, for the summary.
+    pub title: String,
+    /// Its authors' names, for the summary.
+    pub authors: Vec<String>,
+    /// The file: TOML front matter and the body.
+    pub text: String,
+}
+
+/// A file copied beside a contribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    /// The file in the collection.
+    pub from: PathBuf,
+    /// Where it goes, relative to the book's root.
+    pub to: PathBuf,
+}
+
+/// Why an import could not be made or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// There is no book at the root.
+    #[error("{0} has no book.toml: import into a book (`anthology init` makes one)")]
+    NoBook(PathBuf),
+    /// A source could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// More files than one import reads.
+    #[error("{0} Markdown files: more than one import reads ({max}); import a part at a time", max = markdown::MAX_FILES)]
+    TooMany(usize),
+    /// Nothing to import was found.
+    #[error("no Markdown file in {0}")]
+    Nothing(PathBuf),
+    /// Contributions that exist already (without `--force`).
+    #[error("{} exist(s) already, nothing written: {}; use --force to replace", .0.len(), .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    Exists(Vec<PathBuf>),
+    /// Writing failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The files an import would write that exist already in the book at `root`.
+pub fn existing(root: &Path, import: &Import) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> =
+        import.essays.iter().map(|e| e.target.clone()).filter(|t| root.join(t).exists()).collect();
+    out.extend(import.copies.iter().map(|c| c.to.clone()).filter(|t| root.join(t).exists()));
+    out
+}
+
+/// Writes `import` into the book at `root`: refused, with nothing written,
+/// when a file exists already, unless `force`. Returns the files written.
+pub fn write(root: &Path, import: &Import, force: bool) -> Result<Vec<PathBuf>, ImportError> {
+    let there = existing(root, import);
+    if !there.is_empty() && !force {
+        return Err(ImportError::Exists(there));
+    }
+    let mut written = Vec::new();
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ImportError::Write { path, source }
+    };
+    for e in &import.essays {
+        let path = root.join(&e.target);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(failed(dir))?;
+        }
+        crate::files::write_atomically(&path, e.text.as_bytes()).map_err(failed(&path))?;
+        written.push(e.target.clone());
+    }
+    for c in &import.copies {
+        let path = root.join(&c.to);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(failed(dir))?;
+        }
+        let bytes = std::fs::read(&c.from).map_err(|source| ImportError::Read { path: c.from.clone(), source })?;
+        crate::files::write_atomically(&path, &bytes).map_err(failed(&path))?;
+        written.push(c.to.clone());
+    }
+    Ok(written)
+}

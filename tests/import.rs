@@ -1,0 +1,188 @@
+//! `anthology import markdown`: a site's posts and pages (Jekyll, Hugo,
+//! Quarto) and the EIP collection become contributions that check clean,
+//! with what could not be carried over said at its line, nothing written
+//! on a dry run, nothing replaced without `--force`, and nothing read from
+//! outside the collection.
+
+#[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anthology::import::markdown::{Options, import};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_anthology"))
+}
+
+fn site() -> PathBuf {
+    common::repo().join("tests/fixtures/import/site")
+}
+
+/// A new book in `d`, with no contribution, that takes short texts.
+fn empty_book(d: &Path) {
+    std::fs::create_dir_all(d.join("contributions")).unwrap();
+    std::fs::write(
+        d.join("book.toml"),
+        "[book]\ntitle = \"Imported\"\nlanguage = \"en\"\neditors = [\"E\"]\n\n[rules]\nmin_words = 0\ntypography = false\n",
+    )
+    .unwrap();
+}
+
+fn inputs() -> Vec<PathBuf> {
+    vec![site().join("_posts"), site().join("content"), site().join("notes.qmd")]
+}
+
+#[test]
+fn a_sites_posts_and_pages_become_contributions_that_check_clean() {
+    let i = import(&inputs(), &Options::default()).unwrap();
+    let by_title = |t: &str| i.essays.iter().find(|e| e.title == t).unwrap_or_else(|| panic!("{t}"));
+    // Jekyll: the date from the file's name, the authors from one string,
+    // the description as the summary, `# ` headings one level down.
+    let post = by_title("Hello, world: a first post");
+    assert_eq!(post.target, PathBuf::from("contributions/hello-world/index.md"));
+    assert_eq!(post.authors, ["Ada Lovelace", "Charles Babbage"]);
+    for want in [
+        "date = \"2021-03-14\"",
+        "summary = \"The first post of a blog imported into a book.\"",
+        "handle = \"@ada\"",
+        "email = \"charles@example.org\"",
+        "tags = [\"welcome\", \"first post\"]",
+        "## Why a blog",
+        "[the second post](../bundle/index.md#details)",
+        "[a Quarto page](../notes.md)",
+        "and to a page that was never written.",
+        "![The header image](header.png)",
+        // Code is left as it is.
+        "# not a heading, and [not a link](missing.md) either",
+    ] {
+        assert!(post.text.contains(want), "{want} in\n{}", post.text);
+    }
+    // Hugo: TOML front matter, a bundle's image, keywords as tags.
+    let bundle = by_title("A bundle of a page");
+    assert!(bundle.text.contains("date = \"2022-05-01\"") && bundle.text.contains("tags = [\"hugo\", \"bundle\"]"));
+    assert!(bundle.text.contains("handle = \"@grace\"") && bundle.text.contains("affiliation = \"Navy\""));
+    assert!(bundle.text.contains("[the first post](../hello-world/index.md)"), "{}", bundle.text);
+    // Quarto: authors as tables and strings, the abstract, `published: false`.
+    let notes = by_title("Notes in Quarto");
+    assert_eq!(notes.authors, ["Katherine Johnson", "Dorothy Vaughan"]);
+    assert!(notes.text.contains("subtitle = \"Written for a website, read in a book\""));
+    assert!(notes.text.contains("summary = \"Quarto writes an abstract"), "{}", notes.text);
+    assert!(notes.text.contains("draft = true") && notes.text.contains("lang = \"en-US\""));
+    assert_eq!(i.copies.len(), 2);
+    // What was not carried over, each at its line.
+    let said: Vec<String> = i
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{} {}", d.location.file.display(), d.location.line, d.message))
+        .collect();
+    let expect = [
+        "_posts/2021-03-14-hello-world.md:2 the front matter's `layout`",
+        "_posts/2021-03-14-hello-world.md:7 the front matter's `comments`",
+        "_posts/2021-03-14-hello-world.md:14 a link to `missing.md`",
+        "_posts/2021-03-14-hello-world.md:18 a Liquid tag, `{% include signature.html %}`",
+        "notes.qmd:13 the front matter's `format`",
+    ];
+    assert_eq!(said.len(), expect.len(), "{said:#?}");
+    for (s, e) in said.iter().zip(expect) {
+        assert!(s.starts_with(e), "{s} / {e}");
+    }
+
+    // Written, the book checks without an error.
+    let d = tempfile::tempdir().unwrap();
+    empty_book(d.path());
+    anthology::import::write(d.path(), &i, false).unwrap();
+    let checked = anthology::check(d.path()).unwrap();
+    assert_eq!(checked.report.errors(), 0, "{:#?}", checked.report.diagnostics);
+    assert_eq!(checked.loaded.essays.len(), 3);
+    assert!(d.path().join("contributions/bundle/diagram.png").is_file());
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_nothing_is_replaced_without_force() {
+    let d = tempfile::tempdir().unwrap();
+    empty_book(d.path());
+    let args = |extra: &[&str]| {
+        let mut c = bin();
+        c.args(["import", "markdown"]).args(inputs()).arg("--dir").arg(d.path()).args(extra);
+        c.output().unwrap()
+    };
+    let out = args(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("dry run: 3 contributions and 2 files would be written"), "{text}");
+    assert_eq!(std::fs::read_dir(d.path().join("contributions")).unwrap().count(), 0, "nothing written");
+    let out = args(&["--write"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("3 essays checked: 0 errors"));
+    // Edited since, then imported again: refused, the edit kept.
+    let notes = d.path().join("contributions/notes.md");
+    std::fs::write(&notes, std::fs::read_to_string(&notes).unwrap().replace("Quarto pages", "Edited pages")).unwrap();
+    let out = args(&["--write"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("exist(s) already"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&notes).unwrap().contains("Edited pages"));
+    let out = args(&["--write", "--force"]);
+    assert!(out.status.success());
+    assert!(std::fs::read_to_string(&notes).unwrap().contains("Quarto pages"));
+    // The JSON form, as check gives it.
+    let out = args(&["--format", "json"]);
+    let first = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string();
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(v["code"], "M001");
+    assert_eq!(v["line"], 2);
+}
+
+#[test]
+fn nothing_is_read_from_outside_the_collection_and_hostile_front_matter_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let site = d.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(d.path().join("secret.txt"), "not for the book").unwrap();
+    std::fs::write(
+        site.join("a.md"),
+        "---\ntitle: A\nauthor: X\n---\n\n[secret](../secret.txt) ![passwd](/etc/passwd) [up](../../../../../etc/hostname)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("bomb.md"),
+        "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\ntitle: Bomb\n---\n\nText.\n",
+    )
+    .unwrap();
+    std::fs::write(site.join("huge.md"), "x".repeat(9 * 1024 * 1024)).unwrap();
+    let opts = Options { root: Some(site.clone()), ..Options::default() };
+    let i = import(std::slice::from_ref(&site), &opts).unwrap();
+    assert!(i.copies.is_empty(), "{:?}", i.copies);
+    let a = i.essays.iter().find(|e| e.title == "A").unwrap();
+    assert!(a.text.contains("secret passwd up"), "{}", a.text);
+    let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("anchors and aliases are not read")), "{said:#?}");
+    assert!(said.iter().any(|m| m.contains("larger than the 8 MiB")), "{said:#?}");
+    assert!(i.essays.iter().all(|e| e.title != "huge"));
+}
+
+#[test]
+fn the_eip_collection_imports_whole_and_checks_clean() {
+    let d = tempfile::tempdir().unwrap();
+    let Some(book) = common::eips_book(d.path()) else { return };
+    let checked = anthology::check(&book).unwrap();
+    assert_eq!(checked.report.errors(), 0, "{:#?}", checked.report.diagnostics);
+    assert_eq!(checked.loaded.essays.len(), 138);
+    let text = |name: &str| std::fs::read_to_string(book.join("contributions").join(name)).unwrap();
+    // Authors with their handles, the proposal's date, its own keys kept.
+    let e1559 = text("eip-1559.md");
+    assert!(e1559.contains("name = \"Vitalik Buterin\"\nhandle = \"@vbuterin\""), "{e1559}");
+    assert!(e1559.contains("date = \"2019-04-13\""), "{e1559}");
+    assert!(e1559.contains("[extra]") && e1559.contains("eip = 1559"));
+    // Links between proposals point at the imported files; to one not
+    // imported, at its published page.
+    assert!(e1559.contains("[EIP-2718](eip-2718.md)"), "{e1559}");
+    assert!(e1559.contains("https://eips.ethereum.org/LICENSE"), "the licence, not imported, on the web");
+    // Assets beside their proposal.
+    assert!(book.join("contributions/eip-2982/2982-issuance.png").is_file());
+}
