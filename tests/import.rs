@@ -186,3 +186,59 @@ fn the_eip_collection_imports_whole_and_checks_clean() {
     // Assets beside their proposal.
     assert!(book.join("contributions/eip-2982/2982-issuance.png").is_file());
 }
+
+#[test]
+fn an_mdbook_becomes_a_book_in_its_summarys_order() {
+    let src = common::repo().join("tests/fixtures/import/mdbook");
+    let i = anthology::import::mdbook::import(&src, &Options::default()).unwrap();
+    let targets: Vec<String> = i.essays.iter().map(|e| e.target.display().to_string()).collect();
+    assert_eq!(
+        targets,
+        [
+            "front/avant-propos.md",
+            "contributions/first/index.md",
+            "contributions/nested.md",
+            "contributions/second.md",
+            "back/afterword.md"
+        ]
+    );
+    let toml = i.book_toml.clone().unwrap();
+    for want in [
+        "title = \"Un livre en mdBook\"",
+        "language = \"fr\"",
+        "editors = [\"Camille Ferrand\", \"Jonah Whitfield\"]",
+        "front = [\"front/avant-propos.md\"]",
+        "back = [\"back/afterword.md\"]",
+        "list = [\"first\", \"nested\", \"second\"]",
+        "id = \"premiere-partie\"",
+        "title = \"Seconde partie\"",
+    ] {
+        assert!(toml.contains(want), "{want} in\n{toml}");
+    }
+    let first = &i.essays[1].text;
+    assert!(first.contains("section = \"premiere-partie\"") && first.contains("name = \"Camille Ferrand\""), "{first}");
+    assert!(first.contains("[second](../second.md#suite)") && first.contains("![Une figure](figure.png)"), "{first}");
+    assert!(i.diagnostics.iter().any(|d| d.message.contains("`Un brouillon` is a draft chapter")));
+    // Written into a new folder, it checks without an error and builds.
+    let d = tempfile::tempdir().unwrap();
+    let book = d.path().join("book");
+    anthology::import::write(&book, &i, false).unwrap();
+    let (built, report) = anthology::prepare(&book, false).unwrap();
+    assert_eq!(report.errors(), 0, "{:#?}", report.diagnostics);
+    let built = built.unwrap();
+    assert_eq!(built.essays().count(), 3);
+    assert_eq!(built.parts.len(), 2);
+}
+
+#[test]
+fn this_guide_imports_as_an_mdbook_and_checks_clean() {
+    let opts = Options { authors: vec!["The anthology developers".into()], ..Options::default() };
+    let i = anthology::import::mdbook::import(&common::repo().join("docs"), &opts).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    anthology::import::write(d.path(), &i, false).unwrap();
+    let checked = anthology::check(d.path()).unwrap();
+    assert_eq!(checked.report.errors(), 0, "{:#?}", checked.report.diagnostics);
+    let summary = std::fs::read_to_string(common::repo().join("docs/src/SUMMARY.md")).unwrap();
+    let chapters = summary.lines().filter(|l| l.contains("](")).count();
+    assert_eq!(i.essays.len(), chapters, "every chapter of SUMMARY.md");
+}

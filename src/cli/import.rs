@@ -10,8 +10,8 @@ use anthology::diagnostic::{Format, Report};
 use anthology::import::{Import, markdown};
 use anyhow::Result;
 
-use super::OutputFormat;
 use super::ui::{Ui, plural, print_report, summary};
+use super::{ImportArgs, ImportKind, OutputFormat};
 
 /// `KEY=FIELD` for `--map`, the field one this format has.
 pub fn key_field(s: &str) -> Result<(String, String), String> {
@@ -23,25 +23,34 @@ pub fn key_field(s: &str) -> Result<(String, String), String> {
     Ok((k.to_string(), f.to_string()))
 }
 
-/// `anthology import markdown`.
-pub fn markdown(
-    ui: &Ui,
-    dir: &Path,
-    paths: &[PathBuf],
-    mut opts: markdown::Options,
-    write: bool,
-    force: bool,
-    format: OutputFormat,
-) -> Result<ExitCode> {
-    let config = std::fs::read_to_string(dir.join(anthology::config::BOOK_FILE))
-        .map_err(|_| anthology::import::ImportError::NoBook(dir.to_path_buf()))?;
-    // What the book keeps of a source's own keys, in [extra].
-    opts.keep_extra = toml::from_str::<toml::Table>(&config)
-        .ok()
-        .and_then(|t| t.get("rules")?.get("allow_extra")?.as_bool())
-        .unwrap_or(false);
-    let import = markdown::import(paths, &opts)?;
-    finish(ui, dir, import, write, force, format)
+/// `anthology import`.
+pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
+    let (source, with) = match what {
+        ImportKind::Markdown { paths, with } => (Source::Markdown(paths), with),
+        ImportKind::Mdbook { source, with } => (Source::Mdbook(source), with),
+    };
+    let ImportArgs { dir, write, force, maps, section, authors, base_url, root, format } = with;
+    let mut opts = markdown::Options { maps, section, base_url, root, keep_extra: false, authors };
+    let import = match source {
+        Source::Markdown(paths) => {
+            let config = std::fs::read_to_string(dir.join(anthology::config::BOOK_FILE))
+                .map_err(|_| anthology::import::ImportError::NoBook(dir.clone()))?;
+            // What the book keeps of a source's own keys, in [extra].
+            opts.keep_extra = toml::from_str::<toml::Table>(&config)
+                .ok()
+                .and_then(|t| t.get("rules")?.get("allow_extra")?.as_bool())
+                .unwrap_or(false);
+            markdown::import(&paths, &opts)?
+        }
+        Source::Mdbook(source) => anthology::import::mdbook::import(&source, &opts)?,
+    };
+    finish(ui, &dir, import, write, force, format)
+}
+
+/// What is imported.
+enum Source {
+    Markdown(Vec<PathBuf>),
+    Mdbook(PathBuf),
 }
 
 /// Prints what `import` makes and what it left out; writes it when asked,
@@ -83,6 +92,10 @@ fn finish(ui: &Ui, dir: &Path, import: Import, write: bool, force: bool, format:
     }
     let n = import.essays.len();
     let left = import.diagnostics.len();
+    if import.book_toml.is_some() && format == Format::Human {
+        let mark = if existing.iter().any(|p| p == Path::new(anthology::config::BOOK_FILE)) { " (exists)" } else { "" };
+        writeln!(out, "book.toml{mark}: the title, editors, language, order and sections")?;
+    }
     if !write {
         ui.say(&format!(
             "dry run: {n} contribution{} and {} file{} would be written, {left} thing{} not carried over; --write to write",

@@ -228,33 +228,52 @@ enum ImportKind {
         /// Files, or folders searched through.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// The book to import into.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
-        /// Write the contributions (without it, only say what would be written).
-        #[arg(long)]
-        write: bool,
-        /// Replace contributions that exist already.
-        #[arg(long)]
-        force: bool,
-        /// Read a front matter key as one of this format's fields: `--map abstract_text=summary`.
-        #[arg(long = "map", value_name = "KEY=FIELD", value_parser = import::key_field)]
-        maps: Vec<(String, String)>,
-        /// Put every imported essay in this section.
-        #[arg(long)]
-        section: Option<String>,
-        /// Where the collection is published: a link to one of its files that is not imported
-        /// leads there (`https://eips.ethereum.org`).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// The collection's folder: nothing outside it is read (default: the folder above the
-        /// folders imported).
-        #[arg(long)]
-        root: Option<PathBuf>,
-        /// How to print the diagnostics.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        #[command(flatten)]
+        with: ImportArgs,
     },
+    /// A book written with mdBook: SUMMARY.md gives the order and the sections, its chapters
+    /// become essays (prefix and suffix chapters the front and back texts), its book.toml's title,
+    /// authors and language the book's. Writes the book's book.toml.
+    Mdbook {
+        /// The mdBook's folder (where its book.toml is).
+        source: PathBuf,
+        #[command(flatten)]
+        with: ImportArgs,
+    },
+}
+
+/// What every importer takes.
+#[derive(clap::Args, Debug)]
+struct ImportArgs {
+    /// The book to import into.
+    #[arg(long, default_value = ".")]
+    dir: PathBuf,
+    /// Write the contributions (without it, only say what would be written).
+    #[arg(long)]
+    write: bool,
+    /// Replace files that exist already.
+    #[arg(long)]
+    force: bool,
+    /// Read a front matter key as one of this format's fields: `--map abstract_text=summary`.
+    #[arg(long = "map", value_name = "KEY=FIELD", value_parser = import::key_field)]
+    maps: Vec<(String, String)>,
+    /// Put every imported essay in this section.
+    #[arg(long)]
+    section: Option<String>,
+    /// The author of a text that names none (repeat for several).
+    #[arg(long = "author", value_name = "NAME")]
+    authors: Vec<String>,
+    /// Where the collection is published: a link to one of its files that is not imported
+    /// leads there (`https://eips.ethereum.org`).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// The collection's folder: nothing outside it is read (default: the folder above the
+    /// folders imported).
+    #[arg(long)]
+    root: Option<PathBuf>,
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
 }
 
 /// What `anthology export` writes.
@@ -294,12 +313,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats { dir, out, drafts } => stats::run(&dir, &out, drafts),
         Command::Fonts { dir } => fonts::run(&dir),
         Command::Clean { dir, out } => clean::run(&dir, &out),
-        Command::Import {
-            what: ImportKind::Markdown { paths, dir, write, force, maps, section, base_url, root, format },
-        } => {
-            let opts = anthology::import::markdown::Options { maps, section, base_url, root, keep_extra: false };
-            import::markdown(&ui, &dir, &paths, opts, write, force, format)
-        }
+        Command::Import { what } => import::run(&ui, what),
         Command::Export { what, dir, output } => export::run(&ui, what, &dir, output.as_deref()),
     }
 }

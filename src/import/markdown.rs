@@ -40,6 +40,8 @@ pub struct Options {
     pub root: Option<PathBuf>,
     /// Keep keys with no field in `[extra]` (the book's `[rules] allow_extra`).
     pub keep_extra: bool,
+    /// `--author`: the authors of a source that names none.
+    pub authors: Vec<String>,
 }
 
 /// The fields a source key can be mapped to with `--map`.
@@ -63,18 +65,44 @@ pub fn import(inputs: &[PathBuf], opts: &Options) -> Result<Import, ImportError>
     if sources.is_empty() {
         return Err(ImportError::Nothing(inputs.first().cloned().unwrap_or_default()));
     }
-    if sources.len() > MAX_FILES {
-        return Err(ImportError::TooMany(sources.len()));
-    }
     let root = match &opts.root {
         Some(r) => r.canonicalize().map_err(|source| ImportError::Read { path: r.clone(), source })?,
         None => default_root(inputs),
     };
+    convert(&sources, &root, opts, &HashMap::new())
+}
+
+/// What an importer knows of a source besides its text (an mdBook's
+/// SUMMARY.md gives each chapter's title, part and place).
+#[derive(Debug, Clone, Default)]
+pub struct Hint {
+    /// The title, when the source gives none.
+    pub title: Option<String>,
+    /// The section it goes in.
+    pub section: Option<String>,
+    /// The folder of the book it goes in (`contributions` when `None`;
+    /// `front` and `back` for texts before and after the essays).
+    pub folder: Option<&'static str>,
+    /// Its name, when its file's says nothing (a `README.md`).
+    pub slug: Option<String>,
+}
+
+/// `sources` (canonical paths, inside `root`) as contributions.
+pub fn convert(
+    sources: &[PathBuf],
+    root: &Path,
+    opts: &Options,
+    hints: &HashMap<PathBuf, Hint>,
+) -> Result<Import, ImportError> {
+    if sources.len() > MAX_FILES {
+        return Err(ImportError::TooMany(sources.len()));
+    }
+    let root = root.to_path_buf();
     let mut out = Import { root: root.clone(), ..Import::default() };
     // Pass 1: every source read, its slug chosen.
     let mut texts = Vec::new();
     let mut taken: HashMap<String, usize> = HashMap::new();
-    for path in &sources {
+    for path in sources {
         let size = std::fs::metadata(path).map_err(|source| ImportError::Read { path: path.clone(), source })?.len();
         let shown = shown(&root, path);
         if size > MAX_SOURCE {
@@ -95,7 +123,8 @@ pub fn import(inputs: &[PathBuf], opts: &Options) -> Result<Import, ImportError>
             continue;
         };
         let text = text.replace("\r\n", "\n");
-        let mut source = Source::read(path.clone(), shown, text, opts, &mut out.diagnostics);
+        let hint = hints.get(path).cloned().unwrap_or_default();
+        let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
         let mut slug = source.slug.clone();
         let n = taken.entry(slug.clone()).or_insert(0);
         *n += 1;
@@ -118,11 +147,8 @@ pub fn import(inputs: &[PathBuf], opts: &Options) -> Result<Import, ImportError>
     for s in &mut texts {
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let brings = targets(&s.body).iter().any(|t| matches!(classify(t, &dir, &root, &by_path), Target::Asset(..)));
-        s.target = if brings {
-            PathBuf::from("contributions").join(&s.slug).join("index.md")
-        } else {
-            PathBuf::from("contributions").join(format!("{}.md", s.slug))
-        };
+        let folder = PathBuf::from(s.folder);
+        s.target = if brings { folder.join(&s.slug).join("index.md") } else { folder.join(format!("{}.md", s.slug)) };
     }
     // Pass 3: the bodies, their links pointed at the new places.
     let places: Vec<PathBuf> = texts.iter().map(|s| s.target.clone()).collect();
@@ -254,6 +280,8 @@ struct Source {
     body: String,
     /// The line of the source on which the body starts (0-based offset).
     body_line: usize,
+    /// The book's folder it goes in.
+    folder: &'static str,
     target: PathBuf,
 }
 
@@ -305,7 +333,14 @@ struct AuthorOut {
 }
 
 impl Source {
-    fn read(path: PathBuf, shown: PathBuf, text: String, opts: &Options, diags: &mut Vec<Diagnostic>) -> Source {
+    fn read(
+        path: PathBuf,
+        shown: PathBuf,
+        text: String,
+        opts: &Options,
+        hint: &Hint,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Source {
         let (fields, front_text, body_at) = front_matter(&text, &shown, diags);
         let line_of = |key: &str| -> Location {
             let at = front_text.as_ref().and_then(|(start, end)| {
@@ -384,6 +419,8 @@ impl Source {
             if let Some((title, rest)) = first_heading(&body) {
                 front.title = title;
                 body = rest;
+            } else if let Some(t) = &hint.title {
+                front.title = t.clone();
             } else {
                 front.title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 diags.push(left_out(
@@ -393,14 +430,17 @@ impl Source {
                 ));
             }
         }
-        if front.authors.is_empty() {
+        if front.authors.is_empty() && !opts.authors.is_empty() {
+            front.authors =
+                opts.authors.iter().map(|n| AuthorOut { name: n.clone(), ..AuthorOut::default() }).collect();
+        } else if front.authors.is_empty() && hint.folder.is_none() {
             diags.push(left_out(
                 Location::file(&shown),
                 "no author found".into(),
                 "add `author: Name` to its front matter, or fill it in after the import",
             ));
         }
-        front.section = opts.section.clone();
+        front.section = hint.section.clone().or_else(|| opts.section.clone());
         for (line, what) in liquid(&body) {
             diags.push(left_out(
                 Location::line_col(&shown, body_line + line, 1),
@@ -425,14 +465,15 @@ impl Source {
             }
             _ => stem,
         };
-        let mut slug = crate::lang::slug::slugify(&stem);
+        let mut slug = hint.slug.clone().unwrap_or_else(|| crate::lang::slug::slugify(&stem));
         if slug.is_empty() {
             slug = crate::lang::slug::slugify(&front.title);
         }
         if slug.is_empty() {
             slug = "essay".into();
         }
-        Source { path, shown, slug, front, body, body_line, target: PathBuf::new() }
+        let folder = hint.folder.unwrap_or("contributions");
+        Source { path, shown, slug, front, body, body_line, folder, target: PathBuf::new() }
     }
 }
 
@@ -608,7 +649,8 @@ fn first_heading(body: &str) -> Option<(String, String)> {
             fence = !fence;
         }
         if !fence && let Some(t) = line.trim_end().strip_prefix("# ") {
-            let rest = format!("{}{}", &body[..offset], &body[offset + line.len()..]);
+            // An empty line in its place: the lines after it keep their numbers.
+            let rest = format!("{}\n{}", &body[..offset], &body[offset + line.len()..]);
             return Some((t.trim().trim_end_matches('#').trim().to_string(), rest));
         }
         offset += line.len();
@@ -664,8 +706,17 @@ fn liquid(body: &str) -> Vec<(usize, String)> {
         if fence {
             continue;
         }
+        // Inline code is left out: a tag shown as code is no tag.
+        let mut plain = String::with_capacity(line.len());
+        for (k, part) in line.split('`').enumerate() {
+            if k % 2 == 0 {
+                plain.push_str(part);
+            } else {
+                plain.extend(std::iter::repeat_n(' ', part.len()));
+            }
+        }
         for (open, close) in [("{%", "%}"), ("{{", "}}")] {
-            let mut rest = line;
+            let mut rest = plain.as_str();
             while let Some(a) = rest.find(open) {
                 let Some(b) = rest[a..].find(close) else { break };
                 out.push((i + 1, rest[a..a + b + 2].to_string()));

@@ -13,6 +13,7 @@
 //! collection being imported is ever read or copied.
 
 pub mod markdown;
+pub mod mdbook;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,8 @@ pub struct Import {
     pub copies: Vec<Copy>,
     /// What could not be carried over, and what was changed on the way.
     pub diagnostics: Vec<Diagnostic>,
+    /// A `book.toml` for the book, when the source is a whole book.
+    pub book_toml: Option<String>,
 }
 
 /// One contribution an import makes.
@@ -99,6 +102,9 @@ pub fn existing(root: &Path, import: &Import) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> =
         import.essays.iter().map(|e| e.target.clone()).filter(|t| root.join(t).exists()).collect();
     out.extend(import.copies.iter().map(|c| c.to.clone()).filter(|t| root.join(t).exists()));
+    if import.book_toml.is_some() && root.join(crate::config::BOOK_FILE).exists() {
+        out.push(PathBuf::from(crate::config::BOOK_FILE));
+    }
     out
 }
 
@@ -114,6 +120,12 @@ pub fn write(root: &Path, import: &Import, force: bool) -> Result<Vec<PathBuf>, 
         let path = path.to_path_buf();
         move |source| ImportError::Write { path, source }
     };
+    if let Some(text) = &import.book_toml {
+        std::fs::create_dir_all(root).map_err(failed(root))?;
+        let path = root.join(crate::config::BOOK_FILE);
+        crate::files::write_atomically(&path, text.as_bytes()).map_err(failed(&path))?;
+        written.push(PathBuf::from(crate::config::BOOK_FILE));
+    }
     for e in &import.essays {
         let path = root.join(&e.target);
         if let Some(dir) = path.parent() {
