@@ -246,6 +246,9 @@ codes! {
     /// What an import changed on the way.
     ImportChanged = "M002", "import-changed", Warning,
         "What `anthology import` changed on the way (a contribution renamed because another source has its name).";
+    /// A roster's row that matches no author, or an author no row matches.
+    RosterUnmatched = "M003", "roster-unmatched", Warning,
+        "A row of the roster `anthology import roster` reads that matches no author of the book, or an author no row matches.";
     /// An image printed at under 300 dpi in a printed book's PDF.
     LowResolution = "P005", "low-resolution", Warning,
         "An image that `[print]`'s PDF prints at under 300 pixels per inch: it will look soft on paper; the message gives its page and size.";

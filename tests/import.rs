@@ -242,3 +242,66 @@ fn this_guide_imports_as_an_mdbook_and_checks_clean() {
     let chapters = summary.lines().filter(|l| l.contains("](")).count();
     assert_eq!(i.essays.len(), chapters, "every chapter of SUMMARY.md");
 }
+
+/// A copy of the sample book in `d`.
+fn sample_copy(d: &Path) {
+    for f in ["contributions", "front", "back", "sections"] {
+        common::copy_dir(&common::repo().join(f), &d.join(f));
+    }
+    std::fs::copy(common::repo().join("book.toml"), d.join("book.toml")).unwrap();
+}
+
+#[test]
+fn a_roster_fills_its_authors_details_in_place_whatever_its_format() {
+    let roster = common::repo().join("tests/fixtures/import/roster");
+    let d = tempfile::tempdir().unwrap();
+    sample_copy(d.path());
+    let texts =
+        |i: &anthology::import::Import| i.essays.iter().map(|e| (e.target.clone(), e.text.clone())).collect::<Vec<_>>();
+    let csv = anthology::import::roster::import(d.path(), &roster.join("roster.csv")).unwrap();
+    // TSV, and XLSX as LibreOffice Calc saves it, read the same.
+    for other in ["roster.tsv", "roster.xlsx"] {
+        let i = anthology::import::roster::import(d.path(), &roster.join(other)).unwrap();
+        assert_eq!(texts(&i), texts(&csv), "{other}");
+    }
+    // Matched by name as French compares them: "ines abadie", "ZELIE QUERE",
+    // "Maëlle  Le Gall" (two spaces).
+    assert_eq!(csv.essays.len(), 3);
+    let said: Vec<String> = csv.diagnostics.iter().map(|d| format!("{} {}", d.code.as_str(), d.message)).collect();
+    assert!(said.contains(&"M003 `Nobody Known` matches no author of the book".to_string()), "{said:#?}");
+    assert!(said.contains(&"M001 the column `favourite colour` is not read".to_string()), "{said:#?}");
+    assert_eq!(said.iter().filter(|s| s.contains("has no row in the roster")).count(), 10, "{said:#?}");
+    let before = std::fs::read_to_string(d.path().join("contributions/la-citation-detournee/index.md")).unwrap();
+    anthology::import::write(d.path(), &csv, false).unwrap();
+    let after = std::fs::read_to_string(d.path().join("contributions/la-citation-detournee/index.md")).unwrap();
+    for want in [
+        "bio = \"Inès Abadie écrit sur les réseaux, « en public ».\"",
+        "handle = \"@ines_a\"",
+        "orcid = \"0000-0002-1825-0097\"",
+        "photo = \"ines.jpg\"",
+        "name = \"Karim Benslimane\"",
+    ] {
+        assert!(after.contains(want), "{want} in\n{after}");
+    }
+    // Everything else of the file as it was: its body, the other author.
+    assert_eq!(after.split("+++").nth(2), before.split("+++").nth(2));
+    assert!(d.path().join("contributions/la-citation-detournee/ines.jpg").is_file());
+    let zelie = std::fs::read_to_string(d.path().join("contributions/le-lecteur-silencieux/index.md")).unwrap();
+    assert!(zelie.contains("affiliation = \"Atelier Q\""), "{zelie}");
+    let checked = anthology::check(d.path()).unwrap();
+    assert_eq!(checked.report.errors(), 0, "{:#?}", checked.report.diagnostics);
+}
+
+#[test]
+fn a_roster_photo_outside_its_folder_is_not_copied() {
+    let d = tempfile::tempdir().unwrap();
+    sample_copy(&d.path().join("book"));
+    let roster = d.path().join("roster");
+    std::fs::create_dir_all(&roster).unwrap();
+    std::fs::copy(common::repo().join("contributions/la-citation-detournee/abadie.png"), d.path().join("outside.png"))
+        .unwrap();
+    std::fs::write(roster.join("r.csv"), "name,photo\nInès Abadie,../outside.png\n").unwrap();
+    let i = anthology::import::roster::import(&d.path().join("book"), &roster.join("r.csv")).unwrap();
+    assert!(i.copies.is_empty());
+    assert!(i.diagnostics.iter().any(|d| d.message.contains("is outside the roster's folder")), "{:#?}", i.diagnostics);
+}

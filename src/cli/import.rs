@@ -28,6 +28,10 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
     let (source, with) = match what {
         ImportKind::Markdown { paths, with } => (Source::Markdown(paths), with),
         ImportKind::Mdbook { source, with } => (Source::Mdbook(source), with),
+        ImportKind::Roster { file, dir, write, format } => {
+            let import = anthology::import::roster::import(&dir, &file)?;
+            return finish(ui, &dir, import, write, false, format);
+        }
     };
     let ImportArgs { dir, write, force, maps, section, authors, base_url, root, format } = with;
     let mut opts = markdown::Options { maps, section, base_url, root, keep_extra: false, authors };
@@ -76,6 +80,10 @@ fn finish(ui: &Ui, dir: &Path, import: Import, write: bool, force: bool, format:
     let mut out = std::io::stdout();
     if format == Format::Human {
         for e in &import.essays {
+            if e.update {
+                writeln!(out, "{}: its authors' details updated", e.target.display())?;
+                continue;
+            }
             let mark = if existing.contains(&e.target) { " (exists)" } else { "" };
             writeln!(
                 out,
@@ -98,7 +106,7 @@ fn finish(ui: &Ui, dir: &Path, import: Import, write: bool, force: bool, format:
     }
     if !write {
         ui.say(&format!(
-            "dry run: {n} contribution{} and {} file{} would be written, {left} thing{} not carried over; --write to write",
+            "dry run: {n} contribution{} and {} file{} would be written, {left} thing{} to look at; --write to write",
             plural(n),
             import.copies.len(),
             plural(import.copies.len()),

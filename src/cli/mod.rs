@@ -240,9 +240,26 @@ enum ImportKind {
         #[command(flatten)]
         with: ImportArgs,
     },
+    /// A contributor roster (CSV, TSV or XLSX; one row per contributor: name, bio,
+    /// affiliation, handle, url, orcid, email, photo): each row's details written into the
+    /// `[[authors]]` of every contribution its person signed, matched by name as the book's
+    /// language compares names (accents and case folded).
+    Roster {
+        /// The roster.
+        file: PathBuf,
+        /// The book.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Write the contributions (without it, only say what would change).
+        #[arg(long)]
+        write: bool,
+        /// How to print the diagnostics.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
 }
 
-/// What every importer takes.
+/// What every importer of texts takes.
 #[derive(clap::Args, Debug)]
 struct ImportArgs {
     /// The book to import into.

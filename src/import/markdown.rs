@@ -215,6 +215,7 @@ pub fn convert(
             title: s.front.title.clone(),
             authors: s.front.authors.iter().map(|a| a.name.clone()).collect(),
             text: format!("+++\n{}+++\n\n{}", toml::to_string(&s.front).unwrap_or_default(), body.trim_start()),
+            update: false,
         });
     }
     // Told file by file, line by line.

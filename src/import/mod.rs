@@ -14,6 +14,7 @@
 
 pub mod markdown;
 pub mod mdbook;
+pub mod roster;
 
 use std::path::{Path, PathBuf};
 
@@ -53,6 +54,9 @@ pub struct Imported {
     pub authors: Vec<String>,
     /// The file: TOML front matter and the body.
     pub text: String,
+    /// Whether it updates a contribution of the book (a roster's details),
+    /// which needs no `--force`.
+    pub update: bool,
 }
 
 /// A file copied beside a contribution.
@@ -99,8 +103,13 @@ pub enum ImportError {
 
 /// The files an import would write that exist already in the book at `root`.
 pub fn existing(root: &Path, import: &Import) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> =
-        import.essays.iter().map(|e| e.target.clone()).filter(|t| root.join(t).exists()).collect();
+    let mut out: Vec<PathBuf> = import
+        .essays
+        .iter()
+        .filter(|e| !e.update)
+        .map(|e| e.target.clone())
+        .filter(|t| root.join(t).exists())
+        .collect();
     out.extend(import.copies.iter().map(|c| c.to.clone()).filter(|t| root.join(t).exists()));
     if import.book_toml.is_some() && root.join(crate::config::BOOK_FILE).exists() {
         out.push(PathBuf::from(crate::config::BOOK_FILE));

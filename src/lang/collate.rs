@@ -123,6 +123,18 @@ impl Collation {
         }
     }
 
+    /// Whether two names are the same as the language compares letters:
+    /// accents and case aside ("Noël Dupré" and "noel dupre"), spaces and
+    /// punctuation as written.
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        let a = a.split_whitespace().collect::<Vec<_>>().join(" ");
+        let b = b.split_whitespace().collect::<Vec<_>>().join(" ");
+        match &self.letters {
+            Some(c) => c.compare(&a, &b) == Ordering::Equal,
+            None => a.to_lowercase() == b.to_lowercase(),
+        }
+    }
+
     /// Compares two strings; falls back to code points without collation data.
     pub fn compare(&self, a: &str, b: &str) -> Ordering {
         match &self.collator {
