@@ -28,6 +28,12 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
     let (source, with) = match what {
         ImportKind::Markdown { paths, with } => (Source::Markdown(paths), with),
         ImportKind::Mdbook { source, with } => (Source::Mdbook(source), with),
+        ImportKind::Docx { files, slug, with } => {
+            let allow_html = anthology::config::load(&with.dir).0.is_some_and(|c| c.rules.allow_html);
+            let opts = anthology::import::docx::Options { slug, section: with.section.clone(), allow_html };
+            let import = anthology::import::docx::import(&files, &opts)?;
+            return finish(ui, &with.dir, import, with.write, with.force, with.format);
+        }
         ImportKind::Roster { file, dir, write, format } => {
             let import = anthology::import::roster::import(&dir, &file)?;
             return finish(ui, &dir, import, write, false, format);
@@ -96,6 +102,9 @@ fn finish(ui: &Ui, dir: &Path, import: Import, write: bool, force: bool, format:
         }
         if !import.copies.is_empty() {
             writeln!(out, "and {} file{} copied beside them", import.copies.len(), plural(import.copies.len()))?;
+        }
+        if !import.files.is_empty() {
+            writeln!(out, "and {} image{} taken out of the documents", import.files.len(), plural(import.files.len()))?;
         }
     }
     let n = import.essays.len();

@@ -231,6 +231,19 @@ enum ImportKind {
         #[command(flatten)]
         with: ImportArgs,
     },
+    /// Word documents (.docx, as Word, LibreOffice and Google Docs write them): each becomes a
+    /// contribution, its images extracted beside it; what Markdown cannot hold (tracked changes,
+    /// comments, text boxes, equations, fields, merged cells) is reported.
+    Docx {
+        /// The documents.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The contribution's name (one document only; else from its title).
+        #[arg(long)]
+        slug: Option<String>,
+        #[command(flatten)]
+        with: ImportArgs,
+    },
     /// A book written with mdBook: SUMMARY.md gives the order and the sections, its chapters
     /// become essays (prefix and suffix chapters the front and back texts), its book.toml's title,
     /// authors and language the book's. Writes the book's book.toml.

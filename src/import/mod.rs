@@ -12,6 +12,7 @@
 //! untrusted like contributions: sizes are limited, and nothing outside the
 //! collection being imported is ever read or copied.
 
+pub mod docx;
 pub mod markdown;
 pub mod mdbook;
 pub mod roster;
@@ -35,6 +36,9 @@ pub struct Import {
     pub essays: Vec<Imported>,
     /// Files copied beside them.
     pub copies: Vec<Copy>,
+    /// Files made beside them (images taken out of a document), relative to
+    /// the book's root.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
     /// What could not be carried over, and what was changed on the way.
     pub diagnostics: Vec<Diagnostic>,
     /// A `book.toml` for the book, when the source is a whole book.
@@ -88,6 +92,14 @@ pub enum ImportError {
     /// Nothing to import was found.
     #[error("no Markdown file in {0}")]
     Nothing(PathBuf),
+    /// A source refused as a whole (a hostile or broken document).
+    #[error("{path} is refused: {why}; nothing was written")]
+    Refused {
+        /// The source.
+        path: PathBuf,
+        /// Why.
+        why: String,
+    },
     /// Contributions that exist already (without `--force`).
     #[error("{} exist(s) already, nothing written: {}; use --force to replace", .0.len(), .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
     Exists(Vec<PathBuf>),
@@ -111,6 +123,7 @@ pub fn existing(root: &Path, import: &Import) -> Vec<PathBuf> {
         .filter(|t| root.join(t).exists())
         .collect();
     out.extend(import.copies.iter().map(|c| c.to.clone()).filter(|t| root.join(t).exists()));
+    out.extend(import.files.iter().map(|(t, _)| t.clone()).filter(|t| root.join(t).exists()));
     if import.book_toml.is_some() && root.join(crate::config::BOOK_FILE).exists() {
         out.push(PathBuf::from(crate::config::BOOK_FILE));
     }
@@ -142,6 +155,14 @@ pub fn write(root: &Path, import: &Import, force: bool) -> Result<Vec<PathBuf>, 
         }
         crate::files::write_atomically(&path, e.text.as_bytes()).map_err(failed(&path))?;
         written.push(e.target.clone());
+    }
+    for (to, bytes) in &import.files {
+        let path = root.join(to);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(failed(dir))?;
+        }
+        crate::files::write_atomically(&path, bytes).map_err(failed(&path))?;
+        written.push(to.clone());
     }
     for c in &import.copies {
         let path = root.join(&c.to);
