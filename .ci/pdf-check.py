@@ -64,8 +64,10 @@ def page_labels(pdf, count):
 
 
 def norm(s):
-    s = s.replace("\u00ad", "").replace("\u202f", " ").replace("\u00a0", " ")
-    s = re.sub(r"-\n", "", s)
+    s = s.replace("\u00ad", "").replace("\u202f", " ").replace("\u00a0", " ").replace("\u2019", "'")
+    # A line broken after a hyphen, typst's or the title's own ("JSON-RPC"
+    # set as "JSON-" and "RPC"): hyphens are left out on both sides.
+    s = re.sub(r"-\n", "", s).replace("-", "")
     return re.sub(r"\s+", " ", s).strip().lower()
 
 
@@ -100,7 +102,8 @@ def main():
     for i in toc_pages:
         text = run("pdftotext", "-layout", "-f", str(i + 1), "-l", str(i + 1), pdf, "-").stdout
         for line in text.splitlines():
-            m = re.match(r"^\s*(.+?)\s*(?:\.\s*){2,}\s*([ivxlcdm]+|\d+)\s*$", line)
+            # The dots of the leader: many, or one when the title fills the line.
+            m = re.match(r"^\s*(.+?)\s+(?:\.\s*)+([ivxlcdm]+|\d+)\s*$", line)
             if m:
                 entries.append((m.group(1).strip(), m.group(2)))
     if not entries:
@@ -111,6 +114,12 @@ def main():
         t = norm(title)
         # An opening page has no running head: its text starts with the title.
         found = next((i for i in range(after, count) if normed[i].startswith(t)), None)
+        if found is None and label in labels:
+            # A title too long for one line of the contents: its last line is
+            # read here, and the page it names must open with the title.
+            at = labels.index(label, after) if label in labels[after:] else labels.index(label)
+            if t in normed[at][: len(t) + 300]:
+                found = at
         if found is None:
             fail("contents entry %r: no page after the contents starts with that title" % title)
         if labels[found] != label:
@@ -133,7 +142,8 @@ def main():
     by_label = {label: i for i, label in enumerate(labels) if label}
     pattern = r"(.+?)\s—\s((?:[ivxlcdm]+|\d+)(?:\s*,\s*(?:[ivxlcdm]+|\d+))*)(?=\s|$)"
     for m in re.finditer(pattern, index_text):
-        family = m.group(1).strip().split(",")[0].strip()
+        # A name of one word has no comma before its handle: "Aditya @adiasg".
+        family = re.sub(r"\s+@\S+$", "", m.group(1).strip().split(",")[0].strip())
         for label in re.split(r"\s*,\s*", m.group(2).strip()):
             if label not in targets:
                 fail("index entry %r names page %s, where no essay starts" % (family, label))
