@@ -126,6 +126,9 @@ codes! {
     /// An author without a `name`.
     MissingAuthorName = "F008", "missing-author-name", Error,
         "An author without `name`.";
+    /// An author's name that reads like text.
+    NameLikeText = "F009", "name-like-text", Warning,
+        "An author's `name` that reads like a sentence (over 80 characters, or with sentence punctuation): most often text pasted into the wrong field; it would print in the byline, the index and the cover.";
     /// A file that is not valid UTF-8, or that cannot be read.
     Unreadable = "S001", "unreadable", Error,
         "Not UTF-8 (at the first bad byte), or unreadable.";

@@ -536,6 +536,21 @@ impl Text<'_> {
                 );
                 continue;
             };
+            if name_like_text(&name) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::NameLikeText,
+                        fm_loc(&name),
+                        format!(
+                            "this author's name reads like text ({} characters): “{}”",
+                            name.chars().count(),
+                            name.chars().take(60).collect::<String>()
+                                + if name.chars().count() > 60 { "…" } else { "" }
+                        ),
+                    )
+                    .hint("give the author's name here, and move the text into the essay or the author's `bio`"),
+                );
+            }
             let orcid = a.orcid.as_deref().and_then(|o| {
                 let hint = "copy the iD from the author's ORCID record, e.g. 0000-0002-1825-0097";
                 identifier(o, crate::identifiers::orcid, "an ORCID iD", hint, fm_loc(o), diags)
@@ -800,4 +815,13 @@ fn nth_authors_table(text: &str, range: Range<usize>, i: usize) -> Option<Range<
         offset += line.len();
     }
     None
+}
+
+/// Whether an author's name reads like text: long, or with the punctuation
+/// that ends or joins sentences ("Jr." and initials aside).
+fn name_like_text(name: &str) -> bool {
+    let n = name.chars().count();
+    let sentence =
+        name.split_whitespace().filter(|w| w.ends_with(['.', ',', ';', ':']) && w.chars().count() > 3).count() >= 2;
+    n > 80 || sentence
 }
