@@ -81,7 +81,7 @@ fn a_sites_posts_and_pages_become_contributions_that_check_clean() {
         "_posts/2021-03-14-hello-world.md:2 the front matter's `layout`",
         "_posts/2021-03-14-hello-world.md:7 the front matter's `comments`",
         "_posts/2021-03-14-hello-world.md:14 a link to `missing.md`",
-        "_posts/2021-03-14-hello-world.md:18 a Liquid tag, `{% include signature.html %}`",
+        "_posts/2021-03-14-hello-world.md:18 a template tag (Liquid, or a Hugo shortcode), `{% include signature.html %}`",
         "notes.qmd:13 the front matter's `format`",
     ];
     assert_eq!(said.len(), expect.len(), "{said:#?}");

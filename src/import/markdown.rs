@@ -445,7 +445,7 @@ impl Source {
         for (line, what) in liquid(&body) {
             diags.push(left_out(
                 Location::line_col(&shown, body_line + line, 1),
-                format!("a Liquid tag, `{what}`, printed as written: this format has no templating"),
+                format!("a template tag (Liquid, or a Hugo shortcode), `{what}`, printed as written: this format has no templating"),
                 "replace it with what it produces on the site",
             ));
         }
@@ -590,7 +590,23 @@ fn authors(v: &toml::Value) -> Vec<AuthorOut> {
             .collect(),
         toml::Value::Table(t) => {
             let get = |keys: &[&str]| keys.iter().find_map(|k| t.get(*k).map(plain)).filter(|s| !s.is_empty());
-            let Some(name) = get(&["name", "display_name", "full_name"]) else { return Vec::new() };
+            // Quarto and CSL write a name as parts: `name: {given: Ada, family: Lovelace}`.
+            let parts = |v: &toml::Value| {
+                let t = v.as_table()?;
+                let literal = t.get("literal").map(plain);
+                let joined = ["given", "dropping-particle", "non-dropping-particle", "family", "suffix"]
+                    .iter()
+                    .filter_map(|k| t.get(*k).map(plain))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                literal.or((!joined.is_empty()).then_some(joined))
+            };
+            let name = t
+                .get("name")
+                .and_then(parts)
+                .or_else(|| parts(v))
+                .or_else(|| get(&["name", "display_name", "full_name"]));
+            let Some(name) = name else { return Vec::new() };
             let handle = get(&["handle", "twitter", "mastodon", "github"])
                 .map(|h| if h.starts_with('@') { h } else { format!("@{h}") });
             vec![AuthorOut {
@@ -980,6 +996,10 @@ mod tests {
         let a = authors(&t);
         assert_eq!(a[0].handle.as_deref(), Some("@ada"));
         assert_eq!(a[1].name, "Bob");
+        let t: toml::Value =
+            toml::from_str::<toml::Table>("a = [{ name = { given = \"Ada\", family = \"Lovelace\" } }]").unwrap()["a"]
+                .clone();
+        assert_eq!(authors(&t)[0].name, "Ada Lovelace");
     }
 
     #[test]
