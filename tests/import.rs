@@ -64,13 +64,14 @@ fn a_sites_posts_and_pages_become_contributions_that_check_clean() {
     assert!(bundle.text.contains("date = \"2022-05-01\"") && bundle.text.contains("tags = [\"hugo\", \"bundle\"]"));
     assert!(bundle.text.contains("handle = \"@grace\"") && bundle.text.contains("affiliation = \"Navy\""));
     assert!(bundle.text.contains("[the first post](../hello-world/index.md)"), "{}", bundle.text);
+    assert!(bundle.text.contains("![The logo](logo.png)"), "a site address, from Hugo's static/: {}", bundle.text);
     // Quarto: authors as tables and strings, the abstract, `published: false`.
     let notes = by_title("Notes in Quarto");
     assert_eq!(notes.authors, ["Katherine Johnson", "Dorothy Vaughan"]);
     assert!(notes.text.contains("subtitle = \"Written for a website, read in a book\""));
     assert!(notes.text.contains("summary = \"Quarto writes an abstract"), "{}", notes.text);
     assert!(notes.text.contains("draft = true") && notes.text.contains("lang = \"en-US\""));
-    assert_eq!(i.copies.len(), 2);
+    assert_eq!(i.copies.len(), 3);
     // What was not carried over, each at its line.
     let said: Vec<String> = i
         .diagnostics
@@ -111,7 +112,7 @@ fn a_dry_run_writes_nothing_and_nothing_is_replaced_without_force() {
     let out = args(&[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("dry run: 3 contributions and 2 files would be written"), "{text}");
+    assert!(text.contains("dry run: 3 contributions and 3 files would be written"), "{text}");
     assert_eq!(std::fs::read_dir(d.path().join("contributions")).unwrap().count(), 0, "nothing written");
     let out = args(&["--write"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));

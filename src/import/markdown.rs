@@ -773,11 +773,24 @@ fn classify(target: &str, dir: &Path, root: &Path, essays: &HashMap<PathBuf, usi
     {
         return Target::Keep;
     }
-    if file.starts_with('/') {
-        return Target::Elsewhere("an address on the site");
-    }
     let decoded = percent_decode(file);
-    let Some(path) = lexical(dir, &decoded) else { return Target::Elsewhere("outside the collection") };
+    let path = if let Some(from_root) = decoded.strip_prefix('/') {
+        // An address on the site: a file at the collection's root (Jekyll),
+        // or in its `static/` folder (Hugo).
+        let found = [lexical(root, from_root), lexical(&root.join("static"), from_root)]
+            .into_iter()
+            .flatten()
+            .find(|p| p.exists() || essays.contains_key(&p.with_extension("md")));
+        match found {
+            Some(p) => p,
+            None => return Target::Elsewhere("an address on the site"),
+        }
+    } else {
+        match lexical(dir, &decoded) {
+            Some(p) => p,
+            None => return Target::Elsewhere("outside the collection"),
+        }
+    };
     let candidates = [path.clone(), path.with_extension("md"), path.join("index.md")];
     for c in &candidates {
         if let Some(i) = essays.get(c) {
