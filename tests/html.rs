@@ -187,3 +187,77 @@ fn no_page_skips_a_heading_level() {
     }
     assert!(checked > 100, "{checked} pages");
 }
+
+/// The site's Atom feed lists every essay with what a reader of feeds needs,
+/// and every page names the feed and an icon the site has.
+#[test]
+fn the_feed_lists_every_essay_and_every_page_has_an_icon() {
+    let site = site_of(&repo());
+    let feed = page(&site, "feed.xml");
+    let mut reader = quick_xml::Reader::from_str(&feed);
+    let (mut entries, mut in_entry, mut fields) = (0, false, Vec::new());
+    loop {
+        match reader.read_event().expect("the feed is well-formed XML") {
+            quick_xml::events::Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                if name == "entry" {
+                    entries += 1;
+                    in_entry = true;
+                } else if in_entry {
+                    fields.push(name);
+                }
+            }
+            quick_xml::events::Event::Empty(e) if in_entry => fields.push(e.name().as_ref().to_string()),
+            quick_xml::events::Event::End(e) if e.name().as_ref() == "entry" => in_entry = false,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    let (book, _) = anthology::prepare(&repo(), false).unwrap();
+    let essays = book.unwrap().essays().count();
+    assert_eq!(entries, essays);
+    for field in ["title", "id", "link", "updated", "author", "name", "summary"] {
+        assert!(fields.iter().filter(|f| *f == field).count() >= essays, "every entry has a {field}");
+    }
+    // The sample has no `[html] base_url`: addresses relative to the feed.
+    assert!(feed.contains("<link rel=\"alternate\" type=\"text/html\" href=\"index.html\"/>"), "{feed}");
+    assert!(!feed.contains("rel=\"self\""));
+    // Each page links the feed and the icon, and both are in the site.
+    let icon =
+        ["assets/icon.png", "assets/icon.svg"].into_iter().find(|p| site.files.contains_key(Path::new(p))).unwrap();
+    for (path, bytes) in &site.files {
+        if path.extension().is_some_and(|e| e == "html") {
+            let html = String::from_utf8_lossy(bytes);
+            let depth = path.components().count() - 1;
+            let root = "../".repeat(depth);
+            assert!(html.contains(&format!("<link rel=\"icon\" href=\"{root}{icon}\">")), "{}", path.display());
+            assert!(html.contains(&format!("href=\"{root}feed.xml\"")), "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn with_a_cover_and_an_address_the_icon_is_the_cover_and_the_feed_absolute() {
+    let d = tempfile::tempdir().unwrap();
+    for f in ["contributions", "front", "back", "sections"] {
+        common::copy_dir(&repo().join(f), &d.path().join(f));
+    }
+    let toml = std::fs::read_to_string(repo().join("book.toml")).unwrap().replacen(
+        "[book]\n",
+        "[book]\ncover = \"contributions/la-citation-detournee/abadie.png\"\n",
+        1,
+    );
+    std::fs::write(d.path().join("book.toml"), format!("{toml}\n[html]\nbase_url = \"https://example.org/b/\"\n"))
+        .unwrap();
+    let site = site_of(d.path());
+    let icon = &site.files[Path::new("assets/icon.png")];
+    assert!(icon.starts_with(b"\x89PNG"));
+    assert!(!site.files.contains_key(Path::new("assets/icon.svg")));
+    let feed = page(&site, "feed.xml");
+    assert!(
+        feed.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/b/feed.xml\"/>"),
+        "{feed}"
+    );
+    assert!(feed.contains("<id>https://example.org/b/la-citation-detournee/index.html</id>"), "{feed}");
+    assert!(page(&site, "index.html").contains("<link rel=\"icon\" href=\"assets/icon.png\">"));
+}

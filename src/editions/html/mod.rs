@@ -179,7 +179,9 @@ pub fn render_pending(book: &Book, cache: &images::Cache, cards: &[Card]) -> Res
     let env = environment(&book.root)?;
     let mut site = Site::default();
     let images = process_images(book, cache, &mut site.files)?;
-    let view = View::new(book, images);
+    let mut view = View::new(book, images);
+    let (icon_path, icon_bytes) = icon(book);
+    view.icon = icon_path;
     let pages = Pages::new(&view, &env).all(cards)?;
     for c in cards.iter().filter(|c| book.essays().any(|e| e.slug == c.slug)) {
         site.files.insert(PathBuf::from(card_path(&c.slug)), c.png.clone());
@@ -189,6 +191,8 @@ pub fn render_pending(book: &Book, cache: &images::Cache, cards: &[Card]) -> Res
         site.files.insert(PathBuf::from(format!("assets/{name}")), source);
     }
     site.files.insert(PathBuf::from("assets/search-index.js"), search_index(book));
+    site.files.insert(PathBuf::from(FEED), feed(book));
+    site.files.insert(PathBuf::from(icon_path), icon_bytes);
     if let Some(base) = &book.config.html.base_url {
         site.files.insert(PathBuf::from("sitemap.xml"), sitemap(base.trim_end_matches('/'), &pages));
     }
@@ -279,6 +283,91 @@ fn search_index(book: &Book) -> Vec<u8> {
 }
 
 /// `sitemap.xml`: every page at its address under `base`.
+/// The Atom feed of the essays, at the site's root.
+pub const FEED: &str = "feed.xml";
+
+/// The Atom feed: the book, and each essay with its authors, summary,
+/// address and date (its own when it was published before, else the book's).
+/// Addresses are absolute with `[html] base_url`, else relative to the
+/// feed, as Atom allows.
+fn feed(book: &Book) -> Vec<u8> {
+    let cfg = &book.config;
+    let esc = |s: &str| xhtml::escape(s);
+    let base = cfg.html.base_url.as_deref().map(|b| format!("{}/", b.trim_end_matches('/')));
+    let at = |path: &str| format!("{}{path}", base.as_deref().unwrap_or(""));
+    let updated = cfg.iso8601();
+    let when = |d: Option<&str>| match d {
+        Some(d) if d.len() == 10 => format!("{d}T00:00:00Z"),
+        Some(d) if d.len() == 7 => format!("{d}-01T00:00:00Z"),
+        Some(d) if d.len() == 4 => format!("{d}-01-01T00:00:00Z"),
+        _ => updated.clone(),
+    };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", esc(&cfg.language)));
+    xml.push_str(&format!("<title>{}</title>\n", esc(&cfg.title)));
+    if let Some(s) = &cfg.subtitle {
+        xml.push_str(&format!("<subtitle>{}</subtitle>\n", esc(s)));
+    }
+    xml.push_str(&format!("<id>{}</id>\n<updated>{updated}</updated>\n", esc(&cfg.identifier)));
+    if base.is_some() {
+        xml.push_str(&format!("<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", esc(&at(FEED))));
+    }
+    xml.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", esc(&at("index.html"))));
+    for e in &cfg.editors {
+        xml.push_str(&format!("<author><name>{}</name></author>\n", esc(e)));
+    }
+    xml.push_str(&format!("<generator version=\"{}\">anthology</generator>\n", env!("CARGO_PKG_VERSION")));
+    for e in book.essays() {
+        xml.push_str("<entry>\n");
+        xml.push_str(&format!("<title>{}</title>\n", esc(&e.title)));
+        let href = at(&format!("{}/index.html", e.slug));
+        let id = match &base {
+            Some(_) => href.clone(),
+            None => format!("{}#{}", cfg.identifier, e.slug),
+        };
+        xml.push_str(&format!("<id>{}</id>\n", esc(&id)));
+        xml.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", esc(&href)));
+        xml.push_str(&format!("<updated>{}</updated>\n", when(e.date.as_deref().or(cfg.date.as_deref()))));
+        for a in &e.authors {
+            xml.push_str(&format!("<author><name>{}</name>", esc(&a.name)));
+            if let Some(u) = a.url.as_deref().filter(|u| crate::input::assets::is_web_link(u)) {
+                xml.push_str(&format!("<uri>{}</uri>", esc(u)));
+            }
+            xml.push_str("</author>\n");
+        }
+        if let Some(s) = &e.summary {
+            xml.push_str(&format!("<summary>{}</summary>\n", esc(s)));
+        }
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml.into_bytes()
+}
+
+/// The site's icon: the cover, cut square and scaled to 64 pixels, or,
+/// without one, the title's first letter on the cover's blue.
+fn icon(book: &Book) -> (&'static str, Vec<u8>) {
+    let cover = book.cover_image().and_then(|c| c.path.as_ref()).and_then(|p| {
+        let img = image::open(book.root.join(p)).ok()?;
+        let small = img.resize_to_fill(64, 64, image::imageops::FilterType::Lanczos3).to_rgba8();
+        let mut png = Vec::new();
+        small.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).ok()?;
+        Some(png)
+    });
+    match cover {
+        Some(png) => ("assets/icon.png", png),
+        None => {
+            let letter =
+                book.config.title.chars().find(|c| c.is_alphanumeric()).unwrap_or('A').to_uppercase().to_string();
+            let svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"10\" fill=\"#1f3a5f\"/><text x=\"32\" y=\"44\" font-family=\"serif\" font-size=\"38\" text-anchor=\"middle\" fill=\"#fff\">{}</text></svg>\n",
+                xhtml::escape(&letter)
+            );
+            ("assets/icon.svg", svg.into_bytes())
+        }
+    }
+}
+
 fn sitemap(base: &str, pages: &[Page]) -> Vec<u8> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -63,6 +63,8 @@ pub(super) struct View<'a> {
     links_pages: HashMap<&'static str, HashMap<PathBuf, Target>>,
     /// Essays by file: their anchor in the single-page edition.
     links_single: HashMap<PathBuf, Target>,
+    /// The site's icon, under the site's root.
+    pub(super) icon: &'static str,
 }
 
 impl<'a> View<'a> {
@@ -85,7 +87,7 @@ impl<'a> View<'a> {
             at_root.iter().map(|(k, t)| (k.clone(), at(t))).collect()
         };
         let links_pages = HashMap::from([("../", below("../")), ("../../", below("../../")), ("", at_root.clone())]);
-        View { book, labels: book.config.labels(), images, links_pages, links_single }
+        View { book, labels: book.config.labels(), images, links_pages, links_single, icon: "assets/icon.svg" }
     }
 
     /// The essays as links reach them from a page `root` below the site's root.
@@ -122,6 +124,7 @@ impl<'a> View<'a> {
             dir => if crate::lang::is_rtl(&cfg.language) { Some("rtl") } else { None },
             cover => ser(self.book.cover_image().and_then(|c| self.img(c, &IMAGE_SIZES, root))),
             version => env!("CARGO_PKG_VERSION"),
+            icon => self.icon,
         }
     }
 
