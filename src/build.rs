@@ -167,7 +167,26 @@ fn citable(pdf: &typst::Pdf, offprints: Option<&[typst::Offprint]>) -> html::cit
     html::cite::Print {
         pages: pdf.essay_pages.clone(),
         offprints: offprints.unwrap_or_default().iter().map(|o| (o.slug.clone(), o.bytes.clone())).collect(),
+        downloads: Vec::new(),
     }
+}
+
+/// An edition made beside the site, as its home page offers it.
+fn download(book: &Book, edition: Edition, output: &Output) -> Option<html::cite::Download> {
+    let Files::One(bytes) = &output.files else { return None };
+    let file = edition.target(Path::new(""), &book.config.file_stem()).to_string_lossy().into_owned();
+    let (kind, media_type) = match edition {
+        Edition::Pdf => ("PDF", "application/pdf"),
+        Edition::Epub => ("EPUB", "application/epub+zip"),
+        _ => return None,
+    };
+    Some(html::cite::Download {
+        file,
+        kind,
+        media_type,
+        pages: output.pages.filter(|_| edition == Edition::Pdf),
+        bytes: bytes.clone(),
+    })
 }
 
 /// Each essay's pages, as a cache entry: `slug<TAB>first<TAB>last` lines.
@@ -414,8 +433,12 @@ impl Session {
             return;
         }
         let (made, extracts, typeset) = match self.print(book, offprints) {
-            Ok((made, extracts, typeset, cite)) => {
-                // The site is finished with the pages as soon as they are known.
+            Ok((made, extracts, typeset, mut cite)) => {
+                // The site is finished with the pages as soon as they are
+                // known, and offers the PDF when the build makes it.
+                if pdf {
+                    cite.downloads.extend(download(book, Edition::Pdf, &made));
+                }
                 let _ = to_site.send(cite);
                 (made, extracts, typeset)
             }
@@ -487,16 +510,24 @@ impl Session {
             let made = html::render_pending(book, &self.images, &cards).map_err(EditionError::from);
             (made, started.elapsed())
         });
+        let mut epub_download = None;
         if which.contains(Edition::Epub) {
             let started = Instant::now();
             let made = epub::render_with(book, &self.images).map_err(EditionError::from);
             done(
                 Edition::Epub,
-                made.and_then(|e| self.write(Edition::Epub, book, out, e.into_output(), started.elapsed())),
+                made.and_then(|e| {
+                    let output = e.into_output();
+                    if which.contains(Edition::Html) {
+                        epub_download = download(book, Edition::Epub, &output);
+                    }
+                    self.write(Edition::Epub, book, out, output, started.elapsed())
+                }),
             );
         }
         if let Some((made, time)) = site {
-            let print = from_print.and_then(|r| r.recv().ok()).unwrap_or_default();
+            let mut print = from_print.and_then(|r| r.recv().ok()).unwrap_or_default();
+            print.downloads.extend(epub_download);
             let started = Instant::now();
             done(
                 Edition::Html,

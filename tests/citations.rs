@@ -328,6 +328,7 @@ fn essay_pages_carry_scholar_tags_json_ld_and_a_cite_block() {
     let print = anthology::editions::html::cite::Print {
         pages: pages(&b),
         offprints: vec![("archiving-the-ephemeral".into(), b"%PDF-1.7".to_vec())],
+        downloads: Vec::new(),
     };
     site.finish(&b, &print);
     let html = page(&site, "archiving-the-ephemeral/index.html");

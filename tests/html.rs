@@ -261,3 +261,76 @@ fn with_a_cover_and_an_address_the_icon_is_the_cover_and_the_feed_absolute() {
     assert!(feed.contains("<id>https://example.org/b/la-citation-detournee/index.html</id>"), "{feed}");
     assert!(page(&site, "index.html").contains("<link rel=\"icon\" href=\"assets/icon.png\">"));
 }
+
+/// A build of the PDF, the EPUB and the site: the home page offers the two
+/// editions (copies served in `downloads/`) and the single-page edition, and
+/// every link and image of every page of the written site resolves.
+#[test]
+fn the_home_page_offers_the_editions_built_and_every_link_resolves() {
+    use anthology::editions::{Edition, Editions};
+    let d = tempfile::tempdir().unwrap();
+    let (book, _) = anthology::prepare(&repo(), false).unwrap();
+    let book = book.unwrap();
+    let which: Editions = [Edition::Pdf, Edition::Epub, Edition::Html].into_iter().collect();
+    let session = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled());
+    let outcome = session.editions(&book, d.path(), which);
+    assert!(outcome.succeeded());
+    let site = d.path().join("html");
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    for (file, kind) in [("regards-croises.pdf", "application/pdf"), ("regards-croises.epub", "application/epub+zip")] {
+        assert!(home.contains(&format!("<a href=\"downloads/{file}\" type=\"{kind}\" download=\"{file}\">")), "{file}");
+        assert_eq!(
+            std::fs::read(site.join("downloads").join(file)).unwrap(),
+            std::fs::read(d.path().join(file)).unwrap()
+        );
+    }
+    let pages = outcome.made(Edition::Pdf).unwrap().pages.unwrap();
+    assert!(home.contains(&format!("Pages\u{a0}: {pages},")), "the PDF's pages, in French");
+    // Every link and image of every page, relative ones resolved.
+    let mut checked = 0;
+    let mut stack = vec![site.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            let html = scraper::Html::parse_document(&std::fs::read_to_string(&path).unwrap());
+            let sel = scraper::Selector::parse("[href], [src]").unwrap();
+            for el in html.select(&sel) {
+                for attr in ["href", "src"] {
+                    let Some(target) = el.value().attr(attr) else { continue };
+                    if target.contains("://")
+                        || target.starts_with('#')
+                        || target.starts_with("mailto:")
+                        || target.starts_with("data:")
+                    {
+                        continue;
+                    }
+                    let file = target.split(['#', '?']).next().unwrap();
+                    if file.is_empty() {
+                        continue;
+                    }
+                    let resolved = path.parent().unwrap().join(file);
+                    let resolved = if resolved.is_dir() { resolved.join("index.html") } else { resolved };
+                    assert!(resolved.is_file(), "{} links {target}, which the build did not make", path.display());
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "{checked} links and images checked");
+}
+
+#[test]
+fn a_site_built_alone_offers_no_edition_it_did_not_make() {
+    let site = site_of(&repo());
+    let home = page(&site, "index.html");
+    assert!(!home.contains("downloads/"), "no PDF or EPUB was built");
+    assert!(home.contains("<a href=\"all.html\">"));
+    assert!(!site.files.keys().any(|p| p.starts_with("downloads")));
+}

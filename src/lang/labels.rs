@@ -43,6 +43,7 @@ pub const KEYS: &[&str] = &[
     "cite",
     "cite_book",
     "with_texts_by",
+    "download",
 ];
 
 /// The table, parsed once: language → key → word.
@@ -130,6 +131,8 @@ pub struct Labels {
     pub cite_book: String,
     /// What heads the list of contributors on the back cover ("With texts by").
     pub with_texts_by: String,
+    /// What heads the site's list of editions to download.
+    pub download: String,
     #[serde(skip)]
     french: bool,
 }
@@ -186,6 +189,7 @@ impl Labels {
             cite: get("cite"),
             cite_book: get("cite_book"),
             with_texts_by: get("with_texts_by"),
+            download: get("download"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

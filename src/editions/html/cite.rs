@@ -28,6 +28,58 @@ pub struct Print {
     pub pages: PageMap,
     /// Each essay's offprint, by slug, when the build made them.
     pub offprints: Vec<(String, Vec<u8>)>,
+    /// The editions the build made beside the site, offered on its home page.
+    pub downloads: Vec<Download>,
+}
+
+/// An edition the site offers to download (a copy is served in `downloads/`).
+#[derive(Debug, Clone)]
+pub struct Download {
+    /// Its name, as it is in the output folder (`regards-croises.pdf`).
+    pub file: String,
+    /// What it is: `PDF`, `EPUB`.
+    pub kind: &'static str,
+    /// Its media type.
+    pub media_type: &'static str,
+    /// Its pages, for a PDF.
+    pub pages: Option<usize>,
+    /// The file.
+    pub bytes: Vec<u8>,
+}
+
+/// Where the home page lists the editions to download.
+pub const DOWNLOADS: &str = "<!--anthology:downloads-->";
+
+/// A size as readers read it: `1.2 MB`, `340 KB`.
+fn size(bytes: usize) -> String {
+    if bytes >= 1_000_000 { format!("{:.1} MB", bytes as f64 / 1e6) } else { format!("{} KB", bytes.div_ceil(1000)) }
+}
+
+/// The home page's list of editions: each made beside the site, served in
+/// `downloads/`, with its pages and size, and the single-page edition.
+fn downloads_block(book: &Book, print: &Print) -> String {
+    let labels = book.config.labels();
+    let mut block = format!(
+        "<section class=\"downloads\" aria-labelledby=\"downloads-title\">\n<h2 id=\"downloads-title\">{}</h2>\n<ul>\n",
+        xhtml::escape(&labels.download)
+    );
+    for d in &print.downloads {
+        let pages = d
+            .pages
+            .map(|p| format!("{}{} {p}, ", xhtml::escape(&labels.pages), xhtml::escape(&labels.colon)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            block,
+            "<li><a href=\"downloads/{file}\" type=\"{}\" download=\"{file}\">{}</a> ({pages}{})</li>",
+            d.media_type,
+            d.kind,
+            size(d.bytes.len()),
+            file = xhtml::escape(&d.file),
+        );
+    }
+    let _ = writeln!(block, "<li><a href=\"all.html\">{}</a></li>", xhtml::escape(&labels.all));
+    block.push_str("</ul>\n</section>\n");
+    block
 }
 
 /// Fills the markers of every page of `files` and adds the citation files
@@ -129,8 +181,15 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
     }
     block.push_str("</p>\n</section>\n");
     if let Some(bytes) = files.get_mut(&PathBuf::from("index.html")) {
-        let html = String::from_utf8_lossy(bytes).replacen(META, &head, 1).replacen(BLOCK, &block, 1);
+        let html = String::from_utf8_lossy(bytes).replacen(META, &head, 1).replacen(BLOCK, &block, 1).replacen(
+            DOWNLOADS,
+            &downloads_block(book, print),
+            1,
+        );
         *bytes = html.into_bytes();
+    }
+    for d in &print.downloads {
+        files.insert(PathBuf::from("downloads").join(&d.file), d.bytes.clone());
     }
     files.insert("cite.bib".into(), metadata::bibtex_book(book, &print.pages).into_bytes());
     files.insert("cite.ris".into(), metadata::ris(book, &essays, &print.pages).into_bytes());
