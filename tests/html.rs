@@ -271,11 +271,16 @@ fn the_home_page_offers_the_editions_built_and_every_link_resolves() {
     let d = tempfile::tempdir().unwrap();
     let (book, _) = anthology::prepare(&repo(), false).unwrap();
     let book = book.unwrap();
-    let which: Editions = [Edition::Pdf, Edition::Epub, Edition::Html].into_iter().collect();
+    let which: Editions = [Edition::Pdf, Edition::Epub, Edition::Html, Edition::Offprints].into_iter().collect();
     let session = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled());
     let outcome = session.editions(&book, d.path(), which);
     assert!(outcome.succeeded());
     let site = d.path().join("html");
+    // Each essay offers its offprint under its byline: its pages and size.
+    let essay = std::fs::read_to_string(site.join("archiving-the-ephemeral/index.html")).unwrap();
+    let at = essay.find("<p class=\"offprint\"><a href=\"").expect("an offprint link");
+    let line = &essay[at..essay[at..].find('\n').map_or(essay.len(), |n| at + n)];
+    assert!(line.contains("type=\"application/pdf\"") && line.contains("(PDF, Pages\u{a0}: "), "{line}");
     let home = std::fs::read_to_string(site.join("index.html")).unwrap();
     for (file, kind) in [("regards-croises.pdf", "application/pdf"), ("regards-croises.epub", "application/epub+zip")] {
         assert!(home.contains(&format!("<a href=\"downloads/{file}\" type=\"{kind}\" download=\"{file}\">")), "{file}");
@@ -333,4 +338,6 @@ fn a_site_built_alone_offers_no_edition_it_did_not_make() {
     assert!(!home.contains("downloads/"), "no PDF or EPUB was built");
     assert!(home.contains("<a href=\"all.html\">"));
     assert!(!site.files.keys().any(|p| p.starts_with("downloads")));
+    let essay = page(&site, "archiving-the-ephemeral/index.html");
+    assert!(!essay.contains("class=\"offprint\"") && !essay.contains("anthology:offprint"), "no offprint was built");
 }

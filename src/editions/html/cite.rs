@@ -47,6 +47,9 @@ pub struct Download {
     pub bytes: Vec<u8>,
 }
 
+/// Where an essay's page offers its offprint.
+pub const OFFPRINT: &str = "<!--anthology:offprint-->";
+
 /// Where the home page lists the editions to download.
 pub const DOWNLOADS: &str = "<!--anthology:downloads-->";
 
@@ -92,7 +95,7 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
     // Each essay's tags and block, made in parallel (setting "Cite this
     // essay" is hayagriva's work, a few milliseconds each), then put in place.
     use rayon::prelude::*;
-    let filled: Vec<(PathBuf, String, String)> = essays
+    let filled: Vec<(PathBuf, String, String, String)> = essays
         .par_iter()
         .map(|e| {
             let dir = PathBuf::from(&e.slug);
@@ -139,12 +142,31 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
             }
             block.push_str(&links.join(" · "));
             block.push_str("</p>\n</section>\n");
-            (dir.join("index.html"), head, block)
+            // Its offprint, offered under its byline: the first page about
+            // the book, then its pages as the book has them.
+            let offprint = print.offprints.iter().find(|(s, _)| *s == e.slug).map_or(String::new(), |(_, bytes)| {
+                let pages = print.pages.get(&e.slug).and_then(|p| {
+                    let (first, last) = (p.first.parse::<usize>().ok()?, p.last.parse::<usize>().ok()?);
+                    Some(last.checked_sub(first)? + 2)
+                });
+                let pages = pages.map(|n| format!("{}{} {n}, ", xhtml::escape(&labels.pages), xhtml::escape(&labels.colon)));
+                format!(
+                    "<p class=\"offprint\"><a href=\"{name}\" type=\"application/pdf\" download=\"{name}\">{}</a> (PDF, {}{})</p>",
+                    xhtml::escape(&labels.download),
+                    pages.unwrap_or_default(),
+                    size(bytes.len()),
+                    name = xhtml::escape(&pdf_name),
+                )
+            });
+            (dir.join("index.html"), head, block, offprint)
         })
         .collect();
-    for (page, head, block) in filled {
+    for (page, head, block, offprint) in filled {
         if let Some(bytes) = files.get_mut(&page) {
-            let html = String::from_utf8_lossy(bytes).replacen(META, &head, 1).replacen(BLOCK, &block, 1);
+            let html = String::from_utf8_lossy(bytes)
+                .replacen(META, &head, 1)
+                .replacen(BLOCK, &block, 1)
+                .replacen(OFFPRINT, &offprint, 1);
             *bytes = html.into_bytes();
         }
     }
