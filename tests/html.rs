@@ -341,3 +341,48 @@ fn a_site_built_alone_offers_no_edition_it_did_not_make() {
     let essay = page(&site, "archiving-the-ephemeral/index.html");
     assert!(!essay.contains("class=\"offprint\"") && !essay.contains("anthology:offprint"), "no offprint was built");
 }
+
+/// With an address on the web, each essay page has share links that need no
+/// script, carrying its share card's post and its address, percent-encoded.
+#[test]
+fn share_links_carry_the_post_and_the_address() {
+    let d = tempfile::tempdir().unwrap();
+    for f in ["contributions", "front", "back", "sections"] {
+        common::copy_dir(&repo().join(f), &d.path().join(f));
+    }
+    let toml = std::fs::read_to_string(repo().join("book.toml")).unwrap();
+    std::fs::write(d.path().join("book.toml"), format!("{toml}\n[html]\nbase_url = \"https://example.org/b\"\n"))
+        .unwrap();
+    let (book, _) = anthology::prepare(d.path(), false).unwrap();
+    let book = book.unwrap();
+    let e = book.essays().find(|e| e.slug == "archiving-the-ephemeral").unwrap();
+    let post = anthology::editions::typst::cards::post(&book, e);
+    let site = anthology::editions::html::render(&book).unwrap();
+    let html = page(&site, "archiving-the-ephemeral/index.html");
+    let encode = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    assert!(post.contains("https://example.org/b/archiving-the-ephemeral/"), "{post}");
+    for want in [
+        format!("https://x.com/intent/post?text={}", encode(&post)),
+        format!("https://bsky.app/intent/compose?text={}", encode(&post)),
+        format!(
+            "https://www.linkedin.com/sharing/share-offsite/?url={}",
+            encode("https://example.org/b/archiving-the-ephemeral/")
+        ),
+        format!("mailto:?subject={}&amp;body={}", encode(&e.title), encode(&post)),
+    ] {
+        assert!(html.contains(&want), "{want}");
+    }
+    assert!(!html.contains("<script src=\"http"), "no script of a network");
+    // Without an address there is nothing to share.
+    assert!(!page(&site_of(&repo()), "archiving-the-ephemeral/index.html").contains("class=\"share\""));
+}

@@ -44,6 +44,7 @@ pub const KEYS: &[&str] = &[
     "cite_book",
     "with_texts_by",
     "download",
+    "share",
 ];
 
 /// The table, parsed once: language → key → word.
@@ -133,6 +134,8 @@ pub struct Labels {
     pub with_texts_by: String,
     /// What heads the site's list of editions to download.
     pub download: String,
+    /// What heads an essay's share links.
+    pub share: String,
     #[serde(skip)]
     french: bool,
 }
@@ -190,6 +193,7 @@ impl Labels {
             cite_book: get("cite_book"),
             with_texts_by: get("with_texts_by"),
             download: get("download"),
+            share: get("share"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

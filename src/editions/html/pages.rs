@@ -100,12 +100,14 @@ impl<'a> Pages<'a> {
                 card => if card.is_some() && image.is_some() { "summary_large_image" } else { "summary" },
                 image => image,
             };
+            let share = share(book, e);
             let page = self.render(
                 "essay.html",
                 root,
                 context! {
                     essay => b.essay_value(e, root, false), prev => ser(prev), next => ser(next),
                     section => section, og => og, canonical => self.canonical(&format!("{}/", e.slug)),
+                    share => share,
                 },
             )?;
             pages.push((format!("{}/index.html", e.slug), page));
@@ -204,5 +206,45 @@ impl<'a> Pages<'a> {
             },
         )?;
         Ok(("all.html".into(), page))
+    }
+}
+
+/// An essay's share links, which need no script: the networks' own share
+/// addresses, pre-filled with the post of its share card (its title, authors,
+/// the book, the hashtag and its address) and its address, and the post to
+/// copy for Mastodon, whose instance the page cannot know. `None` without
+/// `[html] base_url`: a share needs the essay's address on the web.
+fn share(book: &crate::model::book::Book, e: &crate::model::book::Essay) -> Option<minijinja::Value> {
+    let url = crate::editions::metadata::essay_url(book, &e.slug)?;
+    let post = crate::editions::typst::cards::post(book, e);
+    let q = |s: &str| encode(s);
+    let links = vec![
+        context! { name => "X", href => format!("https://x.com/intent/post?text={}", q(&post)) },
+        context! { name => "Bluesky", href => format!("https://bsky.app/intent/compose?text={}", q(&post)) },
+        context! { name => "LinkedIn", href => format!("https://www.linkedin.com/sharing/share-offsite/?url={}", q(&url)) },
+        context! { name => "E-mail", href => format!("mailto:?subject={}&body={}", q(&e.title), q(&post)) },
+    ];
+    Some(context! { links => links, post => post, url => url })
+}
+
+/// `s` percent-encoded for a URL's query (RFC 3986: all but the unreserved
+/// characters, each UTF-8 byte).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod share_tests {
+    #[test]
+    fn queries_are_percent_encoded_byte_by_byte() {
+        assert_eq!(super::encode("« Lire » & co?#é"), "%C2%AB%20Lire%20%C2%BB%20%26%20co%3F%23%C3%A9");
     }
 }
