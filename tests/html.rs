@@ -386,3 +386,32 @@ fn share_links_carry_the_post_and_the_address() {
     // Without an address there is nothing to share.
     assert!(!page(&site_of(&repo()), "archiving-the-ephemeral/index.html").contains("class=\"share\""));
 }
+
+/// Each contributor has a page: who they are, every essay they wrote, and
+/// their co-authors' pages, linked both ways; the index links to it.
+#[test]
+fn a_contributor_with_two_essays_has_a_page_listing_both() {
+    let d = tempfile::tempdir().unwrap();
+    for f in ["contributions", "front", "back", "sections"] {
+        common::copy_dir(&repo().join(f), &d.path().join(f));
+    }
+    std::fs::copy(repo().join("book.toml"), d.path().join("book.toml")).unwrap();
+    let photo = "la-citation-detournee/abadie.png";
+    std::fs::write(
+        d.path().join("contributions/second-essay.md"),
+        format!(
+            "+++\ntitle = \"Un second essai\"\n\n[[authors]]\nname = \"Inès Abadie\"\nbio = \"Une autre bio.\"\nphoto = \"{photo}\"\n+++\n\n{}\n",
+            "Un texte assez long pour passer les règles du livre, avec des mots. ".repeat(30)
+        ),
+    )
+    .unwrap();
+    let site = site_of(d.path());
+    let ines = page(&site, "contributors/abadie-ines/index.html");
+    assert!(ines.contains("<h1>Inès Abadie</h1>"));
+    assert!(ines.contains("<a href=\"../../la-citation-detournee/index.html\">La citation détournée</a>"), "{ines}");
+    assert!(ines.contains("<a href=\"../../second-essay/index.html\">Un second essai</a>"), "{ines}");
+    assert!(ines.contains("<a href=\"../../contributors/benslimane-karim/index.html\">Karim Benslimane</a>"));
+    let karim = page(&site, "contributors/benslimane-karim/index.html");
+    assert!(karim.contains("<a href=\"../../contributors/abadie-ines/index.html\">Inès Abadie</a>"), "both ways");
+    assert!(page(&site, "contributors/index.html").contains("<a href=\"abadie-ines/index.html\">"));
+}

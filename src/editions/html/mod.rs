@@ -41,6 +41,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("section.html", include_str!("templates/section.html")),
     ("text.html", include_str!("templates/text.html")),
     ("contributors.html", include_str!("templates/contributors.html")),
+    ("contributor.html", include_str!("templates/contributor.html")),
     ("search.html", include_str!("templates/search.html")),
     ("all.html", include_str!("templates/all.html")),
     ("macros.html", include_str!("templates/macros.html")),

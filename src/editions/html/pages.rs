@@ -50,6 +50,7 @@ impl<'a> Pages<'a> {
         pages.extend(self.parts()?);
         pages.extend(self.matter()?);
         pages.push(self.contributors()?);
+        pages.extend(self.contributor_pages()?);
         pages.push(self.search()?);
         pages.push(self.single()?);
         Ok(pages)
@@ -174,6 +175,19 @@ impl<'a> Pages<'a> {
             context! { contributors => people, letters => letters, canonical => self.canonical("contributors/") },
         )?;
         Ok(("contributors/index.html".into(), page))
+    }
+
+    /// A page per contributor: who they are, and what they wrote with whom.
+    fn contributor_pages(&self) -> Result<Vec<Page>, HtmlError> {
+        let mut out = Vec::new();
+        for c in self.view.contributors("../../") {
+            let page = c.get_attr("page").map(|v| v.to_string()).unwrap_or_default();
+            let path = format!("contributors/{page}/");
+            let html =
+                self.render("contributor.html", "../../", context! { c => c, canonical => self.canonical(&path) })?;
+            out.push((format!("{path}index.html"), html));
+        }
+        Ok(out)
     }
 
     fn search(&self) -> Result<Page, HtmlError> {

@@ -158,21 +158,76 @@ impl<'a> View<'a> {
         // Two people whose names fold to the same anchor (Paweł and Pawel)
         // get `-2`, `-3`…: an id is unique in its page.
         let mut seen: HashMap<String, usize> = HashMap::new();
-        let collation = crate::lang::collate::Collation::new(&book.config.language);
-        book.contributors
+        let ids: Vec<String> = book
+            .contributors
             .iter()
             .map(|c| {
                 let base = format!("c-{}", crate::lang::slug::slugify(&c.sort_key));
                 let n = seen.entry(base.clone()).or_insert(0);
                 *n += 1;
-                let id = if *n == 1 { base } else { format!("{base}-{n}") };
+                if *n == 1 { base } else { format!("{base}-{n}") }
+            })
+            .collect();
+        // Each person's own page, under contributors/: a folder name of at
+        // most 60 characters (a name pasted with a paragraph stays a file
+        // name the system takes), unique.
+        let mut taken: HashMap<String, usize> = HashMap::new();
+        let pages: Vec<String> = book
+            .contributors
+            .iter()
+            .map(|c| {
+                let slug = crate::lang::slug::slugify(&c.sort_key);
+                let mut cut: String = slug.chars().take(60).collect();
+                while cut.ends_with('-') {
+                    cut.pop();
+                }
+                if cut.is_empty() {
+                    cut = "contributor".into();
+                }
+                let n = taken.entry(cut.clone()).or_insert(0);
+                *n += 1;
+                if *n == 1 { cut } else { format!("{cut}-{n}") }
+            })
+            .collect();
+        let page_of = |i: usize| format!("{root}contributors/{}/index.html", pages[i]);
+        let collation = crate::lang::collate::Collation::new(&book.config.language);
+        book.contributors
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
                 let first = c.essays.first().and_then(|s| essays.get(s.as_str())).copied();
                 let person = first.map(|e| self.person(&c.author, e, 0, root));
+                let orcid = c.author.orcid.as_ref().map(|o| format!("https://orcid.org/{o}"));
+                // Each essay, with its co-authors' pages.
+                let written: Vec<Value> = c
+                    .essays
+                    .iter()
+                    .filter_map(|s| essays.get(s.as_str()))
+                    .map(|e| {
+                        let others: Vec<Value> = e
+                            .authors
+                            .iter()
+                            .filter(|a| a.name != c.author.name)
+                            .map(|a| {
+                                let other = book
+                                    .contributors
+                                    .iter()
+                                    .position(|o| o.author.name == a.name && o.essays.contains(&e.slug));
+                                context! { name => a.name.clone(), href => other.map(page_of) }
+                            })
+                            .collect();
+                        context! { link => ser(self.link(e, root)), coauthors => others, slug => e.slug.clone() }
+                    })
+                    .collect();
                 context! {
                     person => ser(person),
                     sort_name => c.sort_key.clone(),
                     letter => collation.initial(&c.sort_key),
-                    id => id,
+                    id => ids[i].clone(),
+                    page => pages[i].clone(),
+                    href => page_of(i),
+                    orcid => orcid,
+                    written => written,
                     essays => ser(c.essays.iter().filter_map(|s| essays.get(s.as_str())).map(|e| self.link(e, root)).collect::<Vec<_>>()),
                 }
             })
