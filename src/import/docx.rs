@@ -624,7 +624,7 @@ impl<'a> Walker<'a> {
                     runs.push(Run { text: t.xml10_content().into_owned(), ..fmt.clone() });
                 }
                 Event::GeneralRef(g) if in_t && deleted == 0 && !in_instr => {
-                    runs.push(Run { text: entity(g.as_ref()), ..fmt.clone() });
+                    runs.push(Run { text: super::xml_entity(g.as_ref()), ..fmt.clone() });
                 }
                 Event::End(e) => match local(e.name().as_ref()).as_str() {
                     "t" => in_t = false,
@@ -733,23 +733,6 @@ fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
 /// A toggle property (`<w:b/>`, `<w:b w:val="false"/>`).
 fn on(e: &BytesStart<'_>) -> bool {
     attr(e, "val").is_none_or(|v| !matches!(v.as_str(), "false" | "0" | "off" | "none"))
-}
-
-fn entity(name: &str) -> String {
-    match name {
-        "amp" => "&".into(),
-        "lt" => "<".into(),
-        "gt" => ">".into(),
-        "quot" => "\"".into(),
-        "apos" => "'".into(),
-        n => {
-            let code = n
-                .strip_prefix("#x")
-                .map(|h| u32::from_str_radix(h, 16))
-                .or_else(|| n.strip_prefix('#').map(|d| d.parse::<u32>()));
-            code.and_then(|c| c.ok()).and_then(char::from_u32).map(String::from).unwrap_or_default()
-        }
-    }
 }
 
 fn read_rels(xml: &str) -> Result<HashMap<String, (String, bool)>, String> {

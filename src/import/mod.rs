@@ -175,3 +175,35 @@ pub fn write(root: &Path, import: &Import, force: bool) -> Result<Vec<PathBuf>, 
     }
     Ok(written)
 }
+
+/// The text of an XML entity reference as quick-xml reports it apart from
+/// the text around it: the five predefined entities and character
+/// references (`#233`, `#xE9`); anything else (a document cannot declare
+/// entities here: DTDs are refused) is nothing.
+fn xml_entity(name: &str) -> String {
+    match name {
+        "amp" => "&".into(),
+        "lt" => "<".into(),
+        "gt" => ">".into(),
+        "quot" => "\"".into(),
+        "apos" => "'".into(),
+        n => {
+            let code = n
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| n.strip_prefix('#').map(|d| d.parse::<u32>()));
+            code.and_then(|c| c.ok()).and_then(char::from_u32).map(String::from).unwrap_or_default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn entities_as_text() {
+        assert_eq!(super::xml_entity("amp"), "&");
+        assert_eq!(super::xml_entity("#233"), "é");
+        assert_eq!(super::xml_entity("#xE9"), "é");
+        assert_eq!(super::xml_entity("lol"), "");
+    }
+}

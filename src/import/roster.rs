@@ -99,7 +99,7 @@ fn xlsx(path: &Path) -> Result<Vec<(usize, Vec<String>)>, String> {
             Event::End(e) if e.local_name().into_inner() == "t" => in_t = false,
             Event::End(e) if e.local_name().into_inner() == "si" => shared.push(std::mem::take(&mut current)),
             Event::Text(t) if in_t => current.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if in_t => current.push_str(&entity(&r)),
+            Event::GeneralRef(r) if in_t => current.push_str(&super::xml_entity(r.as_ref())),
             Event::Eof => break,
             _ => {}
         }
@@ -121,7 +121,7 @@ fn xlsx(path: &Path) -> Result<Vec<(usize, Vec<String>)>, String> {
             Event::Start(e) if matches!(e.local_name().into_inner(), "v" | "t") => in_v = true,
             Event::End(e) if matches!(e.local_name().into_inner(), "v" | "t") => in_v = false,
             Event::Text(t) if in_v => value.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if in_v => value.push_str(&entity(&r)),
+            Event::GeneralRef(r) if in_v => value.push_str(&super::xml_entity(r.as_ref())),
             Event::End(e) if e.local_name().into_inner() == "c" => {
                 let text = if kind == "s" {
                     value.trim().parse::<usize>().ok().and_then(|i| shared.get(i).cloned()).unwrap_or_default()
@@ -142,25 +142,6 @@ fn xlsx(path: &Path) -> Result<Vec<(usize, Vec<String>)>, String> {
         }
     }
     Ok(rows)
-}
-
-/// The predefined XML entities and character references, as text.
-fn entity(r: &quick_xml::events::BytesRef<'_>) -> String {
-    let name: String = r.as_ref().to_string();
-    match name.as_str() {
-        "amp" => "&".into(),
-        "lt" => "<".into(),
-        "gt" => ">".into(),
-        "quot" => "\"".into(),
-        "apos" => "'".into(),
-        n => {
-            let code = n
-                .strip_prefix("#x")
-                .map(|h| u32::from_str_radix(h, 16))
-                .or_else(|| n.strip_prefix('#').map(|d| d.parse::<u32>()));
-            code.and_then(|c| c.ok()).and_then(char::from_u32).map(String::from).unwrap_or_default()
-        }
-    }
 }
 
 fn attr(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
