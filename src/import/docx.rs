@@ -569,11 +569,7 @@ impl<'a> Walker<'a> {
                             }
                         }
                         "blip" => {
-                            let id = e
-                                .attributes()
-                                .flatten()
-                                .find(|a| local(a.key.as_ref()) == "embed")
-                                .map(|a| a.value.to_string());
+                            let id = attr(e, "embed");
                             if let Some(md) = self.image(id, &runs)? {
                                 runs.push(Run { raw: Some(md), ..Run::default() });
                             }
@@ -583,11 +579,7 @@ impl<'a> Walker<'a> {
                             runs.push(Run { raw: Some(format!("\u{0}alt:{alt}")), ..Run::default() });
                         }
                         "imagedata" => {
-                            let id = e
-                                .attributes()
-                                .flatten()
-                                .find(|a| local(a.key.as_ref()) == "id")
-                                .map(|a| a.value.to_string());
+                            let id = attr(e, "id");
                             if let Some(md) = self.image(id, &runs)? {
                                 runs.push(Run { raw: Some(md), ..Run::default() });
                             }
