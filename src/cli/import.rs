@@ -43,13 +43,11 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
     let mut opts = markdown::Options { maps, section, base_url, root, keep_extra: false, authors };
     let import = match source {
         Source::Markdown(paths) => {
-            let config = std::fs::read_to_string(dir.join(anthology::config::BOOK_FILE))
-                .map_err(|_| anthology::import::ImportError::NoBook(dir.clone()))?;
+            if !dir.join(anthology::config::BOOK_FILE).is_file() {
+                return Err(anthology::import::ImportError::NoBook(dir.clone()).into());
+            }
             // What the book keeps of a source's own keys, in [extra].
-            opts.keep_extra = toml::from_str::<toml::Table>(&config)
-                .ok()
-                .and_then(|t| t.get("rules")?.get("allow_extra")?.as_bool())
-                .unwrap_or(false);
+            opts.keep_extra = anthology::config::load(&dir).0.is_some_and(|c| c.rules.allow_extra);
             markdown::import(&paths, &opts)?
         }
         Source::Mdbook(source) => anthology::import::mdbook::import(&source, &opts)?,
