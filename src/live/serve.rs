@@ -6,8 +6,10 @@
 //! change it checks the book and remakes the editions (the site always), and
 //! pages reload themselves: every HTML
 //! page served (never the files written) gets a few lines of script that ask
-//! `/__anthology/version` for the build number. When the book has errors, they
-//! are printed and the last good site stays in place.
+//! `/__anthology/version` for the build number, at low priority: a page
+//! whose only requests are these counts as loaded (Lighthouse waits for
+//! high-priority requests to stop). When the book has errors, they are
+//! printed and the last good site stays in place.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -21,7 +23,7 @@ use crate::editions::{Edition, Editions};
 use crate::live::watch::{Rebuild, Watcher};
 
 /// The script added to served pages.
-const RELOAD: &str = "<script>(function(){var v=null;setInterval(function(){fetch('/__anthology/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},700)})();</script>";
+const RELOAD: &str = "<script>(function(){var v=null;setInterval(function(){fetch('/__anthology/version',{cache:'no-store',priority:'low'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},700)})();</script>";
 
 /// Why serving stopped.
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +148,8 @@ fn content_type(path: &Path) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "pdf" => "application/pdf",
+        "epub" => "application/epub+zip",
         "xml" => "application/xml",
         "jpg" | "jpeg" => "image/jpeg",
         "png" => "image/png",
