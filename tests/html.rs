@@ -74,7 +74,9 @@ fn nothing_a_contributor_writes_becomes_markup_or_script() {
         }
         // JSON-LD is data, not script; `metadata::script_json` escapes its `<`.
         let scripts = text.matches("<script").count() - text.matches("<script type=\"application/ld+json\">").count();
-        let expected = if path == Path::new("search/index.html") { 2 } else { 0 };
+        // reader.js on every page; the index and search.js on the search page.
+        let expected = if path == Path::new("search/index.html") { 3 } else { 1 };
+        assert!(text.contains("assets/reader.js\"></script>"), "{}: no reader.js", path.display());
         assert_eq!(scripts, expected, "{}: {text}", path.display());
         // Hostile text may show, escaped; no tag or attribute of it may exist.
         for bad in [
@@ -291,6 +293,12 @@ fn the_home_page_offers_the_editions_built_and_every_link_resolves() {
     }
     let pages = outcome.made(Edition::Pdf).unwrap().pages.unwrap();
     assert!(home.contains(&format!("Pages\u{a0}: {pages},")), "the PDF's pages, in French");
+    // A contributor's page offers the offprint of each essay they wrote.
+    let ines = std::fs::read_to_string(site.join("contributors/abadie-ines/index.html")).unwrap();
+    assert!(
+        ines.contains("<span class=\"offprint\"><a href=\"../../la-citation-detournee/regards-croises-la-citation-detournee.pdf\" type=\"application/pdf\""),
+        "{ines}"
+    );
     // Every link and image of every page, relative ones resolved.
     let mut checked = 0;
     let mut stack = vec![site.clone()];
@@ -304,7 +312,9 @@ fn the_home_page_offers_the_editions_built_and_every_link_resolves() {
             if path.extension().is_none_or(|e| e != "html") {
                 continue;
             }
-            let html = scraper::Html::parse_document(&std::fs::read_to_string(&path).unwrap());
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains("<!--anthology:"), "{} keeps a marker", path.display());
+            let html = scraper::Html::parse_document(&text);
             let sel = scraper::Selector::parse("[href], [src]").unwrap();
             for el in html.select(&sel) {
                 for attr in ["href", "src"] {
@@ -414,4 +424,93 @@ fn a_contributor_with_two_essays_has_a_page_listing_both() {
     let karim = page(&site, "contributors/benslimane-karim/index.html");
     assert!(karim.contains("<a href=\"../../contributors/abadie-ines/index.html\">Inès Abadie</a>"), "both ways");
     assert!(page(&site, "contributors/index.html").contains("<a href=\"abadie-ines/index.html\">"));
+}
+
+/// The sidebar of `page`: its `<nav id="sidebar">` element.
+fn sidebar(page: &str) -> Option<&str> {
+    let at = page.find("<nav id=\"sidebar\"")?;
+    Some(&page[at..at + page[at..].find("</nav>")?])
+}
+
+#[test]
+fn every_page_but_the_home_page_has_the_contents_beside_it_with_itself_marked() {
+    let site = site_of(&repo());
+    for (path, own) in [
+        ("la-citation-detournee/index.html", "../la-citation-detournee/index.html"),
+        ("part/ecrire/index.html", "../../part/ecrire/index.html"),
+        ("front/preface/index.html", "../../front/preface/index.html"),
+        ("contributors/index.html", "../contributors/index.html"),
+    ] {
+        let html = page(&site, path);
+        let nav = sidebar(&html).unwrap_or_else(|| panic!("{path} has no sidebar"));
+        assert_eq!(nav.matches("aria-current=\"page\"").count(), 1, "{path}: {nav}");
+        assert!(nav.contains(&format!("href=\"{own}\" aria-current=\"page\"")), "{path}: {nav}");
+        // All twelve essays: the sample is small enough for every part to be open.
+        assert_eq!(nav.matches("<span class=\"authors\">").count(), 12, "{path}");
+        assert!(html.contains("<a class=\"menu-link\" href=\"#sidebar\">Sommaire</a>"), "{path}: the phone's menu");
+    }
+    for path in ["index.html", "all.html"] {
+        let html = page(&site, path);
+        assert!(sidebar(&html).is_none(), "{path} has its own contents");
+        assert!(!html.contains("menu-link"), "{path}");
+    }
+    // Every page: the reader's settings, labelled in the book's language,
+    // the script that remembers them, and a description.
+    for (path, bytes) in &site.files {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for want in [
+            "<summary>Affichage</summary>",
+            "<input type=\"radio\" name=\"theme\" id=\"theme-sepia\" value=\"sepia\"><label for=\"theme-sepia\">Sépia</label>",
+            "<input type=\"radio\" name=\"size\" id=\"size-100\" value=\"100\" checked>",
+            "assets/reader.js\"></script>",
+            "<meta name=\"description\" content=\"",
+        ] {
+            assert!(html.contains(want), "{} lacks {want}", path.display());
+        }
+    }
+    assert!(site.files.contains_key(Path::new("assets/reader.js")));
+}
+
+/// A generated book of `essays` short essays in `sections` parts, and its site.
+fn generated_site(essays: usize, sections: usize) -> (anthology::model::book::Book, anthology::editions::html::Site) {
+    let d = tempfile::tempdir().unwrap();
+    let settings = anthology::synth::Settings { essays, words: 120, photo_pixels: 0, sections, ..Default::default() };
+    anthology::synth::generate(d.path(), &settings).unwrap();
+    let (book, _) = anthology::prepare(d.path(), false).unwrap();
+    let book = book.unwrap();
+    let site = anthology::editions::html::render(&book).unwrap();
+    (book, site)
+}
+
+#[test]
+fn a_large_book_s_sidebar_opens_only_the_current_part() {
+    let (book, site) = generated_site(240, 2);
+    let part = |n: usize| &book.parts.iter().filter(|p| p.section.is_some()).nth(n).unwrap().essays;
+    let (first, second) = (part(0), part(1));
+    assert!(first.len() + second.len() == 240 && first.len() <= 150 && second.len() <= 150);
+    let html = page(&site, &format!("{}/index.html", first[3].slug));
+    let nav = sidebar(&html).unwrap();
+    assert_eq!(nav.matches("<span class=\"authors\">").count(), first.len(), "the open part's essays, all");
+    assert!(nav.contains(&format!("href=\"../{}/index.html\" aria-current=\"page\"", first[3].slug)));
+    assert!(!nav.contains(&format!("../{}/index.html", second[0].slug)), "the other part is closed");
+    assert_eq!(nav.matches("<li class=\"part\">").count(), 2, "both parts' titles");
+    // A page that belongs to no part lists the parts alone.
+    let index = page(&site, "contributors/index.html");
+    assert_eq!(sidebar(&index).unwrap().matches("<span class=\"authors\">").count(), 0);
+
+    // One part of 240: the current fifty, and the first of every other fifty.
+    let (book, site) = generated_site(240, 1);
+    let all: Vec<_> = book.essays().collect();
+    let html = page(&site, &format!("{}/index.html", all[75].slug));
+    let nav = sidebar(&html).unwrap();
+    assert_eq!(nav.matches("<span class=\"authors\">").count(), 50 + 4, "essays 51 to 100, and 1, 101, 151 and 201");
+    for i in [0, 50, 75, 99, 100, 150, 200] {
+        assert!(nav.contains(&format!("../{}/index.html", all[i].slug)), "essay {i}");
+    }
+    for i in [1, 49, 101, 239] {
+        assert!(!nav.contains(&format!("../{}/index.html\"", all[i].slug)), "essay {i}");
+    }
 }

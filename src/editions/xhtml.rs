@@ -321,7 +321,16 @@ impl Writer<'_, '_> {
                 let _ = write!(self.out, "</{tag}>");
             }
             Block::Code { lang, text } => {
-                self.out.push_str(if self.cx.rtl { "<pre dir=\"ltr\"><code" } else { "<pre><code" });
+                self.out.push_str("<pre");
+                if self.cx.rtl {
+                    self.out.push_str(" dir=\"ltr\"");
+                }
+                // On the web a long line scrolls: the block must take the
+                // keyboard's focus so that it can be scrolled without a mouse.
+                if self.cx.flavor == Flavor::Html {
+                    self.out.push_str(" tabindex=\"0\"");
+                }
+                self.out.push_str("><code");
                 let lang =
                     lang.as_deref().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+-_".contains(c)));
                 if let Some(l) = lang {

@@ -45,6 +45,14 @@ pub const KEYS: &[&str] = &[
     "with_texts_by",
     "download",
     "share",
+    "display",
+    "theme",
+    "theme_auto",
+    "theme_light",
+    "theme_dark",
+    "theme_sepia",
+    "text_size",
+    "close",
 ];
 
 /// The table, parsed once: language → key → word.
@@ -136,6 +144,22 @@ pub struct Labels {
     pub download: String,
     /// What heads an essay's share links.
     pub share: String,
+    /// What heads the site's reader settings (theme and text size).
+    pub display: String,
+    /// What heads the choice of colours.
+    pub theme: String,
+    /// The theme that follows the system's light or dark setting.
+    pub theme_auto: String,
+    /// The light theme.
+    pub theme_light: String,
+    /// The dark theme.
+    pub theme_dark: String,
+    /// The sepia theme.
+    pub theme_sepia: String,
+    /// What heads the choice of text size.
+    pub text_size: String,
+    /// What closes the contents menu on a phone.
+    pub close: String,
     #[serde(skip)]
     french: bool,
 }
@@ -194,6 +218,14 @@ impl Labels {
             with_texts_by: get("with_texts_by"),
             download: get("download"),
             share: get("share"),
+            display: get("display"),
+            theme: get("theme"),
+            theme_auto: get("theme_auto"),
+            theme_light: get("theme_light"),
+            theme_dark: get("theme_dark"),
+            theme_sepia: get("theme_sepia"),
+            text_size: get("text_size"),
+            close: get("close"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

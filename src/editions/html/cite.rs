@@ -50,6 +50,32 @@ pub struct Download {
 /// Where an essay's page offers its offprint.
 pub const OFFPRINT: &str = "<!--anthology:offprint-->";
 
+/// Where a contributor's page offers the offprint of an essay: followed by
+/// its slug and `-->`.
+pub const OFFPRINT_OF: &str = "<!--anthology:offprint:";
+
+/// The link to the offprint of essay `slug`, from a page `prefix` away
+/// from the essay's folder, reading `text`, with its pages (the first page
+/// about the book, then the essay's pages as the book has them) and size;
+/// `None` when the build made no offprint of it.
+fn offprint_link(book: &Book, print: &Print, slug: &str, prefix: &str, text: &str) -> Option<String> {
+    let labels = book.config.labels();
+    let (_, bytes) = print.offprints.iter().find(|(s, _)| s == slug)?;
+    let pages = print.pages.get(slug).and_then(|p| {
+        let (first, last) = (p.first.parse::<usize>().ok()?, p.last.parse::<usize>().ok()?);
+        Some(last.checked_sub(first)? + 2)
+    });
+    let pages = pages.map(|n| format!("{}{} {n}, ", xhtml::escape(&labels.pages), xhtml::escape(&labels.colon)));
+    let name = xhtml::escape(&metadata::offprint_name(book, slug));
+    Some(format!(
+        "<a href=\"{}{name}\" type=\"application/pdf\" download=\"{name}\">{}</a> (PDF, {}{})",
+        xhtml::escape(prefix),
+        xhtml::escape(text),
+        pages.unwrap_or_default(),
+        size(bytes.len()),
+    ))
+}
+
 /// Where the home page lists the editions to download.
 pub const DOWNLOADS: &str = "<!--anthology:downloads-->";
 
@@ -142,25 +168,36 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
             }
             block.push_str(&links.join(" · "));
             block.push_str("</p>\n</section>\n");
-            // Its offprint, offered under its byline: the first page about
-            // the book, then its pages as the book has them.
-            let offprint = print.offprints.iter().find(|(s, _)| *s == e.slug).map_or(String::new(), |(_, bytes)| {
-                let pages = print.pages.get(&e.slug).and_then(|p| {
-                    let (first, last) = (p.first.parse::<usize>().ok()?, p.last.parse::<usize>().ok()?);
-                    Some(last.checked_sub(first)? + 2)
-                });
-                let pages = pages.map(|n| format!("{}{} {n}, ", xhtml::escape(&labels.pages), xhtml::escape(&labels.colon)));
-                format!(
-                    "<p class=\"offprint\"><a href=\"{name}\" type=\"application/pdf\" download=\"{name}\">{}</a> (PDF, {}{})</p>",
-                    xhtml::escape(&labels.download),
-                    pages.unwrap_or_default(),
-                    size(bytes.len()),
-                    name = xhtml::escape(&pdf_name),
-                )
-            });
+            // Its offprint, offered under its byline.
+            let offprint = offprint_link(book, print, &e.slug, "", &labels.download)
+                .map_or(String::new(), |link| format!("<p class=\"offprint\">{link}</p>"));
             (dir.join("index.html"), head, block, offprint)
         })
         .collect();
+    // Each contributor's page offers the offprint of each essay they wrote.
+    for (path, bytes) in files.iter_mut() {
+        if !(path.starts_with("contributors") && path.components().count() == 3) {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        if !html.contains(OFFPRINT_OF) {
+            continue;
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut rest: &str = &html;
+        while let Some(at) = rest.find(OFFPRINT_OF) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + OFFPRINT_OF.len()..];
+            let Some(end) = after.find("-->") else { break };
+            let slug = &after[..end];
+            if let Some(link) = offprint_link(book, print, slug, &format!("../../{slug}/"), "PDF") {
+                let _ = write!(out, " <span class=\"offprint\">{link}</span>");
+            }
+            rest = &after[end + 3..];
+        }
+        out.push_str(rest);
+        *bytes = out.into_bytes();
+    }
     for (page, head, block, offprint) in filled {
         if let Some(bytes) = files.get_mut(&page) {
             let html = String::from_utf8_lossy(bytes)

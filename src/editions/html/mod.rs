@@ -43,10 +43,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("contributors.html", include_str!("templates/contributors.html")),
     ("contributor.html", include_str!("templates/contributor.html")),
     ("search.html", include_str!("templates/search.html")),
+    ("sidebar.html", include_str!("templates/sidebar.html")),
     ("all.html", include_str!("templates/all.html")),
     ("macros.html", include_str!("templates/macros.html")),
     ("style.css", include_str!("templates/style.css")),
     ("search.js", include_str!("templates/search.js")),
+    ("reader.js", include_str!("templates/reader.js")),
 ];
 
 /// Photo widths served, in pixels (with `srcset`): the pages show portraits
@@ -187,7 +189,7 @@ pub fn render_pending(book: &Book, cache: &images::Cache, cards: &[Card]) -> Res
     for c in cards.iter().filter(|c| book.essays().any(|e| e.slug == c.slug)) {
         site.files.insert(PathBuf::from(card_path(&c.slug)), c.png.clone());
     }
-    for name in ["style.css", "search.js"] {
+    for name in ["style.css", "search.js", "reader.js"] {
         let source = env.get_template(&format!("static/{name}"))?.source().as_bytes().to_vec();
         site.files.insert(PathBuf::from(format!("assets/{name}")), source);
     }

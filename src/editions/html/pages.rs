@@ -3,6 +3,7 @@
 //! Each is a template of the [`super::environment`] rendered with what every
 //! page shares (the book, the contents, the labels) and its own values.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use minijinja::{Environment, Value, context};
@@ -25,6 +26,33 @@ pub(super) struct Pages<'a> {
     labels: Value,
     /// `[html] base_url`, without its last `/`.
     base: Option<String>,
+    /// The description of a page that has none of its own: the book's, or
+    /// its title, subtitle and editors.
+    description: String,
+    /// The sidebar as rendered, by depth and open part (see [`Open`]).
+    sidebars: RefCell<HashMap<(&'static str, Open), String>>,
+}
+
+/// A book with more essays than this shows, in its sidebar, only the open
+/// part's essays: every essay would make each page of a 1,000-essay book
+/// carry a hundred kilobytes of links (measured: its site grew from 43 to
+/// 76 MB with every part of 250 open on every page).
+const SIDEBAR_ALL: usize = 150;
+/// In a part of more than [`SIDEBAR_ALL`] essays, the sidebar lists the
+/// current run of fifty, and the first essay of every other run.
+const SIDEBAR_RUN: usize = 50;
+
+/// Which essays a page's sidebar lists, in a book larger than
+/// [`SIDEBAR_ALL`]: those of one part (by index), or of one run of
+/// [`SIDEBAR_RUN`] in a large part; `None`, only the parts' titles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Open(Option<(usize, usize)>);
+
+/// Where a page is, for its sidebar: its path from the site's root, and the
+/// part it opens.
+struct Here<'p> {
+    path: &'p str,
+    open: Open,
 }
 
 impl<'a> Pages<'a> {
@@ -39,7 +67,48 @@ impl<'a> Pages<'a> {
             shared,
             labels: ser(cfg.labels()),
             base: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
+            sidebars: RefCell::new(HashMap::new()),
+            description: cfg.description.clone().unwrap_or_else(|| {
+                let mut d = cfg.title.clone();
+                if let Some(s) = &cfg.subtitle {
+                    d = format!("{d}: {s}");
+                }
+                if !cfg.editors.is_empty() {
+                    d = format!("{d} — {} {}", view.labels.edited_by, view.labels.join(&cfg.editors));
+                }
+                d
+            }),
         }
+    }
+
+    /// The sidebar of a page at `root` that opens `open`, with the page's
+    /// own link marked: rendered once per (depth, open part) and copied.
+    fn sidebar(&self, root: &'static str, here: &Here) -> Result<String, HtmlError> {
+        // A small book opens every part on every page: one rendering per depth.
+        let small = self.view.book.essays().count() <= SIDEBAR_ALL;
+        let open = if small { Open(None) } else { here.open };
+        let mut cache = self.sidebars.borrow_mut();
+        let html = match cache.get(&(root, open)) {
+            Some(h) => h,
+            None => {
+                let keep = |part: usize, i: usize, len: usize| -> bool {
+                    match open.0 {
+                        None => small,
+                        Some((p, run)) if p == part => {
+                            len <= SIDEBAR_ALL || i / SIDEBAR_RUN == run || i.is_multiple_of(SIDEBAR_RUN)
+                        }
+                        _ => false,
+                    }
+                };
+                let toc = self.view.toc_keeping(root, &keep);
+                let html = self.env.get_template("sidebar.html")?.render(context! {
+                    toc => toc, labels => self.labels.clone(), root => root,
+                })?;
+                cache.entry((root, open)).or_insert(html)
+            }
+        };
+        let link = format!("href=\"{root}{}\"", here.path);
+        Ok(html.replacen(&link, &format!("{link} aria-current=\"page\""), 1))
     }
 
     /// Every page: home, essays (each with its share card, when `cards` has
@@ -61,15 +130,26 @@ impl<'a> Pages<'a> {
         self.base.as_ref().map(|b| format!("{b}/{path}"))
     }
 
-    fn render(&self, name: &str, root: &'static str, extra: Value) -> Result<String, HtmlError> {
+    /// Renders template `name` for a page `root` below the site's root,
+    /// with a sidebar when `here` says where the page is.
+    fn render(&self, name: &str, root: &'static str, here: Option<Here>, extra: Value) -> Result<String, HtmlError> {
         let (book, toc) = &self.shared[root];
-        let ctx =
-            context! { book => book.clone(), labels => self.labels.clone(), root => root, toc => toc.clone(), ..extra };
+        let sidebar = here.map(|h| self.sidebar(root, &h)).transpose()?.map(Value::from_safe_string);
+        // Every page has a description for search engines: its own, or the book's.
+        let description = extra
+            .get_attr("description")
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_none())
+            .unwrap_or_else(|| Value::from(self.description.clone()));
+        let ctx = context! {
+            book => book.clone(), labels => self.labels.clone(), root => root, toc => toc.clone(), sidebar => sidebar,
+            description => description, ..extra
+        };
         Ok(self.env.get_template(name)?.render(ctx)?)
     }
 
     fn home(&self) -> Result<Page, HtmlError> {
-        Ok(("index.html".into(), self.render("home.html", "", context! { canonical => self.canonical("") })?))
+        Ok(("index.html".into(), self.render("home.html", "", None, context! { canonical => self.canonical("") })?))
     }
 
     /// Essays, with previous and next across the whole book.
@@ -81,6 +161,13 @@ impl<'a> Pages<'a> {
             .iter()
             .filter_map(|p| p.section.as_ref().map(|s| (p, s)))
             .flat_map(|(p, s)| p.essays.iter().map(move |e| (e.slug.as_str(), (s.id.as_str(), s.title.as_str()))))
+            .collect();
+        // Each essay's part and place in it, for the sidebar.
+        let place: HashMap<&str, (usize, usize)> = book
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| part.essays.iter().enumerate().map(move |(i, e)| (e.slug.as_str(), (p, i))))
             .collect();
         let root = "../";
         let mut pages = Vec::with_capacity(all.len());
@@ -102,16 +189,19 @@ impl<'a> Pages<'a> {
                 image => image,
             };
             let share = share(book, e);
+            let path = format!("{}/index.html", e.slug);
+            let open = Open(place.get(e.slug.as_str()).map(|&(p, i)| (p, i / SIDEBAR_RUN)));
             let page = self.render(
                 "essay.html",
                 root,
+                Some(Here { path: &path, open }),
                 context! {
                     essay => b.essay_value(e, root, false), prev => ser(prev), next => ser(next),
                     section => section, og => og, canonical => self.canonical(&format!("{}/", e.slug)),
                     share => share,
                 },
             )?;
-            pages.push((format!("{}/index.html", e.slug), page));
+            pages.push((path, page));
         }
         Ok(pages)
     }
@@ -121,19 +211,21 @@ impl<'a> Pages<'a> {
         let b = self.view;
         let root = "../../";
         let mut pages = Vec::new();
-        for p in &b.book.parts {
+        for (n, p) in b.book.parts.iter().enumerate() {
             let Some(s) = &p.section else { continue };
             let intro = p.intro.as_ref().map(|i| b.text_with_notes(i, root, false, 2));
+            let path = format!("part/{}/index.html", s.id);
             let page = self.render(
                 "section.html",
                 root,
+                Some(Here { path: &path, open: Open(Some((n, 0))) }),
                 context! {
                     section => context! { id => s.id.clone(), title => s.title.clone(), intro => intro },
                     essays => ser(p.essays.iter().map(|e| b.link(e, root)).collect::<Vec<_>>()),
                     canonical => self.canonical(&format!("part/{}/", s.id)),
                 },
             )?;
-            pages.push((format!("part/{}/index.html", s.id), page));
+            pages.push((path, page));
         }
         Ok(pages)
     }
@@ -145,15 +237,17 @@ impl<'a> Pages<'a> {
         let mut pages = Vec::new();
         for (kind, list) in [("front", &book.front), ("back", &book.back)] {
             for e in list {
+                let path = format!("{kind}/{}/index.html", e.slug);
                 let page = self.render(
                     "text.html",
                     root,
+                    Some(Here { path: &path, open: Open(None) }),
                     context! {
                         text => b.essay_value(e, root, false), kind => kind,
                         canonical => self.canonical(&format!("{kind}/{}/", e.slug)),
                     },
                 )?;
-                pages.push((format!("{kind}/{}/index.html", e.slug), page));
+                pages.push((path, page));
             }
         }
         Ok(pages)
@@ -172,6 +266,7 @@ impl<'a> Pages<'a> {
         let page = self.render(
             "contributors.html",
             "../",
+            Some(Here { path: "contributors/index.html", open: Open(None) }),
             context! { contributors => people, letters => letters, canonical => self.canonical("contributors/") },
         )?;
         Ok(("contributors/index.html".into(), page))
@@ -183,15 +278,31 @@ impl<'a> Pages<'a> {
         for c in self.view.contributors("../../") {
             let page = c.get_attr("page").map(|v| v.to_string()).unwrap_or_default();
             let path = format!("contributors/{page}/");
-            let html =
-                self.render("contributor.html", "../../", context! { c => c, canonical => self.canonical(&path) })?;
-            out.push((format!("{path}index.html"), html));
+            let file = format!("{path}index.html");
+            // What search engines show: the bio's first sentence, or the name and the book.
+            let name = c.get_attr("sort_name").map(|v| v.to_string()).unwrap_or_default();
+            let description = match c.get_attr("bio_text").ok().filter(|v| !v.is_none() && !v.is_undefined()) {
+                Some(bio) => bio.to_string(),
+                None => format!("{name} — {}", self.view.book.config.title),
+            };
+            let html = self.render(
+                "contributor.html",
+                "../../",
+                Some(Here { path: &file, open: Open(None) }),
+                context! { c => c, canonical => self.canonical(&path), description => description },
+            )?;
+            out.push((file, html));
         }
         Ok(out)
     }
 
     fn search(&self) -> Result<Page, HtmlError> {
-        let page = self.render("search.html", "../", context! { canonical => self.canonical("search/") })?;
+        let page = self.render(
+            "search.html",
+            "../",
+            Some(Here { path: "search/index.html", open: Open(None) }),
+            context! { canonical => self.canonical("search/") },
+        )?;
         Ok(("search/index.html".into(), page))
     }
 
@@ -214,6 +325,7 @@ impl<'a> Pages<'a> {
         let page = self.render(
             "all.html",
             "",
+            None,
             context! {
                 front => matter(&book.front), parts => parts, back => matter(&book.back),
                 contributors => b.contributors(""), canonical => self.canonical("all.html"),

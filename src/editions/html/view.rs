@@ -130,16 +130,31 @@ impl<'a> View<'a> {
 
     /// The contents, as every page shows it.
     pub(super) fn toc(&self, root: &str) -> Value {
+        self.toc_keeping(root, &|_, _, _| true)
+    }
+
+    /// The contents with the essays `keep(part, place in it, essays in
+    /// it)` accepts: the sidebar of a large book lists only some.
+    pub(super) fn toc_keeping(&self, root: &str, keep: &dyn Fn(usize, usize, usize) -> bool) -> Value {
         let book = self.book;
         let parts: Vec<Value> = book
             .parts
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(n, p)| {
+                let len = p.essays.len();
+                let essays: Vec<EssayLink> = p
+                    .essays
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| keep(n, *i, len))
+                    .map(|(_, e)| self.link(e, root))
+                    .collect();
                 context! {
                     id => p.section.as_ref().map(|s| s.id.clone()),
                     title => p.section.as_ref().map(|s| s.title.clone()),
                     href => p.section.as_ref().map(|s| format!("{root}part/{}/index.html", s.id)),
-                    essays => ser(p.essays.iter().map(|e| self.link(e, root)).collect::<Vec<_>>()),
+                    essays => ser(essays),
                 }
             })
             .collect();
@@ -227,6 +242,7 @@ impl<'a> View<'a> {
                     page => pages[i].clone(),
                     href => page_of(i),
                     orcid => orcid,
+                    bio_text => c.author.bio_doc.as_ref().map(|d| sentence(&plain_text(d))),
                     written => written,
                     essays => ser(c.essays.iter().filter_map(|s| essays.get(s.as_str())).map(|e| self.link(e, root)).collect::<Vec<_>>()),
                 }
@@ -341,8 +357,13 @@ impl<'a> View<'a> {
 }
 
 pub(super) fn plain_body(e: &Essay) -> String {
+    plain_text(&e.body)
+}
+
+/// The words of a document, without markup.
+fn plain_text(doc: &crate::model::document::Document) -> String {
     let mut out = String::new();
-    e.body.for_each_inline(&mut |i| match i {
+    doc.for_each_inline(&mut |i| match i {
         crate::model::document::Inline::Text { text, .. } => {
             out.push_str(text);
         }
@@ -354,8 +375,12 @@ pub(super) fn plain_body(e: &Essay) -> String {
 
 /// The first sentence of an essay, for previews when it has no summary.
 pub(super) fn first_sentence(e: &Essay) -> String {
-    let text = plain_body(e);
-    let end = text.find(['.', '!', '?']).map_or(text.len().min(200), |i| i + 1);
+    sentence(&plain_body(e))
+}
+
+/// The first sentence of `text`, at most 200 characters.
+fn sentence(text: &str) -> String {
+    let end = text.find(['.', '!', '?']).map_or(text.len(), |i| i + 1);
     let mut s: String = text[..end].chars().take(200).collect();
     if s.len() < end {
         s.push('…');
