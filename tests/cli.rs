@@ -490,6 +490,22 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
     assert!(status.contains("200"), "{status}");
     assert!(home.contains("Served") && home.contains("/__anthology/version"), "served pages reload themselves");
     assert!(http_get(port, "/../../etc/passwd").0.contains("404"));
+    // Text goes gzipped to a browser that takes it, as static hosts send it.
+    {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET /assets/style.css HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br, gzip;q=0.9\r\n\r\n")
+            .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&raw[..split]).to_string();
+        assert!(head.contains("Content-Encoding: gzip"), "{head}");
+        let mut css = String::new();
+        flate2::read::GzDecoder::new(&raw[split + 4..]).read_to_string(&mut css).unwrap();
+        assert!(css.contains(":root"), "the style sheet, whole");
+        assert!(!http_get(port, "/assets/style.css").1.is_empty(), "and plain to one that does not");
+    }
     assert_eq!(http_get(port, "/__anthology/version").1, "1");
 
     let essay = dir.path().join("contributions/example.md");

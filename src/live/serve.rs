@@ -8,7 +8,8 @@
 //! page served (never the files written) gets a few lines of script that ask
 //! `/__anthology/version` for the build number, at low priority: a page
 //! whose only requests are these counts as loaded (Lighthouse waits for
-//! high-priority requests to stop). When the book has errors, they are
+//! high-priority requests to stop). Text is sent gzipped to a browser that
+//! takes it, as static hosts send it. When the book has errors, they are
 //! printed and the last good site stays in place.
 
 use std::io::{BufRead, BufReader, Write};
@@ -160,6 +161,14 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// Whether a media type is text, which compresses.
+fn is_text(kind: &str) -> bool {
+    kind.starts_with("text/")
+        || kind.starts_with("application/json")
+        || kind.starts_with("application/xml")
+        || kind.starts_with("image/svg")
+}
+
 /// The file a URL path names inside `site`, if it is inside.
 fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("/");
@@ -184,9 +193,15 @@ fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::R
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
     reader.read_line(&mut request)?;
-    // The headers are read and ignored.
+    // Of the headers, only whether the browser takes gzip matters.
+    let mut gzip_ok = false;
     let mut line = String::new();
     while reader.read_line(&mut line)? > 2 {
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("accept-encoding")
+        {
+            gzip_ok = value.split(',').any(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("gzip"));
+        }
         line.clear();
     }
     let mut parts = request.split_whitespace();
@@ -219,7 +234,24 @@ fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::R
                     None => body,
                 };
             }
-            respond(&mut stream, "200 OK", content_type(&file), &body)
+            let kind = content_type(&file);
+            // Text goes compressed, as static hosts send it: the search
+            // index is the size of the book's text.
+            if gzip_ok && is_text(kind) && body.len() > 1024 {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                gz.write_all(&body)?;
+                let body = gz.finish()?;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Encoding: gzip\r\nVary: Accept-Encoding\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes())?;
+                if method != "HEAD" {
+                    stream.write_all(&body)?;
+                }
+                return stream.flush();
+            }
+            respond(&mut stream, "200 OK", kind, &body)
         }
         None => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n"),
     }
