@@ -12,7 +12,8 @@
   var most = 100;
   // Accents and case are left out on both sides: "elodie" finds Élodie.
   function norm(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
-  var entries = index.map(function (e) { return { e: e, head: norm(e.t + " " + e.a), body: norm(e.x) }; });
+  // The text (x) comes folded, each word once: only titles and authors are folded here.
+  var entries = index.map(function (e) { return { e: e, head: norm(e.t + " " + e.a), body: e.x }; });
   function search(q) {
     var terms = norm(q).split(/\s+/).filter(Boolean);
     var hits = [];
