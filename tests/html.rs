@@ -296,7 +296,7 @@ fn the_home_page_offers_the_editions_built_and_every_link_resolves() {
     // A contributor's page offers the offprint of each essay they wrote.
     let ines = std::fs::read_to_string(site.join("contributors/abadie-ines/index.html")).unwrap();
     assert!(
-        ines.contains("<span class=\"offprint\"><a href=\"../../la-citation-detournee/regards-croises-la-citation-detournee.pdf\" type=\"application/pdf\""),
+        ines.contains(" · <span class=\"offprint\"><a href=\"../../la-citation-detournee/regards-croises-la-citation-detournee.pdf\" type=\"application/pdf\" download=\"regards-croises-la-citation-detournee.pdf\">Télécharger</a> (PDF, Pages\u{a0}: 3, "),
         "{ines}"
     );
     // Every link and image of every page, relative ones resolved.

@@ -190,8 +190,8 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
             let after = &rest[at + OFFPRINT_OF.len()..];
             let Some(end) = after.find("-->") else { break };
             let slug = &after[..end];
-            if let Some(link) = offprint_link(book, print, slug, &format!("../../{slug}/"), "PDF") {
-                let _ = write!(out, " <span class=\"offprint\">{link}</span>");
+            if let Some(link) = offprint_link(book, print, slug, &format!("../../{slug}/"), &labels.download) {
+                let _ = write!(out, " · <span class=\"offprint\">{link}</span>");
             }
             rest = &after[end + 3..];
         }
