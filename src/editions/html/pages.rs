@@ -86,7 +86,14 @@ impl<'a> Pages<'a> {
     fn sidebar(&self, root: &'static str, here: &Here) -> Result<String, HtmlError> {
         // A small book opens every part on every page: one rendering per depth.
         let small = self.view.book.essays().count() <= SIDEBAR_ALL;
-        let open = if small { Open(None) } else { here.open };
+        let open = match here.open.0 {
+            _ if small => Open(None),
+            // A part small enough to show whole: one rendering for all its pages.
+            Some((p, _)) if self.view.book.parts.get(p).is_some_and(|part| part.essays.len() <= SIDEBAR_ALL) => {
+                Open(Some((p, 0)))
+            }
+            _ => here.open,
+        };
         let mut cache = self.sidebars.borrow_mut();
         let html = match cache.get(&(root, open)) {
             Some(h) => h,
