@@ -207,8 +207,21 @@ fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::R
     let mut parts = request.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let respond = |stream: &mut TcpStream, status: &str, kind: &str, body: &[u8]| -> std::io::Result<()> {
+        // Text goes compressed, as static hosts send it: the search index
+        // is the size of the book's text.
+        let gzipped = if gzip_ok && is_text(kind) && body.len() > 1024 {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            gz.write_all(body)?;
+            Some(gz.finish()?)
+        } else {
+            None
+        };
+        let (encoding, body) = match &gzipped {
+            Some(z) => ("Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n", z.as_slice()),
+            None => ("", body),
+        };
         let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\n{encoding}Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
             body.len()
         );
         stream.write_all(head.as_bytes())?;
@@ -235,22 +248,6 @@ fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::R
                 };
             }
             let kind = content_type(&file);
-            // Text goes compressed, as static hosts send it: the search
-            // index is the size of the book's text.
-            if gzip_ok && is_text(kind) && body.len() > 1024 {
-                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-                gz.write_all(&body)?;
-                let body = gz.finish()?;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Encoding: gzip\r\nVary: Accept-Encoding\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                stream.write_all(head.as_bytes())?;
-                if method != "HEAD" {
-                    stream.write_all(&body)?;
-                }
-                return stream.flush();
-            }
             respond(&mut stream, "200 OK", kind, &body)
         }
         None => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n"),
