@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use crate::editions::metadata::{self, PageMap};
 use crate::editions::xhtml::{self, Context, Flavor};
+use crate::lang::labels::Labels;
 use crate::model::book::Book;
 use crate::model::document::{Block, Document};
 
@@ -58,8 +59,7 @@ pub const OFFPRINT_OF: &str = "<!--anthology:offprint:";
 /// from the essay's folder, reading `text`, with its pages (the first page
 /// about the book, then the essay's pages as the book has them) and size;
 /// `None` when the build made no offprint of it.
-fn offprint_link(book: &Book, print: &Print, slug: &str, prefix: &str, text: &str) -> Option<String> {
-    let labels = book.config.labels();
+fn offprint_link(book: &Book, print: &Print, labels: &Labels, slug: &str, prefix: &str, text: &str) -> Option<String> {
     let (_, bytes) = print.offprints.iter().find(|(s, _)| s == slug)?;
     let pages = print.pages.get(slug).and_then(|p| {
         let (first, last) = (p.first.parse::<usize>().ok()?, p.last.parse::<usize>().ok()?);
@@ -169,7 +169,7 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
             block.push_str(&links.join(" · "));
             block.push_str("</p>\n</section>\n");
             // Its offprint, offered under its byline.
-            let offprint = offprint_link(book, print, &e.slug, "", &labels.download)
+            let offprint = offprint_link(book, print, &labels, &e.slug, "", &labels.download)
                 .map_or(String::new(), |link| format!("<p class=\"offprint\">{link}</p>"));
             (dir.join("index.html"), head, block, offprint)
         })
@@ -190,7 +190,7 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
             let after = &rest[at + OFFPRINT_OF.len()..];
             let Some(end) = after.find("-->") else { break };
             let slug = &after[..end];
-            if let Some(link) = offprint_link(book, print, slug, &format!("../../{slug}/"), &labels.download) {
+            if let Some(link) = offprint_link(book, print, &labels, slug, &format!("../../{slug}/"), &labels.download) {
                 let _ = write!(out, " · <span class=\"offprint\">{link}</span>");
             }
             rest = &after[end + 3..];

@@ -29,6 +29,8 @@ pub(super) struct Pages<'a> {
     /// The description of a page that has none of its own: the book's, or
     /// its title, subtitle and editors.
     description: String,
+    /// How many essays the book has.
+    essays: usize,
     /// The sidebar as rendered, by depth and open part (see [`Open`]).
     sidebars: RefCell<HashMap<(&'static str, Open), String>>,
 }
@@ -68,6 +70,7 @@ impl<'a> Pages<'a> {
             labels: ser(cfg.labels()),
             base: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
             sidebars: RefCell::new(HashMap::new()),
+            essays: view.book.essays().count(),
             description: cfg.description.clone().unwrap_or_else(|| {
                 let mut d = cfg.title.clone();
                 if let Some(s) = &cfg.subtitle {
@@ -85,7 +88,7 @@ impl<'a> Pages<'a> {
     /// own link marked: rendered once per (depth, open part) and copied.
     fn sidebar(&self, root: &'static str, here: &Here) -> Result<String, HtmlError> {
         // A small book opens every part on every page: one rendering per depth.
-        let small = self.view.book.essays().count() <= SIDEBAR_ALL;
+        let small = self.essays <= SIDEBAR_ALL;
         let open = match here.open.0 {
             _ if small => Open(None),
             // A part small enough to show whole: one rendering for all its pages.
