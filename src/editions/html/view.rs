@@ -387,3 +387,17 @@ fn sentence(text: &str) -> String {
     }
     s.trim().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_sentence_without_a_full_stop_is_cut_at_a_character() {
+        // 300 bytes of three-byte characters: byte 200 falls inside one.
+        let cut = super::sentence(&"€".repeat(100));
+        assert_eq!(cut, "€".repeat(100));
+        let long = super::sentence(&"€".repeat(250));
+        assert_eq!(long.chars().count(), 201, "200 characters and the ellipsis");
+        assert!(long.ends_with('…'));
+        assert_eq!(super::sentence("Une phrase. Une autre."), "Une phrase.");
+    }
+}
