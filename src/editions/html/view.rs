@@ -380,7 +380,11 @@ pub(super) fn first_sentence(e: &Essay) -> String {
 
 /// The first sentence of `text`, at most 200 characters.
 fn sentence(text: &str) -> String {
-    let end = text.find(['.', '!', '?']).map_or(text.len(), |i| i + 1);
+    // Full stops of the Latin scripts and of Chinese and Japanese.
+    let end = text
+        .char_indices()
+        .find(|(_, c)| matches!(c, '.' | '!' | '?' | '。' | '！' | '？'))
+        .map_or(text.len(), |(i, c)| i + c.len_utf8());
     let mut s: String = text[..end].chars().take(200).collect();
     if s.len() < end {
         s.push('…');
@@ -399,5 +403,6 @@ mod tests {
         assert_eq!(long.chars().count(), 201, "200 characters and the ellipsis");
         assert!(long.ends_with('…'));
         assert_eq!(super::sentence("Une phrase. Une autre."), "Une phrase.");
+        assert_eq!(super::sentence("東京は大きい。次の文。"), "東京は大きい。");
     }
 }
