@@ -65,7 +65,7 @@ fn offprint_link(book: &Book, print: &Print, labels: &Labels, slug: &str, prefix
         let (first, last) = (p.first.parse::<usize>().ok()?, p.last.parse::<usize>().ok()?);
         Some(last.checked_sub(first)? + 2)
     });
-    let pages = pages.map(|n| format!("{}{} {n}, ", xhtml::escape(&labels.pages), xhtml::escape(&labels.colon)));
+    let pages = pages.map(|n| pages_text(labels, n));
     let name = xhtml::escape(&metadata::offprint_name(book, slug));
     Some(format!(
         "<a href=\"{}{name}\" type=\"application/pdf\" download=\"{name}\">{}</a> (PDF, {}{})",
@@ -79,6 +79,11 @@ fn offprint_link(book: &Book, print: &Print, labels: &Labels, slug: &str, prefix
 /// Where the home page lists the editions to download.
 pub const DOWNLOADS: &str = "<!--anthology:downloads-->";
 
+/// A page count as a download's details give it: `Pages: 4, `.
+fn pages_text(labels: &Labels, n: usize) -> String {
+    format!("{}{} {n}, ", xhtml::escape(&labels.pages), xhtml::escape(&labels.colon))
+}
+
 /// A size as readers read it: `1.2 MB`, `340 KB`.
 fn size(bytes: usize) -> String {
     if bytes >= 1_000_000 { format!("{:.1} MB", bytes as f64 / 1e6) } else { format!("{} KB", bytes.div_ceil(1000)) }
@@ -86,17 +91,13 @@ fn size(bytes: usize) -> String {
 
 /// The home page's list of editions: each made beside the site, served in
 /// `downloads/`, with its pages and size, and the single-page edition.
-fn downloads_block(book: &Book, print: &Print) -> String {
-    let labels = book.config.labels();
+fn downloads_block(labels: &Labels, print: &Print) -> String {
     let mut block = format!(
         "<section class=\"downloads\" aria-labelledby=\"downloads-title\">\n<h2 id=\"downloads-title\">{}</h2>\n<ul>\n",
         xhtml::escape(&labels.download)
     );
     for d in &print.downloads {
-        let pages = d
-            .pages
-            .map(|p| format!("{}{} {p}, ", xhtml::escape(&labels.pages), xhtml::escape(&labels.colon)))
-            .unwrap_or_default();
+        let pages = d.pages.map(|p| pages_text(labels, p)).unwrap_or_default();
         let _ = writeln!(
             block,
             "<li><a href=\"downloads/{file}\" type=\"{}\" download=\"{file}\">{}</a> ({pages}{})</li>",
@@ -242,7 +243,7 @@ pub fn finish(files: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>, book: &B
     if let Some(bytes) = files.get_mut(&PathBuf::from("index.html")) {
         let html = String::from_utf8_lossy(bytes).replacen(META, &head, 1).replacen(BLOCK, &block, 1).replacen(
             DOWNLOADS,
-            &downloads_block(book, print),
+            &downloads_block(&labels, print),
             1,
         );
         *bytes = html.into_bytes();
