@@ -10,6 +10,7 @@
 //! every size, and an animated GIF stays the file it is, so that it moves on
 //! screen (print sets its first frame).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -82,17 +83,24 @@ fn process_bytes(path: &Path, bytes: &[u8], sizes: &[u32]) -> Result<Vec<Process
     // that is still half again as large: the convolution reads fewer pixels.
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
-    let mut made: Vec<Option<(DynamicImage, Processed)>> = vec![None; sizes.len()];
+    let mut made: Vec<Option<(Option<DynamicImage>, Processed)>> = vec![None; sizes.len()];
     for &i in &order {
         let max = sizes[i];
         let from = order
             .iter()
-            .filter_map(|&k| made[k].as_ref().map(|(m, _)| m))
+            .filter_map(|&k| made[k].as_ref().and_then(|(m, _)| m.as_ref()))
             .filter(|m| 2 * m.width().max(m.height()) >= 3 * max)
             .min_by_key(|m| m.width().max(m.height()))
             .unwrap_or(&img);
-        let out = if from.width().max(from.height()) > max { scale(from.clone(), max) } else { from.clone() };
-        let processed = encode(&out).map_err(err)?;
+        // Only a scaled copy is kept: an image already small enough is
+        // encoded as it is, never copied (a photo's pixels are megabytes).
+        let (out, processed) = if from.width().max(from.height()) > max {
+            let out = scale(from, max);
+            let processed = encode(&out).map_err(err)?;
+            (Some(out), processed)
+        } else {
+            (None, encode(from).map_err(err)?)
+        };
         made[i] = Some((out, processed));
     }
     Ok(made.into_iter().map(|m| m.expect("every size made").1).collect())
@@ -318,7 +326,7 @@ impl Cache {
 
 /// `img` with its longer side brought to `max`, the ratio kept. SIMD
 /// convolution (fast_image_resize) where the pixel type allows it.
-fn scale(img: DynamicImage, max: u32) -> DynamicImage {
+fn scale(img: &DynamicImage, max: u32) -> DynamicImage {
     let (w, h) = (img.width(), img.height());
     let ratio = f64::from(max) / f64::from(w.max(h));
     let nw = ((f64::from(w) * ratio).round() as u32).max(1);
@@ -326,7 +334,7 @@ fn scale(img: DynamicImage, max: u32) -> DynamicImage {
     let mut dst = DynamicImage::new(nw, nh, img.color());
     let options = fast_image_resize::ResizeOptions::new()
         .resize_alg(fast_image_resize::ResizeAlg::Convolution(fast_image_resize::FilterType::CatmullRom));
-    match fast_image_resize::Resizer::new().resize(&img, &mut dst, &options) {
+    match fast_image_resize::Resizer::new().resize(img, &mut dst, &options) {
         Ok(()) => dst,
         Err(_) => img.resize(nw, nh, FilterType::CatmullRom),
     }
@@ -336,13 +344,14 @@ fn encode(img: &DynamicImage) -> Result<Processed, String> {
     let (width, height) = (img.width(), img.height());
     let mut bytes = Vec::new();
     if img.color().has_alpha() {
-        let rgba = img.to_rgba8();
+        // Converted (a copy) only when the pixels are not RGBA already.
+        let rgba = img.as_rgba8().map_or_else(|| Cow::Owned(img.to_rgba8()), Cow::Borrowed);
         image::codecs::png::PngEncoder::new(Cursor::new(&mut bytes))
             .write_image(&rgba, width, height, image::ExtendedColorType::Rgba8)
             .map_err(|e| e.to_string())?;
         Ok(Processed { bytes, ext: "png", media_type: "image/png", width, height })
     } else {
-        let rgb = img.to_rgb8();
+        let rgb = img.as_rgb8().map_or_else(|| Cow::Owned(img.to_rgb8()), Cow::Borrowed);
         let (w, h) =
             (u16::try_from(width).map_err(|e| e.to_string())?, u16::try_from(height).map_err(|e| e.to_string())?);
         // jpeg-encoder (SIMD) encodes several times faster than image's own encoder.
