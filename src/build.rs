@@ -344,10 +344,21 @@ impl Session {
             }
             _ => typst::world(book, &sources, fonts, &self.images)?,
         };
-        let made = typst::compile(book, &sources, &world, &self.layouts).map(|(pdf, set)| {
-            let book_time = started.elapsed();
-            let extracts = offprints.then(|| typst::offprints_of(book, &sources, &world, &self.layouts, &set));
-            (pdf, extracts, book_time)
+        let made = typst::lay_out(book, &sources, &world, &self.layouts).and_then(|(set, warnings)| {
+            // The offprints are exported beside the book: its export leaves
+            // a core idle much of the time.
+            std::thread::scope(|scope| {
+                let extracts = offprints.then(|| {
+                    std::thread::Builder::new()
+                        .stack_size(typst::COMPILE_STACK)
+                        .spawn_scoped(scope, || typst::offprints_of(book, &sources, &world, &self.layouts, &set))
+                        .expect("a thread for the offprints")
+                });
+                let pdf = typst::export_book(book, &sources, &world, &set, warnings);
+                let book_time = started.elapsed();
+                let extracts = extracts.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                pdf.map(|pdf| (pdf, extracts, book_time))
+            })
         });
         *slot = Some(world);
         // Keep typst's memoised work of the last two compiles for the next

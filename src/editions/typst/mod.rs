@@ -598,16 +598,40 @@ impl Typeset {
 /// template can (the layouts of unchanged pieces come from `layouts`), else
 /// as one document (kept alive, a second compile reuses typst's memoised work).
 pub fn compile(book: &Book, s: &Sources, w: &BookWorld, layouts: &pieces::Layouts) -> Result<(Pdf, Typeset), PdfError> {
-    let (set, warnings) = if s.pieced() {
+    let (set, warnings) = lay_out(book, s, w, layouts)?;
+    let pdf = export_book(book, s, w, &set, warnings)?;
+    Ok((pdf, set))
+}
+
+/// The book's pages laid out (as pieces when the template allows), with
+/// typst's warnings: the first half of [`compile`].
+pub fn lay_out(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    layouts: &pieces::Layouts,
+) -> Result<(Typeset, Vec<Diagnostic>), PdfError> {
+    if s.pieced() {
         let c = pieces::compose(book, s, w, layouts)?;
         let warnings = c.warnings.clone();
-        (Typeset::Pieces(c), warnings)
+        Ok((Typeset::Pieces(c), warnings))
     } else {
         let (doc, warnings) = typeset(s, w)?;
-        (Typeset::Whole(doc), warnings)
-    };
+        Ok((Typeset::Whole(doc), warnings))
+    }
+}
+
+/// The PDF of the laid-out book `set`: the second half of [`compile`]. It
+/// only reads `set`, so the offprints can be cut from the same layouts
+/// while it runs.
+pub fn export_book(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    set: &Typeset,
+    mut warnings: Vec<Diagnostic>,
+) -> Result<Pdf, PdfError> {
     let mut bytes = export(book, s, w, set.doc(), book.config.identifier.clone())?;
-    let mut warnings = warnings;
     if book.config.print.is_some() {
         bytes = print_boxes(bytes)?;
         warnings.extend(low_resolution(set.doc(), w, s));
@@ -621,7 +645,7 @@ pub fn compile(book: &Book, s: &Sources, w: &BookWorld, layouts: &pieces::Layout
         };
         print_summary(p, gutter)
     });
-    Ok((Pdf { bytes, pages, warnings, essay_pages, print }, set))
+    Ok(Pdf { bytes, pages, warnings, essay_pages, print })
 }
 
 /// The offprints of every essay of `book`, from its typeset pages.
