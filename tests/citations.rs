@@ -471,3 +471,33 @@ fn the_crossref_deposit_has_every_required_element() {
     let dois = &seen["doi_batch/body/book/content_item/doi_data/doi"];
     assert_eq!(dois.len(), chapters);
 }
+
+/// "Cite this essay" as the finished site sets it, with `(from, to)` replaced
+/// in book.toml.
+fn cite_text(edit: (&str, &str)) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let toml = sample_copy(d, "");
+    assert!(toml.contains(edit.0));
+    write(d, "book.toml", &toml.replace(edit.0, edit.1));
+    let b = prepared(d);
+    let mut site = anthology::editions::html::render_pending(&b, &Default::default(), &[]).unwrap();
+    let print = anthology::editions::html::cite::Print { pages: pages(&b), ..Default::default() };
+    site.finish(&b, &print);
+    let html = page(&site, "archiving-the-ephemeral/index.html");
+    let start = html.find("<div class=\"cite-text\">").expect("a cite block");
+    html[start..].split("</div>").next().unwrap().to_string()
+}
+
+#[test]
+fn set_citations_are_kept_by_style_and_language_within_a_process() {
+    // Set entries are kept for the next build of the process (watch): the
+    // same entry under another style or language is set again.
+    let style = "citation_style = \"chicago-author-date\"";
+    let chicago = cite_text((style, style));
+    let ieee = cite_text((style, "citation_style = \"ieee\""));
+    let english = cite_text(("language = \"fr\"", "language = \"en\""));
+    assert_ne!(chicago, ieee, "{chicago}\n{ieee}");
+    assert_ne!(chicago, english, "{chicago}\n{english}");
+    assert_eq!(chicago, cite_text((style, style)), "the kept entry is the one set the first time");
+}

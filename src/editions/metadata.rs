@@ -158,13 +158,28 @@ fn hayagriva_book(book: &Book) -> Value {
 pub struct Citer<'a> {
     book: &'a Book,
     style: Option<hayagriva::citationberg::IndependentStyle>,
+    /// The style's hash, with the language: what an entry is set with.
+    setting: u64,
 }
+
+/// Entries already set, by setting and entry: a `watch` rebuild sets again
+/// only the essays whose record changed (hayagriva takes a few
+/// milliseconds per entry, and the site waits for them after the PDF).
+type Set = std::collections::HashMap<(u64, String), Vec<Inline>>;
+static SET: std::sync::LazyLock<std::sync::Mutex<Set>> = std::sync::LazyLock::new(Default::default);
+
+/// How many entries [`SET`] keeps before it starts again: a book's worth
+/// several times over.
+const SET_LIMIT: usize = 20_000;
 
 impl<'a> Citer<'a> {
     /// The citer of `book`.
     pub fn new(book: &'a Book) -> Self {
+        use std::hash::{Hash, Hasher};
         let style = crate::cite::style(&book.root, std::path::Path::new(""), &book.config.citation_style).ok();
-        Citer { book, style }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&style, &book.config.language).hash(&mut h);
+        Citer { book, style, setting: h.finish() }
     }
 
     /// How to cite essay `e`, with its pages.
@@ -180,11 +195,21 @@ impl<'a> Citer<'a> {
 
     /// One hayagriva entry (as JSON) set alone.
     fn alone(&self, entry: &Value) -> Vec<Inline> {
-        let (Some(style), Ok(library)) = (&self.style, hayagriva::io::from_yaml_str(&entry.to_string())) else {
+        let key = (self.setting, entry.to_string());
+        if let Some(set) = SET.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return set.clone();
+        }
+        let (Some(style), Ok(library)) = (&self.style, hayagriva::io::from_yaml_str(&key.1)) else {
             return Vec::new();
         };
         let Some(entry) = library.iter().next() else { return Vec::new() };
-        crate::cite::entry_alone(entry, style, &self.book.config.language, crate::cite::locales())
+        let set = crate::cite::entry_alone(entry, style, &self.book.config.language, crate::cite::locales());
+        let mut memo = SET.lock().unwrap_or_else(|e| e.into_inner());
+        if memo.len() >= SET_LIMIT {
+            memo.clear();
+        }
+        memo.insert(key, set.clone());
+        set
     }
 }
 
