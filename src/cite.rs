@@ -33,7 +33,25 @@ pub const MAX_STYLE_BYTES: u64 = 2 * 1024 * 1024;
 /// decoded once for the whole process: there are 63 of them.
 pub fn locales() -> &'static [Locale] {
     static LOCALES: std::sync::OnceLock<Vec<Locale>> = std::sync::OnceLock::new();
-    LOCALES.get_or_init(hayagriva::archive::locales)
+    // Decoded on several threads (hayagriva's `archive::locales` decodes
+    // them one after the other): every build with citations waits for this.
+    // Plain threads, not rayon's: a rayon worker waiting here could be given
+    // another text's work, which would ask for the locales again.
+    LOCALES.get_or_init(|| {
+        let all = hayagriva::archive::LOCALES;
+        let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = all
+                .chunks(all.len().div_ceil(threads).max(1))
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter().filter_map(|bytes| ciborium::de::from_reader(*bytes).ok()).collect::<Vec<Locale>>()
+                    })
+                })
+                .collect();
+            parts.into_iter().flat_map(|p| p.join().unwrap_or_default()).collect()
+        })
+    })
 }
 
 /// A bundled style, decoded once for the whole process.
