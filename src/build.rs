@@ -380,6 +380,34 @@ impl Session {
         Ok((made.into_output(), extracts, book_time, cite))
     }
 
+    /// Lays out the pieces of `book`'s PDF when the session keeps none, as
+    /// after a build that took the PDF from the disk cache, without
+    /// exporting anything: `watch` calls it once it has shown its first
+    /// build, so that the first edit typesets one essay, not the whole book.
+    /// Nothing is written; a failure is left for the next build to report.
+    pub fn warm(&self, book: &Book) {
+        if !self.layouts.is_empty() {
+            return;
+        }
+        let Ok(fonts) = self.fonts(book) else { return };
+        let Ok(sources) = typst::sources(book, &fonts) else { return };
+        if !sources.pieced() {
+            return;
+        }
+        let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
+        let world = match slot.take() {
+            Some(mut w) if w.made_with(&fonts, typst::today(book)) => {
+                typst::update_world(&mut w, book, &sources, &self.images).map(|()| w)
+            }
+            _ => typst::world(book, &sources, fonts, &self.images),
+        };
+        if let Ok(world) = world {
+            let _ = typst::lay_out(book, &sources, &world, &self.layouts);
+            *slot = Some(world);
+            ::typst::comemo::evict(2);
+        }
+    }
+
     /// Writes `output` as `edition` in `out`, atomically, and says what was made.
     pub fn write(
         &self,

@@ -716,3 +716,33 @@ fn after_an_edit_only_the_edited_essay_is_typeset_again() {
     // Nothing changed: nothing typeset.
     assert_eq!(build(), Vec::<String>::new());
 }
+
+/// A session whose first build took the PDF from the disk cache keeps no
+/// layout; warmed (as `watch` does after its first build), the next edit
+/// typesets only the edited essay.
+#[test]
+fn a_warmed_session_typesets_only_the_edited_essay_after_a_cached_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = anthology::synth::Settings { essays: 6, words: 200, photo_pixels: 0, ..Default::default() };
+    anthology::synth::generate(dir.path(), &settings).unwrap();
+    let out = dir.path().join("dist");
+    let pdf = Editions::NONE.with(Edition::Pdf);
+    let book = || anthology::prepare(dir.path(), false).unwrap().0.unwrap();
+    assert!(anthology::build::Session::new(dir.path()).editions(&book(), &out, pdf).succeeded());
+
+    let session = anthology::build::Session::new(dir.path());
+    assert!(session.editions(&book(), &out, pdf).succeeded());
+    assert_eq!(session.pieces_typeset(), Vec::<String>::new(), "the PDF came from the disk cache");
+    session.warm(&book());
+    let warmed = session.pieces_typeset();
+    assert!(warmed.len() >= 6 + 3, "every piece laid out: {warmed:?}");
+    session.warm(&book());
+    assert_eq!(session.pieces_typeset(), Vec::<String>::new(), "warming twice lays out nothing more");
+
+    let essay = dir.path().join("contributions/essay-0002/index.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    let at = text.rfind(" la ").or_else(|| text.rfind(" le ")).unwrap();
+    std::fs::write(&essay, format!("{} ce {}", &text[..at], &text[at + 4..])).unwrap();
+    assert!(session.editions(&book(), &out, pdf).succeeded());
+    assert_eq!(session.pieces_typeset(), vec!["/pieces/essay-essay-0002.typ".to_string()]);
+}

@@ -112,6 +112,7 @@ pub fn serve(
     let watcher = {
         let (stop, version, root) = (stop.clone(), version.clone(), root.to_path_buf());
         std::thread::spawn(move || {
+            watcher.warm();
             while !stop.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(200));
                 if !watcher.changed() {

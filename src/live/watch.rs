@@ -17,6 +17,7 @@ use crate::build::{Outcome, Session};
 use crate::diagnostic::Report;
 use crate::editions::Editions;
 use crate::input::LoadError;
+use crate::model::book::Book;
 
 /// The folders a book is made from, besides its `book.toml`.
 const WATCHED: [&str; 6] = ["contributions", "templates", "front", "back", "sections", "fonts"];
@@ -93,12 +94,8 @@ impl Watcher {
         let started = Instant::now();
         // Taken before reading: an edit made during the build triggers another.
         self.seen = Some(fingerprint(&self.root));
-        let (book, report) = crate::pipeline::prepare(&self.root, self.drafts)?;
-        let Some(mut book) = book else { return Ok(Rebuild::Errors(report)) };
-        if self.screen {
-            book.config.print = None;
-        }
-        let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
+        let (book, report) = self.load()?;
+        let Some((book, which)) = book else { return Ok(Rebuild::Errors(report)) };
         let outcome = self.session.editions(&book, &self.out, which);
         Ok(Rebuild::Built {
             outcome: Box::new(outcome),
@@ -108,10 +105,36 @@ impl Watcher {
         })
     }
 
+    /// The book, ready for the editions, with the editions to make; `None`
+    /// (with the report) when it has errors.
+    fn load(&self) -> Result<(Option<(Book, Editions)>, Report), LoadError> {
+        let (book, report) = crate::pipeline::prepare(&self.root, self.drafts)?;
+        let book = book.map(|mut book| {
+            if self.screen {
+                book.config.print = None;
+            }
+            let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
+            (book, which)
+        });
+        Ok((book, report))
+    }
+
+    /// Lays out the PDF's pieces when the first build took the PDF from the
+    /// disk cache (see [`Session::warm`]): the first edit then typesets one
+    /// essay, about 0.3 s on a 112-essay book instead of 0.9 s.
+    pub fn warm(&self) {
+        if let Ok((Some((book, which)), _)) = self.load()
+            && which.contains(crate::editions::Edition::Pdf)
+        {
+            self.session.warm(&book);
+        }
+    }
+
     /// Builds now, then again after every change, looking every `poll`, until
     /// `stop` is set. `on` hears of every build.
     pub fn run(&mut self, poll: Duration, stop: &AtomicBool, mut on: impl FnMut(Result<Rebuild, LoadError>)) {
         on(self.build());
+        self.warm();
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(poll);
             if self.changed() {

@@ -419,6 +419,12 @@ pub struct Layouts {
 }
 
 impl Layouts {
+    /// Whether no piece's layout is kept (nothing typeset yet, or the last
+    /// PDF came from the disk cache).
+    pub fn is_empty(&self) -> bool {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
     /// The main files of the pieces typeset since the session began (or the
     /// last [`take_typeset`](Self::take_typeset)), in the order they were.
     pub fn take_typeset(&self) -> Vec<String> {
