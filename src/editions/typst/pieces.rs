@@ -419,6 +419,12 @@ pub struct Layouts {
 }
 
 impl Layouts {
+    /// How many pieces were typeset since the last
+    /// [`take_typeset`](Self::take_typeset).
+    fn typeset_count(&self) -> usize {
+        self.typeset.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
     /// Whether no piece's layout is kept (nothing typeset yet, or the last
     /// PDF came from the disk cache).
     pub fn is_empty(&self) -> bool {
@@ -574,11 +580,13 @@ fn typeset_batches(
     // needs it only while it is typeset (its layout is kept here), and
     // keeping all of it held the whole book's intermediate work in memory.
     for batch in jobs.chunks(CHUNK * pool.current_num_threads().max(1)) {
+        let before = layouts.typeset_count();
         let done: Result<Vec<Arc<Layout>>, PdfError> = pool.install(|| {
             batch.par_iter().map(|job| layouts.get(s, &piece_world(s, base, layouts, job), &job.main)).collect()
         });
         out.extend(done?);
-        if evict {
+        // Only after a batch that typeset several pieces (see compose).
+        if evict && layouts.typeset_count() - before >= EVICT_AFTER {
             typst::comemo::evict(0);
         }
     }
@@ -593,6 +601,10 @@ const KEEP_FOR_SECOND_ROUND: usize = 128;
 
 /// Pieces typeset per thread between two evictions of typst's memoised work.
 const CHUNK: usize = 8;
+
+/// The fewest pieces typeset for typst's memoised work to be dropped after
+/// them: more than an edit in `watch` typesets (see [`compose`]).
+const EVICT_AFTER: usize = 4;
 
 /// The threads that typeset pieces: as many as rayon's, with the large
 /// stacks typst's recursion needs (see [`super::COMPILE_STACK`]). A compile
@@ -652,6 +664,7 @@ const ROUNDS: usize = 4;
 /// Typesets `book` piece by piece and joins the pages (see the module's
 /// documentation).
 pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) -> Result<Composed, PdfError> {
+    let typeset_before = layouts.typeset_count();
     let plan = plan(book);
     let mains: Vec<String> = plan.iter().map(Piece::main).collect();
     let data: Value = serde_json::from_str(&s.data).unwrap_or(Value::Null);
@@ -729,7 +742,13 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
             docs[*i] = layout;
         }
     };
-    typst::comemo::evict(0);
+    // typst's memoised work is dropped once many pieces were typeset. After
+    // an edit in `watch` (an essay, perhaps the contents and the index) it
+    // is kept: it holds the last export's compressed pages, and the next
+    // export then compresses only the pages that changed.
+    if layouts.typeset_count() - typeset_before >= EVICT_AFTER {
+        typst::comemo::evict(0);
+    }
     // The running heads and folios of every page, as one more piece.
     let mut infos = page_infos(&plan, &placed);
     if let Some(p) = print {
