@@ -86,30 +86,29 @@ fn the_gutter_is_on_the_spine_side_of_each_page() {
     let (_, set) =
         anthology::editions::typst::compile(&book, &s, &w, &anthology::editions::typst::pieces::Layouts::default())
             .unwrap();
-    // The leftmost text of each page of body text, from the trim's left edge.
-    let left_of = |page: &typst_layout::Page| {
-        let mut min = f64::MAX;
-        for (pos, item) in page.frame.items() {
-            if let typst::layout::FrameItem::Text(_) = item {
-                min = min.min(pos.x.to_pt());
+    // The texts of a page with their left edges, groups walked (the joined
+    // book lays each piece's page in as a group, under its marginals).
+    fn texts(frame: &typst::layout::Frame, x0: f64, out: &mut Vec<(f64, String)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Text(t) => out.push((x0 + pos.x.to_pt(), t.text.to_string())),
+                typst::layout::FrameItem::Group(g) => texts(&g.frame, x0 + pos.x.to_pt(), out),
+                _ => {}
             }
         }
-        min
+    }
+    let texts_of = |page: &typst_layout::Page| {
+        let mut out = Vec::new();
+        texts(&page.frame, 0.0, &mut out);
+        out
     };
+    // The leftmost text of each page of body text, from the trim's left edge.
+    let left_of = |page: &typst_layout::Page| texts_of(page).iter().map(|(x, _)| *x).fold(f64::MAX, f64::min);
     let gutter = 0.375 * 72.0;
     let outer = 18.0 * 72.0 / 25.4;
     let doc = set.doc();
     // The interior opens on the half-title: the title alone, no cover page.
-    let words = |page: &typst_layout::Page| {
-        let mut out = String::new();
-        for (_, item) in page.frame.items() {
-            if let typst::layout::FrameItem::Text(t) = item {
-                out.push_str(&t.text);
-                out.push(' ');
-            }
-        }
-        out
-    };
+    let words = |page: &typst_layout::Page| texts_of(page).into_iter().map(|(_, t)| t + " ").collect::<String>();
     assert_eq!(words(&doc.pages()[0]).trim(), "Regards croisés sur les réseaux");
     assert!(words(&doc.pages()[2]).contains("Sous la direction"), "the title page on page 3");
     let mut seen = [false; 2];

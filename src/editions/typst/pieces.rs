@@ -937,11 +937,17 @@ impl Spread<'_> {
 /// Lays the header and footer of a marginals page over a page of the book.
 /// typst inlines them into the page's frame, each wrapped in its artifact
 /// tags (so that assistive technology skips them, as in a book typeset
-/// whole); the marginals page has no other content.
+/// whole); the marginals page has no other content. The piece's page goes
+/// in whole, as a group: its items are shared with the piece's layout, not
+/// copied (pushing onto it would copy every glyph of the page, a third of
+/// the memory of a 1,000-essay book).
 fn overlay(frame: &mut Frame, marginal: &Frame) {
+    let mut out = Frame::new(frame.size(), frame.kind());
+    out.push(typst::layout::Point::zero(), FrameItem::Group(typst::layout::GroupItem::new(frame.clone())));
     for (pos, item) in marginal.items() {
-        frame.push(*pos, item.clone());
+        out.push(*pos, item.clone());
     }
+    *frame = out;
 }
 
 /// The offprints of every essay, cut from the book's pages: for each, a
@@ -1051,28 +1057,54 @@ pub fn offprint_documents(
         .collect()
 }
 
-/// `frame` with its links changed by `f` (`None` drops the link).
+/// `frame` with its links changed by `f` (`None` drops the link). A frame
+/// (or group) whose links all stay is the same frame, shared, not a copy.
 pub fn map_links(frame: &Frame, f: &dyn Fn(&Destination) -> Option<Destination>) -> Frame {
+    relinked(frame, f).unwrap_or_else(|| frame.clone())
+}
+
+/// [`map_links`], or `None` when no link of `frame` changes.
+fn relinked(frame: &Frame, f: &dyn Fn(&Destination) -> Option<Destination>) -> Option<Frame> {
+    // What changes, by item: a group's new frame, a link's new destination
+    // (or none, to drop it).
+    enum Change {
+        Group(Frame),
+        Link(Option<Destination>),
+    }
+    let changes: Vec<Option<Change>> = frame
+        .items()
+        .map(|(_, item)| match item {
+            FrameItem::Group(g) => relinked(&g.frame, f).map(Change::Group),
+            FrameItem::Link(dest, _) => match f(dest) {
+                Some(d) if d == *dest => None,
+                d => Some(Change::Link(d)),
+            },
+            _ => None,
+        })
+        .collect();
+    if changes.iter().all(Option::is_none) {
+        return None;
+    }
     let mut out = Frame::new(frame.size(), frame.kind());
     if frame.has_baseline() {
         out.set_baseline(frame.baseline());
     }
-    for (pos, item) in frame.items() {
-        match item {
-            FrameItem::Group(g) => {
+    for ((pos, item), change) in frame.items().zip(changes) {
+        match (item, change) {
+            (FrameItem::Group(g), Some(Change::Group(inner))) => {
                 let mut g = g.clone();
-                g.frame = map_links(&g.frame, f);
+                g.frame = inner;
                 out.push(*pos, FrameItem::Group(g));
             }
-            FrameItem::Link(dest, size) => {
-                if let Some(d) = f(dest) {
+            (FrameItem::Link(_, size), Some(Change::Link(d))) => {
+                if let Some(d) = d {
                     out.push(*pos, FrameItem::Link(d, *size));
                 }
             }
-            other => out.push(*pos, other.clone()),
+            (other, _) => out.push(*pos, other.clone()),
         }
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
