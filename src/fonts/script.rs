@@ -232,15 +232,25 @@ pub fn need_of(c: char, lang: &str) -> Option<Need> {
 
 /// Every need of `text` in language `lang`.
 pub fn needs(text: &str, lang: &str, into: &mut BTreeSet<Need>) {
+    // A need goes into the set when it differs from the last character's:
+    // a book's text is long runs of one script, and `watch` reads all of it
+    // at every rebuild.
+    let mut last = None;
     for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphabetic() {
-                into.insert(Need::LATIN);
+        let need = if c.is_ascii() {
+            if !c.is_ascii_alphabetic() {
+                continue;
             }
-            continue;
-        }
-        if let Some(n) = need_of(c, lang) {
-            into.insert(n);
+            Need::LATIN
+        } else {
+            match need_of(c, lang) {
+                Some(n) => n,
+                None => continue,
+            }
+        };
+        if last != Some(need) {
+            into.insert(need);
+            last = Some(need);
         }
     }
 }
