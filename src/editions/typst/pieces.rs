@@ -414,15 +414,18 @@ pub struct Layouts {
     lean: Mutex<Option<typst::foundations::Bytes>>,
     /// Pieces typeset (not reused) since the session began, by main file.
     typeset: Mutex<Vec<String>>,
+    /// How many pieces were typeset since the session began: only grows, so
+    /// that the difference of two readings holds even when another thread
+    /// takes [`typeset`](Self::typeset) in between.
+    typeset_total: std::sync::atomic::AtomicUsize,
     /// The gutter of the last printed book composed: the first guess of the next.
     gutter: Mutex<Option<f64>>,
 }
 
 impl Layouts {
-    /// How many pieces were typeset since the last
-    /// [`take_typeset`](Self::take_typeset).
+    /// How many pieces were typeset since the session began.
     fn typeset_count(&self) -> usize {
-        self.typeset.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.typeset_total.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether no piece's layout is kept (nothing typeset yet, or the last
@@ -454,6 +457,7 @@ impl Layouts {
         let made = Arc::new(Layout { reads, doc: Arc::new(doc), warnings });
         self.kept.lock().unwrap_or_else(|e| e.into_inner()).insert(main.to_string(), made.clone());
         self.typeset.lock().unwrap_or_else(|e| e.into_inner()).push(main.to_string());
+        self.typeset_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(made)
     }
 
