@@ -13,8 +13,12 @@
 //! leaves no half-written entry. After a complete build, [`DiskCache::prune`]
 //! removes the entries that build did not use (older photos, older versions of
 //! the tool), so the folder does not grow with every edit.
+//!
+//! Work cheap enough to redo in a new process but repeated at every `watch`
+//! rebuild is kept in memory instead, in a bounded [`Memo`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -201,9 +205,66 @@ impl DiskCache {
     }
 }
 
+/// Results already computed in this process, by everything they depend on;
+/// emptied when it reaches its limit, so a long `watch` session cannot grow
+/// it without end.
+pub struct Memo<K, V> {
+    map: Mutex<Option<HashMap<K, V>>>,
+    limit: usize,
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    /// An empty memo that keeps at most `limit` results.
+    pub const fn new(limit: usize) -> Self {
+        Memo { map: Mutex::new(None), limit }
+    }
+
+    /// The result kept under `key`, else `compute()`, kept. The computation
+    /// runs without the lock held, so threads computing other keys do not
+    /// wait for one another.
+    pub fn get_or_compute(&self, key: K, compute: impl FnOnce(&K) -> V) -> V {
+        if let Some(v) = self.lock().as_ref().and_then(|m| m.get(&key)) {
+            return v.clone();
+        }
+        let v = compute(&key);
+        let mut map = self.lock();
+        let map = map.get_or_insert_with(HashMap::new);
+        if map.len() >= self.limit {
+            map.clear();
+        }
+        map.insert(key, v.clone());
+        v
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HashMap<K, V>>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_memo_computes_each_key_once_and_starts_again_at_its_limit() {
+        let memo: Memo<u32, u32> = Memo::new(2);
+        let calls = AtomicUsize::new(0);
+        let square = |k: &u32| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            k * k
+        };
+        assert_eq!(memo.get_or_compute(3, square), 9);
+        assert_eq!(memo.get_or_compute(3, square), 9);
+        assert_eq!(calls.load(Ordering::Relaxed), 1, "a kept result is not computed again");
+        memo.get_or_compute(4, square);
+        // A third key empties the memo first: 3 is computed again after it.
+        memo.get_or_compute(5, square);
+        assert_eq!(calls.load(Ordering::Relaxed), 3);
+        memo.get_or_compute(3, square);
+        assert_eq!(calls.load(Ordering::Relaxed), 4, "the limit emptied the memo");
+        memo.get_or_compute(5, square);
+        assert_eq!(calls.load(Ordering::Relaxed), 4);
+    }
 
     #[test]
     fn keys_depend_on_every_part_and_its_boundaries() {

@@ -248,11 +248,8 @@ type SetText = (Vec<(Pos, Vec<CitePart>)>, Option<Bibliography>);
 /// reads (the style's hash, then the citations, the library and the locale
 /// as written by `Debug`): a `watch` rebuild sets only the edited texts
 /// again, where hayagriva took a tenth of the rebuild.
-static SET_TEXTS: std::sync::LazyLock<std::sync::Mutex<HashMap<(u64, String), SetText>>> =
-    std::sync::LazyLock::new(Default::default);
-
-/// How many texts [`SET_TEXTS`] keeps before it starts again.
-const SET_TEXTS_LIMIT: usize = 20_000;
+/// A book's worth several times over is kept.
+static SET_TEXTS: crate::cache::Memo<(u64, String), SetText> = crate::cache::Memo::new(20_000);
 
 /// [`render_text`] with the style's hash computed once for every text.
 fn render_text_in(text: &mut Essay, style: &IndependentStyle, style_key: u64, locales: &[Locale]) {
@@ -278,19 +275,8 @@ fn render_text_in(text: &mut Essay, style: &IndependentStyle, style_key: u64, lo
         }
     }
     let key = (style_key, format!("{order:?}\n{library:?}\n{locale:?}"));
-    let kept = SET_TEXTS.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
-    let (parts, bibliography) = match kept {
-        Some(set) => set,
-        None => {
-            let set = set_citations(&order, &library, style, &locale, locales);
-            let mut memo = SET_TEXTS.lock().unwrap_or_else(|e| e.into_inner());
-            if memo.len() >= SET_TEXTS_LIMIT {
-                memo.clear();
-            }
-            memo.insert(key, set.clone());
-            set
-        }
-    };
+    let (parts, bibliography) =
+        SET_TEXTS.get_or_compute(key, |_| set_citations(&order, &library, style, &locale, locales));
     let mut parts_by_pos: HashMap<Pos, Vec<CitePart>> = parts.into_iter().collect();
     text.body.each_inline_list(&mut |list, _| {
         for i in list.iter_mut() {

@@ -164,13 +164,9 @@ pub struct Citer<'a> {
 
 /// Entries already set, by setting and entry: a `watch` rebuild sets again
 /// only the essays whose record changed (hayagriva takes a few
-/// milliseconds per entry, and the site waits for them after the PDF).
-type Set = std::collections::HashMap<(u64, String), Vec<Inline>>;
-static SET: std::sync::LazyLock<std::sync::Mutex<Set>> = std::sync::LazyLock::new(Default::default);
-
-/// How many entries [`SET`] keeps before it starts again: a book's worth
-/// several times over.
-const SET_LIMIT: usize = 20_000;
+/// milliseconds per entry, and the site waits for them after the PDF). A
+/// book's worth several times over is kept.
+static SET: crate::cache::Memo<(u64, String), Vec<Inline>> = crate::cache::Memo::new(20_000);
 
 impl<'a> Citer<'a> {
     /// The citer of `book`.
@@ -195,21 +191,13 @@ impl<'a> Citer<'a> {
 
     /// One hayagriva entry (as JSON) set alone.
     fn alone(&self, entry: &Value) -> Vec<Inline> {
-        let key = (self.setting, entry.to_string());
-        if let Some(set) = SET.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return set.clone();
-        }
-        let (Some(style), Ok(library)) = (&self.style, hayagriva::io::from_yaml_str(&key.1)) else {
-            return Vec::new();
-        };
-        let Some(entry) = library.iter().next() else { return Vec::new() };
-        let set = crate::cite::entry_alone(entry, style, &self.book.config.language, crate::cite::locales());
-        let mut memo = SET.lock().unwrap_or_else(|e| e.into_inner());
-        if memo.len() >= SET_LIMIT {
-            memo.clear();
-        }
-        memo.insert(key, set.clone());
-        set
+        SET.get_or_compute((self.setting, entry.to_string()), |(_, entry)| {
+            let (Some(style), Ok(library)) = (&self.style, hayagriva::io::from_yaml_str(entry)) else {
+                return Vec::new();
+            };
+            let Some(entry) = library.iter().next() else { return Vec::new() };
+            crate::cite::entry_alone(entry, style, &self.book.config.language, crate::cite::locales())
+        })
     }
 }
 
