@@ -337,13 +337,7 @@ impl Session {
             return Ok((made.into_output(), extracts, started.elapsed(), cite));
         }
         let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
-        let world = match slot.take() {
-            Some(mut w) if w.made_with(&fonts, typst::today(book)) => {
-                typst::update_world(&mut w, book, &sources, &self.images)?;
-                w
-            }
-            _ => typst::world(book, &sources, fonts, &self.images)?,
-        };
+        let world = self.take_world(&mut slot, book, &sources, fonts)?;
         let made = typst::lay_out(book, &sources, &world, &self.layouts).and_then(|(set, warnings)| {
             // The offprints are exported beside the book: its export leaves
             // a core idle much of the time.
@@ -380,13 +374,38 @@ impl Session {
         Ok((made.into_output(), extracts, book_time, cite))
     }
 
+    /// The world kept in `slot` (taken out of it) brought up to `sources`,
+    /// or a new one when none is kept or it was made with other fonts or for
+    /// another date.
+    fn take_world(
+        &self,
+        slot: &mut Option<BookWorld>,
+        book: &Book,
+        sources: &typst::Sources,
+        fonts: Arc<Fonts>,
+    ) -> Result<BookWorld, typst::PdfError> {
+        match slot.take() {
+            Some(mut w) if w.made_with(&fonts, typst::today(book)) => {
+                typst::update_world(&mut w, book, sources, &self.images)?;
+                Ok(w)
+            }
+            _ => typst::world(book, sources, fonts, &self.images),
+        }
+    }
+
+    /// Whether the session keeps the layouts of a PDF's pieces, so that
+    /// [`warm`](Self::warm) has nothing to do.
+    pub fn keeps_layouts(&self) -> bool {
+        !self.layouts.is_empty()
+    }
+
     /// Lays out the pieces of `book`'s PDF when the session keeps none, as
     /// after a build that took the PDF from the disk cache, without
     /// exporting anything: `watch` calls it once it has shown its first
     /// build, so that the first edit typesets one essay, not the whole book.
     /// Nothing is written; a failure is left for the next build to report.
     pub fn warm(&self, book: &Book) {
-        if !self.layouts.is_empty() {
+        if self.keeps_layouts() {
             return;
         }
         let Ok(fonts) = self.fonts(book) else { return };
@@ -395,13 +414,7 @@ impl Session {
             return;
         }
         let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
-        let world = match slot.take() {
-            Some(mut w) if w.made_with(&fonts, typst::today(book)) => {
-                typst::update_world(&mut w, book, &sources, &self.images).map(|()| w)
-            }
-            _ => typst::world(book, &sources, fonts, &self.images),
-        };
-        if let Ok(world) = world {
+        if let Ok(world) = self.take_world(&mut slot, book, &sources, fonts) {
             let _ = typst::lay_out(book, &sources, &world, &self.layouts);
             *slot = Some(world);
             ::typst::comemo::evict(2);
