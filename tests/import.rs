@@ -238,7 +238,21 @@ fn this_guide_imports_as_an_mdbook_and_checks_clean() {
     let d = tempfile::tempdir().unwrap();
     anthology::import::write(d.path(), &i, false).unwrap();
     let checked = anthology::check(d.path()).unwrap();
-    assert_eq!(checked.report.errors(), 0, "{:#?}", checked.report.diagnostics);
+    // The guide shows Chinese and Japanese: without a face for them (Debian's
+    // fonts-noto-cjk) the check says so, which is right; said plainly here,
+    // and a failure in CI.
+    let (no_font, errors): (Vec<_>, Vec<_>) = checked
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == anthology::diagnostic::Severity::Error)
+        .partition(|d| d.code.as_str() == "P004");
+    assert!(errors.is_empty(), "{errors:#?}");
+    if let Some(d) = no_font.first() {
+        let message = format!("this machine lacks a face the guide needs ({}); install fonts-noto-cjk", d.message);
+        assert!(!common::in_ci(), "{message}");
+        eprintln!("SKIPPED in part: {message}");
+    }
     let summary = std::fs::read_to_string(common::repo().join("docs/src/SUMMARY.md")).unwrap();
     let chapters = summary.lines().filter(|l| l.contains("](")).count();
     assert_eq!(i.essays.len(), chapters, "every chapter of SUMMARY.md");

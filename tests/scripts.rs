@@ -119,10 +119,22 @@ fn set_in(runs: &[(usize, f64, f64, String, String)], need: Need, lang: &str, fa
     assert!(seen > 20, "only {seen} runs of {need:?}");
 }
 
-fn mirrored_layout(name: &str, lang: &str, item: &str, contents: &str) {
-    let Some((_, fonts, doc)) = typeset(name) else { return };
+/// Checks the mirrored layout of the fixture book `name`; false (said
+/// plainly, a failure in CI) when this machine has no face made for the
+/// Arabic script, and the book's layout is not the one the tests expect.
+fn mirrored_layout(name: &str, lang: &str, item: &str, contents: &str) -> bool {
+    let Some((_, fonts, doc)) = typeset(name) else { return false };
     let family = chosen(&fonts, arabic());
-    assert!(family.contains("Arabic") || family == "Amiri" || family == "Vazirmatn", "{family}");
+    if !(family.contains("Arabic") || family == "Amiri" || family == "Vazirmatn") {
+        // DejaVu Sans, on many machines, has Arabic letters but is not made
+        // for the script: the book builds, and this test is not for it.
+        let message = format!(
+            "{name}: set in {family}, this machine having no face made for the Arabic script; install fonts-noto-core"
+        );
+        assert!(!common::in_ci(), "{message}");
+        eprintln!("SKIPPED: {message}");
+        return false;
+    }
     let runs = runs(&doc);
     set_in(&runs, arabic(), lang, &family);
     assert!(
@@ -138,11 +150,14 @@ fn mirrored_layout(name: &str, lang: &str, item: &str, contents: &str) {
     assert!(number.1 > word.1, "number at x = {}, text at x = {}", number.1, word.1);
     // The contents page, in the book's language.
     assert!(runs.iter().any(|r| r.3.contains(contents)), "no {contents}");
+    true
 }
 
 #[test]
 fn a_persian_book_is_set_right_to_left_in_an_arabic_script_face() {
-    mirrored_layout("persian", "fa", "نام", "فهرست");
+    if !mirrored_layout("persian", "fa", "نام", "فهرست") {
+        return;
+    }
     let Some((_, _, doc)) = typeset("persian") else { return };
     let runs = runs(&doc);
     // The English essay stays left to right: its bullets stand left of its items.
@@ -173,7 +188,7 @@ fn a_persian_book_is_set_right_to_left_in_an_arabic_script_face() {
 
 #[test]
 fn an_arabic_book_is_set_right_to_left_in_an_arabic_script_face() {
-    mirrored_layout("arabic", "ar", "اكتب", "المحتويات");
+    let _ = mirrored_layout("arabic", "ar", "اكتب", "المحتويات");
 }
 
 fn cjk(name: &str, lang: &str, form: HanForm, contents: &str) {
