@@ -540,13 +540,18 @@ pub fn cache_key(
     fonts: &Fonts,
     images: &crate::editions::images::Cache,
 ) -> Result<crate::cache::Key, PdfError> {
+    use rayon::prelude::*;
     let digest = |path: PathBuf| images.digest(&path).map_err(|source| PdfError::Read { path, source });
     let mut k = crate::cache::KeyBuilder::new("pdf").part(s.template.as_bytes()).part(s.data.as_bytes());
     for (path, text) in &s.markup {
         k = k.part(path.as_bytes()).part(text.as_bytes());
     }
-    for (file, (vpath, max)) in s.assets.iter() {
-        k = k.part(vpath.as_bytes()).part(&max.to_le_bytes()).part(&digest(book.root.join(file))?);
+    // Hashed on every core: a cold build reads each photo here first.
+    let assets: Vec<_> = s.assets.iter().collect();
+    let digests: Vec<[u8; 32]> =
+        assets.par_iter().map(|(file, _)| digest(book.root.join(file))).collect::<Result<_, _>>()?;
+    for ((_, (vpath, max)), d) in assets.iter().zip(&digests) {
+        k = k.part(vpath.as_bytes()).part(&max.to_le_bytes()).part(d);
     }
     k = k.part(fonts.fingerprint().as_bytes());
     if let Ok(entries) = std::fs::read_dir(book.root.join(FONTS_DIR)) {
