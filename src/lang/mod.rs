@@ -39,6 +39,11 @@ pub fn lang_region(tag: &str) -> (String, Option<String>) {
 /// Chinese and Japanese editors do, and the rest in words.
 pub fn is_counted_as_character(c: char) -> bool {
     use unicode_script::{Script, UnicodeScript};
+    // No Han or kana below U+2E80: most letters of most books are decided
+    // without looking the script up.
+    if (c as u32) < 0x2E80 {
+        return false;
+    }
     matches!(c.script(), Script::Han | Script::Hiragana | Script::Katakana)
         || matches!(c as u32, 0x3005 | 0x3006 | 0x30FC)
 }
