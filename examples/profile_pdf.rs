@@ -1,6 +1,9 @@
 //! Where the PDF's time and memory go: each step of making a book's PDF,
-//! timed, with typst's own timing spans summed by name and the number of
-//! layout iterations its introspection needed.
+//! timed, with the heap the program holds after it (counted by a wrapper
+//! around the system allocator) beside the resident memory; what the laid-out
+//! pages hold (items by kind, glyphs and their bytes); typst's own timing
+//! spans summed by name and the number of layout iterations its
+//! introspection needed.
 //!
 //! ```text
 //! cargo run --release --example profile_pdf -- BOOK [--trace trace.json]
@@ -15,6 +18,37 @@ use std::time::Instant;
 
 use anthology::editions::typst as pdf;
 use anyhow::{Context, Result, bail};
+
+/// The system allocator, counting the bytes it has handed out and not yet
+/// been given back: the heap the program holds, against the resident memory
+/// the allocator keeps from the system (freed blocks included).
+struct Counting;
+
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, std::sync::atomic::Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 /// The process's resident memory and its peak so far, in MiB.
 fn memory() -> (u64, u64) {
@@ -32,7 +66,11 @@ fn memory() -> (u64, u64) {
 
 fn step(name: &str, started: Instant) {
     let (rss, peak) = memory();
-    println!("  {name:<44} {:>8.3} s  rss {rss:>5} MiB  peak {peak:>5} MiB", started.elapsed().as_secs_f64());
+    let live = LIVE.load(std::sync::atomic::Ordering::Relaxed) / (1024 * 1024);
+    println!(
+        "  {name:<44} {:>8.3} s  heap {live:>5} MiB  rss {rss:>5} MiB  peak {peak:>5} MiB",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn main() -> Result<()> {
@@ -66,6 +104,7 @@ fn main() -> Result<()> {
     let doc = set.doc();
     let typeset = layouts.take_typeset().len();
     step(&format!("typst layout ({} pages, {typeset} pieces typeset)", doc.pages().len()), t);
+    census(doc);
     let t = Instant::now();
     let bytes = pdf::export(&book, &sources, &world, doc, "profile".into())?;
     step(&format!("PDF export ({} KiB)", bytes.len() / 1024), t);
@@ -105,6 +144,69 @@ fn main() -> Result<()> {
     let _ = pdf::compile(&book, &sources, &world, &layouts)?;
     step(&format!("layout and export again, nothing changed ({} typeset)", layouts.take_typeset().len()), t);
     Ok(())
+}
+
+/// What the laid-out pages hold, walked through every group: the items of
+/// each kind and the bytes their own structures take (typst's frames share
+/// what they can behind reference counts; what a tag's element holds, and
+/// the allocator's own overhead, are not counted).
+fn census(doc: &typst_layout::PagedDocument) {
+    use typst::layout::{Frame, FrameItem, Point};
+    use typst::text::{Glyph, TextItem};
+    #[derive(Default)]
+    struct Count {
+        items: [usize; 6],
+        glyphs: usize,
+        text: usize,
+    }
+    fn walk(frame: &Frame, c: &mut Count) {
+        for (_, item) in frame.items() {
+            let kind = match item {
+                FrameItem::Group(g) => {
+                    walk(&g.frame, c);
+                    0
+                }
+                FrameItem::Text(t) => {
+                    c.glyphs += t.glyphs.len();
+                    c.text += t.text.len();
+                    1
+                }
+                FrameItem::Shape(..) => 2,
+                FrameItem::Image(..) => 3,
+                FrameItem::Link(..) => 4,
+                FrameItem::Tag(_) => 5,
+            };
+            c.items[kind] += 1;
+        }
+    }
+    let mut c = Count::default();
+    for page in doc.pages() {
+        walk(&page.frame, &mut c);
+    }
+    let pages = doc.pages().len().max(1);
+    let items: usize = c.items.iter().sum();
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    let glyph_bytes = c.glyphs * std::mem::size_of::<Glyph>();
+    let item_bytes = items * std::mem::size_of::<(Point, FrameItem)>() + c.items[1] * std::mem::size_of::<TextItem>();
+    println!(
+        "  pages hold {items} items ({} groups, {} text runs, {} shapes, {} images, {} links, {} tags), per page {:.0}",
+        c.items[0],
+        c.items[1],
+        c.items[2],
+        c.items[3],
+        c.items[4],
+        c.items[5],
+        items as f64 / pages as f64
+    );
+    println!(
+        "  {} glyphs of {} bytes: {:.1} MiB ({:.0} KiB a page); items {:.1} MiB; text {:.1} MiB",
+        c.glyphs,
+        std::mem::size_of::<Glyph>(),
+        mib(glyph_bytes),
+        glyph_bytes as f64 / 1024.0 / pages as f64,
+        mib(item_bytes),
+        mib(c.text)
+    );
 }
 
 /// Sums the trace's spans by name: on each thread only the outermost span
