@@ -106,12 +106,12 @@ fn apply_typography(book: &mut Book) {
             fix(&mut s.title, book_style);
         }
     }
-    let mut lang_of = HashMap::new();
-    for e in book.texts_mut() {
+    // Each text on its own, on every core: a 1,000-essay book's pass took
+    // a quarter of a second on one.
+    use rayon::prelude::*;
+    let mut texts: Vec<&mut Essay> = book.texts_mut().collect();
+    texts.par_iter_mut().for_each(|e| {
         let style = Style::for_lang(&e.lang);
-        if e.kind == Kind::Essay {
-            lang_of.insert(e.slug.clone(), style);
-        }
         fix(&mut e.title, style);
         fix_opt(&mut e.subtitle, style);
         fix_opt(&mut e.summary, style);
@@ -120,11 +120,15 @@ fn apply_typography(book: &mut Book) {
             fix_author(a, style);
         }
         fix_document_in(&mut e.body, style);
-    }
-    for c in &mut book.contributors {
-        let style = c.essays.first().and_then(|s| lang_of.get(s)).copied().unwrap_or(book_style);
+    });
+    let mut contributors = std::mem::take(&mut book.contributors);
+    let lang_of: HashMap<&str, Style> =
+        book.texts().filter(|e| e.kind == Kind::Essay).map(|e| (e.slug.as_str(), Style::for_lang(&e.lang))).collect();
+    contributors.par_iter_mut().for_each(|c| {
+        let style = c.essays.first().and_then(|s| lang_of.get(s.as_str())).copied().unwrap_or(book_style);
         fix_author(&mut c.author, style);
-    }
+    });
+    book.contributors = contributors;
 }
 
 fn first_author_key(e: &Essay) -> Option<NameKey> {
