@@ -205,12 +205,16 @@ impl Cache {
     /// without reading them all again.
     pub fn digest(&self, path: &Path) -> std::io::Result<[u8; 32]> {
         let seen = stamp(path)?;
-        if let Some((st, d)) = self.digests.lock().unwrap_or_else(|e| e.into_inner()).get(path)
-            && *st == seen
-        {
-            return Ok(*d);
+        match self.kept_digest(path, seen) {
+            Some(d) => Ok(d),
+            None => Ok(self.digest_of(path, seen, &std::fs::read(path)?)),
         }
-        Ok(self.digest_of(path, seen, &std::fs::read(path)?))
+    }
+
+    /// The digest of `path` kept from a reading at `seen`, if any.
+    fn kept_digest(&self, path: &Path, seen: Stamp) -> Option<[u8; 32]> {
+        let digests = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+        digests.get(path).filter(|(st, _)| *st == seen).map(|(_, d)| *d)
     }
 
     /// The SHA-256 of `bytes`, the content of `path` read at `seen`: the
@@ -218,10 +222,8 @@ impl Cache {
     /// is hashed once, whether the PDF's key or an image's entry asks first.
     fn digest_of(&self, path: &Path, seen: Stamp, bytes: &[u8]) -> [u8; 32] {
         use sha2::Digest;
-        if let Some((st, d)) = self.digests.lock().unwrap_or_else(|e| e.into_inner()).get(path)
-            && *st == seen
-        {
-            return *d;
+        if let Some(d) = self.kept_digest(path, seen) {
+            return d;
         }
         let d: [u8; 32] = sha2::Sha256::digest(bytes).into();
         self.digests.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), (seen, d));
