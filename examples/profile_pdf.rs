@@ -3,13 +3,17 @@
 //! around the system allocator) beside the resident memory; what the laid-out
 //! pages hold (items by kind, glyphs and their bytes); typst's own timing
 //! spans summed by name and the number of layout iterations its
-//! introspection needed.
+//! introspection needed; last, what the heap holds, by what dropping each
+//! part (typst's memoised work, the joined book, the pieces' layouts, the
+//! world) gives back.
 //!
 //! ```text
-//! cargo run --release --example profile_pdf -- BOOK [--trace trace.json]
+//! cargo run --release --example profile_pdf -- BOOK [--spans] [--trace trace.json]
 //! ```
 //!
-//! The trace, when asked, opens in Chrome's `chrome://tracing` or in Perfetto.
+//! typst's spans are recorded only with `--spans` or `--trace` (they take
+//! memory of their own, which the heap figures would count). The trace, when
+//! asked, opens in Chrome's `chrome://tracing` or in Perfetto.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -77,6 +81,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(root) = args.first().map(PathBuf::from) else { bail!("usage: profile_pdf BOOK [--trace FILE]") };
     let trace = args.iter().position(|a| a == "--trace").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+    let spans = trace.is_some() || args.iter().any(|a| a == "--spans");
 
     println!("PDF profile of {}, {} threads", root.display(), rayon::current_num_threads());
     let t = Instant::now();
@@ -93,7 +98,12 @@ fn main() -> Result<()> {
     let world = pdf::world(&book, &sources, fonts, &anthology::editions::images::Cache::default())?;
     step("world (images decoded and scaled)", t);
 
-    typst_timing::enable();
+    // typst's timing spans are kept in memory until the end (some 90 MiB
+    // for a 112-essay book), so they are recorded only when asked for:
+    // without them, the heap figures are the book's alone.
+    if spans {
+        typst_timing::enable();
+    }
     let layouts = pdf::pieces::Layouts::default();
     let t = Instant::now();
     let set = if sources.pieced() {
@@ -112,7 +122,33 @@ fn main() -> Result<()> {
     let offprints = pdf::offprints_of(&book, &sources, &world, &layouts, &set)?;
     step(&format!("offprints ({})", offprints.len()), t);
     typst_timing::disable();
+    if spans {
+        spans_report(&sources, &world, trace.as_deref())?;
+    }
 
+    // A second compile of the same world: what is kept.
+    let t = Instant::now();
+    let _ = pdf::compile(&book, &sources, &world, &layouts)?;
+    step(&format!("layout and export again, nothing changed ({} typeset)", layouts.take_typeset().len()), t);
+
+    // What holds the heap, by what dropping each part gives back: the
+    // layouts hold every page's frames, which one export needs all at once.
+    println!("what the heap holds, by what dropping each part gives back:");
+    let t = Instant::now();
+    drop(offprints);
+    typst::comemo::evict(0);
+    step("offprints and typst's memoised work dropped", t);
+    drop(set);
+    step("the joined book dropped", t);
+    drop(layouts);
+    step("every piece's layout dropped (the pages)", t);
+    drop(world);
+    step("the typst world dropped (fonts, sources, images)", t);
+    Ok(())
+}
+
+/// typst's timing spans summed by name, and written to `trace` when given.
+fn spans_report(sources: &pdf::Sources, world: &pdf::world::BookWorld, trace: Option<&std::path::Path>) -> Result<()> {
     let mut json = Vec::new();
     let mut parsed: std::collections::HashMap<typst::syntax::FileId, typst::syntax::Source> = Default::default();
     typst_timing::export_json(&mut json, |raw| {
@@ -133,16 +169,11 @@ fn main() -> Result<()> {
         (file, line.unwrap_or(0) as u32)
     })
     .map_err(anyhow::Error::msg)?;
-    if let Some(path) = &trace {
+    if let Some(path) = trace {
         std::fs::write(path, &json)?;
         println!("trace written to {}", path.display());
     }
     summarise(&json)?;
-
-    // A second compile of the same world: what is kept.
-    let t = Instant::now();
-    let _ = pdf::compile(&book, &sources, &world, &layouts)?;
-    step(&format!("layout and export again, nothing changed ({} typeset)", layouts.take_typeset().len()), t);
     Ok(())
 }
 
