@@ -533,15 +533,34 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
     let fonts = Arc::new(Fonts::new(Vec::new()));
     let world =
         anthology::editions::typst::world(&book, &s, fonts, &anthology::editions::images::Cache::default()).unwrap();
-    let mut photos = 0;
+    let mut jpegs = Vec::new();
     for (_, (vpath, max)) in s.assets.iter() {
         assert_eq!(*max, anthology::editions::typst::PRINT_PHOTO_PIXELS);
-        let bytes = world.file(anthology::editions::typst::world::file_id(vpath)).unwrap();
+        // A scaled photo is a plain JPEG, which typst is given through an
+        // SVG that links to it, so that typst does not hold its pixels.
+        let served = world.file(anthology::editions::typst::world::file_id(vpath)).unwrap();
+        let svg = std::str::from_utf8(&served).unwrap();
+        let name = vpath.rsplit('/').next().unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains(&format!("href=\"{name}.jpg\"")), "{svg}");
+        let bytes = world.file(anthology::editions::typst::world::file_id(&format!("{vpath}.jpg"))).unwrap();
+        assert_eq!(image::guess_format(&bytes).unwrap(), image::ImageFormat::Jpeg);
         let img = image::load_from_memory(&bytes).unwrap();
         assert_eq!(img.width().max(img.height()), anthology::editions::typst::PRINT_PHOTO_PIXELS, "{vpath}");
-        photos += 1;
+        let size = format!("width=\"{}\" height=\"{}\"", img.width(), img.height());
+        assert!(svg.contains(&size), "{svg}");
+        jpegs.push(bytes);
     }
-    assert_eq!(photos, 2);
+    assert_eq!(jpegs.len(), 2);
+
+    // The laid-out pages hold the photos as SVG (their JPEG bytes), not as
+    // decoded pixels, and the PDF embeds each JPEG as it is (DCTDecode).
+    let layouts = anthology::editions::typst::pieces::Layouts::default();
+    let composed = anthology::editions::typst::pieces::compose(&book, &s, &world, &layouts).unwrap();
+    let mut kinds = Vec::new();
+    for page in composed.doc.pages() {
+        image_kinds(&page.frame, &mut kinds);
+    }
+    assert_eq!(kinds, ["svg", "svg"]);
 
     // A second session finds the PDF in the book's cache: same bytes, no typesetting.
     let out = dir.path().join("dist");
@@ -549,6 +568,9 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
     let first = anthology::build::Session::new(&book.root).editions(&book, &out, pdf_only);
     let first = first.made(Edition::Pdf).unwrap();
     let bytes = std::fs::read(&first.path).unwrap();
+    for jpeg in &jpegs {
+        assert!(bytes.windows(jpeg.len()).any(|w| w == jpeg.as_slice()), "a photo's JPEG is embedded as it is");
+    }
     let session = anthology::build::Session::new(&book.root);
     let again = session.editions(&book, &out, pdf_only);
     let again = again.made(Edition::Pdf).unwrap();
@@ -557,6 +579,22 @@ fn photos_reach_typst_scaled_to_their_print_size_and_the_pdf_is_cached() {
     let stats = session.cache_stats();
     // The PDF, and each essay's pages in it (what the site's citations need).
     assert_eq!((stats.hits, stats.misses), (2, 0), "{stats:?}");
+}
+
+/// The kind of each image of a frame, in order: `raster`, `svg` or `pdf`.
+fn image_kinds(frame: &typst::layout::Frame, out: &mut Vec<&'static str>) {
+    use typst::visualize::ImageKind;
+    for (_, item) in frame.items() {
+        match item {
+            typst::layout::FrameItem::Group(g) => image_kinds(&g.frame, out),
+            typst::layout::FrameItem::Image(image, ..) => out.push(match image.kind() {
+                ImageKind::Raster(_) => "raster",
+                ImageKind::Svg(_) => "svg",
+                ImageKind::Pdf(_) => "pdf",
+            }),
+            _ => {}
+        }
+    }
 }
 
 /// The text of a frame, item by item, in reading order of the layout.

@@ -41,10 +41,15 @@ pub const TEMPLATE_FILE: &str = "templates/book.typ";
 
 /// The longer side, in pixels, of the authors' photos in the PDF: they print
 /// 2.2 cm wide, so 320 pixels are about 370 dpi, above the 300 dpi printers
-/// ask for. Larger photos are scaled down before typst sees them: typst keeps
-/// every image decoded while it lays out the book, and 1,000 photos of
-/// 800×800 px would cost it 1.9 GB.
+/// ask for. Larger photos are scaled down before typst sees them: they are
+/// embedded at that size, and a photo typst decodes (one with transparency
+/// or a colour profile, see [`typst_files`]) stays decoded while the book's
+/// pages live: 1,000 photos of 800×800 px would cost 1.9 GB.
 pub const PRINT_PHOTO_PIXELS: u32 = 320;
+
+/// How images are given to typst ([`typst_files`]): part of the PDF's
+/// cache key, so that a change to it typesets the book again.
+const TYPST_FILES: &[u8] = b"photos as plain JPEG linked from an SVG";
 
 /// The longer side, in pixels, of images in essays: the full text width of
 /// an A4 page at 300 dpi.
@@ -485,12 +490,51 @@ pub fn update_world(
         w.set_source(path, text);
         keep.insert(path.clone());
     }
-    for ((_, (vpath, _)), bytes) in assets.into_iter().zip(scaled) {
-        w.set_file(vpath, bytes);
-        keep.insert(vpath.clone());
+    for ((_, (vpath, max)), bytes) in assets.into_iter().zip(scaled) {
+        for (path, bytes) in typst_files(vpath, *max, bytes) {
+            w.set_file(&path, bytes);
+            keep.insert(path);
+        }
     }
     w.retain(&keep);
     Ok(())
+}
+
+/// The files typst is given for an image served at `vpath`, printed at most
+/// `max` pixels: the image itself, except a photo that is a JPEG needing no
+/// colour profile and no turning. That one is served as a small SVG that
+/// links to the JPEG beside it (`vpath` + `.jpg`): typst holds an SVG's
+/// linked JPEG as its compressed bytes, where it holds a JPEG given as an
+/// image decoded, for as long as the book's pages live (300 KB a photo at
+/// 320 pixels, 290 MiB for a 1,000-essay book, once more in the offprints'
+/// first pages). The PDF embeds the same JPEG bytes either way. Images in
+/// essays stay as they are, so that typst's resolution check still sees
+/// their pixels (a photo prints at the template's fixed size).
+fn typst_files(vpath: &str, max: u32, bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+    match (max == PRINT_PHOTO_PIXELS).then(|| plain_jpeg_size(&bytes)).flatten() {
+        Some((width, height)) => {
+            let linked = format!("{vpath}.jpg");
+            let name = linked.rsplit('/').next().unwrap_or(&linked);
+            let svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+                 viewBox=\"0 0 {width} {height}\"><image width=\"{width}\" height=\"{height}\" href=\"{name}\"/></svg>"
+            );
+            vec![(vpath.to_string(), svg.into_bytes()), (linked, bytes)]
+        }
+        None => vec![(vpath.to_string(), bytes)],
+    }
+}
+
+/// The size of a JPEG that prints the same whether typst decodes it or a
+/// PDF reader does: colour or grey, no ICC profile, no EXIF turn. Read from
+/// its headers only.
+fn plain_jpeg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    use image::ImageDecoder;
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(bytes)).ok()?;
+    let plain = matches!(decoder.color_type(), image::ColorType::Rgb8 | image::ColorType::L8)
+        && decoder.icc_profile().ok()?.is_none()
+        && decoder.orientation().ok()? == image::metadata::Orientation::NoTransforms;
+    plain.then(|| decoder.dimensions())
 }
 
 /// A typst diagnostic as ours, pointing at the book file it comes from.
@@ -562,7 +606,7 @@ pub fn cache_key(
         }
     }
     let options = format!("{:?} {:?} {:?}", book.config.build_date(), book.config.pdf.standard, book.config.print);
-    Ok(k.part(options.as_bytes()).finish())
+    Ok(k.part(options.as_bytes()).part(TYPST_FILES).finish())
 }
 
 /// Typesets `book` and exports it as PDF.
@@ -1043,6 +1087,57 @@ pub(crate) fn offprint_metadata(e: &Essay, book: &typst::model::DocumentInfo) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A grey JPEG, with a colour profile or an EXIF turn when given.
+    fn jpeg(width: u16, height: u16, icc: Option<&[u8]>, turned: bool) -> Vec<u8> {
+        let pixels = vec![128u8; width as usize * height as usize * 3];
+        let mut out = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 85);
+        if let Some(profile) = icc {
+            encoder.add_icc_profile(profile).unwrap();
+        }
+        if turned {
+            // Exif, little-endian TIFF, one entry: Orientation (0x0112) = 6.
+            let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0".to_vec();
+            exif.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+            encoder.add_app_segment(1, exif).unwrap();
+        }
+        encoder.encode(&pixels, width, height, jpeg_encoder::ColorType::Rgb).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_plain_jpeg_photo_is_linked_from_an_svg_and_anything_else_is_served_as_it_is() {
+        let plain = jpeg(320, 200, None, false);
+        let files = typst_files("/assets/3", PRINT_PHOTO_PIXELS, plain.clone());
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[0].0, "/assets/3");
+        let svg = String::from_utf8(files[0].1.clone()).unwrap();
+        assert!(svg.contains("width=\"320\" height=\"200\""), "{svg}");
+        assert!(svg.contains("href=\"3.jpg\""), "{svg}");
+        assert_eq!(files[1], ("/assets/3.jpg".to_string(), plain.clone()));
+        // The SVG is what typst reads it as, at the JPEG's size.
+        assert_eq!(
+            typst::visualize::ImageFormat::detect(&files[0].1),
+            Some(typst::visualize::VectorFormat::Svg.into())
+        );
+
+        // An image in an essay keeps its pixels for typst's resolution check.
+        assert_eq!(typst_files("/assets/3", PRINT_IMAGE_PIXELS, plain.clone()), [("/assets/3".to_string(), plain)]);
+        // A colour profile is applied by typst, not by a PDF reader: kept.
+        let profiled = jpeg(32, 32, Some(b"not really a profile"), false);
+        assert_eq!(typst_files("/assets/0", PRINT_PHOTO_PIXELS, profiled).len(), 1);
+        // So is a turn that typst applies and a PDF reader would not.
+        assert_eq!(typst_files("/assets/0", PRINT_PHOTO_PIXELS, jpeg(32, 16, None, true)).len(), 1);
+        assert_eq!(typst_files("/assets/0", PRINT_PHOTO_PIXELS, jpeg(32, 16, None, false)).len(), 2);
+        // So are PNG and what is no image at all.
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(4, 4)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(typst_files("/assets/1", PRINT_PHOTO_PIXELS, png).len(), 1);
+        assert_eq!(typst_files("/assets/2", PRINT_PHOTO_PIXELS, b"GIF89a".to_vec()).len(), 1);
+    }
 
     #[test]
     fn lengths() {
