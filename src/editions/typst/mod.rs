@@ -42,9 +42,9 @@ pub const TEMPLATE_FILE: &str = "templates/book.typ";
 /// The longer side, in pixels, of the authors' photos in the PDF: they print
 /// 2.2 cm wide, so 320 pixels are about 370 dpi, above the 300 dpi printers
 /// ask for. Larger photos are scaled down before typst sees them: they are
-/// embedded at that size, and a photo typst decodes (one with transparency
-/// or a colour profile, see [`typst_files`]) stays decoded while the book's
-/// pages live: 1,000 photos of 800×800 px would cost 1.9 GB.
+/// embedded at that size, and a photo typst decodes (a PNG, or a JPEG with
+/// a colour profile or an EXIF turn, see [`typst_files`]) stays decoded
+/// while the book's pages live: 1,000 photos of 800×800 px would cost 1.9 GB.
 pub const PRINT_PHOTO_PIXELS: u32 = 320;
 
 /// How images are given to typst ([`typst_files`]): part of the PDF's
