@@ -474,10 +474,15 @@ pub fn update_world(
 ) -> Result<(), PdfError> {
     use rayon::prelude::*;
     let assets: Vec<_> = s.assets.iter().collect();
-    let scaled: Vec<Vec<u8>> = assets
+    // Each image scaled and, for a photo, its headers read, on every core:
+    // `watch` does this for every image at each rebuild.
+    let files: Vec<Vec<(String, Vec<u8>)>> = assets
         .par_iter()
-        .map(|(file, (_, max))| images.print(&book.root.join(file), *max).map_err(|e| PdfError::Image(Box::new(e))))
-        .collect::<Result<_, _>>()?;
+        .map(|(file, (vpath, max))| {
+            let bytes = images.print(&book.root.join(file), *max).map_err(|e| PdfError::Image(Box::new(e)))?;
+            Ok(typst_files(vpath, *max, bytes))
+        })
+        .collect::<Result<_, PdfError>>()?;
     let mut keep: std::collections::HashSet<String> =
         ["/main.typ", "/book.json", "/offprint.json", "/piece.json"].map(String::from).into();
     w.set_source("/main.typ", &s.template);
@@ -490,11 +495,9 @@ pub fn update_world(
         w.set_source(path, text);
         keep.insert(path.clone());
     }
-    for ((_, (vpath, max)), bytes) in assets.into_iter().zip(scaled) {
-        for (path, bytes) in typst_files(vpath, *max, bytes) {
-            w.set_file(&path, bytes);
-            keep.insert(path);
-        }
+    for (path, bytes) in files.into_iter().flatten() {
+        w.set_file(&path, bytes);
+        keep.insert(path);
     }
     w.retain(&keep);
     Ok(())
