@@ -79,7 +79,7 @@ fn step(name: &str, started: Instant) {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(root) = args.first().map(PathBuf::from) else { bail!("usage: profile_pdf BOOK [--trace FILE]") };
+    let Some(root) = args.first().map(PathBuf::from) else { bail!("usage: profile_pdf BOOK [--spans] [--trace FILE]") };
     let trace = args.iter().position(|a| a == "--trace").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let spans = trace.is_some() || args.iter().any(|a| a == "--spans");
 
