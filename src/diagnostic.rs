@@ -200,19 +200,31 @@ codes! {
         "A footnote reference with no definition.";
     /// More inline markup than a text can hold: parsing it would cost hundreds of MB.
     TooMuchMarkup = "T010", "too-much-markup", Error,
-        "More than 10,000 markup characters (`*`, `_`, `~`, `[`, `]`, `<`, `|`, backticks) in one text: refused unparsed, as each costs the parser hundreds of bytes.";
+        "More than 10,000 markup characters (`*`, `_`, `~`, `^`, `[`, `]`, `<`, `|`, backticks) in one text: refused unparsed, as each costs the parser hundreds of bytes.";
     /// Raw HTML, allowed by the rules, that the editions leave out.
     HtmlLeftOut = "T011", "html-left-out", Warning,
         "With `allow_html`, raw HTML the sanitiser removes (script, style, frames, forms, unknown elements, event handlers, addresses other than http, https, mailto or inside the book): left out with a warning rather than silently.";
     /// Math that cannot be read.
     InvalidMath = "T012", "invalid-math", Error,
         "LaTeX math (`$…$`, `$$…$$`, a fenced `math` block) the converter cannot read: no edition could print it.";
+    /// A cross-reference that names no figure or heading of its text.
+    UnknownCrossref = "T013", "unknown-crossref", Error,
+        "A cross-reference (`@fig-x`, `@sec-x`, `[-@fig:x]`, `\\ref{…}`, `\\autoref{…}`) that names no figure or heading of its text: the id is given with `{#fig-x}` after an image or a heading, or `\\label{…}` in a caption or a heading.";
+    /// A cross-reference to what the editions do not number.
+    CrossrefUnnumbered = "T014", "crossref-unnumbered", Warning,
+        "A cross-reference to a table, an equation or a listing (`@tbl-x`, `@eq-x`, `@lst-x`): the editions number figures only, so it prints as written.";
+    /// Markup that no edition reads, left in the text.
+    RawMarkup = "T015", "raw-markup", Warning,
+        "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes after text (`[x]{.smallcaps}`), a LaTeX command (`\\textbf{…}`), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be.";
     /// A citation names a key that no reference file of the text defines.
     UnknownCitation = "R001", "unknown-citation", Error,
         "A citation (`[@key]`) whose key no reference file of the text or the book defines (with \"did you mean\").";
     /// A reference file that cannot be read.
     ReferencesSyntax = "R002", "references-syntax", Error,
         "A `.bib` or `.yaml` reference file that cannot be read, at its line; a key defined twice in one file.";
+    /// A field of a reference that cannot be read, left out of its entry.
+    ReferenceFieldLeftOut = "R008", "reference-field-left-out", Warning,
+        "A field of a BibLaTeX entry that cannot be read (`year = {}`, `year = {Forthcoming, 2018}`): the entry is kept without it, so what cites it still resolves.";
     /// An entry of an essay's own reference file that the essay never cites.
     UnusedReference = "R003", "unused-reference", Warning,
         "An entry of an essay's own reference file that the essay never cites (it would not be printed).";
@@ -222,6 +234,9 @@ codes! {
     /// `@word` in running text, close to a reference's key but not one.
     NearCitation = "R006", "near-citation", Warning,
         "`@word` in an essay that has references, one letter or two from a reference's key: left as written, since `@word` is a citation only when it is a key (a handle stays a handle).";
+    /// Citation syntax in a text that has no references: printed as written.
+    CitationWithoutReferences = "R007", "citation-without-references", Warning,
+        "`[@key]` in a text that has no reference file (its own, one its `references` names, or the book's): every edition would print it as written, so it is reported with the key.";
     /// A DOI, ISBN or ORCID iD that is malformed or fails its check digit.
     InvalidIdentifier = "R005", "invalid-identifier", Error,
         "A DOI, ISBN or ORCID iD that is malformed, or whose check digit is wrong.";

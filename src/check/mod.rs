@@ -5,6 +5,7 @@
 //! the file system is touched only to check that linked files exist, through
 //! the same safe resolution as images.
 
+mod raw;
 pub mod stats;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,8 +30,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         .map_or_else(|| Rules { min_words: 0, max_words: usize::MAX, ..Rules::default() }, |c| c.rules.clone());
     let all: Vec<&Essay> = loaded.texts().collect();
     // Every text's heading anchors, for links to `other.md#a-heading`.
-    let anchors: Anchors =
-        all.iter().map(|e| (e.file.clone(), e.body.heading_anchors().into_values().collect())).collect();
+    let anchors: Anchors = all.iter().map(|e| (e.file.clone(), e.body.anchors().into_values().collect())).collect();
     let mut diags: Vec<Diagnostic> = all
         .par_iter()
         .flat_map_iter(|e| {
@@ -194,6 +194,8 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
         Block::Table { rows, .. } => d.extend(rows.iter().flatten().flat_map(|c| dropped_tags(e, text, &c.content))),
         _ => {}
     });
+
+    d.extend(raw::raw_markup(e, text));
 
     e.body.for_each_inline(&mut |i| {
         if let Inline::Math { tex, mathml: Err(err), pos, .. } = i {
@@ -515,7 +517,7 @@ fn typography_warnings(e: &Essay, text: &str) -> Vec<Diagnostic> {
     e.body.for_each_block(&mut |b| match b {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => visit(i),
         Block::Table { rows, .. } => rows.iter().flatten().for_each(|c| visit(&c.content)),
-        Block::Details { summary, .. } => visit(summary),
+        Block::Details { summary, .. } | Block::Callout { title: summary, .. } => visit(summary),
         _ => {}
     });
     out

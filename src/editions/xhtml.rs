@@ -96,7 +96,7 @@ pub struct Target {
 impl Target {
     /// The target `text` at `href`, its headings addressed as `heading` + `s-` + anchor.
     pub fn new(doc: &Document, href: String, heading: String) -> Self {
-        Target { href, heading: format!("{heading}s-"), anchors: doc.heading_anchors().into_values().collect() }
+        Target { href, heading: format!("{heading}s-"), anchors: doc.anchors().into_values().collect() }
     }
 }
 
@@ -160,7 +160,7 @@ pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
         cx,
         out: String::new(),
         levels: doc.heading_levels(cx.first_heading),
-        anchors: doc.heading_anchors(),
+        anchors: doc.anchors(),
         notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
         order: Vec::new(),
         open: Vec::new(),
@@ -253,8 +253,16 @@ impl Writer<'_, '_> {
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
-                [Inline::Image { url, alt, title, .. }] if self.cx.images.contains_key(url) => {
-                    self.out.push_str("<figure>");
+                [Inline::Image { url, alt, title, pos }] if self.cx.images.contains_key(url) => {
+                    match self.anchors.get(pos).filter(|a| !a.is_empty()) {
+                        // A figure with an id: what its cross-references lead to.
+                        Some(a) => {
+                            let _ = write!(self.out, "<figure id=\"{}s-", self.cx.anchor_prefix);
+                            escape_into(a, &mut self.out);
+                            self.out.push_str("\">");
+                        }
+                        None => self.out.push_str("<figure>"),
+                    }
                     self.image(url, alt, "");
                     if !title.is_empty() {
                         self.out.push_str("<figcaption>");
@@ -392,6 +400,18 @@ impl Writer<'_, '_> {
                 self.out.push_str("</summary>\n");
                 self.blocks(blocks);
                 self.out.push_str("</details>");
+            }
+            Block::Callout { kind, title, blocks } => {
+                let _ = write!(
+                    self.out,
+                    "<aside class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\"><strong>",
+                    kind.as_str()
+                );
+                self.inlines(title);
+                self.close_open_tags();
+                self.out.push_str("</strong></p>\n");
+                self.blocks(blocks);
+                self.out.push_str("</aside>");
             }
             Block::Rule => self.out.push_str("<hr/>"),
             // Raw HTML is never copied: what the sanitiser let through was

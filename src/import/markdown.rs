@@ -12,15 +12,14 @@
 //! a diagnostic at its line in the source.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Copy, Import, ImportError, Imported, MAX_ASSET, MAX_SOURCE};
+use super::links::{EXTENSIONS, Target, classify, published, relative, rewrite, split_fragment, targets};
+use super::meta::{Affiliations, AuthorOut, authors, front_matter, list, plain};
+use super::{Copy, Import, ImportError, Imported, MAX_SOURCE};
 use crate::diagnostic::{Code, Diagnostic, Location};
-
-/// The extensions read as Markdown.
-const EXTENSIONS: &[&str] = &["md", "markdown", "qmd", "mdx"];
 
 /// The most files one import reads.
 pub const MAX_FILES: usize = 20_000;
@@ -101,8 +100,24 @@ pub fn convert(
     let mut out = Import { root: root.clone(), ..Import::default() };
     // Pass 1: every source read, its slug chosen.
     let mut texts = Vec::new();
-    let mut taken: HashMap<String, usize> = HashMap::new();
     for path in sources {
+        // R Markdown and Quarto sources knit into the `.md` beside them:
+        // that one, with the results, is the text.
+        let knitted = path.with_extension("md");
+        if path.extension().is_some_and(|e| e != "md") && knitted != *path && sources.contains(&knitted) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ImportChanged,
+                    Location::file(shown(&root, path)),
+                    format!(
+                        "not imported: `{}` beside it is what it renders to, with its results",
+                        shown(&root, &knitted).display()
+                    ),
+                )
+                .hint("import this file alone to take its source instead"),
+            );
+            continue;
+        }
         let size = std::fs::metadata(path).map_err(|source| ImportError::Read { path: path.clone(), source })?.len();
         let shown = shown(&root, path);
         if size > MAX_SOURCE {
@@ -125,6 +140,12 @@ pub fn convert(
         let text = text.replace("\r\n", "\n");
         let hint = hints.get(path).cloned().unwrap_or_default();
         let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
+        source.named = hint.slug.is_some();
+        texts.push(source);
+    }
+    name_apart(&mut texts, &root);
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for source in &mut texts {
         let mut slug = source.slug.clone();
         let n = taken.entry(slug.clone()).or_insert(0);
         *n += 1;
@@ -140,71 +161,103 @@ pub fn convert(
             );
         }
         source.slug = slug;
-        texts.push(source);
     }
     // Pass 2: where each goes: a folder when it brings files along.
     let by_path: HashMap<PathBuf, usize> = texts.iter().enumerate().map(|(i, s)| (s.path.clone(), i)).collect();
     for s in &mut texts {
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let brings = targets(&s.body).iter().any(|t| matches!(classify(t, &dir, &root, &by_path), Target::Asset(..)));
+        let brings = !s.files.is_empty()
+            || targets(&s.body).iter().any(|t| matches!(classify(t, &dir, &root, &by_path), Target::Asset(..)));
         let folder = PathBuf::from(s.folder);
         s.target = if brings { folder.join(&s.slug).join("index.md") } else { folder.join(format!("{}.md", s.slug)) };
     }
     // Pass 3: the bodies, their links pointed at the new places.
     let places: Vec<PathBuf> = texts.iter().map(|s| s.target.clone()).collect();
-    for s in &texts {
+    for s in &mut texts {
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut names: HashMap<String, PathBuf> = HashMap::new();
         let essay_dir = s.target.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut notes = Vec::new();
-        let body = rewrite(&s.body, &mut |target: &str, line: usize| {
-            let (file, fragment) = split_fragment(target);
-            match classify(target, &dir, &root, &by_path) {
-                Target::Keep => None,
-                Target::Essay(i) => {
-                    let to = relative(&essay_dir, &places[i]);
-                    Some(format!("{}{fragment}", to.display()))
+        let body = rewrite(
+            &s.body,
+            &mut |d| {
+                let (target, line) = (d.target.as_str(), d.line);
+                let (file, fragment) = split_fragment(target);
+                if d.image && !d.html && target.contains("://") {
+                    notes.push((
+                    line,
+                    format!("a remote image, `{target}`: a book holds its images; its alternative text is kept in its place"),
+                    "download it beside the source, link it by its path and import again",
+                ));
+                    return Some(String::new());
                 }
-                Target::Asset(from) => {
-                    let to = match copies.get(&from) {
-                        Some(to) => to.clone(),
-                        None => {
-                            let name = from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                            let mut chosen = name.clone();
-                            let mut k = 1;
-                            while names.get(&chosen).is_some_and(|p| *p != from) {
-                                k += 1;
-                                let p = Path::new(&name);
-                                let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                                chosen = match p.extension() {
-                                    Some(e) => format!("{stem}-{k}.{}", e.to_string_lossy()),
-                                    None => format!("{stem}-{k}"),
-                                };
-                            }
-                            names.insert(chosen.clone(), from.clone());
-                            let to = essay_dir.join(&chosen);
-                            copies.insert(from.clone(), to.clone());
-                            to
-                        }
-                    };
-                    Some(format!("{}{fragment}", relative(&essay_dir, &to).display()))
-                }
-                Target::Elsewhere(why) => match published(opts.base_url.as_deref(), &root, &dir, file) {
-                    Some(url) => Some(format!("{url}{fragment}")),
-                    None => {
-                        notes.push((line, format!("a link to `{target}`, {why}: its text is kept, without the link")));
+                match classify(target, &dir, &root, &by_path) {
+                    Target::Keep => None,
+                    Target::Essay(i) => {
+                        let to = relative(&essay_dir, &places[i]);
+                        Some(format!("{}{fragment}", to.display()))
+                    }
+                    Target::Asset(from) if d.image && !d.html && !shown_image(&from) => {
+                        notes.push((
+                            line,
+                            format!(
+                                "an image, `{target}`, in a format no edition shows (PNG, JPEG, WebP, GIF or SVG are): its alternative text is kept in its place"
+                            ),
+                            "convert it (a PDF figure to SVG or PNG), put it beside the source and import again",
+                        ));
                         Some(String::new())
                     }
-                },
+                    Target::Asset(from) => {
+                        let to = copy_to(&mut copies, &mut names, &essay_dir, from);
+                        Some(format!("{}{fragment}", relative(&essay_dir, &to).display()))
+                    }
+                    Target::Elsewhere(why) => match published(opts.base_url.as_deref(), &root, &dir, file) {
+                        Some(url) if !d.image => Some(format!("{url}{fragment}")),
+                        _ => {
+                            let kept = if d.image {
+                                "its alternative text is kept in its place"
+                            } else {
+                                "its text is kept, without the link"
+                            };
+                            notes.push((
+                                line,
+                                format!(
+                                    "{} `{target}`, {why}: {kept}",
+                                    if d.image { "an image," } else { "a link to" }
+                                ),
+                                "import that file too, or give --base-url, the collection's published address",
+                            ));
+                            Some(String::new())
+                        }
+                    },
+                }
+            },
+            if s.scholarly { figure_captions(&s.body) } else { Vec::new() },
+        );
+        // The bibliographies and the style its front matter names, beside it.
+        for (written, at) in std::mem::take(&mut s.files) {
+            match classify(&written, &dir, &root, &by_path) {
+                Target::Asset(from) => {
+                    let to = copy_to(&mut copies, &mut names, &essay_dir, from);
+                    let rel = relative(&essay_dir, &to).display().to_string();
+                    if written.ends_with(".csl") {
+                        s.front.citation_style = Some(rel);
+                    } else {
+                        s.front.references.push(rel);
+                    }
+                }
+                _ => out.diagnostics.push(left_out(
+                    at,
+                    format!(
+                        "`{written}` is not a file of the collection: left out, and what cites it will not resolve"
+                    ),
+                    "put it beside the source, then import again",
+                )),
             }
-        });
-        for (line, message) in notes {
-            out.diagnostics.push(left_out(
-                Location::line_col(&s.shown, s.body_line + line, 1),
-                message,
-                "import that file too, or give --base-url, the collection's published address",
-            ));
+        }
+        for (line, message, hint) in notes {
+            out.diagnostics.push(left_out(Location::line_col(&s.shown, s.body_line + line, 1), message, hint));
         }
         for (from, to) in copies {
             out.copies.push(Copy { from, to });
@@ -221,6 +274,53 @@ pub fn convert(
     // Told file by file, line by line.
     out.diagnostics.sort_by(|a, b| (&a.location.file, a.location.line).cmp(&(&b.location.file, b.location.line)));
     Ok(out)
+}
+
+/// Sources that share a file's name (every JOSS paper is `paper.md`, every
+/// Hugo page `index.md`) named after the nearest folder above them whose
+/// names tell them apart, else after their titles.
+fn name_apart(texts: &mut [Source], root: &Path) {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for s in texts.iter() {
+        *count.entry(s.slug.clone()).or_insert(0) += 1;
+    }
+    let shared: Vec<String> = count.iter().filter(|(_, n)| **n > 1).map(|(k, _)| k.clone()).collect();
+    for slug in shared {
+        let group: Vec<usize> = (0..texts.len()).filter(|i| texts[*i].slug == slug && !texts[*i].named).collect();
+        let paths: Vec<PathBuf> = texts.iter().map(|t| t.path.clone()).collect();
+        let folder = |i: usize, up: usize| -> Option<String> {
+            let p = paths[i].parent()?;
+            let p = p.ancestors().nth(up)?;
+            p.strip_prefix(root).ok().filter(|r| !r.as_os_str().is_empty())?;
+            let name = crate::lang::slug::slugify(&p.file_name()?.to_string_lossy());
+            (!name.is_empty()).then_some(name)
+        };
+        // Each is named after the nearest folder that tells it apart from the
+        // others, going up at most three folders; else after its title.
+        let mut left = group;
+        for up in 0..3 {
+            let names: Vec<Option<String>> = left.iter().map(|i| folder(*i, up)).collect();
+            let mut named = Vec::new();
+            for (k, i) in left.iter().enumerate() {
+                let Some(n) = &names[k] else { continue };
+                let unique = names.iter().filter(|m| m.as_ref() == Some(n)).count() == 1;
+                if unique && !count.contains_key(n) {
+                    named.push((*i, n.clone()));
+                }
+            }
+            for (i, n) in named {
+                count.insert(n.clone(), 1);
+                texts[i].slug = n;
+                left.retain(|j| *j != i);
+            }
+        }
+        for i in left {
+            let by_title = crate::lang::slug::slugify(&texts[i].front.title);
+            if !by_title.is_empty() {
+                texts[i].slug = by_title;
+            }
+        }
+    }
 }
 
 /// The Markdown files under `dir`, depth first, leaving out hidden folders
@@ -268,7 +368,67 @@ fn shown(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn left_out(at: Location, message: String, hint: &str) -> Diagnostic {
+/// pandoc and Quarto print the alternative text of an image alone in its
+/// paragraph as its caption (a site's Markdown does not); this format
+/// takes a figure's caption from its title. Each such image without a title is given its alternative
+/// text as title, so that the caption prints in every edition.
+fn figure_captions(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    crate::input::markdown::destinations(body)
+        .into_iter()
+        .filter(|d| d.image && d.alone && !d.html && !d.titled)
+        .filter_map(|d| {
+            let alt = body.get(d.text.clone())?.trim();
+            let alt = crate::input::markdown::plain(alt);
+            if alt.is_empty() {
+                return None;
+            }
+            let title = alt.replace('\\', "\\\\").replace('"', "\\\"");
+            Some((
+                d.at.end + usize::from(body[d.at.end..].starts_with('>'))
+                    ..d.at.end + usize::from(body[d.at.end..].starts_with('>')),
+                format!(" \"{title}\""),
+            ))
+        })
+        .collect()
+}
+
+/// Whether the editions show an image of this file's format, by its name.
+fn shown_image(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        matches!(e.to_string_lossy().to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg" | "webp" | "gif" | "svg")
+    })
+}
+
+/// Where `from` is copied beside the essay in `essay_dir`: its own name,
+/// or its name with a number when another file of the essay has it.
+fn copy_to(
+    copies: &mut BTreeMap<PathBuf, PathBuf>,
+    names: &mut HashMap<String, PathBuf>,
+    essay_dir: &Path,
+    from: PathBuf,
+) -> PathBuf {
+    if let Some(to) = copies.get(&from) {
+        return to.clone();
+    }
+    let name = from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut chosen = name.clone();
+    let mut k = 1;
+    while names.get(&chosen).is_some_and(|p| *p != from) {
+        k += 1;
+        let p = Path::new(&name);
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        chosen = match p.extension() {
+            Some(e) => format!("{stem}-{k}.{}", e.to_string_lossy()),
+            None => format!("{stem}-{k}"),
+        };
+    }
+    names.insert(chosen.clone(), from.clone());
+    let to = essay_dir.join(&chosen);
+    copies.insert(from, to.clone());
+    to
+}
+
+pub(super) fn left_out(at: Location, message: String, hint: &str) -> Diagnostic {
     Diagnostic::new(Code::ImportLeftOut, at, message).hint(hint.to_string())
 }
 
@@ -283,6 +443,15 @@ struct Source {
     body_line: usize,
     /// The book's folder it goes in.
     folder: &'static str,
+    /// Whether its name was given (an mdBook's chapter), not taken from its file.
+    named: bool,
+    /// Whether it was written for pandoc or Quarto (a `.qmd` or `.Rmd`
+    /// file, or front matter with a `bibliography`): its figures' captions
+    /// are their alternative text.
+    scholarly: bool,
+    /// Files its front matter names (bibliographies, a CSL style), as
+    /// written, with the line that names them: copied beside it.
+    files: Vec<(String, Location)>,
     target: PathBuf,
 }
 
@@ -310,27 +479,13 @@ struct Front {
     doi: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     weight: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    references: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citation_style: Option<String>,
     authors: Vec<AuthorOut>,
     #[serde(skip_serializing_if = "toml::Table::is_empty")]
     extra: toml::Table,
-}
-
-/// An author as this format writes one.
-#[derive(Serialize, Default, Debug, Clone, PartialEq)]
-struct AuthorOut {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    handle: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    affiliation: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    orcid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    bio: Option<String>,
 }
 
 impl Source {
@@ -364,29 +519,42 @@ impl Source {
             }
         };
         let mut front = Front::default();
+        let mut files = Vec::new();
+        let field_of =
+            |key: &str| opts.maps.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone()).unwrap_or(key.to_string());
+        // The institutions first: authors point into them from anywhere.
+        let affiliations = fields
+            .iter()
+            .find(|(k, _)| matches!(field_of(k).as_str(), "affiliations" | "institute"))
+            .map(|(_, v)| Affiliations::read(v))
+            .unwrap_or_default();
         for (key, value) in fields {
-            let field = opts.maps.iter().find(|(k, _)| *k == key).map(|(_, f)| f.as_str()).unwrap_or(key.as_str());
+            let field = field_of(&key);
             let loc = || line_of(&key);
-            match field {
+            match field.as_str() {
                 "title" => front.title = plain(&value),
                 "subtitle" => front.subtitle = Some(plain(&value)),
                 "author" | "authors" | "creator" => {
-                    let found = authors(&value);
-                    for a in found {
+                    let people = authors(&value, &affiliations);
+                    for a in people.authors {
                         if !front.authors.contains(&a) {
                             front.authors.push(a);
                         }
                     }
+                    for note in people.notes {
+                        diags.push(left_out(loc(), note, "add it to the author's `bio`, or to the text, by hand"));
+                    }
                 }
+                "affiliations" | "institute" if !affiliations.is_empty() => {}
                 "date" => {
                     let d = plain(&value);
-                    let day: String = d.chars().take(10).collect();
-                    if crate::config::valid_date(&day) {
-                        front.date = Some(day);
-                    } else if crate::config::valid_date(&d) {
-                        front.date = Some(d);
-                    } else {
-                        diags.push(left_out(loc(), format!("`{d}` is not a date this format reads: left out"), "write it as YYYY-MM-DD"));
+                    match super::meta::date(&d) {
+                        Some(day) => front.date = Some(day),
+                        None => diags.push(left_out(
+                            loc(),
+                            format!("`{d}` is not a date this format reads: left out"),
+                            "write it as YYYY-MM-DD",
+                        )),
                     }
                 }
                 "summary" | "description" | "abstract" if front.summary.is_none() => front.summary = Some(plain(&value)),
@@ -395,6 +563,19 @@ impl Source {
                         if !front.tags.contains(&t) {
                             front.tags.push(t);
                         }
+                    }
+                }
+                "bibliography" | "references" if !value.is_table() => {
+                    for b in list(&value) {
+                        files.push((b, loc()));
+                    }
+                }
+                "csl" | "citation-style" | "citation_style" => {
+                    let style = plain(&value);
+                    if style.ends_with(".csl") && !style.contains("://") {
+                        files.push((style, loc()));
+                    } else {
+                        front.citation_style = Some(style);
                     }
                 }
                 "lang" | "language" => front.lang = Some(plain(&value)),
@@ -474,187 +655,24 @@ impl Source {
             slug = "essay".into();
         }
         let folder = hint.folder.unwrap_or("contributions");
-        Source { path, shown, slug, front, body, body_line, folder, target: PathBuf::new() }
-    }
-}
-
-/// The front matter's keys and values in order, where it is in the text,
-/// and where the body starts.
-type FrontMatter = (Vec<(String, toml::Value)>, Option<(usize, usize)>, usize);
-
-fn front_matter(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>) -> FrontMatter {
-    let text_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
-    let t = &text[text_start..];
-    for (open, closes) in [("---\n", &["\n---\n", "\n...\n", "\n---"][..]), ("+++\n", &["\n+++\n", "\n+++"][..])] {
-        let Some(rest) = t.strip_prefix(open) else { continue };
-        let Some((end, close)) = closes.iter().filter_map(|c| rest.find(c).map(|i| (i, c.len()))).min() else {
-            diags.push(left_out(
-                Location::line_col(shown, 1, 1),
-                "the front matter is not closed: read as text".into(),
-                "close it",
-            ));
-            return (Vec::new(), None, 0);
-        };
-        let start = text_start + open.len();
-        let raw = &rest[..end];
-        let body_at = (start + end + close).min(text.len());
-        let fields = if open.starts_with('-') { yaml(raw) } else { toml_fields(raw) };
-        return match fields {
-            Ok(f) => (f, Some((start, start + end)), body_at),
-            Err(why) => {
-                diags.push(left_out(
-                    Location::line_col(shown, 2, 1),
-                    format!("the front matter cannot be read ({why}): left out"),
-                    "fix it, then import again",
-                ));
-                (Vec::new(), Some((start, start + end)), body_at)
-            }
-        };
-    }
-    (Vec::new(), None, 0)
-}
-
-/// YAML front matter as TOML values, in order.
-fn yaml(raw: &str) -> Result<Vec<(String, toml::Value)>, String> {
-    use yaml_rust2::{Yaml, YamlLoader};
-    fn value(y: &Yaml) -> Option<toml::Value> {
-        Some(match y {
-            Yaml::String(s) => toml::Value::String(s.clone()),
-            Yaml::Integer(i) => toml::Value::Integer(*i),
-            Yaml::Real(r) => {
-                r.parse::<f64>().map(toml::Value::Float).unwrap_or_else(|_| toml::Value::String(r.clone()))
-            }
-            Yaml::Boolean(b) => toml::Value::Boolean(*b),
-            Yaml::Array(a) => toml::Value::Array(a.iter().filter_map(value).collect()),
-            Yaml::Hash(h) => toml::Value::Table(h.iter().filter_map(|(k, v)| Some((key(k)?, value(v)?))).collect()),
-            _ => return None,
-        })
-    }
-    fn key(k: &Yaml) -> Option<String> {
-        match k {
-            Yaml::String(s) => Some(s.clone()),
-            Yaml::Integer(i) => Some(i.to_string()),
-            Yaml::Boolean(b) => Some(b.to_string()),
-            _ => None,
+        let scholarly = !files.is_empty()
+            || path
+                .extension()
+                .is_some_and(|e| matches!(e.to_string_lossy().to_ascii_lowercase().as_str(), "qmd" | "rmd"));
+        Source {
+            path,
+            shown,
+            slug,
+            front,
+            body,
+            body_line,
+            folder,
+            files,
+            named: false,
+            scholarly,
+            target: PathBuf::new(),
         }
     }
-    // Anchors and aliases are refused: a few lines of them expand to gigabytes.
-    let anchored = |l: &str| {
-        let v = l.split_once(':').map_or(l, |(_, v)| v).trim_start().trim_start_matches("- ").trim_start_matches('[');
-        v.starts_with('&') || v.starts_with('*') || v.contains(", *") || v.contains("[*")
-    };
-    if raw.lines().any(|l| anchored(l) || anchored(l.trim_start().trim_start_matches("- "))) {
-        return Err("YAML anchors and aliases are not read".into());
-    }
-    let docs = YamlLoader::load_from_str(raw).map_err(|e| e.to_string())?;
-    let Some(Yaml::Hash(h)) = docs.into_iter().next() else { return Ok(Vec::new()) };
-    Ok(h.iter().filter_map(|(k, v)| Some((key(k)?, value(v)?))).collect())
-}
-
-/// TOML front matter, in the order written.
-fn toml_fields(raw: &str) -> Result<Vec<(String, toml::Value)>, String> {
-    let table: toml::Table = toml::from_str(raw).map_err(|e| e.message().to_string())?;
-    let mut fields: Vec<(String, toml::Value)> = table.into_iter().collect();
-    fields.sort_by_key(|(k, _)| raw.find(k.as_str()).unwrap_or(usize::MAX));
-    Ok(fields)
-}
-
-/// A value as one line of text.
-fn plain(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.trim().to_string(),
-        toml::Value::Array(a) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
-    }
-}
-
-/// A list, or a comma-separated string, as items.
-fn list(v: &toml::Value) -> Vec<String> {
-    match v {
-        toml::Value::Array(a) => a.iter().map(plain).filter(|s| !s.is_empty()).collect(),
-        other => plain(other).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
-    }
-}
-
-/// Authors in the forms sites write them: one string (`Name (@handle),
-/// Other <mail@example.org>`), a list of such strings, or tables.
-fn authors(v: &toml::Value) -> Vec<AuthorOut> {
-    match v {
-        toml::Value::String(s) => split_people(s).into_iter().filter_map(|p| person(&p)).collect(),
-        toml::Value::Array(a) => a
-            .iter()
-            .flat_map(|item| match item {
-                toml::Value::String(s) => person(s).into_iter().collect::<Vec<_>>(),
-                other => authors(other),
-            })
-            .collect(),
-        toml::Value::Table(t) => {
-            let get = |keys: &[&str]| keys.iter().find_map(|k| t.get(*k).map(plain)).filter(|s| !s.is_empty());
-            // Quarto and CSL write a name as parts: `name: {given: Ada, family: Lovelace}`.
-            let parts = |v: &toml::Value| {
-                let t = v.as_table()?;
-                let literal = t.get("literal").map(plain);
-                let joined = ["given", "dropping-particle", "non-dropping-particle", "family", "suffix"]
-                    .iter()
-                    .filter_map(|k| t.get(*k).map(plain))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                literal.or((!joined.is_empty()).then_some(joined))
-            };
-            let name = t
-                .get("name")
-                .and_then(parts)
-                .or_else(|| parts(v))
-                .or_else(|| get(&["name", "display_name", "full_name"]));
-            let Some(name) = name else { return Vec::new() };
-            let handle = get(&["handle", "twitter", "mastodon", "github"])
-                .map(|h| if h.starts_with('@') { h } else { format!("@{h}") });
-            vec![AuthorOut {
-                name,
-                handle,
-                email: get(&["email", "mail"]),
-                url: get(&["url", "website", "homepage"]),
-                affiliation: get(&["affiliation", "affiliations", "organization", "org"]),
-                orcid: get(&["orcid"]),
-                bio: get(&["bio", "description"]),
-            }]
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// `A (@a), B <b@x>` split at the commas that are outside brackets.
-fn split_people(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let (mut depth, mut current) = (0i32, String::new());
-    for c in s.chars() {
-        match c {
-            '(' | '<' | '[' => depth += 1,
-            ')' | '>' | ']' => depth -= 1,
-            _ => {}
-        }
-        if (c == ',' || c == ';') && depth <= 0 {
-            out.push(std::mem::take(&mut current));
-        } else {
-            current.push(c);
-        }
-    }
-    out.push(current);
-    out.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
-}
-
-/// One person: `Name (@handle) <email>` in any order of the brackets.
-fn person(s: &str) -> Option<AuthorOut> {
-    let name = s.split(['(', '<']).next().unwrap_or("").trim().to_string();
-    if name.is_empty() {
-        return None;
-    }
-    let inside = |open: char, close: char| {
-        s.find(open).and_then(|i| s[i + 1..].split(close).next()).map(|x| x.trim().to_string())
-    };
-    let handle = inside('(', ')').filter(|h| h.starts_with('@') && !h.contains(' '));
-    let email = inside('<', '>').filter(|e| e.contains('@'));
-    Some(AuthorOut { name, handle, email, ..AuthorOut::default() })
 }
 
 /// The first level-one heading, and the body without it.
@@ -744,294 +762,9 @@ fn liquid(body: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Where a link leads, for the import.
-enum Target {
-    /// Left as written (the web, a fragment, an address).
-    Keep,
-    /// To an imported file (its index).
-    Essay(usize),
-    /// A file of the collection copied beside the essay.
-    Asset(PathBuf),
-    /// To something not imported, and why.
-    Elsewhere(&'static str),
-}
-
-fn split_fragment(target: &str) -> (&str, &str) {
-    match target.find(['#', '?']) {
-        Some(i) => (&target[..i], &target[i..]),
-        None => (target, ""),
-    }
-}
-
-fn classify(target: &str, dir: &Path, root: &Path, essays: &HashMap<PathBuf, usize>) -> Target {
-    let (file, _) = split_fragment(target);
-    if file.is_empty()
-        || target.contains("://")
-        || target.starts_with("mailto:")
-        || target.starts_with("data:")
-        || target.starts_with("//")
-    {
-        return Target::Keep;
-    }
-    let decoded = percent_decode(file);
-    let path = if let Some(from_root) = decoded.strip_prefix('/') {
-        // An address on the site: a file at the collection's root (Jekyll),
-        // or in its `static/` folder (Hugo).
-        let found = [lexical(root, from_root), lexical(&root.join("static"), from_root)]
-            .into_iter()
-            .flatten()
-            .find(|p| p.exists() || essays.contains_key(&p.with_extension("md")));
-        match found {
-            Some(p) => p,
-            None => return Target::Elsewhere("an address on the site"),
-        }
-    } else {
-        match lexical(dir, &decoded) {
-            Some(p) => p,
-            None => return Target::Elsewhere("outside the collection"),
-        }
-    };
-    let candidates = [path.clone(), path.with_extension("md"), path.join("index.md")];
-    for c in &candidates {
-        if let Some(i) = essays.get(c) {
-            return Target::Essay(*i);
-        }
-    }
-    if !path.starts_with(root) {
-        return Target::Elsewhere("outside the collection");
-    }
-    match path.canonicalize() {
-        Ok(real) if real.starts_with(root) && real.is_file() => {
-            if std::fs::metadata(&real).map(|m| m.len()).unwrap_or(u64::MAX) > MAX_ASSET {
-                Target::Elsewhere("a file too large to copy")
-            } else if real.extension().is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().as_ref())) {
-                Target::Elsewhere("a Markdown file not imported")
-            } else {
-                Target::Asset(real)
-            }
-        }
-        Ok(_) => Target::Elsewhere("outside the collection"),
-        Err(_) => Target::Elsewhere("a file the collection does not have"),
-    }
-}
-
-/// `rel` resolved against `dir` without the file system: `None` above `/`.
-fn lexical(dir: &Path, rel: &str) -> Option<PathBuf> {
-    let mut out = dir.to_path_buf();
-    for c in Path::new(rel).components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(n) => out.push(n),
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(a), Some(b)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((a * 16 + b) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// `to` relative to the folder `from` (both relative to the book's root).
-fn relative(from: &Path, to: &Path) -> PathBuf {
-    let from: Vec<_> = from.components().collect();
-    let to_c: Vec<_> = to.components().collect();
-    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..from.len() {
-        out.push("..");
-    }
-    for c in &to_c[common..] {
-        out.push(c);
-    }
-    out
-}
-
-/// Where a file of the collection is published: `base` + its path from the
-/// collection's root, Markdown pages without their extension.
-fn published(base: Option<&str>, root: &Path, dir: &Path, file: &str) -> Option<String> {
-    let base = base?.trim_end_matches('/');
-    let path = lexical(dir, &percent_decode(file))?;
-    let rel = path.strip_prefix(root).ok()?;
-    let mut rel = rel.to_string_lossy().replace('\\', "/");
-    if let Some(page) = rel.strip_suffix(".md") {
-        rel = page.to_string();
-    }
-    Some(format!("{base}/{rel}"))
-}
-
-/// The link targets of a body outside code: inline links and images,
-/// reference definitions, and `src` and `href` in raw HTML.
-fn targets(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    rewrite(body, &mut |t: &str, _| {
-        out.push(t.to_string());
-        None
-    });
-    out
-}
-
-/// `body` with each link target outside code given to `f` (with its line,
-/// 1-based), and replaced by what it returns (`Some("")` drops the link,
-/// keeping its text).
-fn rewrite(body: &str, f: &mut dyn FnMut(&str, usize) -> Option<String>) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut fence = false;
-    for (i, line) in body.split_inclusive('\n').enumerate() {
-        if is_fence(line) {
-            fence = !fence;
-        }
-        if fence || line.starts_with("    ") {
-            out.push_str(line);
-            continue;
-        }
-        out.push_str(&rewrite_line(line, i + 1, f));
-    }
-    out
-}
-
-fn rewrite_line(line: &str, n: usize, f: &mut dyn FnMut(&str, usize) -> Option<String>) -> String {
-    // A reference definition: `[label]: target "title"`.
-    let t = line.trim_start();
-    if t.starts_with('[')
-        && !t.starts_with("[^")
-        && let Some(i) = t.find("]: ")
-    {
-        let target = t[i + 3..].split_whitespace().next().unwrap_or("").trim_matches(['<', '>']);
-        if !target.is_empty()
-            && let Some(new) = f(target, n)
-        {
-            if new.is_empty() {
-                // A definition without its target: the references to it stay text.
-                return String::from("\n");
-            }
-            return line.replacen(target, &new, 1);
-        }
-        return line.to_string();
-    }
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    loop {
-        // The next `](`, `src="` or `href="` outside inline code.
-        let next = [("](", ')'), ("src=\"", '"'), ("href=\"", '"'), ("src='", '\''), ("href='", '\'')]
-            .iter()
-            .filter_map(|(open, close)| rest.find(open).map(|i| (i, *open, *close)))
-            .filter(|(i, _, _)| rest[..*i].matches('`').count().is_multiple_of(2))
-            .min_by_key(|(i, _, _)| *i);
-        let Some((i, open, close)) = next else { break };
-        out.push_str(&rest[..i + open.len()]);
-        rest = &rest[i + open.len()..];
-        let angle = open == "](" && rest.starts_with('<');
-        let body = if angle { &rest[1..] } else { rest };
-        let end = if angle {
-            body.find('>').unwrap_or(body.len())
-        } else if open == "](" {
-            body.find([')', ' ']).unwrap_or(body.len())
-        } else {
-            body.find(close).unwrap_or(body.len())
-        };
-        let target = &body[..end];
-        match f(target, n) {
-            Some(new) if new.is_empty() && open == "](" => {
-                // `[text](target)` becomes `text`; `![alt](target)` stays an
-                // image without a source only if nothing else: keep the alt.
-                let start = out.rfind('[').unwrap_or(out.len());
-                let text = out[start + 1..out.len() - 2].to_string();
-                let bang = start > 0 && out[..start].ends_with('!');
-                out.truncate(if bang { start - 1 } else { start });
-                out.push_str(&text);
-                let after = &body[end..];
-                let close_at = after.find(')').map_or(after.len(), |k| k + 1);
-                rest = &after[close_at..];
-                continue;
-            }
-            Some(new) if !new.is_empty() => {
-                if angle {
-                    out.push('<');
-                }
-                out.push_str(&new);
-                rest = &body[end..];
-            }
-            // Left as written; an HTML attribute keeps its target even when
-            // the link could not be carried (the diagnostic says so).
-            _ => {
-                if angle {
-                    out.push('<');
-                }
-                out.push_str(target);
-                rest = &body[end..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn people_in_the_forms_sites_write_them() {
-        let a = authors(&toml::Value::String(
-            "Vitalik Buterin (@vbuterin), Martin Holst Swende <martin@example.org>, Alex (@a_b) <a@b.c>".into(),
-        ));
-        assert_eq!(a.len(), 3);
-        assert_eq!(a[0].name, "Vitalik Buterin");
-        assert_eq!(a[0].handle.as_deref(), Some("@vbuterin"));
-        assert_eq!(a[1].email.as_deref(), Some("martin@example.org"));
-        assert_eq!(a[2].handle.as_deref(), Some("@a_b"));
-        let t: toml::Value =
-            toml::from_str::<toml::Table>("a = [{ name = \"Ada\", twitter = \"ada\", affiliation = \"X\" }, \"Bob\"]")
-                .unwrap()["a"]
-                .clone();
-        let a = authors(&t);
-        assert_eq!(a[0].handle.as_deref(), Some("@ada"));
-        assert_eq!(a[1].name, "Bob");
-        let t: toml::Value =
-            toml::from_str::<toml::Table>("a = [{ name = { given = \"Ada\", family = \"Lovelace\" } }]").unwrap()["a"]
-                .clone();
-        assert_eq!(authors(&t)[0].name, "Ada Lovelace");
-    }
-
-    #[test]
-    fn links_are_rewritten_outside_code_and_dropped_links_keep_their_text() {
-        let body = "See [one](./a.md#x) and ![pic](img/p.png).\n```\n[no](./a.md)\n```\n[gone](missing.md) `[c](./a.md)`\n[ref]: ./a.md\n<img src=\"img/p.png\">\n";
-        let out = rewrite(body, &mut |t, _| match t {
-            "./a.md#x" => Some("../a/index.md#x".into()),
-            "./a.md" => Some("a.md".into()),
-            "img/p.png" => Some("p.png".into()),
-            "missing.md" => Some(String::new()),
-            _ => None,
-        });
-        assert!(out.contains("[one](../a/index.md#x)"), "{out}");
-        assert!(out.contains("![pic](p.png)"), "{out}");
-        assert!(out.contains("[no](./a.md)"), "code is left alone: {out}");
-        assert!(out.contains("gone `[c](./a.md)`"), "{out}");
-        assert!(out.contains("[ref]: a.md"), "{out}");
-        assert!(out.contains("<img src=\"p.png\">"), "{out}");
-    }
 
     #[test]
     fn headings_go_down_a_level_and_liquid_is_found() {
@@ -1041,12 +774,5 @@ mod tests {
             liquid("a {% include x.html %} b {{ page.title }}\n"),
             vec![(1, "{% include x.html %}".into()), (1, "{{ page.title }}".into())]
         );
-    }
-
-    #[test]
-    fn relative_paths_between_new_places() {
-        assert_eq!(relative(Path::new("contributions"), Path::new("contributions/b.md")), PathBuf::from("b.md"));
-        assert_eq!(relative(Path::new("contributions/a"), Path::new("contributions/b.md")), PathBuf::from("../b.md"));
-        assert_eq!(relative(Path::new("contributions/a"), Path::new("contributions/a/p.png")), PathBuf::from("p.png"));
     }
 }

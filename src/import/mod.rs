@@ -13,8 +13,10 @@
 //! collection being imported is ever read or copied.
 
 pub mod docx;
+mod links;
 pub mod markdown;
 pub mod mdbook;
+mod meta;
 pub mod roster;
 
 use std::path::{Path, PathBuf};

@@ -23,6 +23,21 @@ pub fn find(doc: &mut Document, known: &dyn Fn(&str) -> bool) {
     });
 }
 
+/// The keys of the bracketed citations (`[@key]`, `[see @a; @b]`) of a
+/// text that has no references, with where each is written: what would
+/// print as written. Running `@word`s are handles there, not citations.
+pub fn written(doc: &Document) -> Vec<(String, Pos)> {
+    let mut found = doc.clone();
+    find(&mut found, &|_| false);
+    let mut out = Vec::new();
+    found.for_each_inline(&mut |i| {
+        if let Inline::Cite(c) = i {
+            out.extend(c.items.iter().map(|item| (item.key.clone(), item.pos)));
+        }
+    });
+    out
+}
+
 /// One run of text and soft breaks, as one string, with where each of its
 /// elements starts in it.
 struct Run {
@@ -178,6 +193,11 @@ fn bracketed(s: &str) -> Option<(usize, Vec<(usize, CiteItem)>)> {
             CiteItem { key, prefix, locator, suffix, suppress_author: suppress, pos: Pos::default() },
         ));
         offset += part.len() + 1;
+    }
+    // `[@fig-x]`, `[-@eq:y]`: cross-references, which Quarto and
+    // pandoc-crossref keep apart from citations by these prefixes.
+    if items.iter().all(|(_, i)| crate::input::crossref::prefixed(&i.key).is_some()) {
+        return None;
     }
     Some((end + 1, items))
 }

@@ -688,7 +688,7 @@ fn flatten(block: Block, out: &mut Vec<Inline>) {
                 flatten(b, out);
             }
         }
-        Block::Details { summary, blocks } => {
+        Block::Details { summary, blocks } | Block::Callout { title: summary, blocks, .. } => {
             out.extend(summary);
             for b in blocks {
                 out.push(Inline::LineBreak);

@@ -8,15 +8,18 @@
 
 pub mod assets;
 pub mod citations;
+pub mod crossref;
+mod discover;
 pub mod frontmatter;
 pub mod git;
 pub mod html;
 pub mod markdown;
 pub mod math;
+pub mod pandoc;
 pub mod references;
 pub mod svg;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -26,7 +29,6 @@ use rayon::prelude::*;
 
 use crate::config::{self, BookConfig};
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::lang::slug;
 use crate::model::book::{Author, BodyImage, Essay, Kind, References};
 use crate::model::document::{Block, Document, Inline, plain_text};
 use assets::{Asset, AssetProblem};
@@ -94,104 +96,6 @@ pub enum LoadError {
     },
 }
 
-/// A contribution found on disk.
-#[derive(Debug, Clone)]
-struct Found {
-    /// The file stem or folder name, as written.
-    name: String,
-    /// Its ASCII form, the essay's slug (set once the name is checked).
-    slug: String,
-    file: PathBuf,
-}
-
-/// Lists `contributions/`: `<slug>.md` files and `<slug>/index.md` folders.
-/// Names starting with `.` or `_` are skipped.
-fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, LoadError> {
-    let dir = root.join(CONTRIBUTIONS);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            diags.push(
-                Diagnostic::new(
-                    Code::BookFileMissing,
-                    Location::file(config::BOOK_FILE),
-                    "the book has no contributions/ folder",
-                )
-                .hint("essays go in contributions/<slug>.md or contributions/<slug>/index.md"),
-            );
-            return Ok(Vec::new());
-        }
-        Err(source) => return Err(LoadError::List { path: dir, source }),
-    };
-    let mut found = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| LoadError::List { path: dir.clone(), source })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with('_') {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            if path.join("index.md").exists() || path.join("index.md").is_symlink() {
-                found.push(Found {
-                    name: name.clone(),
-                    slug: String::new(),
-                    file: Path::new(CONTRIBUTIONS).join(&name).join("index.md"),
-                });
-            }
-        } else if let Some(stem) = name.strip_suffix(".md") {
-            found.push(Found {
-                name: stem.to_string(),
-                slug: String::new(),
-                file: Path::new(CONTRIBUTIONS).join(&name),
-            });
-        }
-    }
-    found.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut seen: HashMap<String, (PathBuf, String)> = HashMap::new();
-    for f in &mut found {
-        if !slug::valid_name(&f.name) {
-            diags.push(
-                Diagnostic::new(
-                    Code::InvalidSlug,
-                    Location::file(&f.file),
-                    format!("`{}` cannot name an essay", f.name),
-                )
-                .hint("rename it with letters, digits, hyphens and underscores only, e.g. `my-essay.md`"),
-            );
-        }
-        // Its name in URLs and file names: names that differ only by accents
-        // or case would be one file on the site.
-        f.slug = if slug::valid_name(&f.name) { slug::ascii(&f.name) } else { f.name.clone() };
-        if let Some((first, first_name)) = seen.get(&f.slug) {
-            let hint = if *first_name == f.name {
-                "keep one of them, or rename one".to_string()
-            } else {
-                format!(
-                    "their names differ only by accents, case or script, and both would be `{}` on the site and in the EPUB: rename one",
-                    f.slug
-                )
-            };
-            diags.push(
-                Diagnostic::new(
-                    Code::DuplicateSlug,
-                    Location::file(&f.file),
-                    format!(
-                        "two contributions have the slug `{}`: {} and {}",
-                        f.slug,
-                        crate::diagnostic::slash_path(first),
-                        crate::diagnostic::slash_path(&f.file)
-                    ),
-                )
-                .hint(hint),
-            );
-        } else {
-            seen.insert(f.slug.clone(), (f.file.clone(), f.name.clone()));
-        }
-    }
-    Ok(found)
-}
-
 /// Loads the book in `root`: configuration, every contribution (in parallel),
 /// front and back matter, section intros and the cover.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
@@ -201,10 +105,11 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     if let Some(t) = book_text {
         sources.insert(PathBuf::from(config::BOOK_FILE), t);
     }
-    let found = discover(&root, &mut diagnostics)?;
+    let found = discover::discover(&root, &mut diagnostics)?;
     let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
     let allow_html = config.as_ref().is_some_and(|c| c.rules.allow_html);
     let allow_extra = config.as_ref().is_some_and(|c| c.rules.allow_extra);
+    let own_labels = config.as_ref().map(|c| c.labels.clone()).unwrap_or_default();
     let book_references = Arc::new(book_references(&root, config.as_ref(), &mut sources, &mut diagnostics));
 
     let results: Vec<LoadedText> = found
@@ -220,6 +125,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
                 allow_html,
                 book_refs: &book_references,
                 allow_extra,
+                labels: &own_labels,
             }
             .load()
         })
@@ -297,6 +203,7 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
                     allow_html: cfg.rules.allow_html,
                     book_refs: &loaded.book_references,
                     allow_extra: cfg.rules.allow_extra,
+                    labels: &cfg.labels,
                 }
                 .load(),
                 Err(problem) => {
@@ -391,6 +298,8 @@ struct Text<'a> {
     book_refs: &'a Arc<hayagriva::Library>,
     /// Whether the rules let a text keep an `[extra]` table.
     allow_extra: bool,
+    /// The book's own words (`[labels]`), over its language's.
+    labels: &'a BTreeMap<String, String>,
 }
 
 impl Text<'_> {
@@ -586,10 +495,23 @@ impl Text<'_> {
                     .hint("set `allow_extra = true` under [rules] in book.toml to keep it (it is never printed), or remove the table"),
             );
         }
-        let references = self.references(&raw, &dir, &fm_loc, diags, ref_texts);
+        pandoc::settle(&mut body, &crate::lang::labels::Labels::with(&lang, self.labels), file, diags);
+        let (references, has_files) = self.references(&raw, &dir, &fm_loc, diags, ref_texts);
         if !references.library.is_empty() {
             let library = references.library.clone();
             citations::find(&mut body, &|k| library.get(k).is_some());
+        } else if !has_files {
+            // (A file that cannot be read has its own diagnostic.)
+            for (key, pos) in citations::written(&body) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::CitationWithoutReferences,
+                        Location::line_col(file, pos.line as usize, pos.col as usize),
+                        format!("`@{key}` is cited, but the text has no references: it would print as written"),
+                    )
+                    .hint("put the .bib or .yaml file that defines it beside the text, or name it in `references`"),
+                );
+            }
         }
         let mut images = Vec::new();
         body.for_each_inline(&mut |i| {
@@ -624,7 +546,7 @@ impl Text<'_> {
 
     /// The works the text can cite: the files its front matter names, its
     /// own `references.bib` (`<name>.bib` beside a single-file text), then
-    /// the book's.
+    /// the book's; and whether it has reference files of its own, read or not.
     fn references(
         &self,
         raw: &RawFrontMatter,
@@ -632,8 +554,9 @@ impl Text<'_> {
         fm_loc: &dyn Fn(&str) -> Location,
         diags: &mut Vec<Diagnostic>,
         ref_texts: &mut Vec<(PathBuf, String)>,
-    ) -> References {
+    ) -> (References, bool) {
         let mut files = Vec::new();
+        let mut has_files = raw.references.is_some();
         for written in raw.references.as_ref().map(|r| r.to_vec()).unwrap_or_default() {
             if let Some(f) = references::read(self.root, dir, &written, fm_loc(&written), diags) {
                 files.push(f);
@@ -650,6 +573,7 @@ impl Text<'_> {
             if files.iter().any(|f| f.file == rel) || !self.root.join(&rel).is_file() {
                 continue;
             }
+            has_files = true;
             if let Ok(real) = assets::locate(self.root, &rel)
                 && let Some(f) = references::read_found(&rel, &real, diags)
             {
@@ -663,7 +587,7 @@ impl Text<'_> {
             Arc::new(references::merge(&files, Some(self.book_refs)))
         };
         ref_texts.extend(files.into_iter().map(|f| (f.file, f.text)));
-        References { library, own, style: raw.citation_style.clone() }
+        (References { library, own, style: raw.citation_style.clone() }, has_files)
     }
 
     /// The front matter (empty for front and back matter without any), its

@@ -155,39 +155,92 @@ pub fn parse(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<(Li
             }
         }
     } else {
-        match hayagriva::io::from_biblatex_str(text) {
-            Ok(l) => l,
-            Err(errors) => {
-                for e in errors {
-                    let span = match &e {
-                        hayagriva::io::BibLaTeXError::Parse(p) => p.span.clone(),
-                        hayagriva::io::BibLaTeXError::Type(t) => t.span.clone(),
-                    };
-                    let span = span.start.min(text.len())..span.end.min(text.len());
-                    let span =
-                        if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) { span } else { 0..0 };
-                    diags.push(
-                        Diagnostic::new(
-                            Code::ReferencesSyntax,
-                            Location::at(file, text, span),
-                            format!("these references cannot be read: {}", message(&e)),
-                        )
-                        .hint("each entry is @type{key, field = {value}, …}; braces and quotes must be balanced"),
-                    );
-                }
-                return None;
-            }
-        }
+        from_bib(file, text, diags)?
     };
     Some((library, defined))
 }
 
-/// The message of a BibLaTeX error, without hayagriva's prefix.
-fn message(e: &hayagriva::io::BibLaTeXError) -> String {
-    match e {
-        hayagriva::io::BibLaTeXError::Parse(p) => p.kind.to_string(),
-        hayagriva::io::BibLaTeXError::Type(t) => t.kind.to_string(),
+/// A BibLaTeX file as the works it defines, entry by entry: an entry with
+/// a field that cannot be read (`year = {}`, `year = {Forthcoming, 2018}`,
+/// which pandoc reads) is kept without that field, with a warning; one
+/// that still cannot be read is left out with an error; the others are
+/// kept. `None` when the file cannot be parsed at all.
+fn from_bib(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Library> {
+    let at = |span: std::ops::Range<usize>| {
+        let span = span.start.min(text.len())..span.end.min(text.len());
+        let span = if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) { span } else { 0..0 };
+        Location::at(file, text, span)
+    };
+    let bib = match biblatex::Bibliography::parse(text) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::ReferencesSyntax,
+                    at(e.span.clone()),
+                    format!("these references cannot be read: {}", e.kind),
+                )
+                .hint("each entry is @type{key, field = {value}, …}; braces and quotes must be balanced"),
+            );
+            return None;
+        }
+    };
+    let mut library = Library::new();
+    for entry in bib.iter() {
+        let mut entry = entry.clone();
+        let mut first_error = None;
+        for _ in 0..4 {
+            match hayagriva::Entry::try_from(&entry) {
+                Ok(e) => {
+                    library.push(&e);
+                    first_error = None;
+                    break;
+                }
+                Err(err) => {
+                    // The field the error is in, by its place; else a date,
+                    // where most unreadable values are.
+                    let field = entry
+                        .fields
+                        .iter()
+                        .find(|(_, chunks)| {
+                            chunks.iter().any(|c| c.span.start <= err.span.start && err.span.start <= c.span.end)
+                        })
+                        .map(|(k, _)| k.clone())
+                        .or_else(|| {
+                            ["year", "date", "month", "urldate", "eventdate", "origdate"]
+                                .into_iter()
+                                .find(|k| entry.fields.contains_key(*k))
+                                .map(str::to_string)
+                        });
+                    first_error.get_or_insert(err.clone());
+                    let Some(field) = field else { break };
+                    entry.fields.remove(&field);
+                    diags.push(
+                        Diagnostic::new(
+                            Code::ReferenceFieldLeftOut,
+                            at(err.span.clone()),
+                            format!(
+                                "`{field}` of `{}` cannot be read ({}): the entry is kept without it",
+                                entry.key, err.kind
+                            ),
+                        )
+                        .hint("write a date as `2018`, `2018-03` or `2018-03-14`; leave a field out rather than empty"),
+                    );
+                }
+            }
+        }
+        if let Some(err) = first_error {
+            diags.push(
+                Diagnostic::new(
+                    Code::ReferencesSyntax,
+                    at(err.span.clone()),
+                    format!("the entry `{}` cannot be read: {}; it is left out", entry.key, err.kind),
+                )
+                .hint("each entry is @type{key, field = {value}, …}; braces and quotes must be balanced"),
+            );
+        }
     }
+    Some(library)
 }
 
 /// The keys of a BibLaTeX file and where each is written.

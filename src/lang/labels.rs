@@ -10,6 +10,14 @@ use std::sync::LazyLock;
 
 /// Every key of a language's table, in the order of [`Labels`]' fields.
 pub const KEYS: &[&str] = &[
+    "figure",
+    "table",
+    "equation",
+    "note",
+    "tip",
+    "warning",
+    "important",
+    "caution",
     "last",
     "separator",
     "edited_by",
@@ -160,6 +168,22 @@ pub struct Labels {
     pub text_size: String,
     /// What closes the contents menu on a phone.
     pub close: String,
+    /// What a cross-reference to a figure says before its number ("Figure").
+    pub figure: String,
+    /// What a cross-reference to a table says before its number ("Table").
+    pub table: String,
+    /// What a cross-reference to an equation says before its number ("Equation").
+    pub equation: String,
+    /// The title of a `note` callout.
+    pub note: String,
+    /// The title of a `tip` callout.
+    pub tip: String,
+    /// The title of a `warning` callout.
+    pub warning: String,
+    /// The title of an `important` callout.
+    pub important: String,
+    /// The title of a `caution` callout.
+    pub caution: String,
     #[serde(skip)]
     french: bool,
 }
@@ -226,6 +250,14 @@ impl Labels {
             theme_sepia: get("theme_sepia"),
             text_size: get("text_size"),
             close: get("close"),
+            figure: get("figure"),
+            table: get("table"),
+            equation: get("equation"),
+            note: get("note"),
+            tip: get("tip"),
+            warning: get("warning"),
+            important: get("important"),
+            caution: get("caution"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

@@ -78,6 +78,16 @@ pub enum Block {
         /// What it discloses.
         blocks: Vec<Block>,
     },
+    /// A callout: a titled box set apart from the text (Quarto's
+    /// `::: {.callout-tip}`, GitHub's `> [!TIP]`).
+    Callout {
+        /// Which kind.
+        kind: CalloutKind,
+        /// Its title: as written, or the kind's name in the text's language.
+        title: Vec<Inline>,
+        /// What it holds.
+        blocks: Vec<Block>,
+    },
     /// A thematic break.
     Rule,
     /// Raw HTML, kept so that `check` can report it, with what the
@@ -93,6 +103,46 @@ pub enum Block {
         /// What the sanitiser left out of `content`, each a warning of `check`.
         left_out: Vec<LeftOut>,
     },
+}
+
+/// The kinds of callout Quarto and GitHub share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalloutKind {
+    /// Something to know.
+    Note,
+    /// Something helpful.
+    Tip,
+    /// Something to mind.
+    Warning,
+    /// Something that matters.
+    Important,
+    /// Something with a risk.
+    Caution,
+}
+
+impl CalloutKind {
+    /// Its name, as Quarto's classes (`callout-tip`) and the editions' styles write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalloutKind::Note => "note",
+            CalloutKind::Tip => "tip",
+            CalloutKind::Warning => "warning",
+            CalloutKind::Important => "important",
+            CalloutKind::Caution => "caution",
+        }
+    }
+
+    /// The kind a name gives (`tip`, `TIP`), if any.
+    pub fn named(name: &str) -> Option<CalloutKind> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "note" => CalloutKind::Note,
+            "tip" => CalloutKind::Tip,
+            "warning" => CalloutKind::Warning,
+            "important" => CalloutKind::Important,
+            "caution" => CalloutKind::Caution,
+            _ => return None,
+        })
+    }
 }
 
 /// LaTeX math the converter refuses.
@@ -307,6 +357,10 @@ pub struct Document {
     /// The works its citations name, as the style sets them: what ends the
     /// text in every edition. Set by `order`; `None` when nothing is cited.
     pub bibliography: Option<Bibliography>,
+    /// The ids its author gave headings and figures (`{#sec-x}`,
+    /// `{#fig-x}`, `\label{fig:x}`), by where what they name starts: the
+    /// anchors cross-references lead to.
+    pub ids: Vec<(Pos, String)>,
 }
 
 /// The list of works a text cites, set in the book's citation style.
@@ -343,7 +397,7 @@ fn block_inlines(block: &Block) -> Vec<&[Inline]> {
     match block {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => vec![i.as_slice()],
         Block::Table { rows, .. } => rows.iter().flatten().map(|c| c.content.as_slice()).collect(),
-        Block::Details { summary, .. } => vec![summary.as_slice()],
+        Block::Details { summary, .. } | Block::Callout { title: summary, .. } => vec![summary.as_slice()],
         _ => Vec::new(),
     }
 }
@@ -352,7 +406,9 @@ fn child_blocks(block: &Block) -> Vec<&Block> {
     match block {
         Block::Quote(b) => b.iter().collect(),
         Block::List { items, .. } => items.iter().flatten().collect(),
-        Block::Details { blocks, .. } | Block::Html { content: blocks, .. } => blocks.iter().collect(),
+        Block::Details { blocks, .. } | Block::Html { content: blocks, .. } | Block::Callout { blocks, .. } => {
+            blocks.iter().collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -435,14 +491,23 @@ impl Document {
         out
     }
 
-    /// The anchor of every heading, by its position: its text as GitHub
-    /// makes one ([`anchor_of`]), with `-1`, `-2`… after a repeat, in
-    /// document order. What links to `essay.md#a-heading` name.
-    pub fn heading_anchors(&self) -> std::collections::HashMap<Pos, String> {
+    /// The anchor of every heading and of every figure its author gave an
+    /// id, by its position: the id when there is one ([`anchor_of`] it),
+    /// else the heading's text as GitHub makes one, with `-1`, `-2`… after a
+    /// repeat, in document order. What links to `essay.md#a-heading` and
+    /// cross-references (`@fig-x`) lead to.
+    pub fn anchors(&self) -> std::collections::HashMap<Pos, String> {
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let mut out = std::collections::HashMap::new();
+        let given = |pos: &Pos| self.ids.iter().find(|(p, _)| p == pos).map(|(_, id)| anchor_of(id));
+        for (pos, id) in &self.ids {
+            seen.insert(anchor_of(id), 1);
+            out.insert(*pos, anchor_of(id));
+        }
         self.for_each_block(&mut |b| {
-            if let Block::Heading { content, pos, .. } = b {
+            if let Block::Heading { content, pos, .. } = b
+                && given(pos).is_none()
+            {
                 let base = anchor_of(&plain_text(content));
                 let n = seen.entry(base.clone()).or_insert(0);
                 let anchor = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
@@ -496,7 +561,7 @@ impl Document {
                     Block::Table { rows, .. } => {
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, &mut None, f))
                     }
-                    Block::Details { summary, blocks: b } => {
+                    Block::Details { summary, blocks: b } | Block::Callout { title: summary, blocks: b, .. } => {
                         inlines(summary, &mut None, f);
                         blocks(b, f);
                     }
@@ -537,7 +602,7 @@ impl Document {
                     Block::Table { rows, .. } => {
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, at, f))
                     }
-                    Block::Details { summary, blocks: b } => {
+                    Block::Details { summary, blocks: b } | Block::Callout { title: summary, blocks: b, .. } => {
                         inlines(summary, at, f);
                         blocks(b, at, f);
                     }

@@ -342,7 +342,7 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
     let links = markup::Links {
         essays: book
             .essays()
-            .map(|e| (e.file.clone(), (e.slug.clone(), e.body.heading_anchors().into_values().collect())))
+            .map(|e| (e.file.clone(), (e.slug.clone(), e.body.anchors().into_values().collect())))
             .collect(),
         page: cfg.labels().page_ref,
         site: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),

@@ -9,12 +9,16 @@
 //! through [`string_literal`]. Text comes already set in its language's
 //! typography (see [`crate::order`]), and is escaped after that.
 
+mod links;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::model::book::Essay;
 use crate::model::document::{Align, Block, Document, Footnote, Inline};
+pub use links::Links;
+use links::{essay_label, heading_label};
 
 /// Characters that mean something in typst markup.
 const SPECIAL: &[char] =
@@ -152,7 +156,7 @@ impl<'a> Writer<'a> {
         Writer {
             out: String::new(),
             label_prefix: label_part(label_prefix),
-            anchors: doc.heading_anchors(),
+            anchors: doc.anchors(),
             links: None,
             own: None,
             open: Vec::new(),
@@ -297,7 +301,15 @@ impl<'a> Writer<'a> {
             Block::Paragraph(inlines) => match inlines.as_slice() {
                 [Inline::Image { url, alt, title, pos }] => {
                     self.at(*pos);
-                    self.figure(url, alt, title)
+                    self.figure(url, alt, title);
+                    // A figure with an id: what its cross-references lead to.
+                    if let (Some(slug), Some(a)) = (&self.own, self.anchors.get(pos))
+                        && self.images.contains_key(url)
+                        && self.out.ends_with(';')
+                    {
+                        self.out.pop();
+                        let _ = write!(self.out, "<{}>", heading_label(slug, a));
+                    }
                 }
                 _ => self.inlines(inlines),
             },
@@ -393,6 +405,13 @@ impl<'a> Writer<'a> {
                     w.out.push_str(";\n\n");
                     w.blocks(blocks);
                 });
+                self.out.push(';');
+            }
+            Block::Callout { kind, title, blocks } => {
+                // Set by the template's `callout`, in the kind's colours.
+                let _ = write!(self.out, "#callout({})", string_literal(kind.as_str()));
+                self.content(|w| w.inlines(title));
+                self.content(|w| w.blocks(blocks));
                 self.out.push(';');
             }
             Block::Rule => self.out.push_str("#divider();"),
@@ -590,45 +609,6 @@ impl<'a> Writer<'a> {
         });
         let _ = write!(self.out, "<{label}>");
     }
-}
-
-/// The book's essays as links in the PDF reach them.
-#[derive(Debug, Clone, Default)]
-pub struct Links {
-    /// Each essay by file (relative to the book's root): its slug and its headings' anchors.
-    pub essays: HashMap<PathBuf, (String, HashSet<String>)>,
-    /// What is printed before the page a link leads to ("p.").
-    pub page: String,
-    /// Where the site will be (`[html] base_url`, without its last `/`): in an
-    /// offprint, a link to another essay leads to its page there.
-    pub site: Option<String>,
-    /// Where the whole book is (`[book] url`): in an offprint without a site,
-    /// links to other essays lead there.
-    pub book: Option<String>,
-    /// Whether the rules let raw HTML through (`[rules] allow_html`).
-    pub allow_html: bool,
-}
-
-impl Links {
-    /// Where a link to essay `slug` (at its heading `anchor`) leads from an
-    /// offprint, which does not hold that essay.
-    fn web(&self, slug: &str, anchor: Option<&str>) -> Option<String> {
-        match (&self.site, anchor) {
-            (Some(site), Some(a)) => Some(format!("{site}/{slug}/#s-{a}")),
-            (Some(site), None) => Some(format!("{site}/{slug}/")),
-            (None, _) => self.book.clone(),
-        }
-    }
-}
-
-/// The label at the start of essay `slug`'s text.
-fn essay_label(slug: &str) -> String {
-    format!("essay-{slug}")
-}
-
-/// The label of the heading of essay `slug` whose anchor is `anchor`.
-fn heading_label(slug: &str, anchor: &str) -> String {
-    format!("h-{slug}-{}", crate::lang::slug::ascii(anchor))
 }
 
 /// Inline code shorter than this never breaks.

@@ -9,7 +9,10 @@
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::{Arena, Options, parse_document};
 
-use crate::model::document::{Align, Block, Cell, Document, Footnote, Inline, Pos};
+use crate::model::document::{Align, Block, CalloutKind, Cell, Document, Footnote, Inline, Pos};
+
+mod positions;
+pub use positions::{Destination, destinations};
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;
@@ -23,7 +26,7 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_MARKUP: usize = 10_000;
 
 /// The characters [`MAX_MARKUP`] counts.
-const MARKUP: &[u8] = b"*_~[]`<|";
+const MARKUP: &[u8] = b"*_~[]`<|^";
 
 /// The byte offset in `body` where its markup goes over [`MAX_MARKUP`], if it does.
 pub fn too_much_markup(body: &str) -> Option<usize> {
@@ -68,7 +71,60 @@ pub fn options() -> Options<'static> {
     // `$…$` and `$$…$$`, with pandoc's rules: no space inside the dollars,
     // no digit after the closing one, so prices stay text.
     o.extension.math_dollars = true;
+    // pandoc's `^sup^`, `~sub~` and inline notes `^[…]`, which scholars
+    // write; `~~strike~~` keeps its two tildes.
+    o.extension.superscript = true;
+    o.extension.subscript = true;
+    o.extension.inline_footnotes = true;
+    // pandoc's attributes: `{#fig-x width=50%}` after an image, `{#sec-x}`
+    // after a heading; the ids are what cross-references name.
+    o.extension.link_attributes = true;
+    o.extension.header_attributes = true;
+    // Fenced divs (`::: {.callout-tip}` … `:::`) and GitHub's alerts
+    // (`> [!TIP]`): callouts; any other div's content is kept as text.
+    o.extension.block_directive = true;
+    o.extension.alerts = true;
     o
+}
+
+/// The callout a fenced div's info string names (`{.callout-tip
+/// title="Mind the gap"}`, `callout-note`), with its title when given.
+fn callout_of(info: &str) -> Option<(CalloutKind, Option<String>)> {
+    let inner = info.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut kind = None;
+    let mut title = None;
+    let mut rest = inner.trim_start();
+    while !rest.is_empty() {
+        if let Some(v) = rest.strip_prefix("title=") {
+            let (value, after) = match v.strip_prefix('"') {
+                Some(q) => match q.find('"') {
+                    Some(e) => (&q[..e], &q[e + 1..]),
+                    None => (q, ""),
+                },
+                None => v.split_at(v.find(char::is_whitespace).unwrap_or(v.len())),
+            };
+            title = Some(value.to_string()).filter(|t| !t.trim().is_empty());
+            rest = after.trim_start();
+            continue;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token = rest[..end].trim_start_matches('.');
+        if let Some(k) = token.strip_prefix("callout-").and_then(CalloutKind::named) {
+            kind = Some(k);
+        }
+        rest = rest[end..].trim_start();
+    }
+    kind.map(|k| (k, title))
+}
+
+/// Inline Markdown as plain text (`*A* [b](c)` is `A b`): a title made
+/// from alternative text.
+pub fn plain(md: &str) -> String {
+    let d = parse(md, 1).document;
+    match d.blocks.first() {
+        Some(Block::Paragraph(i)) => crate::model::document::plain_text(i),
+        _ => md.to_string(),
+    }
 }
 
 /// The result of converting one body.
@@ -92,7 +148,7 @@ pub fn parse(body: &str, first_line: u32) -> Parsed {
 pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Parsed {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
-    let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None, allow_html };
+    let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None, allow_html, ids: Vec::new() };
     let mut document = Document::default();
     for child in root.children() {
         let is_note = matches!(child.data.borrow().value, NodeValue::FootnoteDefinition(_));
@@ -104,11 +160,12 @@ pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Par
             };
             let blocks = conv.blocks(child, 1);
             document.footnotes.push(Footnote { name, blocks, pos });
-        } else if let Some(b) = conv.block(child, 1) {
-            document.blocks.push(b);
+        } else {
+            conv.push_block(child, 1, &mut document.blocks);
         }
     }
     document.blocks = gather_details(std::mem::take(&mut document.blocks));
+    document.ids = conv.ids;
     Parsed { document, too_deep: conv.too_deep }
 }
 
@@ -193,10 +250,28 @@ fn gather_details(blocks: Vec<Block>) -> Vec<Block> {
     out
 }
 
+/// `html` without its comments (an unclosed one runs to the end).
+fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(&rest[..i]);
+        rest = match rest[i + 4..].find("-->") {
+            Some(e) => &rest[i + 4 + e + 3..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
 struct Converter {
     line_offset: u32,
     too_deep: Option<Pos>,
     allow_html: bool,
+    /// The ids written after headings and images (`{#fig-x}`), by where
+    /// what they name starts.
+    ids: Vec<(Pos, String)>,
 }
 
 impl Converter {
@@ -215,7 +290,38 @@ impl Converter {
     }
 
     fn blocks<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Vec<Block> {
-        gather_details(node.children().filter_map(|c| self.block(c, depth + 1)).collect())
+        let mut out = Vec::new();
+        for c in node.children() {
+            self.push_block(c, depth + 1, &mut out);
+        }
+        gather_details(out)
+    }
+
+    /// `node` as a block of `out`; a fenced div that is no callout
+    /// (`::: {.column-margin}`) gives its blocks instead, its content kept.
+    fn push_block<'a>(&mut self, node: &'a AstNode<'a>, depth: usize, out: &mut Vec<Block>) {
+        let unwrap = matches!(&node.data.borrow().value, NodeValue::BlockDirective(d) if callout_of(&d.info).is_none());
+        if !unwrap {
+            out.extend(self.block(node, depth));
+        } else if !self.deep(node, depth) {
+            for c in node.children() {
+                self.push_block(c, depth + 1, out);
+            }
+        }
+    }
+
+    /// A callout's title as written, else its first heading (Quarto's way),
+    /// taken out of its blocks; empty when it has neither.
+    fn callout(&mut self, kind: CalloutKind, title: Option<String>, pos: Pos, mut blocks: Vec<Block>) -> Block {
+        let title = match title {
+            Some(t) => vec![Inline::Text { text: t, pos }],
+            None if matches!(blocks.first(), Some(Block::Heading { .. })) => match blocks.remove(0) {
+                Block::Heading { content, .. } => content,
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        Block::Callout { kind, title, blocks }
     }
 
     fn inlines<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Vec<Inline> {
@@ -241,7 +347,12 @@ impl Converter {
         let pos = self.pos(&ast.sourcepos);
         Some(match &ast.value {
             NodeValue::Paragraph => Block::Paragraph(self.inlines(node, depth)),
-            NodeValue::Heading(h) => Block::Heading { level: h.level, content: self.inlines(node, depth), pos },
+            NodeValue::Heading(h) => {
+                if let Some(id) = ast.attrs.as_ref().and_then(|a| a.id.clone()) {
+                    self.ids.push((pos, id));
+                }
+                Block::Heading { level: h.level, content: self.inlines(node, depth), pos }
+            }
             NodeValue::BlockQuote => Block::Quote(self.blocks(node, depth)),
             NodeValue::List(l) => {
                 let start = (l.list_type == ListType::Ordered).then_some(l.start as u64);
@@ -278,7 +389,28 @@ impl Converter {
                 Block::Table { align, head: 1, rows }
             }
             NodeValue::ThematicBreak => Block::Rule,
+            NodeValue::BlockDirective(d) => {
+                let (kind, title) = callout_of(&d.info).unwrap_or((CalloutKind::Note, None));
+                let blocks = self.blocks(node, depth);
+                self.callout(kind, title, pos, blocks)
+            }
+            NodeValue::Alert(a) => {
+                let kind = match a.alert_type {
+                    comrak::nodes::AlertType::Note => CalloutKind::Note,
+                    comrak::nodes::AlertType::Tip => CalloutKind::Tip,
+                    comrak::nodes::AlertType::Important => CalloutKind::Important,
+                    comrak::nodes::AlertType::Warning => CalloutKind::Warning,
+                    comrak::nodes::AlertType::Caution => CalloutKind::Caution,
+                };
+                let title = a.title.clone();
+                let blocks = self.blocks(node, depth);
+                self.callout(kind, title, pos, blocks)
+            }
             NodeValue::HtmlBlock(h) => {
+                // A comment is the author's, never the reader's: dropped, as pandoc does.
+                if without_comments(&h.literal).trim().is_empty() {
+                    return None;
+                }
                 let converted = crate::input::html::convert(&h.literal, pos);
                 Block::Html { html: h.literal.clone(), pos, content: converted.blocks, left_out: converted.left_out }
             }
@@ -302,15 +434,42 @@ impl Converter {
             NodeValue::Link(l) => {
                 Inline::Link { url: l.url.clone(), title: l.title.clone(), content: self.inlines(node, depth), pos }
             }
-            NodeValue::Image(l) => Inline::Image {
-                url: l.url.clone(),
-                title: l.title.clone(),
-                alt: crate::model::document::plain_text(&self.inlines(node, depth)),
-                pos,
-            },
+            NodeValue::Image(l) => {
+                if let Some(id) = ast.attrs.as_ref().and_then(|a| a.id.clone()) {
+                    self.ids.push((pos, id));
+                }
+                Inline::Image {
+                    url: l.url.clone(),
+                    title: l.title.clone(),
+                    alt: crate::model::document::plain_text(&self.inlines(node, depth)),
+                    pos,
+                }
+            }
             NodeValue::FootnoteReference(r) => Inline::FootnoteRef { name: r.name.clone(), pos },
+            NodeValue::Superscript | NodeValue::Subscript => {
+                let sup = matches!(ast.value, NodeValue::Superscript);
+                let content = self.inlines(node, depth);
+                // pandoc allows no space inside: `2^10 and 3^4` is text.
+                let spaced = content.iter().any(|i| match i {
+                    Inline::Text { text, .. } => text.contains(char::is_whitespace),
+                    Inline::SoftBreak | Inline::LineBreak => true,
+                    _ => false,
+                });
+                if spaced {
+                    let mark = if sup { "^" } else { "~" };
+                    let mut text = String::from(mark);
+                    text.push_str(&crate::model::document::plain_text(&content));
+                    text.push_str(mark);
+                    Inline::Text { text, pos }
+                } else if sup {
+                    Inline::Sup(content)
+                } else {
+                    Inline::Sub(content)
+                }
+            }
             NodeValue::SoftBreak => Inline::SoftBreak,
             NodeValue::LineBreak => Inline::LineBreak,
+            NodeValue::HtmlInline(h) if h.starts_with("<!--") => return None,
             NodeValue::HtmlInline(h) => Inline::Html { html: h.clone(), pos },
             NodeValue::Math(m) => {
                 let mathml = crate::input::math::to_mathml(&m.literal, m.display_math);
@@ -434,6 +593,63 @@ mod tests {
         let mut html = 0;
         d.for_each_inline(&mut |i| html += matches!(i, Inline::Html { .. }) as usize);
         assert_eq!(html, 6, "without allow_html every tag stays for check to refuse");
+    }
+
+    #[test]
+    fn html_comments_are_dropped_as_pandoc_drops_them() {
+        let d =
+            parse("<!-- Statement of need -->\n\nText <!-- aside --> here.\n\n<!--\nlong\n-->\n<div>kept</div>\n", 1)
+                .document;
+        assert_eq!(d.blocks.len(), 2, "{:#?}", d.blocks);
+        let mut html = 0;
+        d.for_each_inline(&mut |i| html += matches!(i, Inline::Html { .. }) as usize);
+        assert_eq!(html, 0);
+        assert!(matches!(&d.blocks[1], Block::Html { html, .. } if html.contains("kept")));
+    }
+
+    #[test]
+    fn pandoc_superscripts_subscripts_and_inline_notes() {
+        let d =
+            parse("H~2~O and 2^10^, not 2^10 and 3^4 nor ~5 km and ~10 km; ~~struck~~ and a note^[Said *here*.].\n", 1)
+                .document;
+        let Block::Paragraph(i) = &d.blocks[0] else { panic!() };
+        assert!(matches!(&i[1], Inline::Sub(c) if crate::model::document::plain_text(c) == "2"), "{i:#?}");
+        assert!(matches!(&i[3], Inline::Sup(c) if crate::model::document::plain_text(c) == "10"), "{i:#?}");
+        let text = crate::model::document::plain_text(i);
+        assert!(text.contains("not 2^10 and 3^4 nor ~5 km and ~10 km;"), "{text}");
+        assert!(i.iter().any(|x| matches!(x, Inline::Strike(_))));
+        assert!(i.iter().any(|x| matches!(x, Inline::FootnoteRef { .. })));
+        assert_eq!(d.footnotes.len(), 1);
+        assert!(
+            matches!(&d.footnotes[0].blocks[0], Block::Paragraph(p) if p.iter().any(|x| matches!(x, Inline::Emph(_))))
+        );
+    }
+
+    #[test]
+    fn quarto_callouts_github_alerts_and_other_divs() {
+        let body = "::: {.callout-tip}\n## Mind the gap\n\nText *here*.\n:::\n\n::: {.callout-warning title=\"Careful now\"}\nBe.\n:::\n\n> [!NOTE]\n> Noted.\n\n::: {.column-margin}\nKept.\n:::\n\n::: callout-caution\nNo title.\n:::\n";
+        let d = parse(body, 1).document;
+        let got: Vec<(CalloutKind, String, usize)> = d
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Callout { kind, title, blocks } => {
+                    (*kind, crate::model::document::plain_text(title), blocks.len())
+                }
+                Block::Paragraph(i) => (CalloutKind::Note, format!("p:{}", crate::model::document::plain_text(i)), 0),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (CalloutKind::Tip, "Mind the gap".into(), 1),
+                (CalloutKind::Warning, "Careful now".into(), 1),
+                (CalloutKind::Note, String::new(), 1),
+                (CalloutKind::Note, "p:Kept.".into(), 0),
+                (CalloutKind::Caution, String::new(), 1),
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,90 @@
+//! Markup that no edition reads, left in the text: it would print as
+//! written. pandoc, Quarto and LaTeX give meaning to much that CommonMark
+//! reads as text (`[small caps]{.smallcaps}`, `\textbf{…}`, a fenced div
+//! never closed); what the tool reads is turned into the model at load, so
+//! what is still there in a text run is reported at its place, once per
+//! kind and line.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::book::Essay;
+use crate::model::document::{Inline, Pos};
+
+/// The LaTeX commands other rules already report (a cross-reference that
+/// leads nowhere is T013).
+const REPORTED: &[&str] = &["ref", "autoref", "Autoref", "cref", "Cref", "eqref"];
+
+/// The markup of one text run that would print as written: (byte offset, what).
+fn found(t: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, _) in t.match_indices('{') {
+        let rest = &t[i + 1..];
+        let attr = rest.starts_with(['#', '.'])
+            || ["width=", "height=", "style="].iter().any(|k| rest.trim_start().starts_with(k));
+        if attr && rest.contains('}') {
+            let end = rest.find('}').map_or(t.len(), |e| i + e + 2);
+            out.push((i, format!("the attributes `{}`", &t[i..end])));
+        }
+    }
+    for (i, _) in t.match_indices('\\') {
+        let name: String = t[i + 1..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        if !name.is_empty() && t[i + 1 + name.len()..].starts_with('{') && !REPORTED.contains(&name.as_str()) {
+            out.push((i, format!("the LaTeX command `\\{name}{{…}}`")));
+        }
+    }
+    if let Some(i) = t.find(":::") {
+        out.push((i, "a fenced div's `:::`".into()));
+    }
+    if let Some(i) = t.find("^[") {
+        out.push((i, "an inline note's `^[`".into()));
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out
+}
+
+/// Each piece of markup of `e` that would print as written.
+pub(super) fn raw_markup(e: &Essay, text: &str) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut seen: Vec<(u32, String)> = Vec::new();
+    e.body.for_each_inline(&mut |i| {
+        let Inline::Text { text: t, pos } = i else { return };
+        for (k, what) in found(t) {
+            let kind = what.split('`').next().unwrap_or("").to_string();
+            if seen.contains(&(pos.line, kind.clone())) {
+                continue;
+            }
+            seen.push((pos.line, kind));
+            let p = Pos { line: pos.line, col: pos.col + k as u32 };
+            out.push(
+                Diagnostic::new(Code::RawMarkup, super::at(e, text, p), format!("{what} would print as written")).hint(
+                    "no edition reads it: write what it means in Markdown (`**bold**`, `*emphasis*`), or remove it",
+                ),
+            );
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_would_print_as_written() {
+        let whats: Vec<String> = found(
+            "[Small caps]{.smallcaps}, \\textbf{bold}, \\ref{fig:a}, ::: and ^[x] {width=50%} but {not this} or \\n",
+        )
+        .into_iter()
+        .map(|(_, w)| w)
+        .collect();
+        assert_eq!(
+            whats,
+            vec![
+                "the attributes `{.smallcaps}`",
+                "the LaTeX command `\\textbf{…}`",
+                "a fenced div's `:::`",
+                "an inline note's `^[`",
+                "the attributes `{width=50%}`",
+            ]
+        );
+    }
+}

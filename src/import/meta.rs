@@ -1,0 +1,634 @@
+//! pandoc's and Quarto's document metadata, read as those tools define it.
+//!
+//! Scholars' Markdown carries its authors, their institutions and their
+//! dates in forms that sites never use: `author: "A, B and C"`, authors as
+//! objects whose `affiliation: "1, 2"` points into an `affiliations:` list
+//! by index (JOSS) or by id (Quarto), names given as parts or with a note
+//! (`Name^[Corresponding author.]`), dates written as people write them
+//! (`02 December 2019`). This module turns them into what a contribution
+//! holds, and says what it could not carry, so that no name prints with a
+//! stray number and no note becomes part of a name.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Location};
+
+/// An author as a contribution's front matter writes one.
+#[derive(Serialize, Default, Debug, Clone, PartialEq)]
+pub(super) struct AuthorOut {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+}
+
+/// A value as one line of text.
+pub(super) fn plain(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.trim().to_string(),
+        toml::Value::Array(a) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// A list, or a comma-separated string, as items.
+pub(super) fn list(v: &toml::Value) -> Vec<String> {
+    match v {
+        toml::Value::Array(a) => a.iter().map(plain).filter(|s| !s.is_empty()).collect(),
+        other => plain(other).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+    }
+}
+
+/// The institutions a document lists once (`affiliations:` in JOSS and
+/// Quarto, `institute:` in pandoc templates), each known by its index, its
+/// id or its name.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct Affiliations {
+    /// (the keys it is known by, the name printed).
+    known: Vec<(Vec<String>, String)>,
+}
+
+/// An institution as one line: department, name, then city and country
+/// when the name does not already say them.
+fn institution(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::Table(t) => {
+            let get = |k: &str| t.get(k).map(plain).filter(|s| !s.is_empty());
+            let name = get("name").or_else(|| get("affiliation")).or_else(|| get("institution"));
+            let mut parts: Vec<String> = Vec::new();
+            for p in [get("department"), name.clone()].into_iter().flatten() {
+                parts.push(p);
+            }
+            let line = parts.join(", ");
+            let mut out = line.clone();
+            for p in [get("city"), get("country")].into_iter().flatten() {
+                if !line.contains(&p) {
+                    out.push_str(", ");
+                    out.push_str(&p);
+                }
+            }
+            (!out.is_empty()).then_some(out)
+        }
+        other => Some(plain(other)).filter(|s| !s.is_empty()),
+    }
+}
+
+impl Affiliations {
+    /// The list as written: items with `index`, `id` or `name`, plain
+    /// names, or a table of id to name.
+    pub fn read(v: &toml::Value) -> Self {
+        let mut known = Vec::new();
+        match v {
+            toml::Value::Array(items) => {
+                for (n, item) in items.iter().enumerate() {
+                    let Some(name) = institution(item) else { continue };
+                    let mut keys = vec![(n + 1).to_string()];
+                    if let Some(t) = item.as_table() {
+                        for k in ["index", "id", "key"] {
+                            if let Some(v) = t.get(k) {
+                                keys.push(plain(v));
+                            }
+                        }
+                        // pandoc's `institute: [{ mit: "Massachusetts…" }]`.
+                        if t.len() == 1
+                            && let Some((k, v)) = t.iter().next()
+                            && v.is_str()
+                        {
+                            keys.push(k.clone());
+                            known.push((keys, plain(v)));
+                            continue;
+                        }
+                    }
+                    keys.push(name.clone());
+                    known.push((keys, name));
+                }
+            }
+            toml::Value::Table(t) => {
+                for (k, item) in t {
+                    if let Some(name) = institution(item) {
+                        known.push((vec![k.clone(), name.clone()], name));
+                    }
+                }
+            }
+            other => {
+                if let Some(name) = institution(other) {
+                    known.push((vec!["1".into(), name.clone()], name));
+                }
+            }
+        }
+        Affiliations { known }
+    }
+
+    /// Whether the document lists none.
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+
+    /// The name of the institution `key` (an index, an id) names.
+    fn get(&self, key: &str) -> Option<&str> {
+        let key = key.trim();
+        self.known.iter().find(|(keys, _)| keys.iter().any(|k| k == key)).map(|(_, n)| n.as_str())
+    }
+
+    /// An author's `affiliation(s)`: indexes (`1`, `"2,3"`, `[1, 2]`), ids
+    /// (`{ref: mit}`), or institutions written in place; the names, and the
+    /// keys that name nothing the document lists.
+    pub fn resolve(&self, v: &toml::Value) -> (Vec<String>, Vec<String>) {
+        let mut names = Vec::new();
+        let mut unknown = Vec::new();
+        let mut one = |item: &toml::Value, names: &mut Vec<String>| match item {
+            toml::Value::Table(t) if t.contains_key("ref") => {
+                let key = plain(&t["ref"]);
+                match self.get(&key) {
+                    Some(n) => names.push(n.to_string()),
+                    None => unknown.push(key),
+                }
+            }
+            toml::Value::Table(_) => names.extend(institution(item)),
+            toml::Value::Integer(i) => match self.get(&i.to_string()) {
+                Some(n) => names.push(n.to_string()),
+                None => unknown.push(i.to_string()),
+            },
+            other => {
+                let s = plain(other);
+                let parts: Vec<&str> = s.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
+                // "1, 2" and "a,b" are keys; a name with a comma is a name.
+                if !parts.is_empty() && parts.iter().all(|p| self.get(p).is_some()) {
+                    names.extend(parts.iter().filter_map(|p| self.get(p)).map(str::to_string));
+                } else if let Some(n) = self.get(&s) {
+                    names.push(n.to_string());
+                } else if parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
+                    unknown.extend(parts.iter().map(|p| p.to_string()));
+                } else if !s.is_empty() {
+                    names.push(s);
+                }
+            }
+        };
+        match v {
+            toml::Value::Array(items) => items.iter().for_each(|i| one(i, &mut names)),
+            other => one(other, &mut names),
+        }
+        let mut seen = Vec::new();
+        names.retain(|n| {
+            let new = !seen.contains(n);
+            seen.push(n.clone());
+            new
+        });
+        (names, unknown)
+    }
+}
+
+/// Authors read, and what of them could not be carried (one message each).
+#[derive(Debug, Default)]
+pub(super) struct People {
+    /// The authors, in order.
+    pub authors: Vec<AuthorOut>,
+    /// What was left out or changed: a note on a name, a role, an index
+    /// into affiliations the document does not list.
+    pub notes: Vec<String>,
+}
+
+/// The keys of an author object this format holds, or that say how to
+/// read it; any other is reported.
+const AUTHOR_KEYS: &[&str] = &[
+    "name",
+    "given",
+    "family",
+    "given-names",
+    "surname",
+    "literal",
+    "dropping-particle",
+    "non-dropping-particle",
+    "suffix",
+    "display_name",
+    "full_name",
+    "handle",
+    "twitter",
+    "mastodon",
+    "github",
+    "email",
+    "mail",
+    "url",
+    "website",
+    "homepage",
+    "affiliation",
+    "affiliations",
+    "organization",
+    "org",
+    "orcid",
+    "bio",
+    "description",
+    "id",
+];
+
+/// Authors in the forms sites and scholars write them: one string
+/// (`Name (@handle), Other <mail@example.org>`, `A, B and C`), a list of
+/// such strings, or objects (pandoc, Quarto, CSL, JOSS).
+pub(super) fn authors(v: &toml::Value, affiliations: &Affiliations) -> People {
+    let mut out = People::default();
+    read_people(v, affiliations, &mut out);
+    out
+}
+
+fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
+    match v {
+        toml::Value::String(s) => {
+            for p in split_people(s) {
+                if let Some(a) = person(&p, &mut out.notes) {
+                    out.authors.push(a);
+                }
+            }
+        }
+        toml::Value::Array(a) => {
+            for item in a {
+                match item {
+                    toml::Value::String(s) => out.authors.extend(person(s, &mut out.notes)),
+                    other => read_people(other, affiliations, out),
+                }
+            }
+        }
+        toml::Value::Table(t) => {
+            let get = |keys: &[&str]| keys.iter().find_map(|k| t.get(*k).map(plain)).filter(|s| !s.is_empty());
+            // Quarto and CSL write a name as parts: `name: {given: Ada, family: Lovelace}`.
+            let parts = |v: &toml::Value| {
+                let t = v.as_table()?;
+                let literal = t.get("literal").map(plain);
+                let joined = [
+                    "given",
+                    "given-names",
+                    "dropping-particle",
+                    "non-dropping-particle",
+                    "family",
+                    "surname",
+                    "suffix",
+                ]
+                .iter()
+                .filter_map(|k| t.get(*k).map(plain))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+                literal.or((!joined.is_empty()).then_some(joined))
+            };
+            let name = t
+                .get("name")
+                .and_then(parts)
+                .or_else(|| parts(v))
+                .or_else(|| get(&["name", "display_name", "full_name"]));
+            let Some(name) = name else { return };
+            let Some(mut a) = person(&name, &mut out.notes) else { return };
+            a.handle = get(&["handle", "twitter", "mastodon", "github"])
+                .map(|h| if h.starts_with('@') { h } else { format!("@{h}") })
+                .or(a.handle);
+            a.email = get(&["email", "mail"]).or(a.email);
+            a.url = get(&["url", "website", "homepage"]);
+            a.orcid = get(&["orcid"]);
+            a.bio = get(&["bio", "description"]);
+            let mut names = Vec::new();
+            for key in ["affiliation", "affiliations", "organization", "org"] {
+                if let Some(v) = t.get(key) {
+                    let (found, unknown) = affiliations.resolve(v);
+                    names.extend(found);
+                    for u in unknown {
+                        out.notes.push(format!(
+                            "{}'s affiliation `{u}` names no entry of the document's `affiliations`: left out",
+                            a.name
+                        ));
+                    }
+                }
+            }
+            if !names.is_empty() {
+                a.affiliation = Some(names.join("; "));
+            }
+            let mut other: Vec<&str> = t.keys().map(String::as_str).filter(|k| !AUTHOR_KEYS.contains(k)).collect();
+            other.sort_unstable();
+            if !other.is_empty() {
+                out.notes.push(format!(
+                    "{}'s {} ha{} no place in an author of this format: left out",
+                    a.name,
+                    other.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                    if other.len() == 1 { "s" } else { "ve" }
+                ));
+            }
+            out.authors.push(a);
+        }
+        _ => {}
+    }
+}
+
+/// `A (@a), B <b@x>` or `A, B and C` split into people, at the commas,
+/// semicolons and the last `and` or `&` outside brackets.
+fn split_people(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut depth, mut current) = (0i32, String::new());
+    for c in s.chars() {
+        match c {
+            '(' | '<' | '[' => depth += 1,
+            ')' | '>' | ']' => depth -= 1,
+            _ => {}
+        }
+        if (c == ',' || c == ';') && depth <= 0 {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    out.push(current);
+    let mut people = Vec::new();
+    for p in out {
+        let p = p.trim();
+        // "and C" after a comma, or "B and C" / "B & C" in one part.
+        let p = p.strip_prefix("and ").or_else(|| p.strip_prefix("& ")).unwrap_or(p);
+        let split = [" and ", " & "].iter().find_map(|sep| p.split_once(sep));
+        match split {
+            Some((a, b)) if !a.contains(['(', '<', '[']) => {
+                people.push(a.trim().to_string());
+                people.push(b.trim().to_string());
+            }
+            _ => people.push(p.to_string()),
+        }
+    }
+    people.retain(|p| !p.is_empty());
+    people
+}
+
+/// One person: `Name (@handle) <email>` in any order of the brackets; a
+/// note on the name (`Name^[Corresponding author.]`) is taken off it and
+/// reported.
+fn person(s: &str, notes: &mut Vec<String>) -> Option<AuthorOut> {
+    let (s, note) = match s.find("^[") {
+        Some(i) => {
+            let note = s[i + 2..].rsplit_once(']').map_or(&s[i + 2..], |(n, _)| n);
+            (format!("{}{}", &s[..i], s[i + 2..].rsplit_once(']').map_or("", |(_, r)| r)), Some(note.trim()))
+        }
+        None => (s.to_string(), None),
+    };
+    let name = s.split(['(', '<']).next().unwrap_or("").trim().to_string();
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(note) = note {
+        notes.push(format!("the note on {name}'s name, \u{201c}{note}\u{201d}, is not part of the name: left out"));
+    }
+    let inside = |open: char, close: char| {
+        s.find(open).and_then(|i| s[i + 1..].split(close).next()).map(|x| x.trim().to_string())
+    };
+    let handle = inside('(', ')').filter(|h| h.starts_with('@') && !h.contains(' '));
+    let email = inside('<', '>').filter(|e| e.contains('@'));
+    Some(AuthorOut { name, handle, email, ..AuthorOut::default() })
+}
+
+/// A date as pandoc and Quarto accept it, as this format writes one
+/// (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`): ISO 8601 with or without a time,
+/// `02 December 2019`, `December 2, 2019`, `Dec. 2019`, `2019/12/02`.
+pub(super) fn date(written: &str) -> Option<String> {
+    let d = written.trim();
+    let valid = |s: &str| crate::config::valid_date(s).then(|| s.to_string());
+    if let Some(v) = d.get(..10).and_then(valid).or_else(|| valid(d)) {
+        return Some(v);
+    }
+    let slashed = d.replace('/', "-");
+    if slashed != d
+        && let Some(v) = date(&slashed)
+    {
+        return Some(v);
+    }
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let words: Vec<String> = d
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let month =
+        |w: &str| MONTHS.iter().position(|m| w.len() >= 3 && (m.starts_with(w) || (w == "sept" && *m == "september")));
+    let (mut day, mut mon, mut year) = (None, None, None);
+    for w in &words {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        if let Some(m) = month(w) {
+            mon = mon.or(Some(m + 1));
+        } else if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+            year = year.or(digits.parse::<u32>().ok());
+        } else if (1..=2).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) {
+            day = day.or(digits.parse::<u32>().ok());
+        } else {
+            return None;
+        }
+    }
+    let out = match (year?, mon, day) {
+        (y, Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+        (y, Some(m), None) => format!("{y:04}-{m:02}"),
+        (y, None, None) => format!("{y:04}"),
+        _ => return None,
+    };
+    valid(&out)
+}
+
+/// The front matter's keys and values in order, where it is in the text,
+/// and where the body starts.
+pub(super) type FrontMatter = (Vec<(String, toml::Value)>, Option<(usize, usize)>, usize);
+
+pub(super) fn front_matter(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>) -> FrontMatter {
+    let text_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
+    let t = &text[text_start..];
+    for (open, closes) in [("---\n", &["\n---\n", "\n...\n", "\n---"][..]), ("+++\n", &["\n+++\n", "\n+++"][..])] {
+        let Some(rest) = t.strip_prefix(open) else { continue };
+        let Some((end, close)) = closes.iter().filter_map(|c| rest.find(c).map(|i| (i, c.len()))).min() else {
+            diags.push(super::markdown::left_out(
+                Location::line_col(shown, 1, 1),
+                "the front matter is not closed: read as text".into(),
+                "close it",
+            ));
+            return (Vec::new(), None, 0);
+        };
+        let start = text_start + open.len();
+        let raw = &rest[..end];
+        let body_at = (start + end + close).min(text.len());
+        let fields = if open.starts_with('-') { yaml(raw) } else { toml_fields(raw) };
+        return match fields {
+            Ok(f) => (f, Some((start, start + end)), body_at),
+            Err(why) => {
+                diags.push(super::markdown::left_out(
+                    Location::line_col(shown, 2, 1),
+                    format!("the front matter cannot be read ({why}): left out"),
+                    "fix it, then import again",
+                ));
+                (Vec::new(), Some((start, start + end)), body_at)
+            }
+        };
+    }
+    (Vec::new(), None, 0)
+}
+
+/// YAML front matter as TOML values, in order.
+fn yaml(raw: &str) -> Result<Vec<(String, toml::Value)>, String> {
+    use yaml_rust2::{Yaml, YamlLoader};
+    fn value(y: &Yaml) -> Option<toml::Value> {
+        Some(match y {
+            Yaml::String(s) => toml::Value::String(s.clone()),
+            Yaml::Integer(i) => toml::Value::Integer(*i),
+            Yaml::Real(r) => {
+                r.parse::<f64>().map(toml::Value::Float).unwrap_or_else(|_| toml::Value::String(r.clone()))
+            }
+            Yaml::Boolean(b) => toml::Value::Boolean(*b),
+            Yaml::Array(a) => toml::Value::Array(a.iter().filter_map(value).collect()),
+            Yaml::Hash(h) => toml::Value::Table(h.iter().filter_map(|(k, v)| Some((key(k)?, value(v)?))).collect()),
+            _ => return None,
+        })
+    }
+    fn key(k: &Yaml) -> Option<String> {
+        match k {
+            Yaml::String(s) => Some(s.clone()),
+            Yaml::Integer(i) => Some(i.to_string()),
+            Yaml::Boolean(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+    // Anchors and aliases are refused: a few lines of them expand to gigabytes.
+    let anchored = |l: &str| {
+        let v = l.split_once(':').map_or(l, |(_, v)| v).trim_start().trim_start_matches("- ").trim_start_matches('[');
+        v.starts_with('&') || v.starts_with('*') || v.contains(", *") || v.contains("[*")
+    };
+    if raw.lines().any(|l| anchored(l) || anchored(l.trim_start().trim_start_matches("- "))) {
+        return Err("YAML anchors and aliases are not read".into());
+    }
+    let docs = YamlLoader::load_from_str(raw).map_err(|e| e.to_string())?;
+    let Some(Yaml::Hash(h)) = docs.into_iter().next() else { return Ok(Vec::new()) };
+    Ok(h.iter().filter_map(|(k, v)| Some((key(k)?, value(v)?))).collect())
+}
+
+/// TOML front matter, in the order written.
+fn toml_fields(raw: &str) -> Result<Vec<(String, toml::Value)>, String> {
+    let table: toml::Table = toml::from_str(raw).map_err(|e| e.message().to_string())?;
+    let mut fields: Vec<(String, toml::Value)> = table.into_iter().collect();
+    fields.sort_by_key(|(k, _)| raw.find(k.as_str()).unwrap_or(usize::MAX));
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(toml_text: &str) -> toml::Value {
+        toml::from_str::<toml::Table>(toml_text).unwrap()["a"].clone()
+    }
+
+    #[test]
+    fn people_in_the_forms_sites_write_them() {
+        let none = Affiliations::default();
+        let a = authors(
+            &toml::Value::String(
+                "Vitalik Buterin (@vbuterin), Martin Holst Swende <martin@example.org>, Alex (@a_b) <a@b.c>".into(),
+            ),
+            &none,
+        )
+        .authors;
+        assert_eq!(a.len(), 3);
+        assert_eq!(a[0].name, "Vitalik Buterin");
+        assert_eq!(a[0].handle.as_deref(), Some("@vbuterin"));
+        assert_eq!(a[1].email.as_deref(), Some("martin@example.org"));
+        assert_eq!(a[2].handle.as_deref(), Some("@a_b"));
+        let a = authors(&value("a = [{ name = \"Ada\", twitter = \"ada\", affiliation = \"X\" }, \"Bob\"]"), &none);
+        assert_eq!(a.authors[0].handle.as_deref(), Some("@ada"));
+        assert_eq!(a.authors[0].affiliation.as_deref(), Some("X"));
+        assert_eq!(a.authors[1].name, "Bob");
+        let a = authors(&value("a = [{ name = { given = \"Ada\", family = \"Lovelace\" } }]"), &none);
+        assert_eq!(a.authors[0].name, "Ada Lovelace");
+    }
+
+    #[test]
+    fn pandoc_strings_name_several_people() {
+        let none = Affiliations::default();
+        let names = |s: &str| {
+            authors(&toml::Value::String(s.into()), &none).authors.into_iter().map(|a| a.name).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("Ada Lovelace, Charles Babbage and Mary Somerville"),
+            ["Ada Lovelace", "Charles Babbage", "Mary Somerville"]
+        );
+        assert_eq!(
+            names("Ada Lovelace, Charles Babbage, and Mary Somerville"),
+            ["Ada Lovelace", "Charles Babbage", "Mary Somerville"]
+        );
+        assert_eq!(names("Ada Lovelace & Charles Babbage"), ["Ada Lovelace", "Charles Babbage"]);
+    }
+
+    #[test]
+    fn joss_affiliations_by_index_and_quarto_by_id() {
+        let affs = Affiliations::read(&value(
+            "a = [{ name = \"Lund University, Sweden\", index = 1 }, { name = \"CERN\", index = 2 }, { id = \"mit\", name = \"MIT\", department = \"Physics\", city = \"Cambridge\" }]",
+        ));
+        let people = authors(
+            &value(
+                "a = [{ name = \"Kevin S. Anderson\", affiliation = 1 }, { name = \"B\", affiliation = \"1, 2\" }, { name = \"C\", affiliations = [{ ref = \"mit\" }], corresponding = true }, { name = \"D\", affiliation = \"7\" }]",
+            ),
+            &affs,
+        );
+        let got: Vec<Option<&str>> = people.authors.iter().map(|a| a.affiliation.as_deref()).collect();
+        assert_eq!(
+            got,
+            [
+                Some("Lund University, Sweden"),
+                Some("Lund University, Sweden; CERN"),
+                Some("Physics, MIT, Cambridge"),
+                None
+            ]
+        );
+        assert_eq!(people.notes.len(), 2, "{:?}", people.notes);
+        assert!(people.notes.iter().any(|n| n.contains("`corresponding`")));
+        assert!(people.notes.iter().any(|n| n.contains("`7`")));
+    }
+
+    #[test]
+    fn a_note_on_a_name_is_not_the_name() {
+        let people = authors(
+            &value("a = [{ name = \"Matthew Feickert^[Corresponding author.]\", affiliation = \"Uni\" }]"),
+            &Affiliations::default(),
+        );
+        assert_eq!(people.authors[0].name, "Matthew Feickert");
+        assert_eq!(people.authors[0].affiliation.as_deref(), Some("Uni"));
+        assert!(people.notes[0].contains("Corresponding author."), "{:?}", people.notes);
+    }
+
+    #[test]
+    fn dates_as_people_write_them() {
+        for (written, read) in [
+            ("2019-12-02", Some("2019-12-02")),
+            ("2019-12-02T10:00:00Z", Some("2019-12-02")),
+            ("02 December 2019", Some("2019-12-02")),
+            ("December 2, 2019", Some("2019-12-02")),
+            ("2 Dec. 2019", Some("2019-12-02")),
+            ("Sept 2021", Some("2021-09")),
+            ("2019/12/02", Some("2019-12-02")),
+            ("2020", Some("2020")),
+            ("31 February 2020", None),
+            ("today", None),
+            ("last-modified", None),
+            ("", None),
+        ] {
+            assert_eq!(date(written).as_deref(), read, "{written}");
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! Figures numbered in each text, and cross-references to them and to
+//! headings, in the three syntaxes scholars write: Quarto's (`{#fig-x}`
+//! after an image, `@fig-x`, `@sec-x`), pandoc-crossref's (`{#fig:x}`,
+//! `@fig:x`, `[-@fig:x]`) and LaTeX's as papers for pandoc's PDF carry them
+//! (`\label{fig:x}` in a caption or a heading, `\ref{…}`, `\autoref{…}`,
+//! `\cref{…}`).
+//!
+//! CommonMark leaves all of it as text, so every edition would print it.
+//! This pass, run once at load, numbers every figure that has a caption or
+//! an id ("Figure 3: …" in the text's language, the same in every edition)
+//! and turns each reference into a link to its target's anchor
+//! (`Document::anchors`), whose text is what it names: "Figure 3", or the
+//! heading's own text. A reference that names nothing of the text is
+//! returned for `check` to report at its line.
+
+use std::collections::HashMap;
+
+use crate::lang::labels::Labels;
+use crate::model::document::{Block, Document, Inline, Pos, anchor_of, plain_text};
+
+/// A cross-reference this pass could not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    /// Where it is written.
+    pub pos: Pos,
+    /// The reference as written (`@fig-x`, `\ref{fig:x}`).
+    pub written: String,
+    /// Whether it is of a kind this pass numbers (a figure, a section):
+    /// then it names nothing of the text; else (a table, an equation, a
+    /// listing) it prints as written.
+    pub numbered: bool,
+}
+
+/// The prefixes Quarto and pandoc-crossref reserve for what can be referred to.
+const PREFIXES: &[&str] = &["fig", "sec", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "def", "exm", "exr"];
+
+/// The cross-reference prefix `key` starts with (`fig-`, `fig:`), if any.
+pub fn prefixed(key: &str) -> Option<&'static str> {
+    PREFIXES.iter().copied().find(|p| key.strip_prefix(p).is_some_and(|r| r.starts_with(['-', ':'])))
+}
+
+/// What a text's references can lead to.
+#[derive(Default)]
+struct Targets {
+    /// Figures: anchor → number.
+    figures: HashMap<String, u32>,
+    /// Headings: anchor → their text.
+    sections: HashMap<String, String>,
+}
+
+/// `text` without its `\label{…}`, and the labels.
+pub fn take_labels(text: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(text.len());
+    let mut labels = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("\\label{") {
+        let Some(end) = rest[i + 7..].find('}') else { break };
+        out.push_str(&rest[..i]);
+        labels.push(rest[i + 7..i + 7 + end].trim().to_string());
+        rest = &rest[i + 7 + end + 1..];
+    }
+    out.push_str(rest);
+    (out, labels)
+}
+
+/// Numbers the figures of `doc`, gives the labelled ones their anchors,
+/// and turns its cross-references into links; returns those that lead
+/// nowhere.
+pub fn resolve(doc: &mut Document, labels: &Labels) -> Vec<Unresolved> {
+    let mut ids = std::mem::take(&mut doc.ids);
+    let mut number = 0;
+    let mut figures: Vec<(Pos, u32)> = Vec::new();
+    let mut headings: Vec<Pos> = Vec::new();
+    number_blocks(&mut doc.blocks, labels, &mut ids, &mut number, &mut figures, &mut headings);
+    doc.ids = ids;
+    let anchors = doc.anchors();
+    let mut targets = Targets::default();
+    for (pos, n) in figures {
+        if let Some(a) = anchors.get(&pos) {
+            targets.figures.insert(a.clone(), n);
+        }
+    }
+    doc.for_each_block(&mut |b| {
+        if let Block::Heading { content, pos, .. } = b
+            && let Some(a) = anchors.get(pos)
+        {
+            targets.sections.insert(a.clone(), plain_text(content));
+        }
+    });
+    let _ = headings;
+    let mut unresolved = Vec::new();
+    doc.each_inline_list(&mut |list, within| {
+        if within.link || !list.iter().any(|i| matches!(i, Inline::Text { text, .. } if text.contains(['@', '\\']))) {
+            return;
+        }
+        *list = in_list(std::mem::take(list), &targets, labels, &mut unresolved);
+    });
+    unresolved
+}
+
+fn number_blocks(
+    blocks: &mut [Block],
+    labels: &Labels,
+    ids: &mut Vec<(Pos, String)>,
+    number: &mut u32,
+    figures: &mut Vec<(Pos, u32)>,
+    headings: &mut Vec<Pos>,
+) {
+    for b in blocks {
+        match b {
+            Block::Paragraph(i) => {
+                if let [Inline::Image { alt, title, pos, .. }] = i.as_mut_slice() {
+                    let (a, mut found) = take_labels(alt);
+                    let (t, more) = take_labels(title);
+                    found.extend(more);
+                    if !found.is_empty() {
+                        *alt = a.trim().to_string();
+                        *title = t.trim().to_string();
+                    }
+                    if let Some(label) = found.into_iter().next()
+                        && !ids.iter().any(|(p, _)| p == pos)
+                    {
+                        ids.push((*pos, label));
+                    }
+                    let has_id = ids.iter().any(|(p, _)| p == pos);
+                    if has_id && title.is_empty() {
+                        // pandoc's caption is the alternative text.
+                        title.clone_from(alt);
+                    }
+                    if has_id || !title.is_empty() {
+                        *number += 1;
+                        *title = format!("{} {}{} {title}", labels.figure, number, labels.colon).trim_end().to_string();
+                        figures.push((*pos, *number));
+                    }
+                }
+            }
+            Block::Heading { content, pos, .. } => {
+                let mut found = Vec::new();
+                for i in content.iter_mut() {
+                    if let Inline::Text { text, .. } = i
+                        && text.contains("\\label{")
+                    {
+                        let (t, l) = take_labels(text);
+                        *text = t;
+                        found.extend(l);
+                    }
+                }
+                if let Some(Inline::Text { text, .. }) = content.last_mut() {
+                    let trimmed = text.trim_end().len();
+                    text.truncate(trimmed);
+                }
+                if let Some(label) = found.into_iter().next()
+                    && !ids.iter().any(|(p, _)| p == pos)
+                {
+                    ids.push((*pos, label));
+                }
+                headings.push(*pos);
+            }
+            Block::Quote(b)
+            | Block::Html { content: b, .. }
+            | Block::Details { blocks: b, .. }
+            | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, number, figures, headings),
+            Block::List { items, .. } => {
+                for item in items {
+                    number_blocks(item, labels, ids, number, figures, headings)
+                }
+            }
+            Block::Code { .. } | Block::Rule | Block::Table { .. } => {}
+        }
+    }
+}
+
+/// A reference found in a run of text.
+struct Found {
+    /// Its bytes in the text.
+    at: std::ops::Range<usize>,
+    /// The key it names.
+    key: String,
+    /// Whether it asks for the number alone (`\ref`, `[-@fig-x]`).
+    bare: bool,
+    /// Whether any key may be meant (LaTeX's `\ref`), not only prefixed ones.
+    latex: bool,
+}
+
+fn key_len(s: &str) -> usize {
+    let n = s.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))).unwrap_or(s.len());
+    // A sentence's full stop or colon is not part of the key.
+    s[..n].trim_end_matches(['.', ':']).len()
+}
+
+/// The references of `text`, in order.
+fn find(text: &str) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest.starts_with('\\') {
+            let cmd =
+                ["autoref", "Autoref", "cref", "Cref", "eqref", "ref"].iter().find(|c| rest[1..].starts_with(**c));
+            if let Some(cmd) = cmd
+                && rest[1 + cmd.len()..].starts_with('{')
+                && let Some(end) = rest[2 + cmd.len()..].find('}')
+            {
+                let key = rest[2 + cmd.len()..2 + cmd.len() + end].trim().to_string();
+                let len = 2 + cmd.len() + end + 1;
+                out.push(Found { at: i..i + len, key, bare: *cmd == "ref" || *cmd == "eqref", latex: true });
+                i += len;
+                continue;
+            }
+        }
+        let bracketed = [("[-@", true), ("[@", false)].into_iter().find_map(|(open, bare)| {
+            let after = rest.strip_prefix(open)?;
+            let n = key_len(after);
+            (n > 0 && after[n..].starts_with(']') && prefixed(&after[..n]).is_some()).then(|| Found {
+                at: i..i + open.len() + n + 1,
+                key: after[..n].to_string(),
+                bare,
+                latex: false,
+            })
+        });
+        if let Some(f) = bracketed {
+            i = f.at.end;
+            out.push(f);
+            continue;
+        }
+        if rest.starts_with('@') && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'[')) {
+            let n = key_len(&rest[1..]);
+            if n > 0 && prefixed(&rest[1..1 + n]).is_some() {
+                out.push(Found { at: i..i + 1 + n, key: rest[1..1 + n].to_string(), bare: false, latex: false });
+                i += 1 + n;
+                continue;
+            }
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
+fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, unresolved: &mut Vec<Unresolved>) -> Vec<Inline> {
+    let mut out = Vec::with_capacity(list.len());
+    for item in list {
+        let Inline::Text { text, pos } = &item else {
+            out.push(item);
+            continue;
+        };
+        let found = find(text);
+        if found.is_empty() {
+            out.push(item);
+            continue;
+        }
+        let at = |k: usize| Pos { line: pos.line, col: pos.col + k as u32 };
+        let mut from = 0;
+        for f in found {
+            let anchor = anchor_of(&f.key);
+            let kind = prefixed(&f.key);
+            let content = match (targets.figures.get(&anchor), targets.sections.get(&anchor)) {
+                (Some(n), _) if f.bare => Some(n.to_string()),
+                (Some(n), _) => Some(format!("{} {n}", labels.figure)),
+                (None, Some(heading)) if kind.is_none_or(|k| k == "sec") => Some(heading.clone()),
+                _ => None,
+            };
+            let Some(content) = content else {
+                if kind.is_some() || f.latex {
+                    let numbered = matches!(kind, None | Some("fig") | Some("sec"));
+                    unresolved.push(Unresolved {
+                        pos: at(f.at.start),
+                        written: text[f.at.clone()].to_string(),
+                        numbered,
+                    });
+                }
+                continue;
+            };
+            if f.at.start > from {
+                out.push(Inline::Text { text: text[from..f.at.start].to_string(), pos: at(from) });
+            }
+            let p = at(f.at.start);
+            out.push(Inline::Link {
+                url: format!("#{anchor}"),
+                title: String::new(),
+                content: vec![Inline::Text { text: content, pos: p }],
+                pos: p,
+            });
+            from = f.at.end;
+        }
+        if from < text.len() {
+            out.push(Inline::Text { text: text[from..].to_string(), pos: at(from) });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::markdown::parse;
+
+    fn links(doc: &Document) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        doc.for_each_inline(&mut |i| {
+            if let Inline::Link { url, content, .. } = i {
+                out.push((url.clone(), plain_text(content)));
+            }
+        });
+        out
+    }
+
+    fn captions(doc: &Document) -> Vec<String> {
+        let mut out = Vec::new();
+        doc.for_each_inline(&mut |i| {
+            if let Inline::Image { title, .. } = i {
+                out.push(title.clone());
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn the_three_syntaxes_lead_to_numbered_figures() {
+        let md = "## Method {#sec-method}\n\nAs @fig-a and [@fig:b] show, and \\autoref{fig:c} (\\ref{fig:c}), see [-@fig-a] and @sec-method.\n\n\
+                  ![A first](a.png){#fig-a width=50%}\n\n![Second](b.png \"The second\"){#fig:b}\n\n\
+                  ![The third.\\label{fig:c}](c.png)\n\n![Not a figure of note](d.png)\n\nMail me at x@fig-a.org.\n";
+        let mut doc = parse(md, 1).document;
+        let missing = resolve(&mut doc, &Labels::for_lang("en"));
+        assert!(missing.is_empty(), "{missing:?}");
+        assert_eq!(
+            links(&doc),
+            vec![
+                ("#fig-a".into(), "Figure 1".into()),
+                ("#figb".into(), "Figure 2".into()),
+                ("#figc".into(), "Figure 3".into()),
+                ("#figc".into(), "3".into()),
+                ("#fig-a".into(), "1".into()),
+                ("#sec-method".into(), "Method".into()),
+                ("mailto:x@fig-a.org".into(), "x@fig-a.org".into()),
+            ]
+        );
+        assert_eq!(captions(&doc), vec!["Figure 1: A first", "Figure 2: The second", "Figure 3: The third.", ""]);
+        let anchors: Vec<String> = doc.anchors().into_values().collect();
+        for a in ["fig-a", "figb", "figc", "sec-method"] {
+            assert!(anchors.contains(&a.to_string()), "{a} in {anchors:?}");
+        }
+    }
+
+    #[test]
+    fn labels_in_the_text_language_and_what_leads_nowhere() {
+        let md =
+            "Voir @fig-a, @fig-z, @tbl-t, \\ref{nothing}, @someone et [@smith2020].\n\n![Une image](a.png){#fig-a}\n";
+        let mut doc = parse(md, 3).document;
+        let missing = resolve(&mut doc, &Labels::for_lang("fr"));
+        let written: Vec<(&str, bool, u32)> =
+            missing.iter().map(|u| (u.written.as_str(), u.numbered, u.pos.col)).collect();
+        assert_eq!(written, vec![("@fig-z", true, 14), ("@tbl-t", false, 22), ("\\ref{nothing}", true, 30)]);
+        assert_eq!(links(&doc), vec![("#fig-a".into(), "Figure 1".into())]);
+        assert_eq!(captions(&doc), vec!["Figure 1\u{a0}: Une image"]);
+        assert!(missing.iter().all(|u| u.pos.line == 3));
+    }
+
+    #[test]
+    fn a_heading_label_is_its_anchor_and_not_its_text() {
+        let md = "## Results \\label{sec:results}\n\nIn \\autoref{sec:results}.\n";
+        let mut doc = parse(md, 1).document;
+        assert!(resolve(&mut doc, &Labels::for_lang("en")).is_empty());
+        assert_eq!(links(&doc), vec![("#secresults".into(), "Results".into())]);
+        let Block::Heading { content, .. } = &doc.blocks[0] else { panic!() };
+        assert_eq!(plain_text(content), "Results");
+    }
+}

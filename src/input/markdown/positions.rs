@@ -1,0 +1,289 @@
+//! Where the links and images of a Markdown text are written, from
+//! comrak's source positions: what an importer needs to point them
+//! elsewhere without scanning the text.
+
+use comrak::nodes::NodeValue;
+use comrak::{Arena, parse_document};
+
+use super::options;
+
+/// A link's or an image's destination as written in a Markdown text, found
+/// by the parser (never in code, never in a code span), with the byte
+/// ranges an importer needs to point it elsewhere or to drop it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// The destination as written.
+    pub target: String,
+    /// Its bytes in the text (inside the angle brackets when it has them).
+    pub at: std::ops::Range<usize>,
+    /// The whole element (`[text](target)`, `![alt](target)`, the line of a
+    /// reference definition, the HTML attribute's value): what dropping it
+    /// replaces.
+    pub whole: std::ops::Range<usize>,
+    /// What stays when it is dropped: the link's text, the image's
+    /// alternative text (empty for a definition or an HTML attribute).
+    pub text: std::ops::Range<usize>,
+    /// Whether it is an image's source.
+    pub image: bool,
+    /// Whether it is in raw HTML (`src`, `href`), where it cannot be dropped.
+    pub html: bool,
+    /// Whether it has a title (`[text](target "title")`).
+    pub titled: bool,
+    /// Whether it is alone in its paragraph (but for attributes after it):
+    /// an image there is a figure.
+    pub alone: bool,
+    /// Its 1-based line in the text.
+    pub line: usize,
+}
+
+/// Every destination of `body`: inline links and images, reference
+/// definitions, and `src` and `href` in raw HTML, in the order of the text.
+/// Positions come from comrak's source positions; a link whose written form
+/// cannot be matched to what the parser read is left out rather than guessed.
+pub fn destinations(body: &str) -> Vec<Destination> {
+    let arena = Arena::new();
+    let mut opts = options();
+    opts.extension.inline_footnotes = false;
+    // Attributes after a link would be counted in its source position.
+    opts.extension.link_attributes = false;
+    let root = parse_document(&arena, body, &opts);
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let offset = |lc: comrak::nodes::LineColumn| -> Option<usize> {
+        let line = *starts.get(lc.line.checked_sub(1)?)?;
+        let at = line + lc.column.checked_sub(1)?;
+        (at <= body.len() && body.is_char_boundary(at)).then_some(at)
+    };
+    let mut out = Vec::new();
+    let mut covered = vec![false; starts.len() + 1];
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        let sp = ast.sourcepos;
+        match &ast.value {
+            NodeValue::Link(l) | NodeValue::Image(l) => {
+                let image = matches!(ast.value, NodeValue::Image(_));
+                let (Some(start), Some(last)) = (offset(sp.start), offset(sp.end)) else { continue };
+                let end = (last + 1).min(body.len());
+                if !body.is_char_boundary(end) || !body[start..end].ends_with(')') {
+                    continue;
+                }
+                let open = if image { 2 } else { 1 };
+                let text_start = start + open;
+                let alone = node.parent().is_some_and(|p| {
+                    matches!(p.data.borrow().value, NodeValue::Paragraph)
+                        && p.children().filter(|c| !c.same_node(node)).all(|c| match &c.data.borrow().value {
+                            NodeValue::Text(t) => {
+                                let t = t.trim();
+                                t.is_empty() || (t.starts_with('{') && t.ends_with('}'))
+                            }
+                            NodeValue::SoftBreak => true,
+                            _ => false,
+                        })
+                });
+                if let Some(d) = inline_destination(body, start..end, text_start, &l.url) {
+                    out.push(Destination { image, line: sp.start.line, titled: !l.title.is_empty(), alone, ..d });
+                }
+            }
+            NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => {
+                let (Some(start), Some(last)) = (offset(sp.start), offset(sp.end)) else { continue };
+                let mut end = (last + 1).min(body.len());
+                while !body.is_char_boundary(end) {
+                    end += 1;
+                }
+                out.extend(html_destinations(body, start..end));
+            }
+            _ => {}
+        }
+        if ast.value.block() && !node.children().any(|c| c.data.borrow().value.block()) {
+            for line in sp.start.line..=sp.end.line.max(sp.start.line) {
+                if let Some(c) = covered.get_mut(line) {
+                    *c = true;
+                }
+            }
+        }
+    }
+    // Reference definitions are the only text outside every leaf block
+    // besides blank lines: comrak reads them and keeps no node for them.
+    for (i, &line_start) in starts.iter().enumerate() {
+        let n = i + 1;
+        if covered.get(n).copied().unwrap_or(true) {
+            continue;
+        }
+        let line_end = body[line_start..].find('\n').map_or(body.len(), |k| line_start + k);
+        if let Some(d) = definition(body, line_start..line_end) {
+            out.push(Destination { line: n, ..d });
+        }
+    }
+    out.sort_by_key(|d| d.at.start);
+    out
+}
+
+/// The destination of `[text](target "title")` spanning `whole`, whose text
+/// starts at `text_start`: the last `](` whose target is the parser's `url`.
+fn inline_destination(body: &str, whole: std::ops::Range<usize>, text_start: usize, url: &str) -> Option<Destination> {
+    let span = body.get(whole.clone())?;
+    let mut found = None;
+    for (k, _) in span.match_indices("](") {
+        let from = whole.start + k + 2;
+        let rest = &body[from..whole.end];
+        let lead = rest.len() - rest.trim_start().len();
+        let rest = rest.trim_start();
+        let (at, raw) = if let Some(inner) = rest.strip_prefix('<') {
+            let e = inner.find('>')?;
+            (from + lead + 1..from + lead + 1 + e, &inner[..e])
+        } else {
+            // Balanced parentheses, as CommonMark allows in a bare destination.
+            let mut depth = 0i32;
+            let mut e = rest.len();
+            for (j, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' if depth == 0 => {
+                        e = j;
+                        break;
+                    }
+                    ')' => depth -= 1,
+                    c if c.is_whitespace() => {
+                        e = j;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            (from + lead..from + lead + e, &rest[..e])
+        };
+        let same = raw == url || unescape(raw) == url;
+        if same && text_start <= whole.start + k {
+            found = Some(Destination {
+                target: raw.to_string(),
+                at,
+                whole: whole.clone(),
+                text: text_start..whole.start + k,
+                image: false,
+                html: false,
+                titled: false,
+                alone: false,
+                line: 0,
+            });
+        }
+    }
+    found
+}
+
+/// `s` without CommonMark's backslash escapes.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A reference definition, `[label]: target "title"`, on the line `line`.
+fn definition(body: &str, line: std::ops::Range<usize>) -> Option<Destination> {
+    let text = body.get(line.clone())?;
+    let lead = text.len() - text.trim_start().len();
+    let t = text.trim_start();
+    if !t.starts_with('[') || t.starts_with("[^") {
+        return None;
+    }
+    let close = t.find("]:")?;
+    let after = &t[close + 2..];
+    let pad = after.len() - after.trim_start().len();
+    let rest = after.trim_start();
+    let from = line.start + lead + close + 2 + pad;
+    let (at, raw) = match rest.strip_prefix('<') {
+        Some(inner) => {
+            let e = inner.find('>')?;
+            (from + 1..from + 1 + e, &inner[..e])
+        }
+        None => {
+            let e = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            (from..from + e, &rest[..e])
+        }
+    };
+    (!raw.is_empty()).then(|| Destination {
+        target: raw.to_string(),
+        at,
+        whole: line.clone(),
+        text: line.start..line.start,
+        image: false,
+        html: false,
+        titled: false,
+        alone: false,
+        line: 0,
+    })
+}
+
+/// The `src` and `href` values of the raw HTML at `range` of `body`.
+fn html_destinations(body: &str, range: std::ops::Range<usize>) -> Vec<Destination> {
+    let html = &body[range.clone()];
+    let line0 = body[..range.start].matches('\n').count() + 1;
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for attr in ["src", "href"] {
+        let mut from = 0;
+        while let Some(k) = lower[from..].find(attr).map(|k| k + from) {
+            from = k + attr.len();
+            let before_ok = k == 0 || lower.as_bytes()[k - 1].is_ascii_whitespace();
+            let rest = &html[from..];
+            let eq = rest.trim_start();
+            if !before_ok || !eq.starts_with('=') {
+                continue;
+            }
+            let v = eq[1..].trim_start();
+            let vstart = from + (rest.len() - v.len());
+            let (q, inner) = match v.chars().next() {
+                Some(q @ ('"' | '\'')) => (Some(q), &v[1..]),
+                _ => (None, v),
+            };
+            let e = match q {
+                Some(q) => inner.find(q).unwrap_or(inner.len()),
+                None => inner.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(inner.len()),
+            };
+            let s = range.start + vstart + q.map_or(0, |_| 1);
+            let line = line0 + html[..vstart].matches('\n').count();
+            out.push(Destination {
+                target: inner[..e].to_string(),
+                at: s..s + e,
+                whole: s..s + e,
+                text: s..s,
+                image: attr == "src",
+                html: true,
+                titled: false,
+                alone: false,
+                line,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_come_from_the_parser() {
+        let body =
+            "A [link](a.md \"t\") and ![img](<b c.png>) `[no](x)`\n\n    [no](y)\n\n[ref]: r.md\n\n> [q](d(1).md)\n";
+        let found: Vec<(String, usize, bool)> =
+            destinations(body).into_iter().map(|d| (d.target, d.line, d.image)).collect();
+        assert_eq!(
+            found,
+            vec![
+                ("a.md".into(), 1, false),
+                ("b c.png".into(), 1, true),
+                ("r.md".into(), 5, false),
+                ("d(1).md".into(), 7, false)
+            ]
+        );
+        for d in destinations(body) {
+            assert_eq!(&body[d.at.clone()], d.target);
+        }
+    }
+}
