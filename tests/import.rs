@@ -570,3 +570,60 @@ fn the_sample_essays_survive_a_round_trip_through_word() {
     let counts = (total.headings.len(), total.items, total.cells, total.footnotes, total.links.len(), total.images);
     assert_eq!(counts, (2, 7, 35, 4, 3, 1), "{total:?}");
 }
+
+/// Papers as the Journal of Open Source Software publishes them, each a
+/// `paper/paper.md` with YAML written for pandoc: two of thirty real ones
+/// made the importer panic (its hand scan of links indexed past a figure
+/// caption), all became `paper-N`, authors printed an affiliation's index,
+/// and no bibliography came along, so every citation printed raw.
+#[test]
+fn papers_written_for_pandoc_import_with_their_affiliations_references_and_figures() {
+    let papers = common::repo().join("tests/fixtures/import/papers");
+    let i = import(&[papers.clone()], &Options { root: Some(papers.clone()), ..Options::default() }).unwrap();
+    let targets: Vec<&Path> = i.essays.iter().map(|e| e.target.as_path()).collect();
+    assert_eq!(targets, [Path::new("contributions/alpha/index.md"), Path::new("contributions/beta.md")]);
+    let alpha = &i.essays[0].text;
+    for want in [
+        "name = \"Ada Fixture\"",
+        "affiliation = \"Institute of Imports, Lyon, France; Department of Tests, University of Nowhere\"",
+        "affiliation = \"Department of Tests, University of Nowhere\"",
+        "date = \"2019-12-02\"",
+        "references = [\"paper.bib\"]",
+        "\\autoref{fig:pipeline}",
+        "](pipeline.svg \"The pipeline of alpha, from source to book.\\\\label{fig:pipeline}\"){ width=80% }",
+        "A plot kept on the web\n",
+    ] {
+        assert!(alpha.contains(want), "{want} in\n{alpha}");
+    }
+    assert!(!alpha.contains("^[") && !alpha.contains("example.org/plot.png"), "{alpha}");
+    assert_eq!(i.essays[1].authors, ["Cleo Fixture", "Dan Fixture", "Eve Fixture"]);
+    let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    for want in ["Corresponding author.", "Ben Fixture's `corresponding`", "a remote image"] {
+        assert!(said.iter().any(|m| m.contains(want)), "{want} in {said:#?}");
+    }
+    // Written into a book, it checks without an error and builds: the
+    // citations resolve, the figure is numbered and its references link to it.
+    let d = tempfile::tempdir().unwrap();
+    empty_book(d.path());
+    let out = bin()
+        .args(["import", "markdown"])
+        .arg(&papers)
+        .args(["--root"])
+        .arg(&papers)
+        .arg("--write")
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(d.path().join("contributions/alpha/paper.bib").is_file());
+    let (book, report) = anthology::prepare(d.path(), false).unwrap();
+    assert_eq!(report.errors(), 0, "{:#?}", report.diagnostics);
+    let site = anthology::editions::html::render(&book.unwrap()).unwrap();
+    let page = String::from_utf8(site.files[Path::new("alpha/index.html")].clone()).unwrap();
+    assert!(
+        page.contains("<a href=\"#s-figpipeline\">Figure 1</a>") && page.contains("Figure 1: The pipeline"),
+        "{page}"
+    );
+    assert!(page.contains("Smith") && !page.contains("[@smith2020"), "{page}");
+    assert!(!page.contains("Statement of need") && !page.contains("\\label"), "{page}");
+}

@@ -25,7 +25,8 @@ pub fn validator(tool: Option<PathBuf>, missing: &str) -> Option<PathBuf> {
 /// The books every edition is validated on, built in `into`: the sample, a
 /// buildable copy of the 97-things corpus, a generated 112-essay book with
 /// photos of `photo_pixels`, the fixture of links between essays, the
-/// fixture of every construct (with its hostile essay), and the EIP corpus.
+/// fixture of every construct (with its hostile essay), the fixture of
+/// scholarly Markdown (figures, cross-references, callouts), and the EIP corpus.
 pub fn conformance_books(into: &Path, photo_pixels: u32) -> Vec<(String, PathBuf)> {
     let mut books: Vec<(String, PathBuf)> = vec![("sample".into(), repo())];
     if let Some(copy) = buildable_corpus(into, "97-things-en") {
@@ -40,6 +41,7 @@ pub fn conformance_books(into: &Path, photo_pixels: u32) -> Vec<(String, PathBuf
     books.push(("generated-112".into(), generated));
     books.push(("links".into(), repo().join("tests/fixtures/valid/links")));
     books.push(("constructs".into(), repo().join("tests/fixtures/valid/constructs")));
+    books.push(("scholarly".into(), repo().join("tests/fixtures/valid/scholarly")));
     if let Some(eips) = eips_book(into) {
         books.push(("eips".into(), eips));
     }

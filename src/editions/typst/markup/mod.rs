@@ -408,10 +408,26 @@ impl<'a> Writer<'a> {
                 self.out.push(';');
             }
             Block::Callout { kind, title, blocks } => {
-                // Set by the template's `callout`, in the kind's colours.
-                let _ = write!(self.out, "#callout({})", string_literal(kind.as_str()));
-                self.content(|w| w.inlines(title));
-                self.content(|w| w.blocks(blocks));
+                // An included text sees typst's own functions only: the box
+                // is written here, bordered all round so that it reads the
+                // same in either direction.
+                let colour = match kind {
+                    crate::model::document::CalloutKind::Note => "#2a5ca8",
+                    crate::model::document::CalloutKind::Tip => "#2e7d32",
+                    crate::model::document::CalloutKind::Warning => "#9a5b00",
+                    crate::model::document::CalloutKind::Important => "#6a1b9a",
+                    crate::model::document::CalloutKind::Caution => "#b0302a",
+                };
+                let _ = write!(
+                    self.out,
+                    "#block(width: 100%, breakable: true, inset: (x: 0.8em, y: 0.6em), radius: 2pt, fill: rgb(\"{colour}\").lighten(92%), stroke: 0.8pt + rgb(\"{colour}\"))"
+                );
+                self.content(|w| {
+                    w.out.push_str("#strong");
+                    w.content(|w| w.inlines(title));
+                    w.out.push_str(";\n\n");
+                    w.blocks(blocks);
+                });
                 self.out.push(';');
             }
             Block::Rule => self.out.push_str("#divider();"),

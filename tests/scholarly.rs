@@ -1,0 +1,92 @@
+//! Scholarly Markdown as pandoc and Quarto read it, in every edition: the
+//! golden book `tests/fixtures/valid/scholarly` (figures with ids in three
+//! syntaxes, cross-references, callouts, inline notes, superscripts and
+//! subscripts, an HTML comment) builds with no diagnostic, and what it
+//! means reaches the site, the EPUB and the PDF's markup, never the markup
+//! itself. EPUBCheck and the Nu checker see the book with the others
+//! (`common::conformance_books`).
+
+use std::path::Path;
+
+mod common;
+use common::repo;
+
+fn book() -> anthology::model::book::Book {
+    let (book, report) = anthology::prepare(&repo().join("tests/fixtures/valid/scholarly"), false).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    book.unwrap()
+}
+
+fn page(site: &anthology::editions::html::Site, path: &str) -> String {
+    String::from_utf8(site.files[Path::new(path)].clone()).unwrap()
+}
+
+#[test]
+fn figures_references_and_callouts_reach_the_site() {
+    let site = anthology::editions::html::render(&book()).unwrap();
+    let paper = page(&site, "growth-curves/index.html");
+    for want in [
+        "<figure id=\"s-fig-bars\">",
+        "<figcaption>Figure 1: Bars of the two curves at five ages</figcaption>",
+        "<figure id=\"s-figstack\">",
+        "<figcaption>Figure 2: Stacked totals for the same ages.</figcaption>",
+        "<a href=\"#s-fig-bars\">Figure 1</a>",
+        "<a href=\"#s-figstack\">Figure 2</a>",
+        "<a href=\"#s-fig-bars\">1</a>",
+        "<a href=\"#s-sec-background\">Background</a>",
+        "<a href=\"#s-secmethod\">Method</a>",
+        "<h2 id=\"s-sec-background\">",
+        "<h2 id=\"s-secmethod\">Method</h2>",
+        "<aside class=\"callout callout-tip\" role=\"note\">",
+        "<strong>Reading the figures</strong>",
+        "<strong>Small samples</strong>",
+        "<aside class=\"callout callout-note\" role=\"note\">",
+        "<strong>Note</strong>",
+        "H<sub>2</sub>O",
+        "2<sup>10</sup>",
+        "Written inline,",
+        "A margin remark, kept as text.",
+    ] {
+        assert!(paper.contains(want), "{want} not in\n{paper}");
+    }
+    for never in ["<!--", "Reviewers asked", "{#", "\\label", "\\autoref", "@fig", "@sec", ":::", "^[", "[!NOTE]"] {
+        assert!(!paper.contains(never), "{never} in\n{paper}");
+    }
+    let note = page(&site, "note-breve/index.html");
+    assert!(note.contains("<strong>Important</strong>") && note.contains("<strong>Attention</strong>"), "{note}");
+}
+
+#[test]
+fn the_pdf_markup_numbers_figures_once_and_labels_what_references_reach() {
+    let book = book();
+    let essay = book.essays().find(|e| e.slug == "growth-curves").unwrap();
+    let images: std::collections::HashMap<String, String> =
+        [("bars.svg", "/assets/0"), ("stack.svg", "/assets/1")].map(|(a, b)| (a.to_string(), b.to_string())).into();
+    let links = anthology::editions::typst::markup::Links::default();
+    let markup = anthology::editions::typst::markup::essay_body(essay, &images, 2, &links, "References").text;
+    for want in [
+        "caption: [Figure 1\\: Bars of the two curves at five ages])<h-growth-curves-fig-bars>",
+        "caption: [Figure 2\\: Stacked totals for the same ages\\.])<h-growth-curves-figstack>",
+        "stroke: 0.8pt + rgb(\"#2e7d32\"))[#strong[Reading the figures];",
+        "stroke: 0.8pt + rgb(\"#9a5b00\"))[#strong[Small samples];",
+        "stroke: 0.8pt + rgb(\"#2a5ca8\"))[#strong[Note];",
+    ] {
+        assert!(markup.contains(want), "{want} not in\n{markup}");
+    }
+    // The book's template turns typst's own figure numbering off, so that
+    // no caption reads "Figure 1: Figure 1: …".
+    assert!(anthology::editions::typst::DEFAULT_TEMPLATE.contains("#set figure(numbering: none)"));
+}
+
+#[test]
+fn the_book_builds_in_every_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&repo().join("tests/fixtures/valid/scholarly"), dir.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anthology"))
+        .args(["build", "--format", "pdf,epub,html"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("dist/proceedings-of-a-small-workshop.pdf").is_file());
+}
