@@ -579,7 +579,8 @@ fn the_sample_essays_survive_a_round_trip_through_word() {
 #[test]
 fn papers_written_for_pandoc_import_with_their_affiliations_references_and_figures() {
     let papers = common::repo().join("tests/fixtures/import/papers");
-    let i = import(&[papers.clone()], &Options { root: Some(papers.clone()), ..Options::default() }).unwrap();
+    let i =
+        import(std::slice::from_ref(&papers), &Options { root: Some(papers.clone()), ..Options::default() }).unwrap();
     let targets: Vec<&Path> = i.essays.iter().map(|e| e.target.as_path()).collect();
     assert_eq!(targets, [Path::new("contributions/alpha/index.md"), Path::new("contributions/beta.md")]);
     let alpha = &i.essays[0].text;
