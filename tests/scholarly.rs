@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+#[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
 mod common;
 use common::repo;
 
