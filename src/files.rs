@@ -141,6 +141,22 @@ pub fn update_folder(
     Ok(changed.len())
 }
 
+/// `to` relative to the folder `from`, both relative to one root, without
+/// the file system: what a link from a text in `from` to `to` writes.
+pub fn relative(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to_c: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to_c[common..] {
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +179,12 @@ mod tests {
         assert!(!out.join("b").exists(), "an emptied folder is removed");
         let names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(names.iter().all(|n| !n.to_string_lossy().ends_with(".tmp")), "{names:?}");
+    }
+
+    #[test]
+    fn relative_paths_between_new_places() {
+        assert_eq!(relative(Path::new("contributions"), Path::new("contributions/b.md")), PathBuf::from("b.md"));
+        assert_eq!(relative(Path::new("contributions/a"), Path::new("contributions/b.md")), PathBuf::from("../b.md"));
+        assert_eq!(relative(Path::new("contributions/a"), Path::new("contributions/a/p.png")), PathBuf::from("p.png"));
     }
 }

@@ -628,3 +628,56 @@ fn papers_written_for_pandoc_import_with_their_affiliations_references_and_figur
     assert!(page.contains("Smith") && !page.contains("[@smith2020"), "{page}");
     assert!(!page.contains("Statement of need") && !page.contains("\\label"), "{page}");
 }
+
+/// A Quarto book in parts, as `_quarto.yml` orders it: the preface, the
+/// parts (one a title, one a file that introduces it), chapters with their
+/// own authors (the book's for the others), the references page left to
+/// each essay, an appendix, the book's bibliography, code chunks kept as
+/// code, and cross-references from one chapter to another's heading and
+/// figure: it imports, checks with no diagnostic at all, and builds.
+#[test]
+fn a_quarto_book_in_parts_becomes_a_book_that_checks_clean() {
+    let src = common::repo().join("tests/fixtures/import/quarto");
+    let i = anthology::import::quarto::import(&src, &Options::default()).unwrap();
+    let targets: Vec<String> = i.essays.iter().map(|e| e.target.display().to_string()).collect();
+    assert_eq!(
+        targets,
+        [
+            "front/preface.md",
+            "contributions/intro.md",
+            "contributions/sampling/index.md",
+            "sections/results.md",
+            "contributions/moisture.md",
+            "back/glossary.md"
+        ]
+    );
+    let toml = i.book_toml.clone().unwrap();
+    for want in [
+        "title = \"Field Notes on Soil\"",
+        "editors = [\"Rosa Editor\", \"Tom Editor\"]",
+        "references = [\"book.bib\"]",
+        "list = [\"intro\", \"sampling\", \"moisture\"]",
+        "id = \"methods\"\ntitle = \"Methods\"",
+        "id = \"results\"\ntitle = \"Results\"\nintro = \"sections/results.md\"",
+    ] {
+        assert!(toml.contains(want), "{want} in\n{toml}");
+    }
+    assert_eq!(i.essays[0].title, "Preface", "the heading's attributes are not its title");
+    assert_eq!(i.essays[2].authors, ["Ana Chapter"]);
+    assert_eq!(i.essays[1].authors, ["Rosa Editor", "Tom Editor"], "the book's authors sign what names none");
+    assert!(i.essays[2].text.contains("```r\n#| label: tbl-points"), "{}", i.essays[2].text);
+    let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("1 code chunk (r) kept as code")), "{said:?}");
+    assert!(said.iter().any(|m| m.contains("`references.qmd` is the book's list of references")), "{said:?}");
+
+    let d = tempfile::tempdir().unwrap();
+    let out = bin().args(["import", "quarto"]).arg(&src).arg("--write").current_dir(d.path()).output().unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (book, report) = anthology::prepare(d.path(), false).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    let site = anthology::editions::html::render(&book.unwrap()).unwrap();
+    let page = |p: &str| String::from_utf8(site.files[Path::new(p)].clone()).unwrap();
+    assert!(page("intro/index.html").contains("<a href=\"../sampling/index.html#s-sec-sampling-grid\">The grid</a>"));
+    assert!(page("moisture/index.html").contains("<a href=\"../sampling/index.html#s-fig-grid\">1</a>"));
+    assert!(page("intro/index.html").contains("Jenny"), "the book's bibliography is cited from");
+}

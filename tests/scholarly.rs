@@ -55,6 +55,9 @@ fn figures_references_and_callouts_reach_the_site() {
     }
     let note = page(&site, "note-breve/index.html");
     assert!(note.contains("<strong>Important</strong>") && note.contains("<strong>Attention</strong>"), "{note}");
+    // A reference to another essay's heading or figure leads there.
+    assert!(note.contains("<a href=\"../growth-curves/index.html#s-sec-background\">Background</a>"), "{note}");
+    assert!(note.contains("<a href=\"../growth-curves/index.html#s-fig-bars\">1</a>"), "{note}");
 }
 
 #[test]

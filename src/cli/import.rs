@@ -28,6 +28,7 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
     let (source, with) = match what {
         ImportKind::Markdown { paths, with } => (Source::Markdown(paths), with),
         ImportKind::Mdbook { source, with } => (Source::Mdbook(source), with),
+        ImportKind::Quarto { source, with } => (Source::Quarto(source), with),
         ImportKind::Docx { files, slug, with } => {
             let allow_html = anthology::config::load(&with.dir).0.is_some_and(|c| c.rules.allow_html);
             let opts = anthology::import::docx::Options { slug, section: with.section.clone(), allow_html };
@@ -51,6 +52,7 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
             markdown::import(&paths, &opts)?
         }
         Source::Mdbook(source) => anthology::import::mdbook::import(&source, &opts)?,
+        Source::Quarto(source) => anthology::import::quarto::import(&source, &opts)?,
     };
     finish(ui, &dir, import, write, force, format)
 }
@@ -59,6 +61,7 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
 enum Source {
     Markdown(Vec<PathBuf>),
     Mdbook(PathBuf),
+    Quarto(PathBuf),
 }
 
 /// Prints what `import` makes and what it left out; writes it when asked,

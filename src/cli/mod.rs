@@ -253,6 +253,17 @@ enum ImportKind {
         #[command(flatten)]
         with: ImportArgs,
     },
+    /// A Quarto book: _quarto.yml gives the order (chapters, parts, appendices), the first
+    /// chapter becomes the preface, each part a section (a part's own file its introduction),
+    /// the appendices the back texts; the book's title, authors (the editors, and the authors of
+    /// chapters that name none), language and bibliography the book's. Code chunks are kept as
+    /// code, never run. Writes the book's book.toml.
+    Quarto {
+        /// The Quarto book's folder (where its _quarto.yml is).
+        source: PathBuf,
+        #[command(flatten)]
+        with: ImportArgs,
+    },
     /// A contributor roster (CSV, TSV or XLSX; one row per contributor: name, bio,
     /// affiliation, handle, url, orcid, email, photo): each row's details written into the
     /// `[[authors]]` of every contribution its person signed, matched by name as the book's

@@ -131,21 +131,6 @@ pub(super) fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// `to` relative to the folder `from` (both relative to the book's root).
-pub(super) fn relative(from: &Path, to: &Path) -> PathBuf {
-    let from: Vec<_> = from.components().collect();
-    let to_c: Vec<_> = to.components().collect();
-    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..from.len() {
-        out.push("..");
-    }
-    for c in &to_c[common..] {
-        out.push(c);
-    }
-    out
-}
-
 /// Where a file of the collection is published: `base` + its path from the
 /// collection's root, Markdown pages without their extension.
 pub(super) fn published(base: Option<&str>, root: &Path, dir: &Path, file: &str) -> Option<String> {
@@ -288,12 +273,5 @@ mod tests {
             let _ = rewrite(body, &mut |_| Some(String::new()), Vec::new());
             let _ = rewrite(body, &mut |_| Some("z".into()), vec![(0..body.len(), String::new())]);
         }
-    }
-
-    #[test]
-    fn relative_paths_between_new_places() {
-        assert_eq!(relative(Path::new("contributions"), Path::new("contributions/b.md")), PathBuf::from("b.md"));
-        assert_eq!(relative(Path::new("contributions/a"), Path::new("contributions/b.md")), PathBuf::from("../b.md"));
-        assert_eq!(relative(Path::new("contributions/a"), Path::new("contributions/a/p.png")), PathBuf::from("p.png"));
     }
 }

@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::links::{EXTENSIONS, Target, classify, published, relative, rewrite, split_fragment, targets};
+use super::links::{EXTENSIONS, Target, classify, published, rewrite, split_fragment, targets};
 use super::meta::{Affiliations, AuthorOut, authors, front_matter, list, plain};
 use super::{Copy, Import, ImportError, Imported, MAX_SOURCE};
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::files::relative;
 
 /// The most files one import reads.
 pub const MAX_FILES: usize = 20_000;
@@ -179,6 +180,7 @@ pub fn convert(
         let mut names: HashMap<String, PathBuf> = HashMap::new();
         let essay_dir = s.target.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut notes = Vec::new();
+        let extra = if s.scholarly { super::scholarly::edits(&s.body, &mut notes) } else { Vec::new() };
         let body = rewrite(
             &s.body,
             &mut |d| {
@@ -233,7 +235,7 @@ pub fn convert(
                     },
                 }
             },
-            if s.scholarly { figure_captions(&s.body) } else { Vec::new() },
+            extra,
         );
         // The bibliographies and the style its front matter names, beside it.
         for (written, at) in std::mem::take(&mut s.files) {
@@ -366,30 +368,6 @@ fn default_root(inputs: &[PathBuf]) -> PathBuf {
 /// `path` as messages show it: relative to the collection.
 fn shown(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// pandoc and Quarto print the alternative text of an image alone in its
-/// paragraph as its caption (a site's Markdown does not); this format
-/// takes a figure's caption from its title. Each such image without a title is given its alternative
-/// text as title, so that the caption prints in every edition.
-fn figure_captions(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
-    crate::input::markdown::destinations(body)
-        .into_iter()
-        .filter(|d| d.image && d.alone && !d.html && !d.titled)
-        .filter_map(|d| {
-            let alt = body.get(d.text.clone())?.trim();
-            let alt = crate::input::markdown::plain(alt);
-            if alt.is_empty() {
-                return None;
-            }
-            let title = alt.replace('\\', "\\\\").replace('"', "\\\"");
-            Some((
-                d.at.end + usize::from(body[d.at.end..].starts_with('>'))
-                    ..d.at.end + usize::from(body[d.at.end..].starts_with('>')),
-                format!(" \"{title}\""),
-            ))
-        })
-        .collect()
 }
 
 /// Whether the editions show an image of this file's format, by its name.
@@ -686,6 +664,12 @@ fn first_heading(body: &str) -> Option<(String, String)> {
         if !fence && let Some(t) = line.trim_end().strip_prefix("# ") {
             // An empty line in its place: the lines after it keep their numbers.
             let rest = format!("{}\n{}", &body[..offset], &body[offset + line.len()..]);
+            // `# Writing {#sec-writing .unnumbered}`: the attributes are not the title.
+            let t = t.trim();
+            let t = match t.rfind(" {").filter(|_| t.ends_with('}')) {
+                Some(i) => &t[..i],
+                None => t,
+            };
             return Some((t.trim().trim_end_matches('#').trim().to_string(), rest));
         }
         offset += line.len();

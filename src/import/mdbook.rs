@@ -89,45 +89,51 @@ pub fn summary(text: &str) -> Vec<Entry> {
     out
 }
 
-/// What book.toml the new book gets.
+/// What book.toml a book imported whole (an mdBook, a Quarto book) gets.
 #[derive(Serialize)]
-struct BookToml {
-    book: BookTable,
-    order: OrderTable,
+pub(super) struct BookToml {
+    pub book: BookTable,
+    pub order: OrderTable,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    sections: Vec<SectionTable>,
-    rules: RulesTable,
+    pub sections: Vec<SectionTable>,
+    pub rules: RulesTable,
 }
 
 #[derive(Serialize)]
-struct BookTable {
-    title: String,
-    language: String,
-    editors: Vec<String>,
+pub(super) struct BookTable {
+    pub title: String,
+    pub language: String,
+    pub editors: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
+    pub description: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    front: Vec<String>,
+    pub front: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    back: Vec<String>,
+    pub back: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation_style: Option<String>,
 }
 
 #[derive(Serialize)]
-struct OrderTable {
-    by: &'static str,
-    list: Vec<String>,
+pub(super) struct OrderTable {
+    pub by: &'static str,
+    pub list: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct SectionTable {
-    id: String,
-    title: String,
+pub(super) struct SectionTable {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intro: Option<String>,
 }
 
 #[derive(Serialize)]
-struct RulesTable {
-    min_words: usize,
-    allow_html: bool,
+pub(super) struct RulesTable {
+    pub min_words: usize,
+    pub allow_html: bool,
 }
 
 /// The mdBook at `dir` as an anthology: its chapters, and the book.toml
@@ -193,7 +199,7 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
         let section = e.part.as_ref().map(|title| {
             let id = crate::lang::slug::slugify(title);
             if !sections.iter().any(|s| s.id == id) {
-                sections.push(SectionTable { id: id.clone(), title: title.clone() });
+                sections.push(SectionTable { id: id.clone(), title: title.clone(), intro: None });
             }
             id
         });
@@ -241,6 +247,8 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
             description: get("description"),
             front: import.essays.iter().filter(|e| folder_of(e).as_deref() == Some("front")).map(place_of).collect(),
             back: import.essays.iter().filter(|e| folder_of(e).as_deref() == Some("back")).map(place_of).collect(),
+            references: Vec::new(),
+            citation_style: None,
         },
         order: OrderTable {
             by: "list",

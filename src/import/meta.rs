@@ -483,7 +483,7 @@ pub(super) fn front_matter(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>
 }
 
 /// YAML front matter as TOML values, in order.
-fn yaml(raw: &str) -> Result<Vec<(String, toml::Value)>, String> {
+pub(super) fn yaml(raw: &str) -> Result<Vec<(String, toml::Value)>, String> {
     use yaml_rust2::{Yaml, YamlLoader};
     fn value(y: &Yaml) -> Option<toml::Value> {
         Some(match y {

@@ -17,7 +17,9 @@ mod links;
 pub mod markdown;
 pub mod mdbook;
 mod meta;
+pub mod quarto;
 pub mod roster;
+mod scholarly;
 
 use std::path::{Path, PathBuf};
 

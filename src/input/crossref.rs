@@ -16,20 +16,7 @@
 use std::collections::HashMap;
 
 use crate::lang::labels::Labels;
-use crate::model::document::{Block, Document, Inline, Pos, anchor_of, plain_text};
-
-/// A cross-reference this pass could not resolve.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unresolved {
-    /// Where it is written.
-    pub pos: Pos,
-    /// The reference as written (`@fig-x`, `\ref{fig:x}`).
-    pub written: String,
-    /// Whether it is of a kind this pass numbers (a figure, a section):
-    /// then it names nothing of the text; else (a table, an equation, a
-    /// listing) it prints as written.
-    pub numbered: bool,
-}
+use crate::model::document::{Block, Document, Inline, PendingRef, Pos, RefTarget, anchor_of, plain_text};
 
 /// The prefixes Quarto and pandoc-crossref reserve for what can be referred to.
 const PREFIXES: &[&str] = &["fig", "sec", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "def", "exm", "exr"];
@@ -64,9 +51,10 @@ pub fn take_labels(text: &str) -> (String, Vec<String>) {
 }
 
 /// Numbers the figures of `doc`, gives the labelled ones their anchors,
-/// and turns its cross-references into links; returns those that lead
-/// nowhere.
-pub fn resolve(doc: &mut Document, labels: &Labels) -> Vec<Unresolved> {
+/// and turns its cross-references into links; keeps what they can lead to
+/// in `doc.targets`, and those that name nothing of the text in
+/// `doc.pending`, for [`across`].
+pub fn resolve(doc: &mut Document, labels: &Labels) {
     let mut ids = std::mem::take(&mut doc.ids);
     let mut number = 0;
     let mut figures: Vec<(Pos, u32)> = Vec::new();
@@ -88,14 +76,22 @@ pub fn resolve(doc: &mut Document, labels: &Labels) -> Vec<Unresolved> {
         }
     });
     let _ = headings;
-    let mut unresolved = Vec::new();
+    let mut pending = Vec::new();
     doc.each_inline_list(&mut |list, within| {
         if within.link || !list.iter().any(|i| matches!(i, Inline::Text { text, .. } if text.contains(['@', '\\']))) {
             return;
         }
-        *list = in_list(std::mem::take(list), &targets, labels, &mut unresolved);
+        *list = in_list(std::mem::take(list), &targets, labels, &mut pending);
     });
-    unresolved
+    doc.pending = pending;
+    let mut found: Vec<RefTarget> = targets
+        .figures
+        .iter()
+        .map(|(a, n)| RefTarget { anchor: a.clone(), name: format!("{} {n}", labels.figure), number: Some(*n) })
+        .chain(targets.sections.iter().map(|(a, t)| RefTarget { anchor: a.clone(), name: t.clone(), number: None }))
+        .collect();
+    found.sort_by(|a, b| a.anchor.cmp(&b.anchor));
+    doc.targets = found;
 }
 
 fn number_blocks(
@@ -237,7 +233,7 @@ fn find(text: &str) -> Vec<Found> {
     out
 }
 
-fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, unresolved: &mut Vec<Unresolved>) -> Vec<Inline> {
+fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, pending: &mut Vec<PendingRef>) -> Vec<Inline> {
     let mut out = Vec::with_capacity(list.len());
     for item in list {
         let Inline::Text { text, pos } = &item else {
@@ -262,11 +258,12 @@ fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, unresolved: &m
             };
             let Some(content) = content else {
                 if kind.is_some() || f.latex {
-                    let numbered = matches!(kind, None | Some("fig") | Some("sec"));
-                    unresolved.push(Unresolved {
+                    pending.push(PendingRef {
                         pos: at(f.at.start),
                         written: text[f.at.clone()].to_string(),
-                        numbered,
+                        key: f.key.clone(),
+                        bare: f.bare,
+                        numbered: matches!(kind, None | Some("fig") | Some("sec")),
                     });
                 }
                 continue;
@@ -288,6 +285,92 @@ fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, unresolved: &m
         }
     }
     out
+}
+
+/// Leads each text's pending cross-references to the figure or heading of
+/// another text that has that id (`@sec-methods` in one chapter naming a
+/// heading of another), as a link to that text; reports those that lead
+/// nowhere in the book (T013), and those to what is not numbered (T014).
+pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crate::diagnostic::Diagnostic>) {
+    use crate::diagnostic::{Code, Diagnostic, Location};
+    let mut index: HashMap<String, (std::path::PathBuf, RefTarget)> = HashMap::new();
+    for t in texts.iter() {
+        for target in &t.body.targets {
+            index.entry(target.anchor.clone()).or_insert_with(|| (t.file.clone(), target.clone()));
+        }
+    }
+    for t in texts.iter_mut() {
+        for p in std::mem::take(&mut t.body.pending) {
+            let at = Location::line_col(&t.file, p.pos.line as usize, p.pos.col as usize);
+            let found = index.get(&anchor_of(&p.key)).filter(|(file, _)| *file != t.file && p.numbered);
+            match found {
+                Some((file, target)) => {
+                    let dir = t.file.parent().unwrap_or(std::path::Path::new(""));
+                    let to = crate::files::relative(dir, file).to_string_lossy().replace('\\', "/");
+                    let content = match target.number {
+                        Some(n) if p.bare => n.to_string(),
+                        _ => target.name.clone(),
+                    };
+                    link_at(&mut t.body, &p, format!("{to}#{}", target.anchor), content);
+                }
+                None if p.numbered => diags.push(
+                    Diagnostic::new(Code::UnknownCrossref, at, format!("`{}` names no figure or heading of the book", p.written))
+                        .hint("give the figure or heading that id: `{#fig-x}` after the image, `{#sec-x}` after the heading, or `\\label{fig:x}` in its caption"),
+                ),
+                None => diags.push(
+                    Diagnostic::new(
+                        Code::CrossrefUnnumbered,
+                        at,
+                        format!(
+                            "`{}` refers to a table, an equation or a listing, which the editions do not number yet: printed as written",
+                            p.written
+                        ),
+                    )
+                    .hint("refer to it in words (\"the table below\")"),
+                ),
+            }
+        }
+    }
+}
+
+/// The reference `p` in its text run made a link to `url` that says `content`.
+fn link_at(doc: &mut Document, p: &PendingRef, url: String, content: String) {
+    let mut done = false;
+    doc.each_inline_list(&mut |list, within| {
+        if done || within.link {
+            return;
+        }
+        let found = list.iter().position(|i| match i {
+            Inline::Text { text, pos } => {
+                pos.line == p.pos.line
+                    && pos.col <= p.pos.col
+                    && text.get((p.pos.col - pos.col) as usize..).is_some_and(|rest| rest.starts_with(&p.written))
+            }
+            _ => false,
+        });
+        let Some(k) = found else { return };
+        let Inline::Text { text, pos } = list.remove(k) else { return };
+        let cut = (p.pos.col - pos.col) as usize;
+        let mut parts = Vec::new();
+        if cut > 0 {
+            parts.push(Inline::Text { text: text[..cut].to_string(), pos });
+        }
+        parts.push(Inline::Link {
+            url: url.clone(),
+            title: String::new(),
+            content: vec![Inline::Text { text: content.clone(), pos: p.pos }],
+            pos: p.pos,
+        });
+        let end = cut + p.written.len();
+        if end < text.len() {
+            parts.push(Inline::Text {
+                text: text[end..].to_string(),
+                pos: Pos { line: pos.line, col: pos.col + end as u32 },
+            });
+        }
+        list.splice(k..k, parts);
+        done = true;
+    });
 }
 
 #[cfg(test)]
@@ -321,8 +404,8 @@ mod tests {
                   ![A first](a.png){#fig-a width=50%}\n\n![Second](b.png \"The second\"){#fig:b}\n\n\
                   ![The third.\\label{fig:c}](c.png)\n\n![Not a figure of note](d.png)\n\nMail me at x@fig-a.org.\n";
         let mut doc = parse(md, 1).document;
-        let missing = resolve(&mut doc, &Labels::for_lang("en"));
-        assert!(missing.is_empty(), "{missing:?}");
+        resolve(&mut doc, &Labels::for_lang("en"));
+        assert!(doc.pending.is_empty(), "{:?}", doc.pending);
         assert_eq!(
             links(&doc),
             vec![
@@ -347,7 +430,8 @@ mod tests {
         let md =
             "Voir @fig-a, @fig-z, @tbl-t, \\ref{nothing}, @someone et [@smith2020].\n\n![Une image](a.png){#fig-a}\n";
         let mut doc = parse(md, 3).document;
-        let missing = resolve(&mut doc, &Labels::for_lang("fr"));
+        resolve(&mut doc, &Labels::for_lang("fr"));
+        let missing = doc.pending.clone();
         let written: Vec<(&str, bool, u32)> =
             missing.iter().map(|u| (u.written.as_str(), u.numbered, u.pos.col)).collect();
         assert_eq!(written, vec![("@fig-z", true, 14), ("@tbl-t", false, 22), ("\\ref{nothing}", true, 30)]);
@@ -360,7 +444,8 @@ mod tests {
     fn a_heading_label_is_its_anchor_and_not_its_text() {
         let md = "## Results \\label{sec:results}\n\nIn \\autoref{sec:results}.\n";
         let mut doc = parse(md, 1).document;
-        assert!(resolve(&mut doc, &Labels::for_lang("en")).is_empty());
+        resolve(&mut doc, &Labels::for_lang("en"));
+        assert!(doc.pending.is_empty());
         assert_eq!(links(&doc), vec![("#secresults".into(), "Results".into())]);
         let Block::Heading { content, .. } = &doc.blocks[0] else { panic!() };
         assert_eq!(plain_text(content), "Results");

@@ -144,6 +144,11 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     if let Some(cfg) = loaded.config.clone() {
         load_book_texts(&mut loaded, &cfg);
     }
+    // Cross-references from one text to another's figures and headings.
+    let Loaded { essays, front, back, intros, diagnostics, .. } = &mut loaded;
+    let mut texts: Vec<&mut Essay> =
+        essays.iter_mut().chain(front.iter_mut()).chain(back.iter_mut()).chain(intros.values_mut()).collect();
+    crossref::across(&mut texts, diagnostics);
     Ok(loaded)
 }
 
@@ -495,7 +500,7 @@ impl Text<'_> {
                     .hint("set `allow_extra = true` under [rules] in book.toml to keep it (it is never printed), or remove the table"),
             );
         }
-        pandoc::settle(&mut body, &crate::lang::labels::Labels::with(&lang, self.labels), file, diags);
+        pandoc::settle(&mut body, &crate::lang::labels::Labels::with(&lang, self.labels));
         let (references, has_files) = self.references(&raw, &dir, &fm_loc, diags, ref_texts);
         if !references.library.is_empty() {
             let library = references.library.clone();

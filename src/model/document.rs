@@ -361,6 +361,38 @@ pub struct Document {
     /// `{#fig-x}`, `\label{fig:x}`), by where what they name starts: the
     /// anchors cross-references lead to.
     pub ids: Vec<(Pos, String)>,
+    /// What its cross-references can lead to, for the other texts' too.
+    pub targets: Vec<RefTarget>,
+    /// Its cross-references that name nothing of its own: the book leads
+    /// them to another text, or reports them.
+    pub pending: Vec<PendingRef>,
+}
+
+/// A figure or a heading a cross-reference can lead to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefTarget {
+    /// Its anchor ([`Document::anchors`]).
+    pub anchor: String,
+    /// What a reference to it says: "Figure 3", or the heading's text.
+    pub name: String,
+    /// A figure's number, for `[-@fig-x]` and `\ref{…}`.
+    pub number: Option<u32>,
+}
+
+/// A cross-reference that names nothing of its own text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingRef {
+    /// Where it is written.
+    pub pos: Pos,
+    /// The reference as written (`@sec-x`, `\ref{fig:x}`).
+    pub written: String,
+    /// The key it names.
+    pub key: String,
+    /// Whether it asks for the number alone.
+    pub bare: bool,
+    /// Whether it is of a kind the editions number (a figure, a heading);
+    /// else (a table, an equation) it prints as written.
+    pub numbered: bool,
 }
 
 /// The list of works a text cites, set in the book's citation style.

@@ -12,7 +12,7 @@ use comrak::{Arena, Options, parse_document};
 use crate::model::document::{Align, Block, CalloutKind, Cell, Document, Footnote, Inline, Pos};
 
 mod positions;
-pub use positions::{Destination, destinations};
+pub use positions::{Destination, chunks, destinations};
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;

@@ -263,9 +263,50 @@ fn html_destinations(body: &str, range: std::ops::Range<usize>) -> Vec<Destinati
     out
 }
 
+/// The code chunks of `body` (```` ```{r} ````, ```` ```{python echo=false} ````,
+/// as R Markdown and Quarto write them): the bytes of each one's braced
+/// info string, and the language it names.
+pub fn chunks(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        let NodeValue::CodeBlock(c) = &ast.value else { continue };
+        if !c.fenced || !c.info.trim_start().starts_with('{') {
+            continue;
+        }
+        let Some(&line_start) = ast.sourcepos.start.line.checked_sub(1).and_then(|l| starts.get(l)) else { continue };
+        let line_end = body[line_start..].find('\n').map_or(body.len(), |k| line_start + k);
+        let line = &body[line_start..line_end];
+        let (Some(open), Some(close)) = (line.find('{'), line.rfind('}')) else { continue };
+        if close < open {
+            continue;
+        }
+        let inner = &line[open + 1..close];
+        let lang: String = inner
+            .trim_start()
+            .trim_start_matches('.')
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        out.push((line_start + open..line_start + close + 1, lang));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_name_their_language() {
+        let body = "Text.\n\n```{r, echo=FALSE}\nplot(x)\n```\n\n```python\nx\n```\n\n> ```{.python}\n> y\n> ```\n";
+        let got: Vec<(String, String)> =
+            chunks(body).into_iter().map(|(r, lang)| (body[r].to_string(), lang)).collect();
+        assert_eq!(got, vec![("{r, echo=FALSE}".into(), "r".into()), ("{.python}".into(), "python".into())]);
+    }
 
     #[test]
     fn destinations_come_from_the_parser() {
