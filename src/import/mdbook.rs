@@ -230,15 +230,6 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
     let place_of = |e: &super::Imported| e.target.to_string_lossy().replace('\\', "/");
     let folder_of =
         |e: &super::Imported| e.target.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let slug_of = |e: &super::Imported| {
-        let t = &e.target;
-        let stem = if t.file_name().is_some_and(|n| n == "index.md") {
-            t.parent().and_then(|p| p.file_name())
-        } else {
-            t.file_stem()
-        };
-        stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-    };
     let toml = BookToml {
         book: BookTable {
             title: get("title").unwrap_or_else(|| "Untitled".into()),
@@ -256,7 +247,7 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
                 .essays
                 .iter()
                 .filter(|e| folder_of(e).as_deref() == Some("contributions"))
-                .map(slug_of)
+                .map(|e| e.slug())
                 .collect(),
         },
         sections,

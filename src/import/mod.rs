@@ -67,6 +67,20 @@ pub struct Imported {
     pub update: bool,
 }
 
+impl Imported {
+    /// Its slug, as the book will know it: its file's name, or its folder's
+    /// for an `index.md`.
+    pub fn slug(&self) -> String {
+        let t = &self.target;
+        let stem = if t.file_name().is_some_and(|n| n == "index.md") {
+            t.parent().and_then(|p| p.file_name())
+        } else {
+            t.file_stem()
+        };
+        stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+}
+
 /// A file copied beside a contribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Copy {

@@ -223,15 +223,6 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
             }
         })
         .collect();
-    let slug_of = |e: &super::Imported| {
-        let t = &e.target;
-        let stem = if t.file_name().is_some_and(|n| n == "index.md") {
-            t.parent().and_then(|p| p.file_name())
-        } else {
-            t.file_stem()
-        };
-        stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-    };
     let toml = BookToml {
         book: BookTable {
             title: get("title").unwrap_or_else(|| "Untitled".into()),
@@ -245,7 +236,7 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
         },
         order: OrderTable {
             by: "list",
-            list: import.essays.iter().filter(|e| is(e, &|p| matches!(p, Place::Essay(_)))).map(slug_of).collect(),
+            list: import.essays.iter().filter(|e| is(e, &|p| matches!(p, Place::Essay(_)))).map(|e| e.slug()).collect(),
         },
         sections,
         // A Quarto book's chapters carry raw HTML as its site shows it: so does the book, sanitised.
