@@ -679,5 +679,15 @@ fn a_quarto_book_in_parts_becomes_a_book_that_checks_clean() {
     let page = |p: &str| String::from_utf8(site.files[Path::new(p)].clone()).unwrap();
     assert!(page("intro/index.html").contains("<a href=\"../sampling/index.html#s-sec-sampling-grid\">The grid</a>"));
     assert!(page("moisture/index.html").contains("<a href=\"../sampling/index.html#s-fig-grid\">1</a>"));
+    // A whole chapter, by the id on its title; a file pasted by `include`.
+    assert!(
+        page("moisture/index.html").contains("<a href=\"../intro/index.html\">Introduction</a>"),
+        "{}",
+        page("moisture/index.html")
+    );
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(d.path().join("sections/results.md")).unwrap())
+            .contains("weighed twice")
+    );
     assert!(page("intro/index.html").contains("Jenny"), "the book's bibliography is cited from");
 }

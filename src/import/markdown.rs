@@ -138,7 +138,10 @@ pub fn convert(
             ));
             continue;
         };
-        let text = text.replace("\r\n", "\n");
+        let mut text = text.replace("\r\n", "\n");
+        if path.extension().is_some_and(|e| e == "qmd") {
+            text = super::scholarly::include(&text, path, &root, &shown, &mut out.diagnostics);
+        }
         let hint = hints.get(path).cloned().unwrap_or_default();
         let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
         source.named = hint.slug.is_some();
@@ -174,13 +177,16 @@ pub fn convert(
     }
     // Pass 3: the bodies, their links pointed at the new places.
     let places: Vec<PathBuf> = texts.iter().map(|s| s.target.clone()).collect();
+    let chapters: Vec<(String, String, PathBuf)> =
+        texts.iter().filter_map(|s| Some((s.chapter_id.clone()?, s.front.title.clone(), s.target.clone()))).collect();
     for s in &mut texts {
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut names: HashMap<String, PathBuf> = HashMap::new();
         let essay_dir = s.target.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut notes = Vec::new();
-        let extra = if s.scholarly { super::scholarly::edits(&s.body, &mut notes) } else { Vec::new() };
+        let mut extra = if s.scholarly { super::scholarly::edits(&s.body, &mut notes) } else { Vec::new() };
+        extra.extend(super::scholarly::chapter_references(&s.body, &chapters, &essay_dir));
         let body = rewrite(
             &s.body,
             &mut |d| {
@@ -423,6 +429,9 @@ struct Source {
     folder: &'static str,
     /// Whether its name was given (an mdBook's chapter), not taken from its file.
     named: bool,
+    /// The id on the heading its title came from (`# Methods {#sec-methods}`),
+    /// which the other texts' cross-references name it by.
+    chapter_id: Option<String>,
     /// Whether it was written for pandoc or Quarto (a `.qmd` or `.Rmd`
     /// file, or front matter with a `bibliography`): its figures' captions
     /// are their alternative text.
@@ -498,6 +507,7 @@ impl Source {
         };
         let mut front = Front::default();
         let mut files = Vec::new();
+        let mut chapter_id = None;
         let field_of =
             |key: &str| opts.maps.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone()).unwrap_or(key.to_string());
         // The institutions first: authors point into them from anywhere.
@@ -576,9 +586,10 @@ impl Source {
         let body_line = text[..body_at].matches('\n').count();
         if front.title.trim().is_empty() {
             // The first level-one heading is the title.
-            if let Some((title, rest)) = first_heading(&body) {
+            if let Some((title, rest, id)) = first_heading(&body) {
                 front.title = title;
                 body = rest;
+                chapter_id = id;
             } else if let Some(t) = &hint.title {
                 front.title = t.clone();
             } else {
@@ -648,13 +659,14 @@ impl Source {
             files,
             named: false,
             scholarly,
+            chapter_id,
             target: PathBuf::new(),
         }
     }
 }
 
 /// The first level-one heading, and the body without it.
-fn first_heading(body: &str) -> Option<(String, String)> {
+fn first_heading(body: &str) -> Option<(String, String, Option<String>)> {
     let mut fence = false;
     let mut offset = 0;
     for line in body.split_inclusive('\n') {
@@ -666,11 +678,15 @@ fn first_heading(body: &str) -> Option<(String, String)> {
             let rest = format!("{}\n{}", &body[..offset], &body[offset + line.len()..]);
             // `# Writing {#sec-writing .unnumbered}`: the attributes are not the title.
             let t = t.trim();
-            let t = match t.rfind(" {").filter(|_| t.ends_with('}')) {
-                Some(i) => &t[..i],
-                None => t,
+            let (t, id) = match t.rfind(" {").filter(|_| t.ends_with('}')) {
+                Some(i) => {
+                    let attrs = &t[i + 2..t.len() - 1];
+                    let id = attrs.split_whitespace().find_map(|a| a.strip_prefix('#')).map(str::to_string);
+                    (&t[..i], id)
+                }
+                None => (t, None),
             };
-            return Some((t.trim().trim_end_matches('#').trim().to_string(), rest));
+            return Some((t.trim().trim_end_matches('#').trim().to_string(), rest, id));
         }
         offset += line.len();
     }

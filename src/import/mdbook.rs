@@ -133,6 +133,9 @@ pub(super) struct SectionTable {
 #[derive(Serialize)]
 pub(super) struct RulesTable {
     pub min_words: usize,
+    /// A book's chapters are longer than essays: the limit is set high.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_words: Option<usize>,
     pub allow_html: bool,
 }
 
@@ -252,7 +255,7 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
         },
         sections,
         // An mdBook shows its chapters' HTML: so does the book, sanitised.
-        rules: RulesTable { min_words: 0, allow_html: true },
+        rules: RulesTable { min_words: 0, max_words: None, allow_html: true },
     };
     import.book_toml = Some(format!(
         "# Imported from the mdBook {} by `anthology import mdbook`.\n{}",

@@ -240,7 +240,7 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
         },
         sections,
         // A Quarto book's chapters carry raw HTML as its site shows it: so does the book, sanitised.
-        rules: RulesTable { min_words: 0, allow_html: true },
+        rules: RulesTable { min_words: 0, max_words: Some(100_000), allow_html: true },
     };
     import.book_toml = Some(format!(
         "# Imported from the Quarto book {} by `anthology import quarto`.\n{}",

@@ -1,7 +1,95 @@
 //! What a text written for pandoc or Quarto needs on import besides its
 //! links: those tools print a lone image's alternative text as its caption,
-//! and run code chunks that a book only shows. Each is an edit of the body
-//! at the place the Markdown parser gives.
+//! run code chunks that a book only shows, and (Quarto) paste the files its
+//! `{{< include >}}` shortcodes name. Each edit of the body is made at the
+//! place the Markdown parser gives; an include is a line of its own, which
+//! Quarto reads before any Markdown.
+
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+
+/// How deep includes may nest.
+const MAX_DEPTH: usize = 8;
+
+/// `text` (the file `path`, shown as `shown`) with each line that is only
+/// `{{< include FILE >}}` replaced by that file's text, as Quarto does:
+/// relative to the including file, never outside `root`, the whole at most
+/// [`super::MAX_SOURCE`] bytes. What cannot be included stays as written,
+/// with M001.
+pub(super) fn include(text: &str, path: &Path, root: &Path, shown: &Path, diags: &mut Vec<Diagnostic>) -> String {
+    fn go(
+        text: &str,
+        (path, main): (&Path, &Path),
+        root: &Path,
+        depth: usize,
+        out: &mut String,
+        problems: &mut Vec<(usize, String)>,
+    ) {
+        let dir = path.parent().unwrap_or(root);
+        let mut fence: Option<&str> = None;
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            let t = line.trim();
+            // Code shows a shortcode; it does not run it.
+            if let Some(f) = fence {
+                if t.starts_with(f) {
+                    fence = None;
+                }
+                out.push_str(line);
+                continue;
+            }
+            if t.starts_with("```") || t.starts_with("~~~") {
+                fence = Some(&t[..3]);
+                out.push_str(line);
+                continue;
+            }
+            let Some(file) = t.strip_prefix("{{< include ").and_then(|r| r.strip_suffix(">}}")).map(str::trim) else {
+                out.push_str(line);
+                continue;
+            };
+            // Quarto reads a path from the document being rendered, even in
+            // an included file; from the including file when only it has it.
+            let file_name = file.trim_matches(['"', '\'']);
+            let target = [main.join(file_name), dir.join(file_name)]
+                .into_iter()
+                .find(|p| p.exists())
+                .unwrap_or_else(|| main.join(file_name));
+            let problem = match target.canonicalize() {
+                _ if depth >= MAX_DEPTH => Some("includes nested too deep".to_string()),
+                Ok(real) if !real.starts_with(root) => Some("outside the collection".into()),
+                Ok(real) => match std::fs::read_to_string(&real) {
+                    Ok(included) if (out.len() + included.len()) as u64 <= super::MAX_SOURCE => {
+                        go(&included.replace("\r\n", "\n"), (&real, main), root, depth + 1, out, problems);
+                        if !out.ends_with('\n') {
+                            out.push('\n');
+                        }
+                        None
+                    }
+                    Ok(_) => Some("larger than a source may be".into()),
+                    Err(e) => Some(e.to_string()),
+                },
+                Err(_) => Some("a file the collection does not have".into()),
+            };
+            if let Some(why) = problem {
+                if depth == 0 {
+                    problems
+                        .push((n + 1, format!("`{file}` cannot be included ({why}): the shortcode stays as written")));
+                }
+                out.push_str(line);
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut problems = Vec::new();
+    go(text, (path, path.parent().unwrap_or(root)), root, 0, &mut out, &mut problems);
+    for (line, message) in problems {
+        diags.push(
+            Diagnostic::new(Code::ImportLeftOut, Location::line_col(shown, line, 1), message)
+                .hint("put the file in the collection, or paste its text in place of the shortcode"),
+        );
+    }
+    out
+}
 
 /// What a text written for pandoc or Quarto needs besides its links: its
 /// figures' captions, and its code chunks' braces (`{r, echo=FALSE}`) made
@@ -54,4 +142,56 @@ fn figure_captions(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
             ))
         })
         .collect()
+}
+
+/// References to a whole chapter by the id on its title
+/// (`# Methods {#sec-methods}`, whose heading becomes the essay's title):
+/// each made a link to that essay, saying its title. `chapters` holds
+/// (id, title, place in the book) of every text imported; `dir` is the
+/// folder of the text being written.
+pub(super) fn chapter_references(
+    body: &str,
+    chapters: &[(String, String, std::path::PathBuf)],
+    dir: &Path,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    if chapters.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for run in crate::input::markdown::text_runs(body) {
+        for (at, key) in crate::input::crossref::references_in(&body[run.clone()]) {
+            let Some((_, title, place)) = chapters.iter().find(|(id, _, _)| *id == key) else { continue };
+            let escaped: String =
+                title.chars().flat_map(|c| if "[]*_`\\<".contains(c) { vec!['\\', c] } else { vec![c] }).collect();
+            let to = crate::files::relative(dir, place).to_string_lossy().replace('\\', "/");
+            out.push((run.start + at.start..run.start + at.end, format!("[{escaped}]({to})")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn includes_are_pasted_in_place_and_never_from_outside() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("book");
+        std::fs::create_dir_all(root.join("parts")).unwrap();
+        std::fs::write(root.join("parts/a.qmd"), "Included *text*.\n{{< include b.md >}}\n").unwrap();
+        std::fs::write(root.join("parts/b.md"), "Nested.").unwrap();
+        std::fs::write(d.path().join("secret.md"), "secret").unwrap();
+        let root = root.canonicalize().unwrap();
+        let text = "Before.\n\n{{< include parts/a.qmd >}}\n\n```\n{{< include parts/a.qmd >}}\n```\n{{< include ../secret.md >}}\n{{< include none.qmd >}}\n";
+        let mut diags = Vec::new();
+        let out = include(text, &root.join("index.qmd"), &root, Path::new("index.qmd"), &mut diags);
+        assert_eq!(
+            out,
+            "Before.\n\nIncluded *text*.\nNested.\n\n```\n{{< include parts/a.qmd >}}\n```\n{{< include ../secret.md >}}\n{{< include none.qmd >}}\n"
+        );
+        let lines: Vec<usize> = diags.iter().map(|d| d.location.line).collect();
+        assert_eq!(lines, vec![8, 9]);
+        assert!(diags[0].message.contains("outside the collection"), "{:?}", diags[0]);
+    }
 }

@@ -184,6 +184,11 @@ fn key_len(s: &str) -> usize {
     s[..n].trim_end_matches(['.', ':']).len()
 }
 
+/// The cross-references written in `text`: where each is, and the key it names.
+pub fn references_in(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    find(text).into_iter().map(|f| (f.at, f.key)).collect()
+}
+
 /// The references of `text`, in order.
 fn find(text: &str) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();

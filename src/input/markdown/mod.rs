@@ -12,7 +12,7 @@ use comrak::{Arena, Options, parse_document};
 use crate::model::document::{Align, Block, CalloutKind, Cell, Document, Footnote, Inline, Pos};
 
 mod positions;
-pub use positions::{Destination, chunks, destinations};
+pub use positions::{Destination, chunks, destinations, text_runs};
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;
@@ -298,16 +298,55 @@ impl Converter {
     }
 
     /// `node` as a block of `out`; a fenced div that is no callout
-    /// (`::: {.column-margin}`) gives its blocks instead, its content kept.
+    /// (`::: {.column-margin}`) gives its blocks instead, its content kept;
+    /// Quarto's figure div (`::: {#fig-x}`, an image then its caption) gives
+    /// the figure, its caption as the image's title.
     fn push_block<'a>(&mut self, node: &'a AstNode<'a>, depth: usize, out: &mut Vec<Block>) {
-        let unwrap = matches!(&node.data.borrow().value, NodeValue::BlockDirective(d) if callout_of(&d.info).is_none());
-        if !unwrap {
+        let div = match &node.data.borrow().value {
+            NodeValue::BlockDirective(d) if callout_of(&d.info).is_none() => Some(d.info.clone()),
+            _ => None,
+        };
+        let Some(info) = div else {
             out.extend(self.block(node, depth));
-        } else if !self.deep(node, depth) {
-            for c in node.children() {
-                self.push_block(c, depth + 1, out);
+            return;
+        };
+        if self.deep(node, depth) {
+            return;
+        }
+        let mut inner = Vec::new();
+        for c in node.children() {
+            self.push_block(c, depth + 1, &mut inner);
+        }
+        let id = info
+            .trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .split_whitespace()
+            .find_map(|t| t.strip_prefix('#'))
+            .filter(|id| id.starts_with("fig-") || id.starts_with("fig:"))
+            .map(str::to_string);
+        let image = inner
+            .iter()
+            .position(|b| matches!(b, Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Image { .. }])));
+        if let (Some(id), Some(at)) = (id, image) {
+            let caption = match inner.last() {
+                Some(Block::Paragraph(c)) if inner.len() - 1 != at => {
+                    let c = crate::model::document::plain_text(c);
+                    inner.pop();
+                    c
+                }
+                _ => String::new(),
+            };
+            if let Some(Block::Paragraph(i)) = inner.get_mut(at)
+                && let [Inline::Image { title, pos, .. }] = i.as_mut_slice()
+            {
+                if title.is_empty() {
+                    *title = caption;
+                }
+                self.ids.push((*pos, id));
             }
         }
+        out.extend(inner);
     }
 
     /// A callout's title as written, else its first heading (Quarto's way),
@@ -650,6 +689,16 @@ mod tests {
                 (CalloutKind::Caution, String::new(), 1),
             ]
         );
+    }
+
+    #[test]
+    fn a_quarto_figure_div_is_a_figure_with_its_caption() {
+        let d = parse(":::{#fig-seat}\n\n![ ](seat.png)\n\nThe invitation, with its *seat*\n:::\n", 1).document;
+        assert_eq!(d.blocks.len(), 1, "{:#?}", d.blocks);
+        let Block::Paragraph(i) = &d.blocks[0] else { panic!() };
+        let [Inline::Image { title, pos, .. }] = i.as_slice() else { panic!("{i:?}") };
+        assert_eq!(title, "The invitation, with its seat");
+        assert_eq!(d.ids, vec![(*pos, "fig-seat".to_string())]);
     }
 
     #[test]

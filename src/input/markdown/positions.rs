@@ -263,6 +263,31 @@ fn html_destinations(body: &str, range: std::ops::Range<usize>) -> Vec<Destinati
     out
 }
 
+/// The byte ranges of the plain text runs of `body` as the parser reads
+/// them (never code, never HTML), each checked against the source: where an
+/// importer may look for what CommonMark leaves as text (a Quarto
+/// cross-reference, `@sec-methods`).
+pub fn text_runs(body: &str) -> Vec<std::ops::Range<usize>> {
+    let arena = Arena::new();
+    let mut opts = options();
+    opts.extension.inline_footnotes = false;
+    let root = parse_document(&arena, body, &opts);
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        let NodeValue::Text(t) = &ast.value else { continue };
+        let (sp, ep) = (ast.sourcepos.start, ast.sourcepos.end);
+        let Some(&line) = sp.line.checked_sub(1).and_then(|l| starts.get(l)) else { continue };
+        let start = line + sp.column.saturating_sub(1);
+        let end = start + t.len();
+        if sp.line == ep.line && body.get(start..end) == Some(t.as_ref()) {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
 /// The code chunks of `body` (```` ```{r} ````, ```` ```{python echo=false} ````,
 /// as R Markdown and Quarto write them): the bytes of each one's braced
 /// info string, and the language it names.
