@@ -39,6 +39,8 @@ fn figures_references_and_callouts_reach_the_site() {
         "<h2 id=\"s-sec-background\">",
         "<h2 id=\"s-secmethod\">Method</h2>",
         "<aside class=\"callout callout-tip\" role=\"note\">",
+        "<table id=\"s-tbl-ages\">\n<caption>Table 1: The share of the limit reached, by age</caption>",
+        "<a href=\"#s-tbl-ages\">Table 1</a>",
         "<strong>Reading the figures</strong>",
         "<strong>Small samples</strong>",
         "<aside class=\"callout callout-note\" role=\"note\">",
@@ -72,6 +74,7 @@ fn the_pdf_markup_numbers_figures_once_and_labels_what_references_reach() {
         "caption: [Figure 1\\: Bars of the two curves at five ages])<h-growth-curves-fig-bars>",
         "caption: [Figure 2\\: Stacked totals for the same ages\\.])<h-growth-curves-figstack>",
         "stroke: 0.8pt + rgb(\"#2e7d32\"))[#strong[Reading the figures];",
+        "#block(width: 100%, sticky: true, below: 0.6em)[#emph[Table 1\\: The share of the limit reached, by age];]<h-growth-curves-tbl-ages>",
         "stroke: 0.8pt + rgb(\"#9a5b00\"))[#strong[Small samples];",
         "stroke: 0.8pt + rgb(\"#2a5ca8\"))[#strong[Note];",
     ] {

@@ -352,8 +352,21 @@ impl Writer<'_, '_> {
                 }
                 self.out.push_str("</code></pre>");
             }
-            Block::Table { align, head, rows } => {
-                self.out.push_str("<table>\n");
+            Block::Table { align, head, rows, caption, pos } => {
+                match self.anchors.get(pos).filter(|a| !a.is_empty()) {
+                    Some(a) => {
+                        let _ = write!(self.out, "<table id=\"{}s-", self.cx.anchor_prefix);
+                        escape_into(a, &mut self.out);
+                        self.out.push_str("\">\n");
+                    }
+                    None => self.out.push_str("<table>\n"),
+                }
+                if !caption.is_empty() {
+                    self.out.push_str("<caption>");
+                    self.inlines(caption);
+                    self.close_open_tags();
+                    self.out.push_str("</caption>\n");
+                }
                 for (r, row) in rows.iter().enumerate() {
                     if r == 0 && *head > 0 {
                         self.out.push_str("<thead>\n");

@@ -31,6 +31,8 @@ pub fn prefixed(key: &str) -> Option<&'static str> {
 struct Targets {
     /// Figures: anchor → number.
     figures: HashMap<String, u32>,
+    /// Tables: anchor → number.
+    tables: HashMap<String, u32>,
     /// Headings: anchor → their text.
     sections: HashMap<String, String>,
 }
@@ -56,16 +58,19 @@ pub fn take_labels(text: &str) -> (String, Vec<String>) {
 /// `doc.pending`, for [`across`].
 pub fn resolve(doc: &mut Document, labels: &Labels) {
     let mut ids = std::mem::take(&mut doc.ids);
-    let mut number = 0;
-    let mut figures: Vec<(Pos, u32)> = Vec::new();
-    let mut headings: Vec<Pos> = Vec::new();
-    number_blocks(&mut doc.blocks, labels, &mut ids, &mut number, &mut figures, &mut headings);
+    let mut numbers = Numbers::default();
+    number_blocks(&mut doc.blocks, labels, &mut ids, &mut numbers);
     doc.ids = ids;
     let anchors = doc.anchors();
     let mut targets = Targets::default();
-    for (pos, n) in figures {
+    for (pos, n) in numbers.figures {
         if let Some(a) = anchors.get(&pos) {
             targets.figures.insert(a.clone(), n);
+        }
+    }
+    for (pos, n) in numbers.tables {
+        if let Some(a) = anchors.get(&pos) {
+            targets.tables.insert(a.clone(), n);
         }
     }
     doc.for_each_block(&mut |b| {
@@ -75,7 +80,6 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
             targets.sections.insert(a.clone(), plain_text(content));
         }
     });
-    let _ = headings;
     let mut pending = Vec::new();
     doc.each_inline_list(&mut |list, within| {
         if within.link || !list.iter().any(|i| matches!(i, Inline::Text { text, .. } if text.contains(['@', '\\']))) {
@@ -88,20 +92,25 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
         .figures
         .iter()
         .map(|(a, n)| RefTarget { anchor: a.clone(), name: format!("{} {n}", labels.figure), number: Some(*n) })
+        .chain(targets.tables.iter().map(|(a, n)| RefTarget {
+            anchor: a.clone(),
+            name: format!("{} {n}", labels.table),
+            number: Some(*n),
+        }))
         .chain(targets.sections.iter().map(|(a, t)| RefTarget { anchor: a.clone(), name: t.clone(), number: None }))
         .collect();
     found.sort_by(|a, b| a.anchor.cmp(&b.anchor));
     doc.targets = found;
 }
 
-fn number_blocks(
-    blocks: &mut [Block],
-    labels: &Labels,
-    ids: &mut Vec<(Pos, String)>,
-    number: &mut u32,
-    figures: &mut Vec<(Pos, u32)>,
-    headings: &mut Vec<Pos>,
-) {
+/// The figures and tables numbered so far, each with its position.
+#[derive(Default)]
+struct Numbers {
+    figures: Vec<(Pos, u32)>,
+    tables: Vec<(Pos, u32)>,
+}
+
+fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, String)>, numbers: &mut Numbers) {
     for b in blocks {
         match b {
             Block::Paragraph(i) => {
@@ -124,9 +133,9 @@ fn number_blocks(
                         title.clone_from(alt);
                     }
                     if has_id || !title.is_empty() {
-                        *number += 1;
-                        *title = format!("{} {}{} {title}", labels.figure, number, labels.colon).trim_end().to_string();
-                        figures.push((*pos, *number));
+                        let n = numbers.figures.len() as u32 + 1;
+                        *title = format!("{} {n}{} {title}", labels.figure, labels.colon).trim_end().to_string();
+                        numbers.figures.push((*pos, n));
                     }
                 }
             }
@@ -150,18 +159,33 @@ fn number_blocks(
                 {
                     ids.push((*pos, label));
                 }
-                headings.push(*pos);
             }
             Block::Quote(b)
             | Block::Html { content: b, .. }
             | Block::Details { blocks: b, .. }
-            | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, number, figures, headings),
+            | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, numbers),
             Block::List { items, .. } => {
                 for item in items {
-                    number_blocks(item, labels, ids, number, figures, headings)
+                    number_blocks(item, labels, ids, numbers)
                 }
             }
-            Block::Code { .. } | Block::Rule | Block::Table { .. } => {}
+            Block::Table { caption, pos, .. } => {
+                if !caption.is_empty() || ids.iter().any(|(p, _)| p == pos) {
+                    let n = numbers.tables.len() as u32 + 1;
+                    let mut numbered =
+                        vec![Inline::Text { text: format!("{} {n}{} ", labels.table, labels.colon), pos: *pos }];
+                    numbered.append(caption);
+                    if numbered.len() == 1
+                        && let Some(Inline::Text { text, .. }) = numbered.first_mut()
+                    {
+                        let kept = text.trim_end().trim_end_matches(labels.colon.trim()).trim_end().len();
+                        text.truncate(kept);
+                    }
+                    *caption = numbered;
+                    numbers.tables.push((*pos, n));
+                }
+            }
+            Block::Code { .. } | Block::Rule => {}
         }
     }
 }
@@ -255,9 +279,14 @@ fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, pending: &mut 
         for f in found {
             let anchor = anchor_of(&f.key);
             let kind = prefixed(&f.key);
-            let content = match (targets.figures.get(&anchor), targets.sections.get(&anchor)) {
-                (Some(n), _) if f.bare => Some(n.to_string()),
-                (Some(n), _) => Some(format!("{} {n}", labels.figure)),
+            let numbered = targets
+                .figures
+                .get(&anchor)
+                .map(|n| (&labels.figure, n))
+                .or_else(|| targets.tables.get(&anchor).map(|n| (&labels.table, n)));
+            let content = match (numbered, targets.sections.get(&anchor)) {
+                (Some((_, n)), _) if f.bare => Some(n.to_string()),
+                (Some((word, n)), _) => Some(format!("{word} {n}")),
                 (None, Some(heading)) if kind.is_none_or(|k| k == "sec") => Some(heading.clone()),
                 _ => None,
             };
@@ -268,7 +297,7 @@ fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, pending: &mut 
                         written: text[f.at.clone()].to_string(),
                         key: f.key.clone(),
                         bare: f.bare,
-                        numbered: matches!(kind, None | Some("fig") | Some("sec")),
+                        numbered: matches!(kind, None | Some("fig") | Some("sec") | Some("tbl")),
                     });
                 }
                 continue;
@@ -327,7 +356,7 @@ pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crat
                         Code::CrossrefUnnumbered,
                         at,
                         format!(
-                            "`{}` refers to a table, an equation or a listing, which the editions do not number yet: printed as written",
+                            "`{}` refers to an equation or a listing, which the editions do not number yet: printed as written",
                             p.written
                         ),
                     )
@@ -433,13 +462,13 @@ mod tests {
     #[test]
     fn labels_in_the_text_language_and_what_leads_nowhere() {
         let md =
-            "Voir @fig-a, @fig-z, @tbl-t, \\ref{nothing}, @someone et [@smith2020].\n\n![Une image](a.png){#fig-a}\n";
+            "Voir @fig-a, @fig-z, @eq-t, \\ref{nothing}, @someone et [@smith2020].\n\n![Une image](a.png){#fig-a}\n";
         let mut doc = parse(md, 3).document;
         resolve(&mut doc, &Labels::for_lang("fr"));
         let missing = doc.pending.clone();
         let written: Vec<(&str, bool, u32)> =
             missing.iter().map(|u| (u.written.as_str(), u.numbered, u.pos.col)).collect();
-        assert_eq!(written, vec![("@fig-z", true, 14), ("@tbl-t", false, 22), ("\\ref{nothing}", true, 30)]);
+        assert_eq!(written, vec![("@fig-z", true, 14), ("@eq-t", false, 22), ("\\ref{nothing}", true, 29)]);
         assert_eq!(links(&doc), vec![("#fig-a".into(), "Figure 1".into())]);
         assert_eq!(captions(&doc), vec!["Figure 1\u{a0}: Une image"]);
         assert!(missing.iter().all(|u| u.pos.line == 3));

@@ -517,7 +517,13 @@ impl Converter {
             out.push(Block::Paragraph(vec![Inline::Emph(caption)]));
         }
         if !rows.is_empty() {
-            out.push(Block::Table { align: Vec::new(), head: head_rows, rows });
+            out.push(Block::Table {
+                align: Vec::new(),
+                head: head_rows,
+                rows,
+                caption: Vec::new(),
+                pos: Pos::default(),
+            });
         }
         out
     }

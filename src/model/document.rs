@@ -69,6 +69,11 @@ pub enum Block {
         head: usize,
         /// Rows of cells.
         rows: Vec<Vec<Cell>>,
+        /// Its caption (pandoc's `: Caption` paragraph after it), empty
+        /// when it has none; "Table 2: …" once numbered.
+        caption: Vec<Inline>,
+        /// Where it starts.
+        pos: Pos,
     },
     /// A disclosure (HTML's `details`): a summary and what it discloses;
     /// print shows both.
@@ -428,7 +433,9 @@ pub struct Within {
 fn block_inlines(block: &Block) -> Vec<&[Inline]> {
     match block {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => vec![i.as_slice()],
-        Block::Table { rows, .. } => rows.iter().flatten().map(|c| c.content.as_slice()).collect(),
+        Block::Table { rows, caption, .. } => {
+            std::iter::once(caption.as_slice()).chain(rows.iter().flatten().map(|c| c.content.as_slice())).collect()
+        }
         Block::Details { summary, .. } | Block::Callout { title: summary, .. } => vec![summary.as_slice()],
         _ => Vec::new(),
     }
@@ -590,7 +597,8 @@ impl Document {
                     Block::Paragraph(i) | Block::Heading { content: i, .. } => inlines(i, &mut None, f),
                     Block::Quote(b) => blocks(b, f),
                     Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, f)),
-                    Block::Table { rows, .. } => {
+                    Block::Table { rows, caption, .. } => {
+                        inlines(caption, &mut None, f);
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, &mut None, f))
                     }
                     Block::Details { summary, blocks: b } | Block::Callout { title: summary, blocks: b, .. } => {
@@ -631,7 +639,8 @@ impl Document {
                     Block::Paragraph(i) | Block::Heading { content: i, .. } => inlines(i, at, f),
                     Block::Quote(b) | Block::Html { content: b, .. } => blocks(b, at, f),
                     Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, at, f)),
-                    Block::Table { rows, .. } => {
+                    Block::Table { rows, caption, .. } => {
+                        inlines(caption, at, f);
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, at, f))
                     }
                     Block::Details { summary, blocks: b } | Block::Callout { title: summary, blocks: b, .. } => {

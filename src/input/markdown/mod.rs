@@ -164,7 +164,7 @@ pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Par
             conv.push_block(child, 1, &mut document.blocks);
         }
     }
-    document.blocks = gather_details(std::mem::take(&mut document.blocks));
+    document.blocks = conv.table_captions(gather_details(std::mem::take(&mut document.blocks)));
     document.ids = conv.ids;
     Parsed { document, too_deep: conv.too_deep }
 }
@@ -294,7 +294,52 @@ impl Converter {
         for c in node.children() {
             self.push_block(c, depth + 1, &mut out);
         }
-        gather_details(out)
+        self.table_captions(gather_details(out))
+    }
+
+    /// pandoc's table captions: a paragraph right after a table that starts
+    /// with `: ` or `Table: ` is its caption, with an id at its end
+    /// (`{#tbl-x}`) for cross-references.
+    fn table_captions(&mut self, blocks: Vec<Block>) -> Vec<Block> {
+        let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+        for b in blocks {
+            let caption = match (&b, out.last()) {
+                (Block::Paragraph(i), Some(Block::Table { caption, .. })) if caption.is_empty() => {
+                    matches!(i.first(), Some(Inline::Text { text, .. }) if text.starts_with(": ") || text.starts_with("Table: "))
+                }
+                _ => false,
+            };
+            if !caption {
+                out.push(b);
+                continue;
+            }
+            let Block::Paragraph(mut inlines) = b else { continue };
+            if let Some(Inline::Text { text, .. }) = inlines.first_mut() {
+                let rest = text.strip_prefix("Table: ").or_else(|| text.strip_prefix(": ")).unwrap_or(text);
+                *text = rest.to_string();
+            }
+            let mut id = None;
+            if let Some(Inline::Text { text, .. }) = inlines.last_mut()
+                && let Some(i) = text.rfind('{').filter(|_| text.trim_end().ends_with('}'))
+            {
+                id = text[i + 1..]
+                    .trim_end()
+                    .trim_end_matches('}')
+                    .split_whitespace()
+                    .find_map(|a| a.strip_prefix('#'))
+                    .map(str::to_string);
+                text.truncate(i);
+                let kept = text.trim_end().len();
+                text.truncate(kept);
+            }
+            if let Some(Block::Table { caption, pos, .. }) = out.last_mut() {
+                if let Some(id) = id {
+                    self.ids.push((*pos, id));
+                }
+                *caption = inlines;
+            }
+        }
+        out
     }
 
     /// `node` as a block of `out`; a fenced div that is no callout
@@ -425,7 +470,7 @@ impl Converter {
                     .children()
                     .map(|row| row.children().map(|cell| Cell::new(self.inlines(cell, depth + 2))).collect())
                     .collect();
-                Block::Table { align, head: 1, rows }
+                Block::Table { align, head: 1, rows, caption: Vec::new(), pos }
             }
             NodeValue::ThematicBreak => Block::Rule,
             NodeValue::BlockDirective(d) => {
@@ -554,7 +599,7 @@ mod tests {
         assert!(matches!(&d.blocks[2], Block::Quote(_)));
         assert!(matches!(&d.blocks[3], Block::List { start: Some(1), tight: true, items } if items.len() == 2));
         match &d.blocks[4] {
-            Block::Table { align, rows, head } => {
+            Block::Table { align, rows, head, .. } => {
                 assert_eq!(*head, 1);
                 assert_eq!(align, &[Align::Left, Align::Right]);
                 assert_eq!(rows.len(), 2);

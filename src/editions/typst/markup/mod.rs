@@ -357,7 +357,26 @@ impl<'a> Writer<'a> {
                 }
                 self.out.push_str(");");
             }
-            Block::Table { align, head, rows } => {
+            Block::Table { align, head, rows, caption, pos } => {
+                let label = match (&self.own, self.anchors.get(pos)) {
+                    (Some(slug), Some(a)) => Some(heading_label(slug, a)),
+                    _ => None,
+                };
+                if !caption.is_empty() {
+                    // Above the table and kept with it; cross-references reach it.
+                    self.out.push_str("#block(width: 100%, sticky: true, below: 0.6em)");
+                    self.content(|w| {
+                        w.out.push_str("#emph");
+                        w.content(|w| w.inlines(caption));
+                        w.out.push(';');
+                    });
+                    match &label {
+                        Some(l) => {
+                            let _ = write!(self.out, "<{l}>\n\n");
+                        }
+                        None => self.out.push_str(";\n\n"),
+                    }
+                }
                 let (cols, pads) = crate::model::document::table_grid(rows);
                 let aligns: Vec<&str> = (0..cols)
                     .map(|c| match align.get(c) {
@@ -394,7 +413,12 @@ impl<'a> Writer<'a> {
                         self.out.push(')');
                     }
                 }
-                self.out.push_str(");");
+                match label.filter(|_| caption.is_empty()) {
+                    Some(l) => {
+                        let _ = write!(self.out, ")<{l}>");
+                    }
+                    None => self.out.push_str(");"),
+                }
             }
             Block::Details { summary, blocks } => {
                 // Print cannot fold: the summary, then what it discloses.
