@@ -517,7 +517,9 @@ fn typography_warnings(e: &Essay, text: &str) -> Vec<Diagnostic> {
     e.body.for_each_block(&mut |b| match b {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => visit(i),
         Block::Table { rows, .. } => rows.iter().flatten().for_each(|c| visit(&c.content)),
-        Block::Details { summary, .. } | Block::Callout { title: summary, .. } => visit(summary),
+        Block::Details { summary, .. }
+        | Block::Callout { title: summary, .. }
+        | Block::Float { caption: summary, .. } => visit(summary),
         _ => {}
     });
     out

@@ -414,6 +414,21 @@ impl Writer<'_, '_> {
                 self.blocks(blocks);
                 self.out.push_str("</details>");
             }
+            Block::Float { caption, blocks, pos, .. } => {
+                match self.anchors.get(pos).filter(|a| !a.is_empty()) {
+                    Some(a) => {
+                        let _ = write!(self.out, "<figure id=\"{}s-", self.cx.anchor_prefix);
+                        escape_into(a, &mut self.out);
+                        self.out.push_str("\">\n");
+                    }
+                    None => self.out.push_str("<figure>\n"),
+                }
+                self.blocks(blocks);
+                self.out.push_str("<figcaption>");
+                self.inlines(caption);
+                self.close_open_tags();
+                self.out.push_str("</figcaption></figure>");
+            }
             Block::Callout { kind, title, blocks } => {
                 let _ = write!(
                     self.out,

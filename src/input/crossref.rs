@@ -164,6 +164,16 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
             | Block::Html { content: b, .. }
             | Block::Details { blocks: b, .. }
             | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, numbers),
+            Block::Float { table, caption, blocks, pos } => {
+                let (word, list) =
+                    if *table { (&labels.table, &mut numbers.tables) } else { (&labels.figure, &mut numbers.figures) };
+                let n = list.len() as u32 + 1;
+                list.push((*pos, n));
+                let mut numbered = vec![Inline::Text { text: format!("{word} {n}{} ", labels.colon), pos: *pos }];
+                numbered.append(caption);
+                *caption = numbered;
+                number_blocks(blocks, labels, ids, numbers);
+            }
             Block::List { items, .. } => {
                 for item in items {
                     number_blocks(item, labels, ids, numbers)

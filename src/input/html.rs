@@ -694,7 +694,9 @@ fn flatten(block: Block, out: &mut Vec<Inline>) {
                 flatten(b, out);
             }
         }
-        Block::Details { summary, blocks } | Block::Callout { title: summary, blocks, .. } => {
+        Block::Details { summary, blocks }
+        | Block::Callout { title: summary, blocks, .. }
+        | Block::Float { caption: summary, blocks, .. } => {
             out.extend(summary);
             for b in blocks {
                 out.push(Inline::LineBreak);

@@ -93,6 +93,19 @@ pub enum Block {
         /// What it holds.
         blocks: Vec<Block>,
     },
+    /// A numbered float around any content: Quarto's `::: {#fig-x}` or
+    /// `::: {#tbl-x}` holding more than an image or a table, its last
+    /// paragraph the caption.
+    Float {
+        /// Whether it is counted with the tables (else with the figures).
+        table: bool,
+        /// Its caption, "Figure 3: …" once numbered.
+        caption: Vec<Inline>,
+        /// What it holds.
+        blocks: Vec<Block>,
+        /// Where it starts.
+        pos: Pos,
+    },
     /// A thematic break.
     Rule,
     /// Raw HTML, kept so that `check` can report it, with what the
@@ -436,7 +449,9 @@ fn block_inlines(block: &Block) -> Vec<&[Inline]> {
         Block::Table { rows, caption, .. } => {
             std::iter::once(caption.as_slice()).chain(rows.iter().flatten().map(|c| c.content.as_slice())).collect()
         }
-        Block::Details { summary, .. } | Block::Callout { title: summary, .. } => vec![summary.as_slice()],
+        Block::Details { summary, .. }
+        | Block::Callout { title: summary, .. }
+        | Block::Float { caption: summary, .. } => vec![summary.as_slice()],
         _ => Vec::new(),
     }
 }
@@ -445,9 +460,10 @@ fn child_blocks(block: &Block) -> Vec<&Block> {
     match block {
         Block::Quote(b) => b.iter().collect(),
         Block::List { items, .. } => items.iter().flatten().collect(),
-        Block::Details { blocks, .. } | Block::Html { content: blocks, .. } | Block::Callout { blocks, .. } => {
-            blocks.iter().collect()
-        }
+        Block::Details { blocks, .. }
+        | Block::Html { content: blocks, .. }
+        | Block::Callout { blocks, .. }
+        | Block::Float { blocks, .. } => blocks.iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -601,7 +617,9 @@ impl Document {
                         inlines(caption, &mut None, f);
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, &mut None, f))
                     }
-                    Block::Details { summary, blocks: b } | Block::Callout { title: summary, blocks: b, .. } => {
+                    Block::Details { summary, blocks: b }
+                    | Block::Callout { title: summary, blocks: b, .. }
+                    | Block::Float { caption: summary, blocks: b, .. } => {
                         inlines(summary, &mut None, f);
                         blocks(b, f);
                     }
@@ -643,7 +661,9 @@ impl Document {
                         inlines(caption, at, f);
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, at, f))
                     }
-                    Block::Details { summary, blocks: b } | Block::Callout { title: summary, blocks: b, .. } => {
+                    Block::Details { summary, blocks: b }
+                    | Block::Callout { title: summary, blocks: b, .. }
+                    | Block::Float { caption: summary, blocks: b, .. } => {
                         inlines(summary, at, f);
                         blocks(b, at, f);
                     }

@@ -368,11 +368,39 @@ impl Converter {
             .trim_end_matches('}')
             .split_whitespace()
             .find_map(|t| t.strip_prefix('#'))
-            .filter(|id| id.starts_with("fig-") || id.starts_with("fig:"))
+            .filter(|id| ["fig-", "fig:", "tbl-", "tbl:"].iter().any(|p| id.starts_with(p)))
             .map(str::to_string);
+        let table = id.as_deref().is_some_and(|id| id.starts_with("tbl"));
         let image = inner
             .iter()
-            .position(|b| matches!(b, Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Image { .. }])));
+            .position(|b| matches!(b, Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Image { .. }])))
+            .filter(|_| !table && inner.len() <= 2);
+        let pos = self.pos(&node.data.borrow().sourcepos);
+        if let Some(id) = id.clone().filter(|_| image.is_none()) {
+            // Any other content: a float, its last paragraph the caption (a
+            // table's own caption, when it is a table alone).
+            let caption = match inner.last() {
+                Some(Block::Paragraph(c)) if inner.len() > 1 => {
+                    let c = c.clone();
+                    inner.pop();
+                    c
+                }
+                _ => Vec::new(),
+            };
+            if let [Block::Table { caption: own, pos: at, .. }] = inner.as_mut_slice()
+                && table
+            {
+                if own.is_empty() {
+                    *own = caption;
+                }
+                self.ids.push((*at, id));
+                out.extend(inner);
+            } else {
+                self.ids.push((pos, id));
+                out.push(Block::Float { table, caption, blocks: inner, pos });
+            }
+            return;
+        }
         if let (Some(id), Some(at)) = (id, image) {
             let caption = match inner.last() {
                 Some(Block::Paragraph(c)) if inner.len() - 1 != at => {
@@ -744,6 +772,19 @@ mod tests {
         let [Inline::Image { title, pos, .. }] = i.as_slice() else { panic!("{i:?}") };
         assert_eq!(title, "The invitation, with its seat");
         assert_eq!(d.ids, vec![(*pos, "fig-seat".to_string())]);
+    }
+
+    #[test]
+    fn a_quarto_div_around_other_content_is_a_float_and_around_a_table_its_caption() {
+        let body = "::: {#fig-two}\n```\ncode\n```\n\nSome *text*.\n\nTwo things shown\n:::\n\n::: {#tbl-one}\n| a | b |\n|---|---|\n| 1 | 2 |\n\nOne table\n:::\n";
+        let d = parse(body, 1).document;
+        assert_eq!(d.blocks.len(), 2, "{:#?}", d.blocks);
+        let Block::Float { table: false, caption, blocks, pos } = &d.blocks[0] else { panic!("{:?}", d.blocks[0]) };
+        assert_eq!(crate::model::document::plain_text(caption), "Two things shown");
+        assert_eq!(blocks.len(), 2);
+        let Block::Table { caption: tc, pos: tp, .. } = &d.blocks[1] else { panic!("{:?}", d.blocks[1]) };
+        assert_eq!(crate::model::document::plain_text(tc), "One table");
+        assert_eq!(d.ids, vec![(*pos, "fig-two".to_string()), (*tp, "tbl-one".to_string())]);
     }
 
     #[test]

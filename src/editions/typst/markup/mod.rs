@@ -431,6 +431,22 @@ impl<'a> Writer<'a> {
                 });
                 self.out.push(';');
             }
+            Block::Float { caption, blocks, pos, .. } => {
+                // A block that may break across pages, its caption below.
+                self.out.push_str("#block(width: 100%)");
+                self.content(|w| {
+                    w.blocks(blocks);
+                    w.out.push_str("\n\n#align(center, emph");
+                    w.content(|w| w.inlines(caption));
+                    w.out.push_str(");");
+                });
+                match (&self.own, self.anchors.get(pos)) {
+                    (Some(slug), Some(a)) => {
+                        let _ = write!(self.out, "<{}>", heading_label(slug, a));
+                    }
+                    _ => self.out.push(';'),
+                }
+            }
             Block::Callout { kind, title, blocks } => {
                 // An included text sees typst's own functions only: the box
                 // is written here, bordered all round so that it reads the
