@@ -42,6 +42,8 @@ fn figures_references_and_callouts_reach_the_site() {
         "<table id=\"s-tbl-ages\">\n<caption>Table 1: The share of the limit reached, by age</caption>",
         "<a href=\"#s-tbl-ages\">Table 1</a>",
         "<a href=\"#s-fig-code\">Figure 3</a>",
+        "<a href=\"#s-lst-calls\">Listing 1</a>",
+        "<figcaption>Listing 1: The first call</figcaption></figure>",
         "<figcaption>Figure 3: The two calls that draw the curves</figcaption></figure>",
         "<strong>Reading the figures</strong>",
         "<strong>Small samples</strong>",

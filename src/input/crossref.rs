@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use crate::lang::labels::Labels;
-use crate::model::document::{Block, Document, Inline, PendingRef, Pos, RefTarget, anchor_of, plain_text};
+use crate::model::document::{Block, Document, FloatKind, Inline, PendingRef, Pos, RefTarget, anchor_of, plain_text};
 
 /// The prefixes Quarto and pandoc-crossref reserve for what can be referred to.
 const PREFIXES: &[&str] = &["fig", "sec", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "def", "exm", "exr"];
@@ -33,6 +33,8 @@ struct Targets {
     figures: HashMap<String, u32>,
     /// Tables: anchor → number.
     tables: HashMap<String, u32>,
+    /// Listings: anchor → number.
+    listings: HashMap<String, u32>,
     /// Headings: anchor → their text.
     sections: HashMap<String, String>,
 }
@@ -73,6 +75,11 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
             targets.tables.insert(a.clone(), n);
         }
     }
+    for (pos, n) in numbers.listings {
+        if let Some(a) = anchors.get(&pos) {
+            targets.listings.insert(a.clone(), n);
+        }
+    }
     doc.for_each_block(&mut |b| {
         if let Block::Heading { content, pos, .. } = b
             && let Some(a) = anchors.get(pos)
@@ -97,6 +104,11 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
             name: format!("{} {n}", labels.table),
             number: Some(*n),
         }))
+        .chain(targets.listings.iter().map(|(a, n)| RefTarget {
+            anchor: a.clone(),
+            name: format!("{} {n}", labels.listing),
+            number: Some(*n),
+        }))
         .chain(targets.sections.iter().map(|(a, t)| RefTarget { anchor: a.clone(), name: t.clone(), number: None }))
         .collect();
     found.sort_by(|a, b| a.anchor.cmp(&b.anchor));
@@ -108,6 +120,7 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
 struct Numbers {
     figures: Vec<(Pos, u32)>,
     tables: Vec<(Pos, u32)>,
+    listings: Vec<(Pos, u32)>,
 }
 
 fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, String)>, numbers: &mut Numbers) {
@@ -164,9 +177,12 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
             | Block::Html { content: b, .. }
             | Block::Details { blocks: b, .. }
             | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, numbers),
-            Block::Float { table, caption, blocks, pos } => {
-                let (word, list) =
-                    if *table { (&labels.table, &mut numbers.tables) } else { (&labels.figure, &mut numbers.figures) };
+            Block::Float { kind, caption, blocks, pos } => {
+                let (word, list) = match kind {
+                    FloatKind::Figure => (&labels.figure, &mut numbers.figures),
+                    FloatKind::Table => (&labels.table, &mut numbers.tables),
+                    FloatKind::Listing => (&labels.listing, &mut numbers.listings),
+                };
                 let n = list.len() as u32 + 1;
                 list.push((*pos, n));
                 let mut numbered = vec![Inline::Text { text: format!("{word} {n}{} ", labels.colon), pos: *pos }];
@@ -293,7 +309,8 @@ fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, pending: &mut 
                 .figures
                 .get(&anchor)
                 .map(|n| (&labels.figure, n))
-                .or_else(|| targets.tables.get(&anchor).map(|n| (&labels.table, n)));
+                .or_else(|| targets.tables.get(&anchor).map(|n| (&labels.table, n)))
+                .or_else(|| targets.listings.get(&anchor).map(|n| (&labels.listing, n)));
             let content = match (numbered, targets.sections.get(&anchor)) {
                 (Some((_, n)), _) if f.bare => Some(n.to_string()),
                 (Some((word, n)), _) => Some(format!("{word} {n}")),
@@ -307,7 +324,7 @@ fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, pending: &mut 
                         written: text[f.at.clone()].to_string(),
                         key: f.key.clone(),
                         bare: f.bare,
-                        numbered: matches!(kind, None | Some("fig") | Some("sec") | Some("tbl")),
+                        numbered: matches!(kind, None | Some("fig") | Some("sec") | Some("tbl") | Some("lst")),
                     });
                 }
                 continue;
@@ -366,7 +383,7 @@ pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crat
                         Code::CrossrefUnnumbered,
                         at,
                         format!(
-                            "`{}` refers to an equation or a listing, which the editions do not number yet: printed as written",
+                            "`{}` refers to an equation or a theorem, which the editions do not number yet: printed as written",
                             p.written
                         ),
                     )

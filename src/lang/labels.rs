@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 pub const KEYS: &[&str] = &[
     "figure",
     "table",
+    "listing",
     "equation",
     "note",
     "tip",
@@ -172,6 +173,8 @@ pub struct Labels {
     pub figure: String,
     /// What a cross-reference to a table says before its number ("Table").
     pub table: String,
+    /// What a cross-reference to a code listing says before its number ("Listing").
+    pub listing: String,
     /// What a cross-reference to an equation says before its number ("Equation").
     pub equation: String,
     /// The title of a `note` callout.
@@ -252,6 +255,7 @@ impl Labels {
             close: get("close"),
             figure: get("figure"),
             table: get("table"),
+            listing: get("listing"),
             equation: get("equation"),
             note: get("note"),
             tip: get("tip"),

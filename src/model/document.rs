@@ -97,8 +97,8 @@ pub enum Block {
     /// `::: {#tbl-x}` holding more than an image or a table, its last
     /// paragraph the caption.
     Float {
-        /// Whether it is counted with the tables (else with the figures).
-        table: bool,
+        /// What it is counted with: figures, tables or listings.
+        kind: FloatKind,
         /// Its caption, "Figure 3: …" once numbered.
         caption: Vec<Inline>,
         /// What it holds.
@@ -121,6 +121,18 @@ pub enum Block {
         /// What the sanitiser left out of `content`, each a warning of `check`.
         left_out: Vec<LeftOut>,
     },
+}
+
+/// What a float is counted with, as Quarto's id prefixes say
+/// (`#fig-`, `#tbl-`, `#lst-`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatKind {
+    /// A figure.
+    Figure,
+    /// A table.
+    Table,
+    /// A code listing.
+    Listing,
 }
 
 /// The kinds of callout Quarto and GitHub share.

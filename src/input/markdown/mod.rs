@@ -9,7 +9,7 @@
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::{Arena, Options, parse_document};
 
-use crate::model::document::{Align, Block, CalloutKind, Cell, Document, Footnote, Inline, Pos};
+use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Pos};
 
 mod positions;
 pub use positions::{Destination, chunks, destinations, text_runs};
@@ -368,13 +368,18 @@ impl Converter {
             .trim_end_matches('}')
             .split_whitespace()
             .find_map(|t| t.strip_prefix('#'))
-            .filter(|id| ["fig-", "fig:", "tbl-", "tbl:"].iter().any(|p| id.starts_with(p)))
+            .filter(|id| ["fig-", "fig:", "tbl-", "tbl:", "lst-", "lst:"].iter().any(|p| id.starts_with(p)))
             .map(str::to_string);
-        let table = id.as_deref().is_some_and(|id| id.starts_with("tbl"));
+        let kind = match id.as_deref().map(|id| &id[..3]) {
+            Some("tbl") => FloatKind::Table,
+            Some("lst") => FloatKind::Listing,
+            _ => FloatKind::Figure,
+        };
+        let table = kind == FloatKind::Table;
         let image = inner
             .iter()
             .position(|b| matches!(b, Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Image { .. }])))
-            .filter(|_| !table && inner.len() <= 2);
+            .filter(|_| kind == FloatKind::Figure && inner.len() <= 2);
         let pos = self.pos(&node.data.borrow().sourcepos);
         if let Some(id) = id.clone().filter(|_| image.is_none()) {
             // Any other content: a float, its last paragraph the caption (a
@@ -397,7 +402,7 @@ impl Converter {
                 out.extend(inner);
             } else {
                 self.ids.push((pos, id));
-                out.push(Block::Float { table, caption, blocks: inner, pos });
+                out.push(Block::Float { kind, caption, blocks: inner, pos });
             }
             return;
         }
@@ -779,7 +784,9 @@ mod tests {
         let body = "::: {#fig-two}\n```\ncode\n```\n\nSome *text*.\n\nTwo things shown\n:::\n\n::: {#tbl-one}\n| a | b |\n|---|---|\n| 1 | 2 |\n\nOne table\n:::\n";
         let d = parse(body, 1).document;
         assert_eq!(d.blocks.len(), 2, "{:#?}", d.blocks);
-        let Block::Float { table: false, caption, blocks, pos } = &d.blocks[0] else { panic!("{:?}", d.blocks[0]) };
+        let Block::Float { kind: FloatKind::Figure, caption, blocks, pos } = &d.blocks[0] else {
+            panic!("{:?}", d.blocks[0])
+        };
         assert_eq!(crate::model::document::plain_text(caption), "Two things shown");
         assert_eq!(blocks.len(), 2);
         let Block::Table { caption: tc, pos: tp, .. } = &d.blocks[1] else { panic!("{:?}", d.blocks[1]) };
