@@ -597,6 +597,8 @@ fn papers_written_for_pandoc_import_with_their_affiliations_references_and_figur
         assert!(alpha.contains(want), "{want} in\n{alpha}");
     }
     assert!(!alpha.contains("^[") && !alpha.contains("example.org/plot.png"), "{alpha}");
+    // The empty `# References` pandoc fills: the essay ends with its own bibliography.
+    assert!(!alpha.contains("References"), "{alpha}");
     assert_eq!(i.essays[1].authors, ["Cleo Fixture", "Dan Fixture", "Eve Fixture"]);
     let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
     for want in ["Corresponding author.", "Ben Fixture's `corresponding`", "a remote image"] {

@@ -99,6 +99,19 @@ pub(super) fn edits(
     notes: &mut Vec<(usize, String, &'static str)>,
 ) -> Vec<(std::ops::Range<usize>, String)> {
     let mut edits = figure_captions(body);
+    // pandoc puts the bibliography under a last, empty `# References`; the
+    // book ends every essay with its own, under its own heading.
+    if let Some((title, at)) = crate::input::markdown::trailing_heading(body)
+        && ["references", "bibliography", "works cited", "literature cited", "références", "bibliographie", "literatur"]
+            .contains(&title.to_lowercase().as_str())
+    {
+        notes.push((
+            body[..at.start].matches('\n').count() + 1,
+            format!("the last heading, `{title}`, heads nothing: the essay ends with its bibliography under the book's own heading"),
+            "nothing to do",
+        ));
+        edits.push((at, String::new()));
+    }
     let chunks = crate::input::markdown::chunks(body);
     if let Some((first, _)) = chunks.first() {
         let mut langs: Vec<&str> = chunks.iter().map(|(_, l)| l.as_str()).filter(|l| !l.is_empty()).collect();

@@ -12,7 +12,7 @@ use comrak::{Arena, Options, parse_document};
 use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Pos};
 
 mod positions;
-pub use positions::{Destination, chunks, destinations, text_runs};
+pub use positions::{Destination, chunks, destinations, text_runs, trailing_heading};
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;

@@ -288,6 +288,36 @@ pub fn text_runs(body: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// The last heading of `body` when nothing but blank lines and empty
+/// fenced divs (pandoc's `::: {#refs}`) follows it: its text, and the
+/// bytes from it to the end.
+pub fn trailing_heading(body: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut last = None;
+    for child in root.children() {
+        let ast = child.data.borrow();
+        let empty_div = matches!(ast.value, NodeValue::BlockDirective(_)) && child.first_child().is_none();
+        match &ast.value {
+            NodeValue::Heading(_) => last = Some(child),
+            _ if empty_div => {}
+            _ => last = None,
+        }
+    }
+    let node = last?;
+    let line = node.data.borrow().sourcepos.start.line;
+    let start = *starts.get(line.checked_sub(1)?)?;
+    let text: String = node
+        .descendants()
+        .filter_map(|d| match &d.data.borrow().value {
+            NodeValue::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect();
+    Some((text.trim().to_string(), start..body.len()))
+}
+
 /// The code chunks of `body` (```` ```{r} ````, ```` ```{python echo=false} ````,
 /// as R Markdown and Quarto write them): the bytes of each one's braced
 /// info string, and the language it names.
