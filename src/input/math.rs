@@ -35,8 +35,76 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
     let mode = if display { MathDisplay::Block } else { MathDisplay::Inline };
     CONVERTER
         .convert_with_local_state(tex, mode)
-        .map(|r| r.mathml)
+        .map(|r| conform(&r.mathml))
         .map_err(|e| MathError { offset: e.0.start.min(tex.len()), message: e.error_message() })
+}
+
+/// MathML as MathML 3 allows it, which EPUBCheck and the Nu checker read:
+/// math-core writes `displaystyle` and `scriptlevel` (MathML Core's global
+/// attributes) on `mrow` and `mtable` (`\displaystyle`, a matrix), where
+/// MathML 3 has them on `mstyle` only. Such an `mrow` becomes an `mstyle`
+/// with the same attributes; such an `mtable` gets its `scriptlevel` from
+/// an `mstyle` around it. What the formula means is the same.
+fn conform(mathml: &str) -> String {
+    if !mathml.contains("scriptlevel=") && !mathml.contains("<mrow displaystyle") {
+        return mathml.to_string();
+    }
+    let mut out = String::with_capacity(mathml.len() + 32);
+    // For each open element: what its end tag closes.
+    let mut open: Vec<&'static str> = Vec::new();
+    let mut rest = mathml;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else { break };
+        let tag = &rest[lt..lt + gt + 1];
+        rest = &rest[lt + gt + 1..];
+        if tag.starts_with("</") {
+            match open.pop() {
+                Some(close) if !close.is_empty() => out.push_str(close),
+                _ => out.push_str(tag),
+            }
+            continue;
+        }
+        let name_end = tag[1..].find(|c: char| c.is_whitespace() || c == '>' || c == '/').map_or(tag.len(), |i| i + 1);
+        let name = &tag[1..name_end];
+        let closing_itself = tag.ends_with("/>");
+        let styled = tag.contains(" displaystyle=") || tag.contains(" scriptlevel=");
+        match name {
+            "mrow" if styled => {
+                out.push_str("<mstyle");
+                out.push_str(&tag[name_end..]);
+                if !closing_itself {
+                    open.push("</mstyle>");
+                }
+            }
+            "mtable" if tag.contains(" scriptlevel=") => {
+                let (attr, kept) = take_attribute(tag, "scriptlevel");
+                out.push_str(&format!("<mstyle {attr}>"));
+                out.push_str(&kept);
+                if !closing_itself {
+                    open.push("</mtable></mstyle>");
+                } else {
+                    out.push_str("</mstyle>");
+                }
+            }
+            _ => {
+                out.push_str(tag);
+                if !closing_itself && !tag.starts_with("<?") && !tag.starts_with("<!") {
+                    open.push("");
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `name="value"` out of `tag`, and the tag without it.
+fn take_attribute(tag: &str, name: &str) -> (String, String) {
+    let key = format!(" {name}=\"");
+    let Some(start) = tag.find(&key) else { return (String::new(), tag.to_string()) };
+    let value_end = tag[start + key.len()..].find('"').map_or(tag.len(), |e| start + key.len() + e + 1);
+    (tag[start + 1..value_end].to_string(), format!("{}{}", &tag[..start], &tag[value_end..]))
 }
 
 /// The characters a formula prints: the text of its MathML, for the
@@ -58,6 +126,32 @@ pub fn printed_text(mathml: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn displaystyle_and_scriptlevel_only_where_mathml_3_has_them() {
+        for tex in
+            ["\\displaystyle \\sum_{i=1}^n x_i", "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}", "\\frac{a}{b}"]
+        {
+            for display in [false, true] {
+                let m = to_mathml(tex, display).unwrap();
+                for (element, attr) in [("mrow", "displaystyle"), ("mrow", "scriptlevel"), ("mtable", "scriptlevel")] {
+                    let bad = m.match_indices(&format!("<{element} ")).any(|(i, _)| {
+                        let tag = &m[i..i + m[i..].find('>').unwrap()];
+                        tag.contains(&format!(" {attr}="))
+                    });
+                    assert!(!bad, "{attr} on {element} in {m}");
+                }
+                assert_eq!(m.matches("<mstyle").count(), m.matches("</mstyle>").count(), "{m}");
+                assert!(roxmltree::Document::parse(&m).is_ok(), "{m}");
+            }
+        }
+        assert_eq!(
+            conform(
+                "<math><mrow displaystyle=\"true\" scriptlevel=\"0\"><mi>x</mi><mrow><mn>1</mn></mrow></mrow><mtable displaystyle=\"false\" scriptlevel=\"0\"><mtr><mtd><mn>1</mn></mtd></mtr></mtable></math>"
+            ),
+            "<math><mstyle displaystyle=\"true\" scriptlevel=\"0\"><mi>x</mi><mrow><mn>1</mn></mrow></mstyle><mstyle scriptlevel=\"0\"><mtable displaystyle=\"false\"><mtr><mtd><mn>1</mn></mtd></mtr></mtable></mstyle></math>"
+        );
+    }
 
     #[test]
     fn formulas_become_mathml_and_errors_say_where() {
