@@ -130,6 +130,7 @@ pub(super) fn edits(
         ));
     }
     edits.extend(chunks);
+    edits.extend(dashes(body));
     edits
 }
 
@@ -155,6 +156,31 @@ fn figure_captions(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
             ))
         })
         .collect()
+}
+
+/// pandoc's `smart` extension, on by default for pandoc and Quarto: `---`
+/// in prose is an em dash and `--` an en dash. The book's typography
+/// leaves hyphens alone, so the import writes the dashes the author meant;
+/// code, links' targets and raw HTML are not prose and keep theirs.
+fn dashes(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    for run in crate::input::markdown::text_runs(body) {
+        let text = &body[run.clone()];
+        let mut from = 0;
+        while let Some(k) = text[from..].find("--").map(|k| k + from) {
+            let len = text[k..].bytes().take_while(|b| *b == b'-').count();
+            let dash = match len {
+                2 => Some("\u{2013}"),
+                3 => Some("\u{2014}"),
+                _ => None,
+            };
+            if let Some(d) = dash {
+                out.push((run.start + k..run.start + k + len, d.to_string()));
+            }
+            from = k + len;
+        }
+    }
+    out
 }
 
 /// References to a whole chapter by the id on its title
@@ -186,6 +212,22 @@ pub(super) fn chapter_references(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smart_dashes_in_prose_only() {
+        let body =
+            "Red --- green -- refactor, pages 3--5, a ---- rule? `a -- b`\n\n```\nx --- y\n```\n\n[a--b](x--y.md)\n";
+        let got: Vec<(String, String)> = dashes(body).into_iter().map(|(r, d)| (body[r].to_string(), d)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("---".into(), "\u{2014}".into()),
+                ("--".into(), "\u{2013}".into()),
+                ("--".into(), "\u{2013}".into()),
+                ("--".into(), "\u{2013}".into()),
+            ]
+        );
+    }
 
     #[test]
     fn includes_are_pasted_in_place_and_never_from_outside() {
