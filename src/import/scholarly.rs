@@ -250,3 +250,50 @@ mod tests {
         assert!(diags[0].message.contains("outside the collection"), "{:?}", diags[0]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use crate::input::markdown::{chunks, destinations, parse, text_runs, trailing_heading};
+
+    /// Markdown made of the pieces scholars' texts and their importers
+    /// trip on: brackets, parentheses, braces, labels, fences, divs,
+    /// attributes, references and multi-byte letters.
+    const PIECES: &str = "(\\[|\\]|\\(|\\)|!\\[|\\{|\\}|#fig-a|\\\\label\\{|\\\\ref\\{|@fig-a|@sec-b|\\[-@|:::|```|\\{r\\}|\n|\n\n|# |## |: |\\^\\[|~|\\^|<!--|-->|<img src=\"|\"|é|ü|\u{301}| |a|x\\.md|--|---|\\| a \\||\\|---\\|){0,60}";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// What the importers read of a text never panics and never points
+        /// outside it, whatever the text.
+        #[test]
+        fn positions_stay_inside_the_text(body in PIECES) {
+            for d in destinations(&body) {
+                prop_assert!(body.get(d.at.clone()).is_some() && body.get(d.whole.clone()).is_some());
+                prop_assert!(body.get(d.text.clone()).is_some());
+            }
+            for r in text_runs(&body) {
+                prop_assert!(body.get(r).is_some());
+            }
+            for (r, _) in chunks(&body) {
+                prop_assert!(body.get(r).is_some());
+            }
+            if let Some((_, r)) = trailing_heading(&body) {
+                prop_assert!(body.get(r).is_some());
+            }
+            let mut notes = Vec::new();
+            let edits = super::edits(&body, &mut notes);
+            let _ = super::super::links::rewrite(&body, &mut |_| Some(String::new()), edits);
+        }
+
+        /// Reading a text and settling its cross-references and callouts
+        /// never panics, whatever the text.
+        #[test]
+        fn cross_references_never_panic(body in PIECES) {
+            let mut doc = parse(&body, 1).document;
+            crate::input::pandoc::settle(&mut doc, &crate::lang::labels::Labels::for_lang("fr"));
+            let _ = doc.anchors();
+        }
+    }
+}
