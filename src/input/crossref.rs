@@ -246,6 +246,16 @@ fn find(text: &str) -> Vec<Found> {
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
+        // bookdown's `\@ref(fig:x)` (CommonMark reads `\@` as `@`): the
+        // number alone, as `\ref`.
+        if let Some(after) = rest.strip_prefix("@ref(")
+            && let Some(end) = after.find(')')
+        {
+            let len = 5 + end + 1;
+            out.push(Found { at: i..i + len, key: after[..end].trim().to_string(), bare: true, latex: true });
+            i += len;
+            continue;
+        }
         if rest.starts_with('\\') {
             let cmd =
                 ["autoref", "Autoref", "cref", "Cref", "eqref", "ref"].iter().find(|c| rest[1..].starts_with(**c));
@@ -499,6 +509,15 @@ mod tests {
         assert_eq!(links(&doc), vec![("#fig-a".into(), "Figure 1".into())]);
         assert_eq!(captions(&doc), vec!["Figure 1\u{a0}: Une image"]);
         assert!(missing.iter().all(|u| u.pos.line == 3));
+    }
+
+    #[test]
+    fn bookdown_references_give_the_number() {
+        let md = "See Figure \\@ref(fig:map) and \\@ref(intro).\n\n## Introduction {#intro}\n\n![The map](map.png){#fig:map}\n";
+        let mut doc = parse(md, 1).document;
+        resolve(&mut doc, &Labels::for_lang("en"));
+        assert!(doc.pending.is_empty(), "{:?}", doc.pending);
+        assert_eq!(links(&doc), vec![("#figmap".into(), "1".into()), ("#intro".into(), "Introduction".into())]);
     }
 
     #[test]
