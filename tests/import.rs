@@ -681,6 +681,11 @@ fn a_quarto_book_in_parts_becomes_a_book_that_checks_clean() {
     let page = |p: &str| String::from_utf8(site.files[Path::new(p)].clone()).unwrap();
     assert!(page("intro/index.html").contains("<a href=\"../sampling/index.html#s-sec-sampling-grid\">The grid</a>"));
     assert!(page("moisture/index.html").contains("<a href=\"../sampling/index.html#s-fig-grid\">1</a>"));
+    // Quarto's `[x](#id)` across the book: another chapter's heading, a whole chapter.
+    assert!(
+        page("moisture/index.html").contains("<a href=\"../sampling/index.html#s-sec-sampling-grid\">the grid</a>")
+    );
+    assert!(page("moisture/index.html").contains("<a href=\"../intro/index.html\">the introduction</a>"));
     // A whole chapter, by the id on its title; a file pasted by `include`.
     assert!(
         page("moisture/index.html").contains("<a href=\"../intro/index.html\">Introduction</a>"),

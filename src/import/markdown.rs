@@ -179,7 +179,13 @@ pub fn convert(
     let places: Vec<PathBuf> = texts.iter().map(|s| s.target.clone()).collect();
     let chapters: Vec<(String, String, PathBuf)> =
         texts.iter().filter_map(|s| Some((s.chapter_id.clone()?, s.front.title.clone(), s.target.clone()))).collect();
-    for s in &mut texts {
+    // Each text's headings' anchors: Quarto resolves `[x](#id)` across the
+    // whole book, this format within one text.
+    let anchors: Vec<std::collections::HashSet<String>> = texts
+        .iter()
+        .map(|s| crate::input::markdown::parse(&s.body, 1).document.anchors().into_values().collect())
+        .collect();
+    for (own, s) in texts.iter_mut().enumerate() {
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut names: HashMap<String, PathBuf> = HashMap::new();
@@ -199,6 +205,17 @@ pub fn convert(
                     "download it beside the source, link it by its path and import again",
                 ));
                     return Some(String::new());
+                }
+                if let Some(fragment) = target.strip_prefix('#')
+                    && !anchors[own].contains(fragment)
+                {
+                    // An anchor of another text, or a whole chapter's id.
+                    if let Some((_, _, place)) = chapters.iter().find(|(id, _, _)| id == fragment) {
+                        return Some(relative(&essay_dir, place).display().to_string());
+                    }
+                    if let Some(k) = anchors.iter().position(|a| a.contains(fragment)) {
+                        return Some(format!("{}#{fragment}", relative(&essay_dir, &places[k]).display()));
+                    }
                 }
                 match classify(target, &dir, &root, &by_path) {
                     Target::Keep => None,
