@@ -186,6 +186,9 @@ pub fn convert(
         .map(|s| crate::input::markdown::parse(&s.body, 1).document.anchors().into_values().collect())
         .collect();
     for (own, s) in texts.iter_mut().enumerate() {
+        // Only a Quarto or pandoc text means another text by `#id`; on a
+        // site's page it is the page's own.
+        let scholarly = s.scholarly;
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut names: HashMap<String, PathBuf> = HashMap::new();
@@ -206,7 +209,7 @@ pub fn convert(
                 ));
                     return Some(String::new());
                 }
-                if let Some(fragment) = target.strip_prefix('#')
+                if let Some(fragment) = target.strip_prefix('#').filter(|_| scholarly)
                     && !anchors[own].contains(fragment)
                 {
                     // An anchor of another text, or a whole chapter's id.
