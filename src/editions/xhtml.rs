@@ -250,19 +250,27 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// `<tag>`, with the anchor of what starts at `pos` as its id when it
+    /// has one (a heading, a figure or a table links and references reach).
+    fn open(&mut self, tag: &str, pos: crate::model::document::Pos) {
+        match self.anchors.get(&pos).filter(|a| !a.is_empty()) {
+            Some(a) => {
+                let _ = write!(self.out, "<{tag} id=\"{}s-", self.cx.anchor_prefix);
+                escape_into(a, &mut self.out);
+                self.out.push_str("\">");
+            }
+            None => {
+                let _ = write!(self.out, "<{tag}>");
+            }
+        }
+    }
+
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
                 [Inline::Image { url, alt, title, pos }] if self.cx.images.contains_key(url) => {
-                    match self.anchors.get(pos).filter(|a| !a.is_empty()) {
-                        // A figure with an id: what its cross-references lead to.
-                        Some(a) => {
-                            let _ = write!(self.out, "<figure id=\"{}s-", self.cx.anchor_prefix);
-                            escape_into(a, &mut self.out);
-                            self.out.push_str("\">");
-                        }
-                        None => self.out.push_str("<figure>"),
-                    }
+                    // A figure with an id: what its cross-references lead to.
+                    self.open("figure", *pos);
                     self.image(url, alt, "");
                     if !title.is_empty() {
                         self.out.push_str("<figcaption>");
@@ -280,16 +288,7 @@ impl Writer<'_, '_> {
             },
             Block::Heading { level, content, pos } => {
                 let l = self.levels.get(pos).copied().unwrap_or(*level);
-                match self.anchors.get(pos).filter(|a| !a.is_empty()) {
-                    Some(a) => {
-                        let _ = write!(self.out, "<h{l} id=\"{}s-", self.cx.anchor_prefix);
-                        escape_into(a, &mut self.out);
-                        self.out.push_str("\">");
-                    }
-                    None => {
-                        let _ = write!(self.out, "<h{l}>");
-                    }
-                }
+                self.open(&format!("h{l}"), *pos);
                 self.inlines(content);
                 self.close_open_tags();
                 let _ = write!(self.out, "</h{l}>");
@@ -353,14 +352,8 @@ impl Writer<'_, '_> {
                 self.out.push_str("</code></pre>");
             }
             Block::Table { align, head, rows, caption, pos } => {
-                match self.anchors.get(pos).filter(|a| !a.is_empty()) {
-                    Some(a) => {
-                        let _ = write!(self.out, "<table id=\"{}s-", self.cx.anchor_prefix);
-                        escape_into(a, &mut self.out);
-                        self.out.push_str("\">\n");
-                    }
-                    None => self.out.push_str("<table>\n"),
-                }
+                self.open("table", *pos);
+                self.out.push('\n');
                 if !caption.is_empty() {
                     self.out.push_str("<caption>");
                     self.inlines(caption);
@@ -415,14 +408,8 @@ impl Writer<'_, '_> {
                 self.out.push_str("</details>");
             }
             Block::Float { caption, blocks, pos, .. } => {
-                match self.anchors.get(pos).filter(|a| !a.is_empty()) {
-                    Some(a) => {
-                        let _ = write!(self.out, "<figure id=\"{}s-", self.cx.anchor_prefix);
-                        escape_into(a, &mut self.out);
-                        self.out.push_str("\">\n");
-                    }
-                    None => self.out.push_str("<figure>\n"),
-                }
+                self.open("figure", *pos);
+                self.out.push('\n');
                 self.blocks(blocks);
                 self.out.push_str("<figcaption>");
                 self.inlines(caption);

@@ -296,6 +296,19 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// The end of the element just written: the label of what starts at
+    /// `pos` when links and references reach it (a heading, a figure, a
+    /// table), else `;`. A label, then the blank line that ends the block:
+    /// nothing can follow it as an argument.
+    fn end(&mut self, pos: crate::model::document::Pos) {
+        match (&self.own, self.anchors.get(&pos)) {
+            (Some(slug), Some(a)) if !a.is_empty() => {
+                let _ = write!(self.out, "<{}>", heading_label(slug, a));
+            }
+            _ => self.out.push(';'),
+        }
+    }
+
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
@@ -303,12 +316,9 @@ impl<'a> Writer<'a> {
                     self.at(*pos);
                     self.figure(url, alt, title);
                     // A figure with an id: what its cross-references lead to.
-                    if let (Some(slug), Some(a)) = (&self.own, self.anchors.get(pos))
-                        && self.images.contains_key(url)
-                        && self.out.ends_with(';')
-                    {
+                    if self.images.contains_key(url) && self.out.ends_with(';') {
                         self.out.pop();
-                        let _ = write!(self.out, "<{}>", heading_label(slug, a));
+                        self.end(*pos);
                     }
                 }
                 _ => self.inlines(inlines),
@@ -318,13 +328,7 @@ impl<'a> Writer<'a> {
                 let level = self.levels.get(pos).copied().unwrap_or(*level);
                 let _ = write!(self.out, "#heading(level: {level}, outlined: false, bookmarked: false)");
                 self.content(|w| w.inlines(content));
-                match (&self.own, self.anchors.get(pos)) {
-                    // A label, then the blank line that ends the block: nothing can follow it as an argument.
-                    (Some(slug), Some(a)) if !a.is_empty() => {
-                        let _ = write!(self.out, "<{}>", heading_label(slug, a));
-                    }
-                    _ => self.out.push(';'),
-                }
+                self.end(*pos);
             }
             Block::Quote(blocks) => {
                 self.out.push_str("#quote(block: true)");
@@ -358,10 +362,6 @@ impl<'a> Writer<'a> {
                 self.out.push_str(");");
             }
             Block::Table { align, head, rows, caption, pos } => {
-                let label = match (&self.own, self.anchors.get(pos)) {
-                    (Some(slug), Some(a)) => Some(heading_label(slug, a)),
-                    _ => None,
-                };
                 if !caption.is_empty() {
                     // Above the table and kept with it; cross-references reach it.
                     self.out.push_str("#block(width: 100%, sticky: true, below: 0.6em)");
@@ -370,12 +370,8 @@ impl<'a> Writer<'a> {
                         w.content(|w| w.inlines(caption));
                         w.out.push(';');
                     });
-                    match &label {
-                        Some(l) => {
-                            let _ = write!(self.out, "<{l}>\n\n");
-                        }
-                        None => self.out.push_str(";\n\n"),
-                    }
+                    self.end(*pos);
+                    self.out.push_str("\n\n");
                 }
                 let (cols, pads) = crate::model::document::table_grid(rows);
                 let aligns: Vec<&str> = (0..cols)
@@ -413,11 +409,11 @@ impl<'a> Writer<'a> {
                         self.out.push(')');
                     }
                 }
-                match label.filter(|_| caption.is_empty()) {
-                    Some(l) => {
-                        let _ = write!(self.out, ")<{l}>");
-                    }
-                    None => self.out.push_str(");"),
+                self.out.push(')');
+                if caption.is_empty() {
+                    self.end(*pos);
+                } else {
+                    self.out.push(';');
                 }
             }
             Block::Details { summary, blocks } => {
@@ -440,12 +436,7 @@ impl<'a> Writer<'a> {
                     w.content(|w| w.inlines(caption));
                     w.out.push_str(");");
                 });
-                match (&self.own, self.anchors.get(pos)) {
-                    (Some(slug), Some(a)) => {
-                        let _ = write!(self.out, "<{}>", heading_label(slug, a));
-                    }
-                    _ => self.out.push(';'),
-                }
+                self.end(*pos);
             }
             Block::Callout { kind, title, blocks } => {
                 // An included text sees typst's own functions only: the box
