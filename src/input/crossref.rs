@@ -26,17 +26,13 @@ pub fn prefixed(key: &str) -> Option<&'static str> {
     PREFIXES.iter().copied().find(|p| key.strip_prefix(p).is_some_and(|r| r.starts_with(['-', ':'])))
 }
 
-/// What a text's references can lead to.
-#[derive(Default)]
-struct Targets {
-    /// Figures: anchor → number.
-    figures: HashMap<String, u32>,
-    /// Tables: anchor → number.
-    tables: HashMap<String, u32>,
-    /// Listings: anchor → number.
-    listings: HashMap<String, u32>,
-    /// Headings: anchor → their text.
-    sections: HashMap<String, String>,
+/// The word a figure's, table's or listing's number follows ("Figure").
+fn word(labels: &Labels, kind: FloatKind) -> &str {
+    match kind {
+        FloatKind::Figure => &labels.figure,
+        FloatKind::Table => &labels.table,
+        FloatKind::Listing => &labels.listing,
+    }
 }
 
 /// `text` without its `\label{…}`, and the labels.
@@ -63,28 +59,22 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
     let mut numbers = Numbers::default();
     number_blocks(&mut doc.blocks, labels, &mut ids, &mut numbers);
     doc.ids = ids;
+    // What the text's references can lead to, by anchor: its numbered
+    // figures, tables and listings, and its headings (no number).
     let anchors = doc.anchors();
-    let mut targets = Targets::default();
-    for (pos, n) in numbers.figures {
+    let mut targets: HashMap<String, RefTarget> = HashMap::new();
+    for (pos, kind, n) in numbers.0 {
         if let Some(a) = anchors.get(&pos) {
-            targets.figures.insert(a.clone(), n);
-        }
-    }
-    for (pos, n) in numbers.tables {
-        if let Some(a) = anchors.get(&pos) {
-            targets.tables.insert(a.clone(), n);
-        }
-    }
-    for (pos, n) in numbers.listings {
-        if let Some(a) = anchors.get(&pos) {
-            targets.listings.insert(a.clone(), n);
+            let name = format!("{} {n}", word(labels, kind));
+            targets.insert(a.clone(), RefTarget { anchor: a.clone(), name, number: Some(n) });
         }
     }
     doc.for_each_block(&mut |b| {
         if let Block::Heading { content, pos, .. } = b
             && let Some(a) = anchors.get(pos)
         {
-            targets.sections.insert(a.clone(), plain_text(content));
+            let name = plain_text(content);
+            targets.entry(a.clone()).or_insert_with(|| RefTarget { anchor: a.clone(), name, number: None });
         }
     });
     let mut pending = Vec::new();
@@ -92,35 +82,27 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
         if within.link || !list.iter().any(|i| matches!(i, Inline::Text { text, .. } if text.contains(['@', '\\']))) {
             return;
         }
-        *list = in_list(std::mem::take(list), &targets, labels, &mut pending);
+        *list = in_list(std::mem::take(list), &targets, &mut pending);
     });
     doc.pending = pending;
-    let mut found: Vec<RefTarget> = targets
-        .figures
-        .iter()
-        .map(|(a, n)| RefTarget { anchor: a.clone(), name: format!("{} {n}", labels.figure), number: Some(*n) })
-        .chain(targets.tables.iter().map(|(a, n)| RefTarget {
-            anchor: a.clone(),
-            name: format!("{} {n}", labels.table),
-            number: Some(*n),
-        }))
-        .chain(targets.listings.iter().map(|(a, n)| RefTarget {
-            anchor: a.clone(),
-            name: format!("{} {n}", labels.listing),
-            number: Some(*n),
-        }))
-        .chain(targets.sections.iter().map(|(a, t)| RefTarget { anchor: a.clone(), name: t.clone(), number: None }))
-        .collect();
+    let mut found: Vec<RefTarget> = targets.into_values().collect();
     found.sort_by(|a, b| a.anchor.cmp(&b.anchor));
     doc.targets = found;
 }
 
-/// The figures and tables numbered so far, each with its position.
+/// The figures, tables and listings numbered so far: where each starts,
+/// what it is counted with, its number.
 #[derive(Default)]
-struct Numbers {
-    figures: Vec<(Pos, u32)>,
-    tables: Vec<(Pos, u32)>,
-    listings: Vec<(Pos, u32)>,
+struct Numbers(Vec<(Pos, FloatKind, u32)>);
+
+impl Numbers {
+    /// The next number of `kind`, for what starts at `pos`, and the words
+    /// its caption starts with ("Figure 3: ").
+    fn next(&mut self, kind: FloatKind, pos: Pos, labels: &Labels) -> String {
+        let n = self.0.iter().filter(|(_, k, _)| *k == kind).count() as u32 + 1;
+        self.0.push((pos, kind, n));
+        format!("{} {n}{} ", word(labels, kind), labels.colon)
+    }
 }
 
 fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, String)>, numbers: &mut Numbers) {
@@ -146,9 +128,8 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
                         title.clone_from(alt);
                     }
                     if has_id || !title.is_empty() {
-                        let n = numbers.figures.len() as u32 + 1;
-                        *title = format!("{} {n}{} {title}", labels.figure, labels.colon).trim_end().to_string();
-                        numbers.figures.push((*pos, n));
+                        let start = numbers.next(FloatKind::Figure, *pos, labels);
+                        *title = format!("{start}{title}").trim_end().to_string();
                     }
                 }
             }
@@ -178,16 +159,7 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
             | Block::Details { blocks: b, .. }
             | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, numbers),
             Block::Float { kind, caption, blocks, pos } => {
-                let (word, list) = match kind {
-                    FloatKind::Figure => (&labels.figure, &mut numbers.figures),
-                    FloatKind::Table => (&labels.table, &mut numbers.tables),
-                    FloatKind::Listing => (&labels.listing, &mut numbers.listings),
-                };
-                let n = list.len() as u32 + 1;
-                list.push((*pos, n));
-                let mut numbered = vec![Inline::Text { text: format!("{word} {n}{} ", labels.colon), pos: *pos }];
-                numbered.append(caption);
-                *caption = numbered;
+                number_caption(caption, numbers.next(*kind, *pos, labels), *pos, labels);
                 number_blocks(blocks, labels, ids, numbers);
             }
             Block::List { items, .. } => {
@@ -197,23 +169,23 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
             }
             Block::Table { caption, pos, .. } => {
                 if !caption.is_empty() || ids.iter().any(|(p, _)| p == pos) {
-                    let n = numbers.tables.len() as u32 + 1;
-                    let mut numbered =
-                        vec![Inline::Text { text: format!("{} {n}{} ", labels.table, labels.colon), pos: *pos }];
-                    numbered.append(caption);
-                    if numbered.len() == 1
-                        && let Some(Inline::Text { text, .. }) = numbered.first_mut()
-                    {
-                        let kept = text.trim_end().trim_end_matches(labels.colon.trim()).trim_end().len();
-                        text.truncate(kept);
-                    }
-                    *caption = numbered;
-                    numbers.tables.push((*pos, n));
+                    number_caption(caption, numbers.next(FloatKind::Table, *pos, labels), *pos, labels);
                 }
             }
             Block::Code { .. } | Block::Rule => {}
         }
     }
+}
+
+/// `caption` after `start` ("Table 2: "); `start` alone, without its
+/// colon, when the caption is empty.
+fn number_caption(caption: &mut Vec<Inline>, start: String, pos: Pos, labels: &Labels) {
+    let start = if caption.is_empty() {
+        start.trim_end().trim_end_matches(labels.colon.trim()).trim_end().to_string()
+    } else {
+        start
+    };
+    caption.insert(0, Inline::Text { text: start, pos });
 }
 
 /// A reference found in a run of text.
@@ -298,7 +270,7 @@ fn find(text: &str) -> Vec<Found> {
     out
 }
 
-fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, pending: &mut Vec<PendingRef>) -> Vec<Inline> {
+fn in_list(list: Vec<Inline>, targets: &HashMap<String, RefTarget>, pending: &mut Vec<PendingRef>) -> Vec<Inline> {
     let mut out = Vec::with_capacity(list.len());
     for item in list {
         let Inline::Text { text, pos } = &item else {
@@ -315,16 +287,11 @@ fn in_list(list: Vec<Inline>, targets: &Targets, labels: &Labels, pending: &mut 
         for f in found {
             let anchor = anchor_of(&f.key);
             let kind = prefixed(&f.key);
-            let numbered = targets
-                .figures
-                .get(&anchor)
-                .map(|n| (&labels.figure, n))
-                .or_else(|| targets.tables.get(&anchor).map(|n| (&labels.table, n)))
-                .or_else(|| targets.listings.get(&anchor).map(|n| (&labels.listing, n)));
-            let content = match (numbered, targets.sections.get(&anchor)) {
-                (Some((_, n)), _) if f.bare => Some(n.to_string()),
-                (Some((word, n)), _) => Some(format!("{word} {n}")),
-                (None, Some(heading)) if kind.is_none_or(|k| k == "sec") => Some(heading.clone()),
+            let content = match targets.get(&anchor) {
+                Some(RefTarget { number: Some(n), .. }) if f.bare => Some(n.to_string()),
+                Some(RefTarget { number: Some(_), name, .. }) => Some(name.clone()),
+                // A heading, by its text.
+                Some(RefTarget { name, .. }) if kind.is_none_or(|k| k == "sec") => Some(name.clone()),
                 _ => None,
             };
             let Some(content) = content else {
