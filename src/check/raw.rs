@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::book::Essay;
-use crate::model::document::{Inline, Pos};
+use crate::model::document::{Block, Inline, Pos};
 
 /// The LaTeX commands other rules already report (a cross-reference that
 /// leads nowhere is T013).
@@ -41,9 +41,34 @@ fn found(t: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// What a paragraph that starts as pandoc's block markup is: a grid table
+/// (`+----+----+`) or a definition (`: A layer of soil.`, or a caption
+/// after what comrak read as no table), which CommonMark reads as text.
+fn block_markup(first: &str) -> Option<&'static str> {
+    let line = first.lines().next().unwrap_or("").trim_end();
+    if line.len() > 2 && line.starts_with('+') && line.ends_with('+') && line.chars().all(|c| "+-=:".contains(c)) {
+        Some("a grid table's rules")
+    } else if first.starts_with(": ") {
+        Some("a definition's or a caption's `: `")
+    } else {
+        None
+    }
+}
+
 /// Each piece of markup of `e` that would print as written.
 pub(super) fn raw_markup(e: &Essay, text: &str) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
+    e.body.for_each_block(&mut |b| {
+        if let Block::Paragraph(i) = b
+            && let Some(Inline::Text { text: t, pos }) = i.first()
+            && let Some(what) = block_markup(t)
+        {
+            out.push(
+                Diagnostic::new(Code::RawMarkup, super::at(e, text, *pos), format!("{what} would print as written"))
+                    .hint("no edition reads it: write a pipe table (`| a | b |`), or the definition as a paragraph"),
+            );
+        }
+    });
     let mut seen: Vec<(u32, String)> = Vec::new();
     e.body.for_each_inline(&mut |i| {
         let Inline::Text { text: t, pos } = i else { return };
@@ -67,6 +92,15 @@ pub(super) fn raw_markup(e: &Essay, text: &str) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pandoc_block_markup_that_commonmark_reads_as_text() {
+        assert_eq!(block_markup("+-----+:----+"), Some("a grid table's rules"));
+        assert_eq!(block_markup(": A layer of soil."), Some("a definition's or a caption's `: `"));
+        for text in ["+1 for this", "+", ":colon", "Horizon"] {
+            assert_eq!(block_markup(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn what_would_print_as_written() {
