@@ -30,8 +30,8 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
         ImportKind::Mdbook { source, with } => (Source::Mdbook(source), with),
         ImportKind::Quarto { source, with } => (Source::Quarto(source), with),
         ImportKind::Docx { files, slug, with } => {
-            let allow_html = anthology::config::load(&with.dir).0.is_some_and(|c| c.rules.allow_html);
-            let opts = anthology::import::docx::Options { slug, section: with.section.clone(), allow_html };
+            let opts =
+                anthology::import::docx::Options { slug, section: with.section.clone(), authors: with.authors.clone() };
             let import = anthology::import::docx::import(&files, &opts)?;
             return finish(ui, &with.dir, import, with.write, with.force, with.format);
         }

@@ -14,10 +14,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
+use super::front::{AuthorOut, Front};
 use super::links::{EXTENSIONS, Target, classify, published, rewrite, split_fragment, targets};
-use super::meta::{Affiliations, AuthorOut, authors, front_matter, list, plain};
+use super::meta::{Affiliations, authors, front_matter, list, plain};
 use super::{Copy, Import, ImportError, Imported, MAX_SOURCE};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::files::relative;
@@ -295,7 +294,7 @@ pub fn convert(
             target: s.target.clone(),
             title: s.front.title.clone(),
             authors: s.front.authors.iter().map(|a| a.name.clone()).collect(),
-            text: format!("+++\n{}+++\n\n{}", toml::to_string(&s.front).unwrap_or_default(), body.trim_start()),
+            text: s.front.write(body.trim_start()),
             update: false,
         });
     }
@@ -460,39 +459,6 @@ struct Source {
     /// written, with the line that names them: copied beside it.
     files: Vec<(String, Location)>,
     target: PathBuf,
-}
-
-/// The front matter this format writes.
-#[derive(Serialize, Default, Debug)]
-struct Front {
-    title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subtitle: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quote: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lang: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    section: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    draft: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    doi: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    weight: Option<i64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    references: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    citation_style: Option<String>,
-    authors: Vec<AuthorOut>,
-    #[serde(skip_serializing_if = "toml::Table::is_empty")]
-    extra: toml::Table,
 }
 
 impl Source {

@@ -11,27 +11,8 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
+use super::front::AuthorOut;
 use crate::diagnostic::{Diagnostic, Location};
-
-/// An author as a contribution's front matter writes one.
-#[derive(Serialize, Default, Debug, Clone, PartialEq)]
-pub(super) struct AuthorOut {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub handle: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub affiliation: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub orcid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bio: Option<String>,
-}
 
 /// A value as one line of text.
 pub(super) fn plain(v: &toml::Value) -> String {

@@ -13,6 +13,7 @@
 //! collection being imported is ever read or copied.
 
 pub mod docx;
+mod front;
 mod links;
 pub mod markdown;
 pub mod mdbook;
