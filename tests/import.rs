@@ -749,9 +749,9 @@ fn a_quarto_book_in_parts_becomes_a_book_that_checks_clean() {
     assert_eq!(i.essays[0].title, "Preface", "the heading's attributes are not its title");
     assert_eq!(i.essays[2].authors, ["Ana Chapter"]);
     assert_eq!(i.essays[1].authors, ["Rosa Editor", "Tom Editor"], "the book's authors sign what names none");
-    assert!(i.essays[2].text.contains("```r\n#| label: tbl-points"), "{}", i.essays[2].text);
+    assert!(i.essays[2].text.contains("::: {#tbl-points}\n```r\nsummary(points)\n```"), "{}", i.essays[2].text);
     let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert!(said.iter().any(|m| m.contains("1 code chunk (r) kept as code")), "{said:?}");
+    assert!(said.iter().any(|m| m.contains("1 figure or table that code chunks draw")), "{said:?}");
     assert!(said.iter().any(|m| m.contains("`references.qmd` is the book's list of references")), "{said:?}");
 
     let d = tempfile::tempdir().unwrap();
@@ -779,4 +779,69 @@ fn a_quarto_book_in_parts_becomes_a_book_that_checks_clean() {
             .contains("weighed twice")
     );
     assert!(page("intro/index.html").contains("Jenny"), "the book's bibliography is cited from");
+}
+
+#[test]
+fn a_bookdown_book_becomes_a_book_whose_figures_and_references_resolve() {
+    let src = common::repo().join("tests/fixtures/import/bookdown");
+    let i = anthology::import::bookdown::import(&src, &Options::default()).unwrap();
+    let targets: Vec<String> = i.essays.iter().map(|e| e.target.display().to_string()).collect();
+    assert_eq!(
+        targets,
+        [
+            "front/preface.md",
+            "front/00-authors.md",
+            "contributions/01-ponds/index.md",
+            "contributions/02-counts.md",
+            "contributions/03-weather.md",
+            "back/90-codes.md"
+        ]
+    );
+    let toml = i.book_toml.clone().unwrap();
+    for want in [
+        "title = \"A Pond Survey Handbook\"",
+        "editors = [\"Mira Editor\", \"Jonas Editor\"]",
+        "references = [\"book.bib\"]",
+        "list = [\"01-ponds\", \"02-counts\", \"03-weather\"]",
+        "id = \"in-the-field\"\ntitle = \"In the Field\"",
+    ] {
+        assert!(toml.contains(want), "{want} in\n{toml}");
+    }
+    let ponds = &i.essays[2].text;
+    assert!(
+        ponds.contains("![The survey plots, drawn on the **lab's** map.](<plots.png> \"The survey plots, drawn on the lab's map.\"){#fig-plots}"),
+        "{ponds}"
+    );
+    assert!(!ponds.contains("(PART)") && !ponds.contains("\\index") && !ponds.contains("(ref:"), "{ponds}");
+    let counts = &i.essays[3].text;
+    assert!(counts.contains("$$\nN = \\frac{M C}{R}\n$$"), "{counts}");
+    let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    for want in [
+        "`packages.bib` is not a file of the book",
+        "`99-references.Rmd` is the book's list of references",
+        "1 figure that code chunks include",
+        "2 figures or tables that code chunks draw",
+        "1 index term",
+    ] {
+        assert!(said.iter().any(|m| m.contains(want)), "{want}: {said:#?}");
+    }
+
+    let d = tempfile::tempdir().unwrap();
+    let out = bin().args(["import", "bookdown"]).arg(&src).arg("--write").current_dir(d.path()).output().unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (book, report) = anthology::prepare(d.path(), false).unwrap();
+    let problems: Vec<_> = report.diagnostics.iter().filter(|d| d.code.to_string() != "T014").collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let site = anthology::editions::html::render(&book.unwrap()).unwrap();
+    let page = |p: &str| String::from_utf8(site.files[Path::new(p)].clone()).unwrap();
+    let counts = page("02-counts/index.html");
+    // A table of another chapter, a figure drawn by code, a table kable makes, a whole chapter.
+    assert!(counts.contains("<a href=\"../03-weather/index.html#s-tab-codes\">1</a>"), "{counts}");
+    assert!(counts.contains("<a href=\"#s-fig-trend\">1</a>"), "{counts}");
+    assert!(counts.contains("<a href=\"#s-tab-counts-table\">1</a>"), "{counts}");
+    assert!(counts.contains("<a href=\"../01-ponds/index.html\">Choosing the Ponds</a>"), "{counts}");
+    let ponds = page("01-ponds/index.html");
+    assert!(ponds.contains("Figure 1: The survey plots"), "{ponds}");
+    // pandoc's own id for a heading that has none (`# Counting Newts`).
+    assert!(ponds.contains("<a href=\"../02-counts/index.html\">Counting Newts</a>"), "{ponds}");
 }

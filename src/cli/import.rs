@@ -29,6 +29,7 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
         ImportKind::Markdown { paths, with } => (Source::Markdown(paths), with),
         ImportKind::Mdbook { source, with } => (Source::Mdbook(source), with),
         ImportKind::Quarto { source, with } => (Source::Quarto(source), with),
+        ImportKind::Bookdown { source, with } => (Source::Bookdown(source), with),
         ImportKind::Docx { files, slug, with } => {
             let opts =
                 anthology::import::docx::Options { slug, section: with.section.clone(), authors: with.authors.clone() };
@@ -53,6 +54,7 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
         }
         Source::Mdbook(source) => anthology::import::mdbook::import(&source, &opts)?,
         Source::Quarto(source) => anthology::import::quarto::import(&source, &opts)?,
+        Source::Bookdown(source) => anthology::import::bookdown::import(&source, &opts)?,
     };
     finish(ui, &dir, import, write, force, format)
 }
@@ -62,6 +64,7 @@ enum Source {
     Markdown(Vec<PathBuf>),
     Mdbook(PathBuf),
     Quarto(PathBuf),
+    Bookdown(PathBuf),
 }
 
 /// Prints what `import` makes and what it left out; writes it when asked,

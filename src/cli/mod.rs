@@ -264,6 +264,17 @@ enum ImportKind {
         #[command(flatten)]
         with: ImportArgs,
     },
+    /// A book written with R's bookdown: _bookdown.yml's rmd_files (else the .Rmd files by name,
+    /// index.Rmd first) give the order; index.Rmd becomes the preface and gives the book's
+    /// title, authors and bibliography; `# (PART)` headings start sections, `# (APPENDIX)` the
+    /// back texts. Code chunks are kept as code, never run; the figures and tables they make keep
+    /// their numbers and references. Writes the book's book.toml.
+    Bookdown {
+        /// The bookdown book's folder (where its index.Rmd and _bookdown.yml are).
+        source: PathBuf,
+        #[command(flatten)]
+        with: ImportArgs,
+    },
     /// A contributor roster (CSV, TSV or XLSX; one row per contributor: name, bio,
     /// affiliation, handle, url, orcid, email, photo): each row's details written into the
     /// `[[authors]]` of every contribution its person signed, matched by name as the book's

@@ -84,6 +84,10 @@ pub struct Hint {
     pub folder: Option<&'static str>,
     /// Its name, when its file's says nothing (a `README.md`).
     pub slug: Option<String>,
+    /// Its text, when the book's tool changes it before reading (a
+    /// bookdown part's heading taken out, a notebook as Markdown): used
+    /// instead of the file's.
+    pub text: Option<String>,
 }
 
 /// `sources` (canonical paths, inside `root`) as contributions.
@@ -118,7 +122,11 @@ pub fn convert(
             );
             continue;
         }
-        let size = std::fs::metadata(path).map_err(|source| ImportError::Read { path: path.clone(), source })?.len();
+        let given = hints.get(path).and_then(|h| h.text.clone());
+        let size = match &given {
+            Some(t) => t.len() as u64,
+            None => std::fs::metadata(path).map_err(|source| ImportError::Read { path: path.clone(), source })?.len(),
+        };
         let shown = shown(&root, path);
         if size > MAX_SOURCE {
             out.diagnostics.push(left_out(
@@ -128,7 +136,10 @@ pub fn convert(
             ));
             continue;
         }
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Read { path: path.clone(), source })?;
+        let bytes = match given {
+            Some(t) => t.into_bytes(),
+            None => std::fs::read(path).map_err(|source| ImportError::Read { path: path.clone(), source })?,
+        };
         let Ok(text) = String::from_utf8(bytes) else {
             out.diagnostics.push(left_out(
                 Location::file(&shown),
@@ -140,6 +151,16 @@ pub fn convert(
         let mut text = text.replace("\r\n", "\n");
         if path.extension().is_some_and(|e| e == "qmd") {
             text = super::scholarly::include(&text, path, &root, &shown, &mut out.diagnostics);
+        }
+        // The figures and tables code chunks make, before the links are
+        // read: an included picture is a file to bring along.
+        if path.extension().is_some_and(|e| ["qmd", "rmd"].contains(&e.to_string_lossy().to_lowercase().as_str())) {
+            let (knitted, notes) = super::knit::figures(&text);
+            text = knitted;
+            for (line, what, hint) in notes {
+                out.diagnostics
+                    .push(Diagnostic::new(Code::ImportChanged, Location::line_col(&shown, line, 1), what).hint(hint));
+            }
         }
         let hint = hints.get(path).cloned().unwrap_or_default();
         let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
@@ -573,9 +594,10 @@ impl Source {
         if front.title.trim().is_empty() {
             // The first level-one heading is the title.
             if let Some((title, rest, id)) = first_heading(&body) {
+                // pandoc names a heading without an id after its text.
+                chapter_id = Some(id.unwrap_or_else(|| pandoc_id(&title)));
                 front.title = title;
                 body = rest;
-                chapter_id = id;
             } else if let Some(t) = &hint.title {
                 front.title = t.clone();
             } else {
@@ -651,32 +673,48 @@ impl Source {
     }
 }
 
-/// The first level-one heading, and the body without it.
+/// The first level-one heading (as the parser finds it, never in code),
+/// its id if it has one, and the body without it (an empty line in its
+/// place, so that the lines after it keep their numbers).
 fn first_heading(body: &str) -> Option<(String, String, Option<String>)> {
-    let mut fence = false;
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        if is_fence(line) {
-            fence = !fence;
+    let at = crate::input::markdown::blocks(body).into_iter().find_map(|b| match b {
+        crate::input::markdown::TopBlock::Heading { at, level: 1 } => Some(at),
+        _ => None,
+    })?;
+    let written = &body[at.clone()];
+    let line = written.lines().next().unwrap_or("").trim();
+    // An ATX heading (`# Title #`), or a setext one (`Title` over `===`).
+    let t = match line.strip_prefix('#') {
+        Some(t) => t.trim().trim_end_matches('#').trim(),
+        None => line,
+    };
+    // `# Writing {#sec-writing .unnumbered}`: the attributes are not the title.
+    let (t, id) = match t.rfind('{').filter(|_| t.ends_with('}')) {
+        Some(i) => {
+            let attrs = &t[i + 1..t.len() - 1];
+            let id = attrs.split_whitespace().find_map(|a| a.strip_prefix('#')).map(str::to_string);
+            (&t[..i], id)
         }
-        if !fence && let Some(t) = line.trim_end().strip_prefix("# ") {
-            // An empty line in its place: the lines after it keep their numbers.
-            let rest = format!("{}\n{}", &body[..offset], &body[offset + line.len()..]);
-            // `# Writing {#sec-writing .unnumbered}`: the attributes are not the title.
-            let t = t.trim();
-            let (t, id) = match t.rfind(" {").filter(|_| t.ends_with('}')) {
-                Some(i) => {
-                    let attrs = &t[i + 2..t.len() - 1];
-                    let id = attrs.split_whitespace().find_map(|a| a.strip_prefix('#')).map(str::to_string);
-                    (&t[..i], id)
-                }
-                None => (t, None),
-            };
-            return Some((t.trim().trim_end_matches('#').trim().to_string(), rest, id));
-        }
-        offset += line.len();
-    }
-    None
+        None => (t, None),
+    };
+    let rest = format!("{}\n{}", &body[..at.start], &body[at.end..]);
+    Some((t.trim().to_string(), rest, id))
+}
+
+/// pandoc's identifier for a heading that has none: its text in lower
+/// case, spaces as dashes, without what is not a letter, a digit, `_`, `-`
+/// or `.`, from its first letter.
+fn pandoc_id(title: &str) -> String {
+    let kept: String = title
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') => Some(c),
+            c if c.is_whitespace() => Some('-'),
+            _ => None,
+        })
+        .collect();
+    kept.trim_start_matches(|c: char| !c.is_alphabetic()).to_string()
 }
 
 fn is_fence(line: &str) -> bool {
@@ -751,6 +789,17 @@ fn liquid(body: &str) -> Vec<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_without_ids_are_named_as_pandoc_names_them() {
+        assert_eq!(pandoc_id("Methods"), "methods");
+        assert_eq!(pandoc_id("2. R Markdown: The Basics!"), "r-markdown-the-basics");
+        assert_eq!(pandoc_id("Écrire à plusieurs"), "écrire-à-plusieurs");
+        let (title, rest, id) =
+            first_heading("```\n# not a heading\n```\n\n# Real {#sec-real .unnumbered}\n\nText.\n").unwrap();
+        assert_eq!((title.as_str(), id.as_deref()), ("Real", Some("sec-real")));
+        assert!(rest.contains("# not a heading") && !rest.contains("# Real"));
+    }
 
     #[test]
     fn headings_go_down_a_level_and_liquid_is_found() {

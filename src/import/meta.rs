@@ -434,8 +434,14 @@ pub(super) type FrontMatter = (Vec<(String, toml::Value)>, Option<(usize, usize)
 pub(super) fn front_matter(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>) -> FrontMatter {
     let text_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
     let t = &text[text_start..];
-    for (open, closes) in [("---\n", &["\n---\n", "\n...\n", "\n---"][..]), ("+++\n", &["\n+++\n", "\n+++"][..])] {
-        let Some(rest) = t.strip_prefix(open) else { continue };
+    // The opening line may end with spaces (`--- `), as pandoc reads it.
+    let first = t.split_inclusive('\n').next().unwrap_or("");
+    for (mark, closes) in [("---", &["\n---\n", "\n...\n", "\n---"][..]), ("+++", &["\n+++\n", "\n+++"][..])] {
+        if first.trim_end() != mark || !first.ends_with('\n') {
+            continue;
+        }
+        let open = first;
+        let rest = &t[open.len()..];
         let Some((end, close)) = closes.iter().filter_map(|c| rest.find(c).map(|i| (i, c.len()))).min() else {
             diags.push(super::markdown::left_out(
                 Location::line_col(shown, 1, 1),
@@ -447,7 +453,7 @@ pub(super) fn front_matter(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>
         let start = text_start + open.len();
         let raw = &rest[..end];
         let body_at = (start + end + close).min(text.len());
-        let fields = if open.starts_with('-') { yaml(raw) } else { toml_fields(raw) };
+        let fields = if mark == "---" { yaml(raw) } else { toml_fields(raw) };
         return match fields {
             Ok(f) => (f, Some((start, start + end)), body_at),
             Err(why) => {

@@ -12,12 +12,15 @@
 //! untrusted like contributions: sizes are limited, and nothing outside the
 //! collection being imported is ever read or copied.
 
+pub mod bookdown;
 pub mod docx;
 mod front;
+mod knit;
 mod links;
 pub mod markdown;
 pub mod mdbook;
 mod meta;
+mod project;
 pub mod quarto;
 pub mod roster;
 mod scholarly;

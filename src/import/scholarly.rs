@@ -131,7 +131,50 @@ pub(super) fn edits(
     }
     edits.extend(chunks);
     edits.extend(dashes(body));
+    let terms = index_terms(body);
+    if let Some((first, _)) = terms.first() {
+        notes.push((
+            body[..first.start].matches('\n').count() + 1,
+            format!(
+                "{} index term{} (`\\index{{…}}`) left out: the book has no index of terms",
+                terms.len(),
+                if terms.len() == 1 { "" } else { "s" }
+            ),
+            "nothing to do; the contributor index is the book's own",
+        ));
+    }
+    edits.extend(terms);
     edits
+}
+
+/// LaTeX's `\index{term}` in prose (bookdown's PDF index), with its nested
+/// braces: an index of terms only pandoc's LaTeX makes, so left out.
+fn index_terms(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    for run in crate::input::markdown::text_runs(body) {
+        let text = &body[run.clone()];
+        let mut from = 0;
+        while let Some(k) = text[from..].find("\\index{").map(|k| k + from) {
+            let mut depth = 0usize;
+            let end = text[k + 6..].char_indices().find_map(|(i, c)| {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(k + 6 + i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                None
+            });
+            let Some(end) = end else { break };
+            out.push((run.start + k..run.start + end, String::new()));
+            from = end;
+        }
+    }
+    out
 }
 
 /// pandoc and Quarto print the alternative text of an image alone in its
@@ -203,7 +246,10 @@ pub(super) fn chapter_references(
             let escaped: String =
                 title.chars().flat_map(|c| if "[]*_`\\<".contains(c) { vec!['\\', c] } else { vec![c] }).collect();
             let to = crate::files::relative(dir, place).to_string_lossy().replace('\\', "/");
-            out.push((run.start + at.start..run.start + at.end, format!("[{escaped}]({to})")));
+            // bookdown's `\@ref(id)`: the backslash goes too.
+            let start = run.start + at.start;
+            let start = if start > run.start && body[..start].ends_with('\\') { start - 1 } else { start };
+            out.push((start..run.start + at.end, format!("[{escaped}]({to})")));
         }
     }
     out
@@ -212,6 +258,13 @@ pub(super) fn chapter_references(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_terms_are_left_out_with_their_braces() {
+        let body = "R\\index{R@\\textbf{R}} Markdown\\index{Markdown} is `\\index{kept}` in code.\n";
+        let got: Vec<String> = index_terms(body).into_iter().map(|(r, _)| body[r].to_string()).collect();
+        assert_eq!(got, ["\\index{R@\\textbf{R}}", "\\index{Markdown}"]);
+    }
 
     #[test]
     fn smart_dashes_in_prose_only() {

@@ -19,7 +19,8 @@ use crate::lang::labels::Labels;
 use crate::model::document::{Block, Document, FloatKind, Inline, PendingRef, Pos, RefTarget, anchor_of, plain_text};
 
 /// The prefixes Quarto and pandoc-crossref reserve for what can be referred to.
-const PREFIXES: &[&str] = &["fig", "sec", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "def", "exm", "exr"];
+/// bookdown's tables are `tab:`.
+const PREFIXES: &[&str] = &["fig", "sec", "tbl", "tab", "eq", "lst", "thm", "lem", "cor", "prp", "def", "exm", "exr"];
 
 /// The cross-reference prefix `key` starts with (`fig-`, `fig:`), if any.
 pub fn prefixed(key: &str) -> Option<&'static str> {
@@ -206,6 +207,18 @@ fn key_len(s: &str) -> usize {
     s[..n].trim_end_matches(['.', ':']).len()
 }
 
+/// The anchors a reference's key may lead to: its own, and for a prefixed
+/// key written with a colon (`fig:map`, as bookdown and pandoc-crossref
+/// write them) the same with a dash (`fig-map`), since a fenced div's id
+/// cannot hold a colon.
+fn key_anchors(key: &str) -> Vec<String> {
+    let mut out = vec![anchor_of(key)];
+    if prefixed(key).is_some() && key.contains(':') {
+        out.push(anchor_of(&key.replacen(':', "-", 1)));
+    }
+    out
+}
+
 /// The cross-references written in `text`: where each is, and the key it names.
 pub fn references_in(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     find(text).into_iter().map(|f| (f.at, f.key)).collect()
@@ -285,8 +298,8 @@ fn in_list(list: Vec<Inline>, targets: &HashMap<String, RefTarget>, pending: &mu
         let at = |k: usize| Pos { line: pos.line, col: pos.col + k as u32 };
         let mut from = 0;
         for f in found {
-            let anchor = anchor_of(&f.key);
             let kind = prefixed(&f.key);
+            let anchor = key_anchors(&f.key).into_iter().find(|a| targets.contains_key(a)).unwrap_or_default();
             let content = match targets.get(&anchor) {
                 Some(RefTarget { number: Some(n), .. }) if f.bare => Some(n.to_string()),
                 Some(RefTarget { number: Some(_), name, .. }) => Some(name.clone()),
@@ -301,7 +314,7 @@ fn in_list(list: Vec<Inline>, targets: &HashMap<String, RefTarget>, pending: &mu
                         written: text[f.at.clone()].to_string(),
                         key: f.key.clone(),
                         bare: f.bare,
-                        numbered: matches!(kind, None | Some("fig") | Some("sec") | Some("tbl") | Some("lst")),
+                        numbered: matches!(kind, None | Some("fig" | "sec" | "tbl" | "tab" | "lst")),
                     });
                 }
                 continue;
@@ -340,7 +353,8 @@ pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crat
     for t in texts.iter_mut() {
         for p in std::mem::take(&mut t.body.pending) {
             let at = Location::line_col(&t.file, p.pos.line as usize, p.pos.col as usize);
-            let found = index.get(&anchor_of(&p.key)).filter(|(file, _)| *file != t.file && p.numbered);
+            let found =
+                key_anchors(&p.key).iter().find_map(|a| index.get(a)).filter(|(file, _)| *file != t.file && p.numbered);
             match found {
                 Some((file, target)) => {
                     let dir = t.file.parent().unwrap_or(std::path::Path::new(""));

@@ -12,7 +12,7 @@ use comrak::{Arena, Options, parse_document};
 use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Pos};
 
 mod positions;
-pub use positions::{Destination, chunks, destinations, text_runs, trailing_heading};
+pub use positions::{Destination, TopBlock, blocks, chunks, destinations, text_runs, trailing_heading};
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;
@@ -297,16 +297,21 @@ impl Converter {
         self.table_captions(gather_details(out))
     }
 
-    /// pandoc's table captions: a paragraph right after a table that starts
-    /// with `: ` or `Table: ` is its caption, with an id at its end
-    /// (`{#tbl-x}`) for cross-references.
+    /// pandoc's table captions: a paragraph right after a table, or right
+    /// before it, that starts with `: ` or `Table: ` is its caption, with an
+    /// id at its end (`{#tbl-x}`) for cross-references.
     fn table_captions(&mut self, blocks: Vec<Block>) -> Vec<Block> {
+        let is_caption = |b: &Block| matches!(b, Block::Paragraph(i) if matches!(i.first(), Some(Inline::Text { text, .. }) if text.starts_with(": ") || text.starts_with("Table: ")));
         let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
-        for b in blocks {
+        for mut b in blocks {
+            // A caption above: the table takes it in, as if it came after.
+            if matches!(&b, Block::Table { caption, .. } if caption.is_empty()) && out.last().is_some_and(is_caption) {
+                let above = out.pop();
+                out.push(b);
+                b = above.unwrap_or(Block::Rule);
+            }
             let caption = match (&b, out.last()) {
-                (Block::Paragraph(i), Some(Block::Table { caption, .. })) if caption.is_empty() => {
-                    matches!(i.first(), Some(Inline::Text { text, .. }) if text.starts_with(": ") || text.starts_with("Table: "))
-                }
+                (Block::Paragraph(_), Some(Block::Table { caption, .. })) if caption.is_empty() => is_caption(&b),
                 _ => false,
             };
             if !caption {
@@ -368,10 +373,13 @@ impl Converter {
             .trim_end_matches('}')
             .split_whitespace()
             .find_map(|t| t.strip_prefix('#'))
-            .filter(|id| ["fig-", "fig:", "tbl-", "tbl:", "lst-", "lst:"].iter().any(|p| id.starts_with(p)))
+            .filter(|id| {
+                ["fig-", "fig:", "tbl-", "tbl:", "tab-", "tab:", "lst-", "lst:"].iter().any(|p| id.starts_with(p))
+            })
             .map(str::to_string);
+        // bookdown names its tables `tab:`.
         let kind = match id.as_deref().map(|id| &id[..3]) {
-            Some("tbl") => FloatKind::Table,
+            Some("tbl" | "tab") => FloatKind::Table,
             Some("lst") => FloatKind::Listing,
             _ => FloatKind::Figure,
         };

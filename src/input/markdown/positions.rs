@@ -280,12 +280,39 @@ pub fn text_runs(body: &str) -> Vec<std::ops::Range<usize>> {
         let (sp, ep) = (ast.sourcepos.start, ast.sourcepos.end);
         let Some(&line) = sp.line.checked_sub(1).and_then(|l| starts.get(l)) else { continue };
         let start = line + sp.column.saturating_sub(1);
-        let end = start + t.len();
-        if sp.line == ep.line && body.get(start..end) == Some(t.as_ref()) {
+        if sp.line != ep.line {
+            continue;
+        }
+        if let Some(end) = aligned(body, start, t) {
             out.push(start..end);
         }
     }
     out
+}
+
+/// Where the source of the text `t`, read from `body` at `start`, ends: the
+/// text as written, or with backslash escapes (`\@`, `\*`) that the parser
+/// took away. `None` when the source does not read as `t`.
+fn aligned(body: &str, start: usize, t: &str) -> Option<usize> {
+    let src = body.get(start..)?;
+    if src.starts_with(t) {
+        return Some(start + t.len());
+    }
+    let (mut s, mut want) = (src.char_indices().peekable(), t.chars());
+    let mut end = 0;
+    for c in want.by_ref() {
+        let (i, mut got) = s.next()?;
+        end = i + got.len_utf8();
+        if got == '\\' && c != '\\' && c.is_ascii_punctuation() {
+            let (j, next) = s.next()?;
+            got = next;
+            end = j + next.len_utf8();
+        }
+        if got != c {
+            return None;
+        }
+    }
+    Some(start + end)
 }
 
 /// The last heading of `body` when nothing but blank lines and empty
@@ -316,6 +343,62 @@ pub fn trailing_heading(body: &str) -> Option<(String, std::ops::Range<usize>)> 
         })
         .collect();
     Some((text.trim().to_string(), start..body.len()))
+}
+
+/// A block at the top of a Markdown text, as the parser reads it, with the
+/// bytes of its whole lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopBlock {
+    /// A fenced code block: its info string and its code.
+    Code {
+        /// The whole block, fences included, to the end of its last line.
+        at: std::ops::Range<usize>,
+        /// The info string as written (`{r fig-x, fig.cap="A map"}`).
+        info: String,
+        /// The code.
+        code: String,
+    },
+    /// A paragraph: its source text.
+    Paragraph {
+        /// Its lines.
+        at: std::ops::Range<usize>,
+    },
+    /// A heading: its level and the bytes of its line(s).
+    Heading {
+        /// Its lines.
+        at: std::ops::Range<usize>,
+        /// 1 to 6.
+        level: u8,
+    },
+}
+
+/// The fenced code blocks, paragraphs and headings at the top of `body`
+/// (not inside a list, a quotation or a div), in order: what an importer
+/// replaces whole (a bookdown chunk that makes a figure, its text
+/// references, its parts' headings).
+pub fn blocks(body: &str) -> Vec<TopBlock> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_range = |first: usize, last: usize| -> Option<std::ops::Range<usize>> {
+        let start = *starts.get(first.checked_sub(1)?)?;
+        let end = starts.get(last).copied().unwrap_or(body.len());
+        (start <= end).then_some(start..end)
+    };
+    let mut out = Vec::new();
+    for node in root.children() {
+        let ast = node.data.borrow();
+        let Some(at) = line_range(ast.sourcepos.start.line, ast.sourcepos.end.line) else { continue };
+        match &ast.value {
+            NodeValue::CodeBlock(c) if c.fenced => {
+                out.push(TopBlock::Code { at, info: c.info.to_string(), code: c.literal.to_string() })
+            }
+            NodeValue::Paragraph => out.push(TopBlock::Paragraph { at }),
+            NodeValue::Heading(h) => out.push(TopBlock::Heading { at, level: h.level }),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The code chunks of `body` (```` ```{r} ````, ```` ```{python echo=false} ````,
