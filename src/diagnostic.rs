@@ -212,7 +212,7 @@ codes! {
         "A cross-reference (`@fig-x`, `@tbl-x`, `@sec-x`, `[-@fig:x]`, `\\ref{…}`, `\\autoref{…}`) that names no figure, table or heading of the book: the id is given with `{#fig-x}` after an image or a heading, at the end of a table's caption (`: Caption {#tbl-x}`), or with `\\label{…}` in a caption or a heading.";
     /// A cross-reference to what the editions do not number (equations, theorems).
     CrossrefUnnumbered = "T014", "crossref-unnumbered", Warning,
-        "A cross-reference to an equation or a theorem (`@eq-x`, `@thm-x`): the editions number figures, tables and listings only, so it prints as written.";
+        "A cross-reference to a theorem, a lemma or another statement (`@thm-x`, `@lem-x`): the editions number figures, tables, listings and equations only, so it prints as written.";
     /// Markup that no edition reads, left in the text.
     RawMarkup = "T015", "raw-markup", Warning,
         "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes after text (`[x]{.smallcaps}`), a LaTeX command (`\\textbf{…}`), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be, a grid table's rules (`+---+`), a definition list's or a stray caption's `: `.";

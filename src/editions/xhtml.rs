@@ -507,16 +507,30 @@ impl Writer<'_, '_> {
             Inline::Strike(c) => self.wrap("del", c),
             Inline::Sub(c) => self.wrap("sub", c),
             Inline::Sup(c) => self.wrap("sup", c),
-            Inline::Math { tex, mathml, .. } => match mathml {
-                // math-core's output: its tokens are escaped by it, and the
-                // element is well-formed XML (a test holds it to that).
-                Ok(mathml) => self.out.push_str(&allowed_in_xml(mathml)),
-                Err(_) => {
-                    self.out.push_str(self.code_tag());
-                    escape_into(tex, &mut self.out);
-                    self.out.push_str("</code>");
+            Inline::Math { tex, mathml, tag, pos, .. } => {
+                // A numbered equation: its id, what its cross-references
+                // lead to, and its number beside it.
+                if tag.is_some() {
+                    self.open("span", *pos);
+                    self.out.pop();
+                    self.out.push_str(" class=\"equation\">");
                 }
-            },
+                match mathml {
+                    // math-core's output: its tokens are escaped by it, and the
+                    // element is well-formed XML (a test holds it to that).
+                    Ok(mathml) => self.out.push_str(&allowed_in_xml(mathml)),
+                    Err(_) => {
+                        self.out.push_str(self.code_tag());
+                        escape_into(tex, &mut self.out);
+                        self.out.push_str("</code>");
+                    }
+                }
+                if let Some(tag) = tag {
+                    self.out.push_str("<span class=\"equation-number\">");
+                    escape_into(tag, &mut self.out);
+                    self.out.push_str("</span></span>");
+                }
+            }
             Inline::Code(code) => {
                 self.out.push_str(self.code_tag());
                 escape_into(code, &mut self.out);

@@ -33,6 +33,7 @@ fn word(labels: &Labels, kind: FloatKind) -> &str {
         FloatKind::Figure => &labels.figure,
         FloatKind::Table => &labels.table,
         FloatKind::Listing => &labels.listing,
+        FloatKind::Equation => &labels.equation,
     }
 }
 
@@ -110,6 +111,7 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
     for b in blocks {
         match b {
             Block::Paragraph(i) => {
+                equation(i, ids, numbers);
                 if let [Inline::Image { alt, title, pos, .. }] = i.as_mut_slice() {
                     let (a, mut found) = take_labels(alt);
                     let (t, more) = take_labels(title);
@@ -178,6 +180,45 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
     }
 }
 
+/// A display formula alone in its paragraph with an id, after it as
+/// Quarto writes it (`$$…$$ {#eq-x}`) or in it as LaTeX does
+/// (`\label{eq:x}`): its id kept, the next equation number given as its
+/// tag, the id's text taken out.
+fn equation(inlines: &mut Vec<Inline>, ids: &mut Vec<(Pos, String)>, numbers: &mut Numbers) {
+    let Some(Inline::Math { tex, display: true, pos, .. }) = inlines.first_mut() else { return };
+    let (pos, mut id) = (*pos, None);
+    if tex.contains("\\label{") {
+        let (rest, found) = take_labels(tex);
+        if let Some(l) = found.into_iter().next() {
+            *tex = rest;
+            id = Some(l);
+        }
+    }
+    // `{#eq-x}` right after it; the text may go on after that.
+    if let Some(Inline::Text { text, .. }) = inlines.get_mut(1)
+        && let Some(rest) = text.trim_start().strip_prefix('{')
+        && let Some(close) = rest.find('}')
+        && let Some(given) = rest[..close].split_whitespace().find_map(|a| a.strip_prefix('#'))
+    {
+        id = Some(given.to_string());
+        let remainder = rest[close + 1..].to_string();
+        if remainder.is_empty() {
+            inlines.remove(1);
+        } else {
+            *text = remainder;
+        }
+    }
+    let Some(id) = id else { return };
+    if !ids.iter().any(|(p, _)| *p == pos) {
+        ids.push((pos, id));
+    }
+    let n = numbers.0.iter().filter(|(_, k, _)| *k == FloatKind::Equation).count() as u32 + 1;
+    numbers.0.push((pos, FloatKind::Equation, n));
+    if let Some(Inline::Math { tag, .. }) = inlines.first_mut() {
+        *tag = Some(format!("({n})"));
+    }
+}
+
 /// `caption` after `start` ("Table 2: "); `start` alone, without its
 /// colon, when the caption is empty.
 fn number_caption(caption: &mut Vec<Inline>, start: String, pos: Pos, labels: &Labels) {
@@ -205,6 +246,12 @@ fn key_len(s: &str) -> usize {
     let n = s.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))).unwrap_or(s.len());
     // A sentence's full stop or colon is not part of the key.
     s[..n].trim_end_matches(['.', ':']).len()
+}
+
+/// What a reference that gives the number alone prints: the number, in
+/// parentheses for LaTeX's `\eqref`, as LaTeX prints it.
+fn bare_number(written: &str, n: u32) -> String {
+    if written.starts_with("\\eqref") { format!("({n})") } else { n.to_string() }
 }
 
 /// The anchors a reference's key may lead to: its own, and for a prefixed
@@ -301,7 +348,7 @@ fn in_list(list: Vec<Inline>, targets: &HashMap<String, RefTarget>, pending: &mu
             let kind = prefixed(&f.key);
             let anchor = key_anchors(&f.key).into_iter().find(|a| targets.contains_key(a)).unwrap_or_default();
             let content = match targets.get(&anchor) {
-                Some(RefTarget { number: Some(n), .. }) if f.bare => Some(n.to_string()),
+                Some(RefTarget { number: Some(n), .. }) if f.bare => Some(bare_number(&text[f.at.clone()], *n)),
                 Some(RefTarget { number: Some(_), name, .. }) => Some(name.clone()),
                 // A heading, by its text.
                 Some(RefTarget { name, .. }) if kind.is_none_or(|k| k == "sec") => Some(name.clone()),
@@ -314,7 +361,7 @@ fn in_list(list: Vec<Inline>, targets: &HashMap<String, RefTarget>, pending: &mu
                         written: text[f.at.clone()].to_string(),
                         key: f.key.clone(),
                         bare: f.bare,
-                        numbered: matches!(kind, None | Some("fig" | "sec" | "tbl" | "tab" | "lst")),
+                        numbered: matches!(kind, None | Some("fig" | "sec" | "tbl" | "tab" | "lst" | "eq")),
                     });
                 }
                 continue;
@@ -360,7 +407,7 @@ pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crat
                     let dir = t.file.parent().unwrap_or(std::path::Path::new(""));
                     let to = crate::files::relative(dir, file).to_string_lossy().replace('\\', "/");
                     let content = match target.number {
-                        Some(n) if p.bare => n.to_string(),
+                        Some(n) if p.bare => bare_number(&p.written, n),
                         _ => target.name.clone(),
                     };
                     link_at(&mut t.body, &p, format!("{to}#{}", target.anchor), content);
@@ -374,7 +421,7 @@ pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crat
                         Code::CrossrefUnnumbered,
                         at,
                         format!(
-                            "`{}` refers to an equation or a theorem, which the editions do not number yet: printed as written",
+                            "`{}` refers to a theorem, which the editions do not number yet: printed as written",
                             p.written
                         ),
                     )
@@ -451,6 +498,30 @@ mod tests {
     }
 
     #[test]
+    fn labelled_display_equations_are_numbered_and_referred_to() {
+        let md = "By @eq-energy and \\eqref{eq:mass}, not $x$ {#eq-inline}.\n\n$$E = mc^2$$ {#eq-energy}\n\n$$\nm = \\rho V \\label{eq:mass}\n$$\n\n$$a + b$$\n\n$$c$$ {#eq-c}\nand the text goes on.\n";
+        let mut doc = parse(md, 1).document;
+        resolve(&mut doc, &Labels::for_lang("en"));
+        assert!(doc.pending.is_empty(), "{:?}", doc.pending);
+        assert_eq!(links(&doc), vec![("#eq-energy".into(), "Equation 1".into()), ("#eqmass".into(), "(2)".into())]);
+        let mut tags = Vec::new();
+        doc.for_each_inline(&mut |i| {
+            if let Inline::Math { tex, tag, display: true, .. } = i {
+                tags.push((tex.trim().to_string(), tag.clone()));
+            }
+        });
+        assert_eq!(
+            tags,
+            vec![
+                ("E = mc^2".into(), Some("(1)".into())),
+                ("m = \\rho V".into(), Some("(2)".into())),
+                ("a + b".into(), None),
+                ("c".into(), Some("(3)".into()))
+            ]
+        );
+    }
+
+    #[test]
     fn the_three_syntaxes_lead_to_numbered_figures() {
         let md = "## Method {#sec-method}\n\nAs @fig-a and [@fig:b] show, and \\autoref{fig:c} (\\ref{fig:c}), see [-@fig-a] and @sec-method.\n\n\
                   ![A first](a.png){#fig-a width=50%}\n\n![Second](b.png \"The second\"){#fig:b}\n\n\
@@ -480,13 +551,13 @@ mod tests {
     #[test]
     fn labels_in_the_text_language_and_what_leads_nowhere() {
         let md =
-            "Voir @fig-a, @fig-z, @eq-t, \\ref{nothing}, @someone et [@smith2020].\n\n![Une image](a.png){#fig-a}\n";
+            "Voir @fig-a, @fig-z, @thm-t, \\ref{nothing}, @someone et [@smith2020].\n\n![Une image](a.png){#fig-a}\n";
         let mut doc = parse(md, 3).document;
         resolve(&mut doc, &Labels::for_lang("fr"));
         let missing = doc.pending.clone();
         let written: Vec<(&str, bool, u32)> =
             missing.iter().map(|u| (u.written.as_str(), u.numbered, u.pos.col)).collect();
-        assert_eq!(written, vec![("@fig-z", true, 14), ("@eq-t", false, 22), ("\\ref{nothing}", true, 29)]);
+        assert_eq!(written, vec![("@fig-z", true, 14), ("@thm-t", false, 22), ("\\ref{nothing}", true, 30)]);
         assert_eq!(links(&doc), vec![("#fig-a".into(), "Figure 1".into())]);
         assert_eq!(captions(&doc), vec!["Figure 1\u{a0}: Une image"]);
         assert!(missing.iter().all(|u| u.pos.line == 3));

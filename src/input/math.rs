@@ -33,10 +33,61 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
         });
     }
     let mode = if display { MathDisplay::Block } else { MathDisplay::Inline };
+    // A label names the equation for cross-references (which number it);
+    // the formula itself does not show it.
+    let unlabelled;
+    let tex = if tex.contains("\\label{") {
+        unlabelled = crate::input::crossref::take_labels(tex).0;
+        unlabelled.as_str()
+    } else {
+        tex
+    };
+    let tex = plain_rows(tex);
+    let tex = tex.as_ref();
     CONVERTER
         .convert_with_local_state(tex, mode)
         .map(|r| conform(&r.mathml))
         .map_err(|e| MathError { offset: e.0.start.min(tex.len()), message: e.error_message() })
+}
+
+/// `tex` in the LaTeX math-core reads: plain TeX's row end `\cr` (in
+/// matrices and arrays, as many lecture notes write them) as `\\`,
+/// `\mbox{…}` as `\text{…}`, amsmath's `split` as `aligned`, the wide
+/// accents `\widetilde` and `\widehat` as `\tilde` and `\hat`.
+fn plain_rows(tex: &str) -> std::borrow::Cow<'_, str> {
+    if !tex.contains("\\cr") && !tex.contains("\\mbox") && !tex.contains("{split}") && !tex.contains("\\wide") {
+        return std::borrow::Cow::Borrowed(tex);
+    }
+    let mut out = String::with_capacity(tex.len());
+    let mut rest = tex;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('\\') {
+            out.push_str("\\\\");
+            rest = r;
+        } else if let Some(r) = after.strip_prefix("cr").filter(|r| !r.starts_with(|c: char| c.is_ascii_alphabetic())) {
+            out.push_str("\\\\");
+            rest = r;
+        } else if let Some(r) = after.strip_prefix("widetilde").or_else(|| after.strip_prefix("widehat")) {
+            // The wide accents, as their narrow forms.
+            out.push_str(if after.starts_with("widetilde") { "\\tilde" } else { "\\hat" });
+            rest = r;
+        } else if let Some(r) = after.strip_prefix("mbox").filter(|r| r.trim_start().starts_with('{')) {
+            // LaTeX's `\mbox{…}` is text, as `\text{…}` is.
+            out.push_str("\\text");
+            rest = r;
+        } else if let Some(r) = after.strip_prefix("begin{split}").or_else(|| after.strip_prefix("end{split}")) {
+            // amsmath's `split` lines up as `aligned` does.
+            out.push_str(if after.starts_with("begin") { "\\begin{aligned}" } else { "\\end{aligned}" });
+            rest = r;
+        } else {
+            out.push('\\');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// MathML as MathML 3 allows it, which EPUBCheck and the Nu checker read:
@@ -46,12 +97,12 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
 /// with the same attributes; such an `mtable` gets its `scriptlevel` from
 /// an `mstyle` around it. What the formula means is the same.
 fn conform(mathml: &str) -> String {
-    if !mathml.contains("scriptlevel=") && !mathml.contains("<mrow displaystyle") {
+    if !mathml.contains("scriptlevel=") && !mathml.contains("displaystyle=") && !mathml.contains("<span") {
         return mathml.to_string();
     }
     let mut out = String::with_capacity(mathml.len() + 32);
-    // For each open element: what its end tag closes.
-    let mut open: Vec<&'static str> = Vec::new();
+    // For each open element: what its end tag is written as (`None`: as it is).
+    let mut open: Vec<Option<String>> = Vec::new();
     let mut rest = mathml;
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
@@ -60,7 +111,7 @@ fn conform(mathml: &str) -> String {
         rest = &rest[lt + gt + 1..];
         if tag.starts_with("</") {
             match open.pop() {
-                Some(close) if !close.is_empty() => out.push_str(close),
+                Some(Some(close)) => out.push_str(&close),
                 _ => out.push_str(tag),
             }
             continue;
@@ -70,27 +121,46 @@ fn conform(mathml: &str) -> String {
         let closing_itself = tag.ends_with("/>");
         let styled = tag.contains(" displaystyle=") || tag.contains(" scriptlevel=");
         match name {
+            // An HTML span in a token (math-core's font class in `\text`):
+            // MathML 3 holds text only there; the text stays.
+            "span" => {
+                if !closing_itself {
+                    open.push(Some(String::new()));
+                }
+            }
             "mrow" if styled => {
                 out.push_str("<mstyle");
                 out.push_str(&tag[name_end..]);
                 if !closing_itself {
-                    open.push("</mstyle>");
+                    open.push(Some("</mstyle>".into()));
                 }
             }
-            "mtable" if tag.contains(" scriptlevel=") => {
-                let (attr, kept) = take_attribute(tag, "scriptlevel");
-                out.push_str(&format!("<mstyle {attr}>"));
-                out.push_str(&kept);
+            "math" | "mstyle" => {
+                out.push_str(tag);
                 if !closing_itself {
-                    open.push("</mtable></mstyle>");
-                } else {
+                    open.push(None);
+                }
+            }
+            // MathML 3 has `displaystyle` on mtable, not `scriptlevel`.
+            _ if styled && (name != "mtable" || tag.contains(" scriptlevel=")) => {
+                // The style goes to an mstyle around the element.
+                let (level, kept) = take_attribute(tag, "scriptlevel");
+                let (display, kept) =
+                    if name == "mtable" { (String::new(), kept) } else { take_attribute(&kept, "displaystyle") };
+                let attrs: Vec<&str> =
+                    [level.as_str(), display.as_str()].into_iter().filter(|a| !a.is_empty()).collect();
+                out.push_str(&format!("<mstyle {}>", attrs.join(" ")));
+                out.push_str(&kept);
+                if closing_itself {
                     out.push_str("</mstyle>");
+                } else {
+                    open.push(Some(format!("</{name}></mstyle>")));
                 }
             }
             _ => {
                 out.push_str(tag);
                 if !closing_itself && !tag.starts_with("<?") && !tag.starts_with("<!") {
-                    open.push("");
+                    open.push(None);
                 }
             }
         }
@@ -126,6 +196,31 @@ pub fn printed_text(mathml: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_styled_fraction_and_a_span_in_text_are_mathml_3() {
+        let got = conform(
+            "<math><mfrac displaystyle=\"true\"><mn>1</mn><mn>2</mn></mfrac><mtext><span class=\"math-core-serif-font\">for all</span></mtext></math>",
+        );
+        assert_eq!(
+            got,
+            "<math><mstyle displaystyle=\"true\"><mfrac><mn>1</mn><mn>2</mn></mfrac></mstyle><mtext>for all</mtext></math>"
+        );
+        for tex in ["\\dfrac{1}{2}", "\\text{\\textrm{for all }} t"] {
+            let m = to_mathml(tex, true).unwrap();
+            assert!(!m.contains("<mfrac displaystyle") && !m.contains("<span"), "{m}");
+        }
+    }
+
+    #[test]
+    fn plain_tex_row_ends_are_read() {
+        assert_eq!(plain_rows("\\begin{bmatrix} 1 \\cr 2 \\end{bmatrix}"), "\\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}");
+        assert_eq!(plain_rows("a \\\\cr \\cref{x} \\crcr"), "a \\\\cr \\cref{x} \\crcr");
+        assert!(to_mathml("\\begin{bmatrix} 1 & 0 \\cr 0 & 1 \\end{bmatrix}", true).is_ok());
+        assert!(
+            to_mathml("\\max \\ \\mbox{subject to } x \\begin{split} a &= b \\\\ c &= d \\end{split}", true).is_ok()
+        );
+    }
 
     #[test]
     fn displaystyle_and_scriptlevel_only_where_mathml_3_has_them() {

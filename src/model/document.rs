@@ -133,6 +133,8 @@ pub enum FloatKind {
     Table,
     /// A code listing.
     Listing,
+    /// A display equation (never a float: its number is its tag).
+    Equation,
 }
 
 /// The kinds of callout Quarto and GitHub share.
@@ -312,6 +314,9 @@ pub enum Inline {
         mathml: Result<String, MathError>,
         /// Where it starts.
         pos: Pos,
+        /// A numbered equation's number as printed beside it (`(3)`), given
+        /// at load to a display formula with an id (`$$…$$ {#eq-x}`).
+        tag: Option<String>,
     },
     /// Raw inline HTML.
     Html {

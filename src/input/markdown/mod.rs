@@ -12,7 +12,9 @@ use comrak::{Arena, Options, parse_document};
 use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Pos};
 
 mod positions;
-pub use positions::{Destination, TopBlock, blocks, chunks, destinations, text_runs, trailing_heading};
+pub use positions::{
+    Destination, TopBlock, blocks, chunks, code_spans, destinations, prose_blocks, text_runs, trailing_heading,
+};
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;
@@ -492,7 +494,7 @@ impl Converter {
                     let pos = Pos { line: pos.line + 1, col: 1 };
                     let mathml = crate::input::math::to_mathml(&c.literal, true);
                     let tex = c.literal.clone();
-                    return Some(Block::Paragraph(vec![Inline::Math { tex, display: true, mathml, pos }]));
+                    return Some(Block::Paragraph(vec![Inline::Math { tex, display: true, mathml, pos, tag: None }]));
                 }
                 Block::Code { lang, text: c.literal.clone() }
             }
@@ -598,7 +600,7 @@ impl Converter {
             NodeValue::HtmlInline(h) => Inline::Html { html: h.clone(), pos },
             NodeValue::Math(m) => {
                 let mathml = crate::input::math::to_mathml(&m.literal, m.display_math);
-                Inline::Math { tex: m.literal.clone(), display: m.display_math, mathml, pos }
+                Inline::Math { tex: m.literal.clone(), display: m.display_math, mathml, pos, tag: None }
             }
             _ => {
                 let content = self.inlines(node, depth);

@@ -370,6 +370,16 @@ pub enum TopBlock {
         /// 1 to 6.
         level: u8,
     },
+    /// A fenced div (`::: {.note}`, MyST's `:::{note}`): its info string,
+    /// and the bytes of its opening line.
+    Div {
+        /// Its lines, fences included.
+        at: std::ops::Range<usize>,
+        /// The opening fence's line.
+        open: std::ops::Range<usize>,
+        /// The info string as written.
+        info: String,
+    },
 }
 
 /// The fenced code blocks, paragraphs and headings at the top of `body`
@@ -395,7 +405,64 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
             }
             NodeValue::Paragraph => out.push(TopBlock::Paragraph { at }),
             NodeValue::Heading(h) => out.push(TopBlock::Heading { at, level: h.level }),
+            NodeValue::BlockDirective(d) => {
+                let open = at.start..body[at.start..].find('\n').map_or(at.end, |k| at.start + k + 1);
+                out.push(TopBlock::Div { at, open, info: d.info.to_string() })
+            }
             _ => {}
+        }
+    }
+    out
+}
+
+/// The code spans of `body` (never in a code block): the bytes of each,
+/// backticks included, and its content as the parser reads it. MyST writes
+/// its roles as a code span after `{name}`: `` {cite}`key` ``.
+pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        let NodeValue::Code(c) = &ast.value else { continue };
+        let (sp, ep) = (ast.sourcepos.start, ast.sourcepos.end);
+        let (Some(&a), Some(&b)) =
+            (sp.line.checked_sub(1).and_then(|l| starts.get(l)), ep.line.checked_sub(1).and_then(|l| starts.get(l)))
+        else {
+            continue;
+        };
+        let (start, end) = (a + sp.column.saturating_sub(1), b + ep.column);
+        if start < end && end <= body.len() && body.is_char_boundary(start) && body.is_char_boundary(end) {
+            out.push((start..end, c.literal.to_string()));
+        }
+    }
+    out
+}
+
+/// Every paragraph and heading of `body`, however deep (in a list, a
+/// quotation, a div): the bytes of its lines, and whether it is a heading.
+pub fn prose_blocks(body: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        let heading = match ast.value {
+            NodeValue::Heading(_) => true,
+            NodeValue::Paragraph => false,
+            _ => continue,
+        };
+        let (Some(&start), end) = (
+            ast.sourcepos.start.line.checked_sub(1).and_then(|l| starts.get(l)),
+            starts.get(ast.sourcepos.end.line).copied().unwrap_or(body.len()),
+        ) else {
+            continue;
+        };
+        let start = start + ast.sourcepos.start.column.saturating_sub(1);
+        if start <= end && body.is_char_boundary(start) {
+            out.push((start..end, heading));
         }
     }
     out

@@ -64,7 +64,7 @@ fn math_in_dollars_and_fences_but_not_prices() {
     let d = parse("Let $x^2$ be.\n\n$$\\frac{a}{b}$$\n\nIt costs $5 and $10.\n\n```math\ny = 1\n```\n", 3).document;
     let mut math = Vec::new();
     d.for_each_inline(&mut |i| {
-        if let Inline::Math { tex, display, pos, mathml } = i {
+        if let Inline::Math { tex, display, pos, mathml, .. } = i {
             assert!(mathml.is_ok(), "{tex}");
             math.push((tex.clone(), *display, pos.line));
         }

@@ -513,9 +513,14 @@ impl<'a> Writer<'a> {
             Inline::Strike(c) => self.call("strike", c),
             Inline::Sub(c) => self.call("sub", c),
             Inline::Sup(c) => self.call("super", c),
-            Inline::Math { tex, display, mathml, pos } => {
+            Inline::Math { tex, display, mathml, pos, tag } => {
                 self.at(*pos);
-                self.math(tex, *display, mathml.as_deref().ok());
+                self.math(tex, *display, mathml.as_deref().ok(), tag.as_deref());
+                // A numbered equation: what its cross-references lead to.
+                if tag.is_some() && self.out.ends_with(';') {
+                    self.out.pop();
+                    self.end(*pos);
+                }
             }
             Inline::Code(code) => self.inline_code(code),
             Inline::Link { url, content, .. } => {
@@ -617,14 +622,16 @@ impl<'a> Writer<'a> {
     /// A formula, as typst math made from the MathML the other editions
     /// show; its LaTeX is the equation's alternative text. LaTeX that cannot
     /// be read (`check` refuses it) is printed as code.
-    fn math(&mut self, tex: &str, display: bool, mathml: Option<&str>) {
+    fn math(&mut self, tex: &str, display: bool, mathml: Option<&str>, tag: Option<&str>) {
         let body = mathml.and_then(super::math::from_mathml);
         match body {
             Some(body) => {
                 let pad = if display { " " } else { "" };
+                // Its number as the text gave it, not typst's own count.
+                let numbering = tag.map(|t| format!("numbering: (..n) => {}, ", string_literal(t))).unwrap_or_default();
                 let _ = write!(
                     self.out,
-                    "#math.equation(block: {display}, alt: {}, ${pad}{body}{pad}$);",
+                    "#math.equation(block: {display}, {numbering}alt: {}, ${pad}{body}{pad}$);",
                     string_literal(tex.trim())
                 );
             }
