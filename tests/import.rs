@@ -10,6 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use anthology::diagnostic::Severity;
 use anthology::import::markdown::{Options, import};
 
 fn bin() -> Command {
@@ -81,6 +82,7 @@ fn a_sites_posts_and_pages_become_contributions_that_check_clean() {
     let expect = [
         "_posts/2021-03-14-hello-world.md:2 the front matter's `layout`",
         "_posts/2021-03-14-hello-world.md:7 the front matter's `comments`",
+        "_posts/2021-03-14-hello-world.md:10 1 heading one level down",
         "_posts/2021-03-14-hello-world.md:14 a link to `missing.md`",
         "_posts/2021-03-14-hello-world.md:18 a template tag (Liquid, or a Hugo shortcode), `{% include signature.html %}`",
         "notes.qmd:13 the front matter's `format`",
@@ -844,4 +846,54 @@ fn a_bookdown_book_becomes_a_book_whose_figures_and_references_resolve() {
     assert!(ponds.contains("Figure 1: The survey plots"), "{ponds}");
     // pandoc's own id for a heading that has none (`# Counting Newts`).
     assert!(ponds.contains("<a href=\"../02-counts/index.html\">Counting Newts</a>"), "{ponds}");
+}
+
+#[test]
+fn a_jupyter_book_becomes_a_book_with_its_figures_equations_and_notebooks() {
+    let src = common::repo().join("tests/fixtures/import/jupyterbook");
+    let i = anthology::import::jupyterbook::import(&src, &Options::default()).unwrap();
+    let targets: Vec<String> = i.essays.iter().map(|e| e.target.display().to_string()).collect();
+    assert_eq!(targets, ["front/preface.md", "contributions/growth/index.md", "contributions/model.md"]);
+    let toml = i.book_toml.clone().unwrap();
+    for want in [
+        "title = \"Notes on Growth\"",
+        "editors = [\"Ines Editor\", \"Tomas Editor\"]",
+        "references = [\"refs.bib\"]",
+        "list = [\"growth\", \"model\"]",
+        "id = \"growth\"\ntitle = \"Growth\"",
+    ] {
+        assert!(toml.contains(want), "{want} in\n{toml}");
+    }
+    let growth = &i.essays[1].text;
+    for want in [
+        "[@solow1956]",
+        "![Output per worker, by decade.](<growth.png>){#fig-output}",
+        "$$ {#eq-motion}",
+        "::: {.callout-note}",
+        "::: {#fig-capital}\n```python\nplt.plot(k)\n```",
+        "[the model](<../model.md>)",
+    ] {
+        assert!(growth.contains(want), "{want:?} in\n{growth}");
+    }
+    assert!(!growth.contains("{index}") && !growth.contains("(growth)="), "{growth}");
+    assert!(i.essays[2].text.contains("```python\nk = 1.0"), "a notebook's code cell is code");
+    let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    for want in ["1 output(s) of its code cells left out", "1 × an index entry left out"] {
+        assert!(said.iter().any(|m| m.contains(want)), "{want}: {said:#?}");
+    }
+
+    let d = tempfile::tempdir().unwrap();
+    let out = bin().args(["import", "jupyterbook"]).arg(&src).arg("--write").current_dir(d.path()).output().unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (book, report) = anthology::prepare(d.path(), false).unwrap();
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let site = anthology::editions::html::render(&book.unwrap()).unwrap();
+    let page = String::from_utf8(site.files[Path::new("growth/index.html")].clone()).unwrap();
+    // A numbered equation and the reference to it, a figure a code cell draws, a notebook.
+    assert!(page.contains("class=\"equation\">"), "{page}");
+    assert!(page.contains("<span class=\"equation-number\">(1)</span>"), "{page}");
+    assert!(page.contains("(<a href=\"#s-eq-motion\">1</a>)"), "{page}");
+    assert!(page.contains("<a href=\"#s-fig-capital\">Figure 2</a>"), "{page}");
+    assert!(page.contains("<a href=\"../model/index.html\">the model</a>"), "{page}");
 }

@@ -30,6 +30,7 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
         ImportKind::Mdbook { source, with } => (Source::Mdbook(source), with),
         ImportKind::Quarto { source, with } => (Source::Quarto(source), with),
         ImportKind::Bookdown { source, with } => (Source::Bookdown(source), with),
+        ImportKind::Jupyterbook { source, with } => (Source::Jupyterbook(source), with),
         ImportKind::Docx { files, slug, with } => {
             let opts =
                 anthology::import::docx::Options { slug, section: with.section.clone(), authors: with.authors.clone() };
@@ -55,6 +56,7 @@ pub fn run(ui: &Ui, what: ImportKind) -> Result<ExitCode> {
         Source::Mdbook(source) => anthology::import::mdbook::import(&source, &opts)?,
         Source::Quarto(source) => anthology::import::quarto::import(&source, &opts)?,
         Source::Bookdown(source) => anthology::import::bookdown::import(&source, &opts)?,
+        Source::Jupyterbook(source) => anthology::import::jupyterbook::import(&source, &opts)?,
     };
     finish(ui, &dir, import, write, force, format)
 }
@@ -65,6 +67,7 @@ enum Source {
     Mdbook(PathBuf),
     Quarto(PathBuf),
     Bookdown(PathBuf),
+    Jupyterbook(PathBuf),
 }
 
 /// Prints what `import` makes and what it left out; writes it when asked,

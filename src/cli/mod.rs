@@ -275,6 +275,17 @@ enum ImportKind {
         #[command(flatten)]
         with: ImportArgs,
     },
+    /// A Jupyter Book (_toc.yml and _config.yml) or a mystmd project (myst.yml): the table of
+    /// contents gives the order, its first file becomes the preface, each part a section; MyST
+    /// directives and roles (admonitions, figures, code cells, math, citations, references)
+    /// become the book's Markdown, notebooks (.ipynb) their cells. Code is kept as code, never
+    /// run. Writes the book's book.toml.
+    Jupyterbook {
+        /// The book's folder (where its _toc.yml or myst.yml is).
+        source: PathBuf,
+        #[command(flatten)]
+        with: ImportArgs,
+    },
     /// A contributor roster (CSV, TSV or XLSX; one row per contributor: name, bio,
     /// affiliation, handle, url, orcid, email, photo): each row's details written into the
     /// `[[authors]]` of every contribution its person signed, matched by name as the book's

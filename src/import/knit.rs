@@ -91,18 +91,7 @@ pub(super) fn figures(text: &str) -> (String, Vec<Note>) {
         };
         edits.push((at.clone(), written));
     }
-    edits.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (range, with) in edits {
-        if range.start < at {
-            continue;
-        }
-        out.push_str(&text[at..range.start]);
-        out.push_str(&with);
-        at = range.end;
-    }
-    out.push_str(&text[at..]);
+    let out = super::replace(text, edits);
     let mut notes = Vec::new();
     if let Some(line) = first {
         if shown > 0 {

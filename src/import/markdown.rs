@@ -152,6 +152,10 @@ pub fn convert(
         if path.extension().is_some_and(|e| e == "qmd") {
             text = super::scholarly::include(&text, path, &root, &shown, &mut out.diagnostics);
         }
+        // Display math that CommonMark would read as a heading.
+        if text.contains("$$") {
+            text = super::scholarly::math_rules(&text);
+        }
         // The figures and tables code chunks make, before the links are
         // read: an included picture is a file to bring along.
         if path.extension().is_some_and(|e| ["qmd", "rmd"].contains(&e.to_string_lossy().to_lowercase().as_str())) {
@@ -593,9 +597,9 @@ impl Source {
         let body_line = text[..body_at].matches('\n').count();
         if front.title.trim().is_empty() {
             // The first level-one heading is the title.
-            if let Some((title, rest, id)) = first_heading(&body) {
+            if let Some((title, rest, id)) = super::headings::first_heading(&body) {
                 // pandoc names a heading without an id after its text.
-                chapter_id = Some(id.unwrap_or_else(|| pandoc_id(&title)));
+                chapter_id = Some(id.unwrap_or_else(|| super::headings::pandoc_id(&title)));
                 front.title = title;
                 body = rest;
             } else if let Some(t) = &hint.title {
@@ -608,6 +612,26 @@ impl Source {
                     "give it a `title` in its front matter",
                 ));
             }
+        }
+        // The title is the essay's only level-one heading: sections written
+        // as level-one headings (a chapter of several) go one level down,
+        // and the levels below them with them.
+        let (lowered, n, at) = super::headings::lower_headings(&body);
+        if n > 0 {
+            // Said at the first level-one heading.
+            let first = body[..at].matches('\n').count();
+            body = lowered;
+            diags.push(
+                Diagnostic::new(
+                    Code::ImportChanged,
+                    Location::line_col(&shown, body_line + first + 1, 1),
+                    format!(
+                        "{n} heading{} one level down: the title is the essay's only level-one heading",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                )
+                .hint("nothing to do"),
+            );
         }
         if front.authors.is_empty() && !opts.authors.is_empty() {
             front.authors =
@@ -671,50 +695,6 @@ impl Source {
             target: PathBuf::new(),
         }
     }
-}
-
-/// The first level-one heading (as the parser finds it, never in code),
-/// its id if it has one, and the body without it (an empty line in its
-/// place, so that the lines after it keep their numbers).
-fn first_heading(body: &str) -> Option<(String, String, Option<String>)> {
-    let at = crate::input::markdown::blocks(body).into_iter().find_map(|b| match b {
-        crate::input::markdown::TopBlock::Heading { at, level: 1 } => Some(at),
-        _ => None,
-    })?;
-    let written = &body[at.clone()];
-    let line = written.lines().next().unwrap_or("").trim();
-    // An ATX heading (`# Title #`), or a setext one (`Title` over `===`).
-    let t = match line.strip_prefix('#') {
-        Some(t) => t.trim().trim_end_matches('#').trim(),
-        None => line,
-    };
-    // `# Writing {#sec-writing .unnumbered}`: the attributes are not the title.
-    let (t, id) = match t.rfind('{').filter(|_| t.ends_with('}')) {
-        Some(i) => {
-            let attrs = &t[i + 1..t.len() - 1];
-            let id = attrs.split_whitespace().find_map(|a| a.strip_prefix('#')).map(str::to_string);
-            (&t[..i], id)
-        }
-        None => (t, None),
-    };
-    let rest = format!("{}\n{}", &body[..at.start], &body[at.end..]);
-    Some((t.trim().to_string(), rest, id))
-}
-
-/// pandoc's identifier for a heading that has none: its text in lower
-/// case, spaces as dashes, without what is not a letter, a digit, `_`, `-`
-/// or `.`, from its first letter.
-fn pandoc_id(title: &str) -> String {
-    let kept: String = title
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            c if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') => Some(c),
-            c if c.is_whitespace() => Some('-'),
-            _ => None,
-        })
-        .collect();
-    kept.trim_start_matches(|c: char| !c.is_alphabetic()).to_string()
 }
 
 fn is_fence(line: &str) -> bool {
@@ -789,17 +769,6 @@ fn liquid(body: &str) -> Vec<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headings_without_ids_are_named_as_pandoc_names_them() {
-        assert_eq!(pandoc_id("Methods"), "methods");
-        assert_eq!(pandoc_id("2. R Markdown: The Basics!"), "r-markdown-the-basics");
-        assert_eq!(pandoc_id("Écrire à plusieurs"), "écrire-à-plusieurs");
-        let (title, rest, id) =
-            first_heading("```\n# not a heading\n```\n\n# Real {#sec-real .unnumbered}\n\nText.\n").unwrap();
-        assert_eq!((title.as_str(), id.as_deref()), ("Real", Some("sec-real")));
-        assert!(rest.contains("# not a heading") && !rest.contains("# Real"));
-    }
 
     #[test]
     fn headings_go_down_a_level_and_liquid_is_found() {

@@ -15,11 +15,14 @@
 pub mod bookdown;
 pub mod docx;
 mod front;
+mod headings;
+pub mod jupyterbook;
 mod knit;
 mod links;
 pub mod markdown;
 pub mod mdbook;
 mod meta;
+mod myst;
 mod project;
 pub mod quarto;
 pub mod roster;
@@ -217,6 +220,25 @@ fn xml_entity(name: &str) -> String {
             code.and_then(|c| c.ok()).and_then(char::from_u32).map(String::from).unwrap_or_default()
         }
     }
+}
+
+/// `text` with each range of `edits` replaced, in the order of the text; an
+/// edit that overlaps one before it is left out (the text there stays as
+/// the earlier edit made it).
+pub(super) fn replace(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
+    edits.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, with) in edits {
+        if range.start < at || range.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&with);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 #[cfg(test)]

@@ -147,6 +147,43 @@ pub(super) fn edits(
     edits
 }
 
+/// `text` with display math that CommonMark cuts short mended. pandoc
+/// reads `$$…$$` over several lines as one formula; CommonMark reads the
+/// lines first, so a line that is only `=` or `-` makes the lines above it
+/// a heading (a setext heading's rule), and a line that starts with `+ ` or
+/// `- ` starts a list. Such a line joins the line before it, which TeX
+/// reads the same. Found by the parser: a paragraph or heading that opens
+/// `$$` and does not close it.
+pub(super) fn math_rules(text: &str) -> String {
+    let mut text = text.to_string();
+    for _ in 0..256 {
+        let broken = crate::input::markdown::prose_blocks(&text).into_iter().find_map(|(at, heading)| {
+            let written = text[at.clone()].trim_end_matches('\n');
+            if !written.trim_start().starts_with("$$") {
+                return None;
+            }
+            let indent = at.start - text[..at.start].rfind('\n').map_or(0, |i| i + 1);
+            if heading && written.contains('\n') {
+                // The rule line joins the formula.
+                return written.rfind('\n').map(|i| (at.start + i, indent));
+            }
+            // An unclosed formula: the line after it joins it.
+            (written.matches("$$").count() % 2 == 1)
+                .then(|| at.start + written.len())
+                .filter(|end| {
+                    text[*end..].starts_with('\n')
+                        && !text[*end + 1..].trim_start_matches([' ', '>']).starts_with(['\n', '\r'])
+                })
+                .map(|end| (end, indent))
+        });
+        let Some((newline, indent)) = broken else { break };
+        // The next line's container marks (`> `, a list's indent) go too.
+        let marks = text[newline + 1..].chars().take(indent).take_while(|c| matches!(c, ' ' | '>' | '\t')).count();
+        text.replace_range(newline..newline + 1 + marks, " ");
+    }
+    text
+}
+
 /// LaTeX's `\index{term}` in prose (bookdown's PDF index), with its nested
 /// braces: an index of terms only pandoc's LaTeX makes, so left out.
 fn index_terms(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
@@ -258,6 +295,16 @@ pub(super) fn chapter_references(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_inside_display_math_is_no_heading() {
+        let text = "Text.\n\n$$\nA\n=\nB\n-\nC\n+ D\n$$ {#eq-x}\n\n- a list\n\n> $$\n> x\n> =\n> y\n> $$\n";
+        let mended = math_rules(text);
+        assert_eq!(mended, "Text.\n\n$$\nA =\nB -\nC + D\n$$ {#eq-x}\n\n- a list\n\n> $$\n> x =\n> y\n> $$\n");
+        let doc = crate::input::markdown::parse(&mended, 1).document;
+        assert!(!doc.blocks.iter().any(|b| matches!(b, crate::model::document::Block::Heading { .. })));
+        assert_eq!(math_rules("# Title\n\nText\n===\n"), "# Title\n\nText\n===\n");
+    }
 
     #[test]
     fn index_terms_are_left_out_with_their_braces() {
