@@ -518,6 +518,7 @@ fn typography_warnings(e: &Essay, text: &str) -> Vec<Diagnostic> {
         Block::Paragraph(i) | Block::Heading { content: i, .. } => visit(i),
         Block::Table { rows, .. } => rows.iter().flatten().for_each(|c| visit(&c.content)),
         Block::Details { summary, .. }
+        | Block::Term { term: summary, .. }
         | Block::Callout { title: summary, .. }
         | Block::Float { caption: summary, .. } => visit(summary),
         _ => {}

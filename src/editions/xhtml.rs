@@ -244,8 +244,16 @@ impl Writer<'_, '_> {
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
-        for b in blocks {
+        for (k, b) in blocks.iter().enumerate() {
+            // Terms that follow each other are one definition list.
+            let term = matches!(b, Block::Term { .. });
+            if term && (k == 0 || !matches!(blocks[k - 1], Block::Term { .. })) {
+                self.out.push_str("<dl>\n");
+            }
             self.block(b);
+            if term && !matches!(blocks.get(k + 1), Some(Block::Term { .. })) {
+                self.out.push_str("\n</dl>");
+            }
             self.out.push('\n');
         }
     }
@@ -398,6 +406,14 @@ impl Writer<'_, '_> {
                     self.out.push_str("</tbody>\n");
                 }
                 self.out.push_str("</table>");
+            }
+            Block::Term { term, blocks } => {
+                self.out.push_str("<dt>");
+                self.inlines(term);
+                self.close_open_tags();
+                self.out.push_str("</dt>\n<dd>");
+                self.blocks(blocks);
+                self.out.push_str("</dd>");
             }
             Block::Details { summary, blocks } => {
                 self.out.push_str("<details><summary>");

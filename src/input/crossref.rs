@@ -160,6 +160,7 @@ fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, Stri
             Block::Quote(b)
             | Block::Html { content: b, .. }
             | Block::Details { blocks: b, .. }
+            | Block::Term { blocks: b, .. }
             | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, numbers),
             Block::Float { kind, caption, blocks, pos } => {
                 number_caption(caption, numbers.next(*kind, *pos, labels), *pos, labels);

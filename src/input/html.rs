@@ -695,6 +695,7 @@ fn flatten(block: Block, out: &mut Vec<Inline>) {
             }
         }
         Block::Details { summary, blocks }
+        | Block::Term { term: summary, blocks }
         | Block::Callout { title: summary, blocks, .. }
         | Block::Float { caption: summary, blocks, .. } => {
             out.extend(summary);

@@ -32,9 +32,10 @@ fn name_callouts(blocks: &mut [Block], labels: &Labels) {
                 }
                 name_callouts(blocks, labels);
             }
-            Block::Quote(b) | Block::Html { content: b, .. } | Block::Details { blocks: b, .. } => {
-                name_callouts(b, labels)
-            }
+            Block::Quote(b)
+            | Block::Html { content: b, .. }
+            | Block::Details { blocks: b, .. }
+            | Block::Term { blocks: b, .. } => name_callouts(b, labels),
             Block::List { items, .. } => items.iter_mut().for_each(|i| name_callouts(i, labels)),
             _ => {}
         }

@@ -75,6 +75,14 @@ pub enum Block {
         /// Where it starts.
         pos: Pos,
     },
+    /// A term and what defines it (pandoc's definition lists, `Term` then
+    /// `: definition`); the terms that follow each other make one list.
+    Term {
+        /// The term.
+        term: Vec<Inline>,
+        /// Its definitions.
+        blocks: Vec<Block>,
+    },
     /// A disclosure (HTML's `details`): a summary and what it discloses;
     /// print shows both.
     Details {
@@ -467,6 +475,7 @@ fn block_inlines(block: &Block) -> Vec<&[Inline]> {
             std::iter::once(caption.as_slice()).chain(rows.iter().flatten().map(|c| c.content.as_slice())).collect()
         }
         Block::Details { summary, .. }
+        | Block::Term { term: summary, .. }
         | Block::Callout { title: summary, .. }
         | Block::Float { caption: summary, .. } => vec![summary.as_slice()],
         _ => Vec::new(),
@@ -478,6 +487,7 @@ fn child_blocks(block: &Block) -> Vec<&Block> {
         Block::Quote(b) => b.iter().collect(),
         Block::List { items, .. } => items.iter().flatten().collect(),
         Block::Details { blocks, .. }
+        | Block::Term { blocks, .. }
         | Block::Html { content: blocks, .. }
         | Block::Callout { blocks, .. }
         | Block::Float { blocks, .. } => blocks.iter().collect(),
@@ -635,6 +645,7 @@ impl Document {
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, &mut None, f))
                     }
                     Block::Details { summary, blocks: b }
+                    | Block::Term { term: summary, blocks: b }
                     | Block::Callout { title: summary, blocks: b, .. }
                     | Block::Float { caption: summary, blocks: b, .. } => {
                         inlines(summary, &mut None, f);
@@ -679,6 +690,7 @@ impl Document {
                         rows.iter_mut().flatten().for_each(|cell| inlines(&mut cell.content, at, f))
                     }
                     Block::Details { summary, blocks: b }
+                    | Block::Term { term: summary, blocks: b }
                     | Block::Callout { title: summary, blocks: b, .. }
                     | Block::Float { caption: summary, blocks: b, .. } => {
                         inlines(summary, at, f);

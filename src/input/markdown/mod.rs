@@ -86,6 +86,8 @@ pub fn options() -> Options<'static> {
     // (`> [!TIP]`): callouts; any other div's content is kept as text.
     o.extension.block_directive = true;
     o.extension.alerts = true;
+    // pandoc's definition lists: `Term`, then `: definition`.
+    o.extension.description_lists = true;
     o
 }
 
@@ -354,6 +356,33 @@ impl Converter {
     /// Quarto's figure div (`::: {#fig-x}`, an image then its caption) gives
     /// the figure, its caption as the image's title.
     fn push_block<'a>(&mut self, node: &'a AstNode<'a>, depth: usize, out: &mut Vec<Block>) {
+        // A definition list: a term block for each of its terms.
+        if matches!(node.data.borrow().value, NodeValue::DescriptionList) {
+            if self.deep(node, depth) {
+                return;
+            }
+            for item in node.children() {
+                let (mut term, mut blocks) = (Vec::new(), Vec::new());
+                for part in item.children() {
+                    let (is_term, is_details) = {
+                        let v = &part.data.borrow().value;
+                        (matches!(v, NodeValue::DescriptionTerm), matches!(v, NodeValue::DescriptionDetails))
+                    };
+                    if is_term {
+                        for p in part.children() {
+                            if !term.is_empty() {
+                                term.push(Inline::SoftBreak);
+                            }
+                            term.extend(self.inlines(p, depth + 2));
+                        }
+                    } else if is_details {
+                        blocks.extend(self.blocks(part, depth + 2));
+                    }
+                }
+                out.push(Block::Term { term, blocks });
+            }
+            return;
+        }
         let div = match &node.data.borrow().value {
             NodeValue::BlockDirective(d) if callout_of(&d.info).is_none() => Some(d.info.clone()),
             _ => None,

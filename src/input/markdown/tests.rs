@@ -191,3 +191,15 @@ fn raw_html_is_kept_for_check() {
     d.for_each_inline(&mut |i| html += matches!(i, Inline::Html { .. }) as usize);
     assert_eq!(html, 2);
 }
+
+#[test]
+fn definition_lists_are_terms_with_their_definitions() {
+    let d = parse("Apple\n: A fruit.\n\n*Pear*\n: Another fruit.\n\n  More of it.\n\nAfter.\n", 1).document;
+    let Block::Term { term, blocks } = &d.blocks[0] else { panic!("{:?}", d.blocks) };
+    assert_eq!(crate::model::document::plain_text(term), "Apple");
+    assert!(matches!(blocks.as_slice(), [Block::Paragraph(_)]), "{blocks:?}");
+    let Block::Term { term, blocks } = &d.blocks[1] else { panic!("{:?}", d.blocks) };
+    assert!(matches!(term.as_slice(), [Inline::Emph(_)]), "{term:?}");
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    assert!(matches!(&d.blocks[2], Block::Paragraph(_)));
+}

@@ -416,6 +416,13 @@ impl<'a> Writer<'a> {
                     self.out.push(';');
                 }
             }
+            Block::Term { term, blocks } => {
+                // typst's term list: the term in bold, its definition indented.
+                self.out.push_str("#terms(terms.item");
+                self.content(|w| w.inlines(term));
+                self.content(|w| w.blocks(blocks));
+                self.out.push_str(");");
+            }
             Block::Details { summary, blocks } => {
                 // Print cannot fold: the summary, then what it discloses.
                 self.out.push_str("#block(width: 100%)");
