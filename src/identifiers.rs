@@ -32,6 +32,29 @@ pub fn doi(written: &str) -> Result<String, String> {
     Ok(format!("10.{code}/{suffix}"))
 }
 
+/// A ROR id as written (`05rrcem69`, with or without `https://ror.org/`),
+/// bare and in lower case: a 0, six characters of Crockford's base 32, and
+/// two check digits (ISO 7064 MOD 97-10 of the six), which are checked.
+pub fn ror(written: &str) -> Result<String, String> {
+    const DIGITS: &str = "0123456789abcdefghjkmnpqrstvwxyz";
+    let s = written.trim();
+    let bare = ["https://ror.org/", "http://ror.org/", "ror.org/"].iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s);
+    let id = bare.to_ascii_lowercase();
+    if id.len() != 9 || !id.starts_with('0') {
+        return Err("a ROR id is 9 characters, starting with 0 (05rrcem69)".into());
+    }
+    let mut n: u64 = 0;
+    for c in id[1..7].chars() {
+        let Some(v) = DIGITS.find(c) else { return Err(format!("`{c}` is not a character of a ROR id")) };
+        n = n * 32 + v as u64;
+    }
+    let check: u64 = id[7..].parse().map_err(|_| "its last two characters are digits".to_string())?;
+    if 98 - (n * 100) % 97 != check {
+        return Err("its check digits do not match: a character is wrong".into());
+    }
+    Ok(id)
+}
+
 /// An ORCID iD as written (`0000-0002-1825-0097`, with or without
 /// `https://orcid.org/`), as its 19-character form; its last character is
 /// checked (ISO 7064 MOD 11-2).
@@ -152,6 +175,15 @@ pub fn ean13_modules(code: &str) -> Option<Vec<bool>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ror_ids_with_their_check_digits() {
+        assert_eq!(ror("https://ror.org/05rrcem69").unwrap(), "05rrcem69");
+        assert_eq!(ror(" 015W2MP89 ").unwrap(), "015w2mp89");
+        assert!(ror("05rrcem68").unwrap_err().contains("check digits"));
+        assert!(ror("5rrcem69").is_err());
+        assert!(ror("0urrcem69").is_err(), "u is no digit of Crockford's base 32");
+    }
 
     /// Reads the digits back from modules, as a scanner would: each digit's
     /// seven modules against the three code sets, the first digit from the

@@ -223,6 +223,7 @@ mod tests {
                 bio_doc: None,
                 photo: None,
                 affiliation: None,
+                affiliations: Vec::new(),
                 handle: None,
                 url: None,
                 orcid: None,

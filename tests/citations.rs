@@ -408,6 +408,12 @@ fn the_crossref_deposit_has_every_required_element() {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replacen("+++\n", &format!("+++\ndoi = \"10.5555/rc.{}\"\n", e.slug), 1)).unwrap();
     }
+    // Structured institutions, with a ROR id, for an essay's last author.
+    let essay = d.join("contributions/archiving-the-ephemeral/index.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    let close = text[4..].find("\n+++").unwrap() + 4;
+    let institution = "\n[[authors.affiliations]]\nname = \"University of California, Davis\"\ndepartment = \"Public Health Sciences\"\ncity = \"Davis\"\nror = \"https://ror.org/05rrcem69\"";
+    std::fs::write(&essay, format!("{}{institution}{}", &text[..close], &text[close..])).unwrap();
     let b = prepared(d);
     let xml = metadata::crossref(&b, &pages(&b)).unwrap();
     // Walk it: every element by its path from the root.
@@ -465,6 +471,13 @@ fn the_crossref_deposit_has_every_required_element() {
     ] {
         assert!(seen.contains_key(required), "{required} missing from\n{xml}");
     }
+    let institution = "doi_batch/body/book/content_item/contributors/person_name/affiliations/institution";
+    assert!(seen[&format!("{institution}/institution_id")].contains(&"https://ror.org/05rrcem69".to_string()), "{xml}");
+    assert!(seen[&format!("{institution}/institution_department")].contains(&"Public Health Sciences".to_string()));
+    assert!(
+        seen[&format!("{institution}/institution_name")].contains(&"Guild of Invented Indexers".to_string()),
+        "a text affiliation is an institution's name"
+    );
     let resources = &seen["doi_batch/body/book/content_item/doi_data/resource"];
     assert!(resources.contains(&"https://example.org/rc/archiving-the-ephemeral/".to_string()), "{resources:?}");
     assert_eq!(seen["doi_batch/head/timestamp"], ["20261127000000"]);

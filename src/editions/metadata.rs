@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::lang::collate::name_key;
-use crate::model::book::{Author, Book, Essay};
+use crate::model::book::{Affiliation, Author, Book, Essay};
 use crate::model::document::Inline;
 
 /// An essay's pages in the PDF, as the book prints them.
@@ -407,8 +407,15 @@ pub fn scholar_tags(book: &Book, e: &Essay, pages: &PageMap, pdf: Option<&str>) 
         if let Some(o) = &a.orcid {
             t.push(("citation_author_orcid", format!("https://orcid.org/{o}")));
         }
-        if let Some(aff) = &a.affiliation {
-            t.push(("citation_author_institution", aff.clone()));
+        // Each institution (with its department) as its own tag.
+        if a.affiliations.is_empty() {
+            if let Some(aff) = &a.affiliation {
+                t.push(("citation_author_institution", aff.clone()));
+            }
+        } else {
+            for aff in &a.affiliations {
+                t.push(("citation_author_institution", aff.printed()));
+            }
         }
         if let Some(m) = a.email.as_ref().filter(|_| a.public_email) {
             t.push(("citation_author_email", m.clone()));
@@ -523,7 +530,28 @@ fn ld_person(a: &Author) -> Value {
         p["identifier"] = json!(format!("https://orcid.org/{o}"));
         p["sameAs"] = json!(format!("https://orcid.org/{o}"));
     }
-    if let Some(aff) = &a.affiliation {
+    if !a.affiliations.is_empty() {
+        let orgs: Vec<Value> = a
+            .affiliations
+            .iter()
+            .map(|i| {
+                let mut o = json!({ "@type": "Organization", "name": i.name });
+                if let Some(url) = i.ror_url() {
+                    o["identifier"] = json!(url);
+                    o["sameAs"] = json!(url);
+                }
+                if let Some(d) = &i.department {
+                    o["department"] = json!({ "@type": "Organization", "name": d });
+                }
+                let address: Vec<&str> = [i.city.as_deref(), i.country.as_deref()].into_iter().flatten().collect();
+                if !address.is_empty() {
+                    o["address"] = json!(address.join(", "));
+                }
+                o
+            })
+            .collect();
+        p["affiliation"] = if orgs.len() == 1 { orgs[0].clone() } else { json!(orgs) };
+    } else if let Some(aff) = &a.affiliation {
         p["affiliation"] = json!({ "@type": "Organization", "name": aff });
     }
     // An address from the front matter is data here, but indexers make
@@ -626,12 +654,39 @@ fn xml(s: &str) -> String {
     quick_xml::escape::escape(s.replace(['\n', '\r'], " ").as_str()).into_owned()
 }
 
-fn xml_person(out: &mut String, sequence: &str, role: &str, family: &str, given: &str, orcid: Option<&str>) {
+fn xml_person(out: &mut String, sequence: &str, role: &str, (family, given): (&str, &str), author: Option<&Author>) {
     let _ = write!(out, "<person_name sequence=\"{sequence}\" contributor_role=\"{role}\">");
     if !given.is_empty() {
         let _ = write!(out, "<given_name>{}</given_name>", xml(given));
     }
     let _ = write!(out, "<surname>{}</surname>", xml(family));
+    // The institutions, with their ROR ids (schema 5.3.1's affiliations);
+    // an affiliation written as text alone is an institution's name.
+    let institutions: Vec<Affiliation> = match author {
+        Some(a) if !a.affiliations.is_empty() => a.affiliations.clone(),
+        Some(Author { affiliation: Some(text), .. }) if !text.trim().is_empty() => {
+            vec![Affiliation { name: text.trim().to_string(), ..Affiliation::default() }]
+        }
+        _ => Vec::new(),
+    };
+    if !institutions.is_empty() {
+        out.push_str("<affiliations>");
+        for i in &institutions {
+            let _ = write!(out, "<institution><institution_name>{}</institution_name>", xml(&i.name));
+            if let Some(url) = i.ror_url() {
+                let _ = write!(out, "<institution_id type=\"ror\">{}</institution_id>", xml(&url));
+            }
+            if let Some(place) = [i.city.as_deref(), i.country.as_deref()].into_iter().flatten().next() {
+                let _ = write!(out, "<institution_place>{}</institution_place>", xml(place));
+            }
+            if let Some(d) = &i.department {
+                let _ = write!(out, "<institution_department>{}</institution_department>", xml(d));
+            }
+            out.push_str("</institution>");
+        }
+        out.push_str("</affiliations>");
+    }
+    let orcid = author.and_then(|a| a.orcid.as_deref());
     if let Some(o) = orcid {
         let _ = write!(out, "<ORCID>https://orcid.org/{}</ORCID>", xml(o));
     }
@@ -716,7 +771,7 @@ pub fn crossref(book: &Book, pages: &PageMap) -> Result<String, Missing> {
         out.push_str("<contributors>\n");
         for (i, n) in cfg.editors.iter().enumerate() {
             let (f, g) = split_name(n);
-            xml_person(&mut out, if i == 0 { "first" } else { "additional" }, "editor", &f, &g, None);
+            xml_person(&mut out, if i == 0 { "first" } else { "additional" }, "editor", (&f, &g), None);
         }
         out.push_str("</contributors>\n");
     }
@@ -748,7 +803,7 @@ pub fn crossref(book: &Book, pages: &PageMap) -> Result<String, Missing> {
             out.push_str("<contributors>\n");
             for (i, a) in e.authors.iter().enumerate() {
                 let (f, g) = split(a);
-                xml_person(&mut out, if i == 0 { "first" } else { "additional" }, "author", &f, &g, a.orcid.as_deref());
+                xml_person(&mut out, if i == 0 { "first" } else { "additional" }, "author", (&f, &g), Some(a));
             }
             out.push_str("</contributors>\n");
         }
@@ -777,4 +832,32 @@ pub fn crossref(book: &Book, pages: &PageMap) -> Result<String, Missing> {
     }
     out.push_str("</book>\n</body>\n</doi_batch>\n");
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_authors_institutions_carry_their_ror_ids_into_json_ld() {
+        let a = Author {
+            name: "Ana Chapter".into(),
+            affiliation: Some("Public Health Sciences, University of California, Davis".into()),
+            affiliations: vec![Affiliation {
+                name: "University of California, Davis".into(),
+                department: Some("Public Health Sciences".into()),
+                city: Some("Davis".into()),
+                country: Some("United States".into()),
+                ror: Some("05rrcem69".into()),
+            }],
+            ..Author::default()
+        };
+        let p = ld_person(&a);
+        assert_eq!(p["affiliation"]["name"], "University of California, Davis");
+        assert_eq!(p["affiliation"]["identifier"], "https://ror.org/05rrcem69");
+        assert_eq!(p["affiliation"]["department"]["name"], "Public Health Sciences");
+        assert_eq!(p["affiliation"]["address"], "Davis, United States");
+        let plain = Author { name: "B".into(), affiliation: Some("Guild".into()), ..Author::default() };
+        assert_eq!(ld_person(&plain)["affiliation"]["name"], "Guild");
+    }
 }

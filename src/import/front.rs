@@ -21,6 +21,24 @@ pub(super) struct AuthorOut {
     pub orcid: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
+    /// The institutions, when the source says more of them than a name
+    /// (a department, a place, a ROR id).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<AffiliationOut>,
+}
+
+/// An institution as a contribution's `[[authors.affiliations]]` writes it.
+#[derive(Serialize, Default, Debug, Clone, PartialEq)]
+pub(super) struct AffiliationOut {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ror: Option<String>,
 }
 
 /// A contribution's front matter as the importers write it: the fields of
@@ -97,6 +115,13 @@ mod tests {
                 affiliation: Some("Analytical Society".into()),
                 orcid: Some("0000-0002-1825-0097".into()),
                 bio: Some("Wrote the first program.".into()),
+                affiliations: vec![AffiliationOut {
+                    name: "Analytical Society".into(),
+                    department: Some("Engines".into()),
+                    city: Some("London".into()),
+                    country: None,
+                    ror: Some("05rrcem69".into()),
+                }],
             }],
             extra,
         };
@@ -125,6 +150,11 @@ mod tests {
         assert_eq!(a.affiliation.as_deref(), Some("Analytical Society"));
         assert_eq!(a.orcid.as_deref(), Some("0000-0002-1825-0097"));
         assert_eq!(a.bio.as_deref(), Some("Wrote the first program."));
+        let i = &a.affiliations.as_ref().unwrap()[0];
+        assert_eq!(
+            (i.name.as_deref(), i.department.as_deref(), i.ror.as_deref()),
+            (Some("Analytical Society"), Some("Engines"), Some("05rrcem69"))
+        );
         assert!(text.ends_with("+++\n\nBody.\n"));
     }
 }

@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use super::front::AuthorOut;
+use super::front::{AffiliationOut, AuthorOut};
 use crate::diagnostic::{Diagnostic, Location};
 
 /// A value as one line of text.
@@ -36,21 +36,18 @@ pub(super) fn list(v: &toml::Value) -> Vec<String> {
 /// id or its name.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(super) struct Affiliations {
-    /// (the keys it is known by, the name printed).
-    known: Vec<(Vec<String>, String)>,
+    /// (the keys it is known by, the name printed, the institution).
+    known: Vec<(Vec<String>, String, AffiliationOut)>,
 }
 
-/// An institution as one line: department, name, then city and country
-/// when the name does not already say them.
-fn institution(v: &toml::Value) -> Option<String> {
+/// An institution as one line (department, name, then city and country
+/// when the name does not already say them), and as its parts.
+fn institution(v: &toml::Value) -> Option<(String, AffiliationOut)> {
     match v {
         toml::Value::Table(t) => {
             let get = |k: &str| t.get(k).map(plain).filter(|s| !s.is_empty());
             let name = get("name").or_else(|| get("affiliation")).or_else(|| get("institution"));
-            let mut parts: Vec<String> = Vec::new();
-            for p in [get("department"), name.clone()].into_iter().flatten() {
-                parts.push(p);
-            }
+            let parts: Vec<String> = [get("department"), name.clone()].into_iter().flatten().collect();
             let line = parts.join(", ");
             let mut out = line.clone();
             for p in [get("city"), get("country")].into_iter().flatten() {
@@ -59,9 +56,18 @@ fn institution(v: &toml::Value) -> Option<String> {
                     out.push_str(&p);
                 }
             }
-            (!out.is_empty()).then_some(out)
+            let parts = AffiliationOut {
+                name: name.unwrap_or_else(|| out.clone()),
+                department: get("department"),
+                city: get("city"),
+                country: get("country"),
+                ror: get("ror"),
+            };
+            (!out.is_empty()).then_some((out, parts))
         }
-        other => Some(plain(other)).filter(|s| !s.is_empty()),
+        other => Some(plain(other))
+            .filter(|s| !s.is_empty())
+            .map(|name| (name.clone(), AffiliationOut { name, ..AffiliationOut::default() })),
     }
 }
 
@@ -73,7 +79,7 @@ impl Affiliations {
         match v {
             toml::Value::Array(items) => {
                 for (n, item) in items.iter().enumerate() {
-                    let Some(name) = institution(item) else { continue };
+                    let Some((name, parts)) = institution(item) else { continue };
                     let mut keys = vec![(n + 1).to_string()];
                     if let Some(t) = item.as_table() {
                         for k in ["index", "id", "key"] {
@@ -87,24 +93,28 @@ impl Affiliations {
                             && v.is_str()
                         {
                             keys.push(k.clone());
-                            known.push((keys, plain(v)));
+                            known.push((
+                                keys,
+                                plain(v),
+                                AffiliationOut { name: plain(v), ..AffiliationOut::default() },
+                            ));
                             continue;
                         }
                     }
                     keys.push(name.clone());
-                    known.push((keys, name));
+                    known.push((keys, name, parts));
                 }
             }
             toml::Value::Table(t) => {
                 for (k, item) in t {
-                    if let Some(name) = institution(item) {
-                        known.push((vec![k.clone(), name.clone()], name));
+                    if let Some((name, parts)) = institution(item) {
+                        known.push((vec![k.clone(), name.clone()], name, parts));
                     }
                 }
             }
             other => {
-                if let Some(name) = institution(other) {
-                    known.push((vec!["1".into(), name.clone()], name));
+                if let Some((name, parts)) = institution(other) {
+                    known.push((vec!["1".into(), name.clone()], name, parts));
                 }
             }
         }
@@ -118,8 +128,20 @@ impl Affiliations {
 
     /// The name of the institution `key` (an index, an id) names.
     fn get(&self, key: &str) -> Option<&str> {
+        self.institution(key).map(|(n, _)| n)
+    }
+
+    /// The institution `key` (an index, an id) names: its line and its parts.
+    fn institution(&self, key: &str) -> Option<(&str, &AffiliationOut)> {
         let key = key.trim();
-        self.known.iter().find(|(keys, _)| keys.iter().any(|k| k == key)).map(|(_, n)| n.as_str())
+        self.known.iter().find(|(keys, _, _)| keys.iter().any(|k| k == key)).map(|(_, n, p)| (n.as_str(), p))
+    }
+
+    /// The parts of the institution printed as `line`, when the document
+    /// says more of it than its name (a department, a place, a ROR id).
+    pub fn parts(&self, line: &str) -> Option<AffiliationOut> {
+        let (_, p) = self.known.iter().map(|(_, n, p)| (n, p)).find(|(n, _)| *n == line)?;
+        (p.department.is_some() || p.city.is_some() || p.country.is_some() || p.ror.is_some()).then(|| p.clone())
     }
 
     /// An author's `affiliation(s)`: indexes (`1`, `"2,3"`, `[1, 2]`), ids
@@ -136,7 +158,7 @@ impl Affiliations {
                     None => unknown.push(key),
                 }
             }
-            toml::Value::Table(_) => names.extend(institution(item)),
+            toml::Value::Table(_) => names.extend(institution(item).map(|(n, _)| n)),
             toml::Value::Integer(i) => match self.get(&i.to_string()) {
                 Some(n) => names.push(n.to_string()),
                 None => unknown.push(i.to_string()),
@@ -290,6 +312,18 @@ fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
             }
             if !names.is_empty() {
                 a.affiliation = Some(names.join("; "));
+                // What the document says of each beyond its name.
+                let parts: Vec<AffiliationOut> = names.iter().filter_map(|n| affiliations.parts(n)).collect();
+                if !parts.is_empty() {
+                    a.affiliations = names
+                        .iter()
+                        .map(|n| {
+                            affiliations
+                                .parts(n)
+                                .unwrap_or_else(|| AffiliationOut { name: n.clone(), ..AffiliationOut::default() })
+                        })
+                        .collect();
+                }
             }
             let mut other: Vec<&str> = t.keys().map(String::as_str).filter(|k| !AUTHOR_KEYS.contains(k)).collect();
             other.sort_unstable();
@@ -565,7 +599,7 @@ mod tests {
     #[test]
     fn joss_affiliations_by_index_and_quarto_by_id() {
         let affs = Affiliations::read(&value(
-            "a = [{ name = \"Lund University, Sweden\", index = 1 }, { name = \"CERN\", index = 2 }, { id = \"mit\", name = \"MIT\", department = \"Physics\", city = \"Cambridge\" }]",
+            "a = [{ name = \"Lund University, Sweden\", index = 1 }, { name = \"CERN\", index = 2 }, { id = \"mit\", name = \"MIT\", department = \"Physics\", city = \"Cambridge\", ror = \"042nb2s44\" }]",
         ));
         let people = authors(
             &value(
@@ -584,6 +618,13 @@ mod tests {
             ]
         );
         assert_eq!(people.notes.len(), 2, "{:?}", people.notes);
+        // An institution the document says more of keeps its parts.
+        assert!(people.authors[0].affiliations.is_empty(), "a name alone is the affiliation's text");
+        let mit = &people.authors[2].affiliations[0];
+        assert_eq!(
+            (mit.name.as_str(), mit.department.as_deref(), mit.city.as_deref(), mit.ror.as_deref()),
+            ("MIT", Some("Physics"), Some("Cambridge"), Some("042nb2s44"))
+        );
         assert!(people.notes.iter().any(|n| n.contains("`corresponding`")));
         assert!(people.notes.iter().any(|n| n.contains("`7`")));
     }

@@ -23,8 +23,12 @@ pub struct RawAuthor {
     pub bio: Option<String>,
     /// A portrait, relative to the essay's file.
     pub photo: Option<String>,
-    /// Institution or company.
+    /// Institution or company, as printed.
     pub affiliation: Option<String>,
+    /// The institutions, one `[[authors.affiliations]]` table each, for the
+    /// deposits and indexers (with their ROR ids); printed when
+    /// `affiliation` is not given.
+    pub affiliations: Option<Vec<RawAffiliation>>,
     /// Social handle, such as `@name` or `@name@instance.social`.
     pub handle: Option<String>,
     /// A web page.
@@ -38,7 +42,28 @@ pub struct RawAuthor {
     pub public_email: Option<bool>,
 }
 
-impl Schema for RawAuthor {}
+impl Schema for RawAuthor {
+    fn nested(key: &str) -> Option<Walker> {
+        (key == "affiliations").then_some(walk::<RawAffiliation> as Walker)
+    }
+}
+
+/// An institution an author belongs to, as written.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+pub struct RawAffiliation {
+    /// The institution's name (required).
+    pub name: Option<String>,
+    /// The department, laboratory or team within it.
+    pub department: Option<String>,
+    /// Its city.
+    pub city: Option<String>,
+    /// Its country.
+    pub country: Option<String>,
+    /// Its ROR id: `05f82e368` or `https://ror.org/05f82e368`.
+    pub ror: Option<String>,
+}
+
+impl Schema for RawAffiliation {}
 
 /// An essay's front matter, as written.
 #[derive(Deserialize, Debug, Clone, Default, PartialEq)]

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, BookConfig};
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::model::book::{Author, BodyImage, Essay, Kind, References};
+use crate::model::book::{Affiliation, Author, BodyImage, Essay, Kind, References};
 use crate::model::document::{Block, Document, Inline, plain_text};
 use assets::{Asset, AssetProblem};
 use frontmatter::{RawAuthor, RawFrontMatter, SplitError};
@@ -469,6 +469,13 @@ impl Text<'_> {
                 let hint = "copy the iD from the author's ORCID record, e.g. 0000-0002-1825-0097";
                 identifier(o, crate::identifiers::orcid, "an ORCID iD", hint, fm_loc(o), diags)
             });
+            let mut a = a;
+            for aff in a.affiliations.iter_mut().flatten() {
+                aff.ror = aff.ror.as_deref().and_then(|r| {
+                    let hint = "copy the id from the institution's page on ror.org, e.g. https://ror.org/05rrcem69";
+                    identifier(r, crate::identifiers::ror, "a ROR id", hint, fm_loc(r), diags)
+                });
+            }
             let mut a = author(root, &dir, name, a);
             a.orcid = orcid;
             authors.push(a);
@@ -662,13 +669,31 @@ impl Text<'_> {
 
 /// An author as the model holds it: the photo resolved, the bio parsed.
 fn author(root: &Path, dir: &Path, name: String, a: RawAuthor) -> Author {
+    let affiliations: Vec<Affiliation> = a
+        .affiliations
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| {
+            Some(Affiliation {
+                name: r.name.filter(|n| !n.trim().is_empty())?,
+                department: r.department.filter(|d| !d.trim().is_empty()),
+                city: r.city,
+                country: r.country,
+                ror: r.ror,
+            })
+        })
+        .collect();
     Author {
         name,
         sort_as: a.sort_as,
         bio_doc: a.bio.as_deref().filter(|b| !b.trim().is_empty()).map(|b| markdown::parse(b, 1).document),
         bio: a.bio,
         photo: a.photo.as_deref().map(|p| assets::image(root, dir, p)),
-        affiliation: a.affiliation,
+        affiliation: a.affiliation.or_else(|| {
+            let names: Vec<String> = affiliations.iter().map(Affiliation::printed).collect();
+            (!names.is_empty()).then(|| names.join("; "))
+        }),
+        affiliations,
         handle: a.handle,
         url: a.url,
         orcid: None,

@@ -24,7 +24,7 @@ pub enum Kind {
 }
 
 /// One author of an essay.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Author {
     /// The name as printed.
     pub name: String,
@@ -36,8 +36,11 @@ pub struct Author {
     pub bio_doc: Option<Document>,
     /// Portrait.
     pub photo: Option<Asset>,
-    /// Institution or company.
+    /// Institution or company, as printed: as written, else the
+    /// institutions' names (with their departments) joined.
     pub affiliation: Option<String>,
+    /// The institutions, for the deposits and indexers.
+    pub affiliations: Vec<Affiliation>,
     /// Social handle.
     pub handle: Option<String>,
     /// Web page.
@@ -48,6 +51,36 @@ pub struct Author {
     pub email: Option<String>,
     /// Whether the editions may print `email`.
     pub public_email: bool,
+}
+
+/// An institution an author belongs to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Affiliation {
+    /// Its name.
+    pub name: String,
+    /// The department within it.
+    pub department: Option<String>,
+    /// Its city.
+    pub city: Option<String>,
+    /// Its country.
+    pub country: Option<String>,
+    /// Its ROR id, bare (`05f82e368`).
+    pub ror: Option<String>,
+}
+
+impl Affiliation {
+    /// The institution as printed: its department, then its name.
+    pub fn printed(&self) -> String {
+        match &self.department {
+            Some(d) if !d.trim().is_empty() => format!("{}, {}", d.trim(), self.name.trim()),
+            _ => self.name.trim().to_string(),
+        }
+    }
+
+    /// Its ROR id as an address (`https://ror.org/05f82e368`).
+    pub fn ror_url(&self) -> Option<String> {
+        self.ror.as_ref().map(|r| format!("https://ror.org/{r}"))
+    }
 }
 
 /// The works a text can cite: its own reference files', then the book's.
