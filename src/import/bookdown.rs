@@ -154,7 +154,12 @@ fn chapters(dir: &Path, files: &[String]) -> (Vec<Chapter>, Vec<(String, Option<
             numbered_seen = true;
             Place::Essay(section.clone())
         };
-        out.push(Chapter { file: file.clone(), place, text: edited.map(|t| t.trim_start().to_string()) });
+        out.push(Chapter {
+            file: file.clone(),
+            place,
+            text: edited.map(|t| t.trim_start().to_string()),
+            book_links: false,
+        });
     }
     (out, parts)
 }

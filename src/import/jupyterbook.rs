@@ -150,7 +150,12 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
             continue;
         }
         let place = if i == 0 { Place::Front } else { Place::Essay(section) };
-        chapters.push(Chapter { file: shown.to_string_lossy().replace('\\', "/"), place, text: Some(text) });
+        chapters.push(Chapter {
+            file: shown.to_string_lossy().replace('\\', "/"),
+            place,
+            text: Some(text),
+            book_links: true,
+        });
     }
     let bibliography = meta.get("bibliography").or_else(|| meta.get("bibtex_bibfiles")).map(list).unwrap_or_default();
     let lang = get("language")

@@ -88,6 +88,9 @@ pub struct Hint {
     /// bookdown part's heading taken out, a notebook as Markdown): used
     /// instead of the file's.
     pub text: Option<String>,
+    /// Whether its `[x](#id)` may name an id another text of the book
+    /// defines, as in a Quarto, Jupyter Book or mystmd book.
+    pub book_links: bool,
 }
 
 /// `sources` (canonical paths, inside `root`) as contributions.
@@ -210,9 +213,9 @@ pub fn convert(
         .map(|s| crate::input::markdown::parse(&s.body, 1).document.anchors().into_values().collect())
         .collect();
     for (own, s) in texts.iter_mut().enumerate() {
-        // Only a Quarto or pandoc text means another text by `#id`; on a
-        // site's page it is the page's own.
-        let scholarly = s.scholarly;
+        // Only a text of a book (Quarto, pandoc, Jupyter Book) means another
+        // text by `#id`; on a site's page it is the page's own.
+        let book_links = s.book_links;
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut names: HashMap<String, PathBuf> = HashMap::new();
@@ -233,7 +236,7 @@ pub fn convert(
                 ));
                     return Some(String::new());
                 }
-                if let Some(fragment) = target.strip_prefix('#').filter(|_| scholarly)
+                if let Some(fragment) = target.strip_prefix('#').filter(|_| book_links)
                     && !anchors[own].contains(fragment)
                 {
                     // An anchor of another text, or a whole chapter's id.
@@ -480,6 +483,8 @@ struct Source {
     /// file, or front matter with a `bibliography`): its figures' captions
     /// are their alternative text.
     scholarly: bool,
+    /// Whether its `[x](#id)` may name another text's id (a book's chapter).
+    book_links: bool,
     /// Files its front matter names (bibliographies, a CSL style), as
     /// written, with the line that names them: copied beside it.
     files: Vec<(String, Location)>,
@@ -691,6 +696,7 @@ impl Source {
             files,
             named: false,
             scholarly,
+            book_links: scholarly || hint.book_links,
             chapter_id,
             target: PathBuf::new(),
         }

@@ -213,7 +213,10 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
         };
         let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
         let slug = matches!(stem.as_str(), "readme" | "index").then(|| crate::lang::slug::slugify(&e.title));
-        hints.insert(path.clone(), Hint { title: Some(e.title.clone()), section, folder, slug, text: None });
+        hints.insert(
+            path.clone(),
+            Hint { title: Some(e.title.clone()), section, folder, slug, text: None, book_links: false },
+        );
         sources.push(path);
     }
     if sources.is_empty() {

@@ -110,8 +110,13 @@ impl Names {
     pub(super) fn read(&mut self, text: &str) {
         let found = blocks(text);
         for (k, b) in found.iter().enumerate() {
+            let (info, code) = match b {
+                TopBlock::Code { info, code, .. } => (info.as_str(), code.as_str()),
+                TopBlock::Div { at, open, info } => (info.as_str(), colon_content(text, at, open)),
+                _ => ("", ""),
+            };
             match b {
-                TopBlock::Code { info, code, .. } => {
+                TopBlock::Code { .. } | TopBlock::Div { .. } => {
                     let Some(name) =
                         info.trim().strip_prefix('{').and_then(|r| r.split_once('}')).map(|(n, _)| n.trim())
                     else {
@@ -119,7 +124,7 @@ impl Names {
                     };
                     let (options, _) = options_and_content(code);
                     let figure = name == "figure" || (name == "code-cell" && options.contains_key("caption"));
-                    if let Some(n) = options.get("name").filter(|_| figure) {
+                    if let Some(n) = options.get("name").or_else(|| options.get("label")).filter(|_| figure) {
                         self.figures.push(n.clone());
                     }
                 }
@@ -149,6 +154,17 @@ fn figure_id(name: &str) -> String {
 /// the text being converted (`model.ipynb`), when the book has it.
 pub(super) type Docs<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// The content of a colon fence at `at` whose opening line is `open`: what
+/// lies between that line and the closing `:::`.
+fn colon_content<'t>(text: &'t str, at: &std::ops::Range<usize>, open: &std::ops::Range<usize>) -> &'t str {
+    let whole = text[open.end.min(at.end)..at.end].trim_end_matches('\n');
+    match whole.rfind('\n').map(|i| (i, whole[i + 1..].trim())) {
+        Some((i, last)) if last.starts_with(":::") => &whole[..i],
+        None if whole.trim().starts_with(":::") => "",
+        _ => whole,
+    }
+}
+
 /// `text` (MyST) as this book's Markdown, and what was done or left out;
 /// `names` are what the book's references can name.
 pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec<Note>) {
@@ -166,19 +182,15 @@ pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec
                 let written = directive(name, arg, &options, &content, (names, docs), &mut tally, line_of(at.start));
                 edits.push((at.clone(), written));
             }
-            TopBlock::Div { open, info, .. } => {
-                // A colon fence: its content is Markdown already; only its
-                // opening line changes.
+            TopBlock::Div { at, open, info } => {
+                // A colon fence (`:::{note}`): a directive as a backtick
+                // fence is, its options at the top of its content.
                 let Some(rest) = info.trim().strip_prefix('{') else { continue };
                 let Some((name, arg)) = rest.split_once('}') else { continue };
                 let (name, arg) = (name.trim(), arg.trim());
-                if let Some(kind) = callout(name) {
-                    let title = if arg.is_empty() { titled(name).unwrap_or("") } else { arg };
-                    edits.push((open.clone(), format!("::: {}\n", callout_attrs(kind, title))));
-                } else {
-                    tally.add("a directive whose content is kept as text", line_of(open.start));
-                    edits.push((open.clone(), ":::\n".into()));
-                }
+                let (options, content) = options_and_content(colon_content(text, at, open));
+                let written = directive(name, arg, &options, &content, (names, docs), &mut tally, line_of(at.start));
+                edits.push((at.clone(), written));
             }
             TopBlock::Paragraph { at } => {
                 // Display math with a label after it, `$$ (label)`: the
@@ -221,6 +233,20 @@ pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec
         }
     }
     roles(text, names, docs, &mut edits, &mut tally);
+    // mystmd's links to labels: `[](#parts:site)` names the id the book
+    // gives `(parts:site)=`, which holds no colon; `![](#label)` embeds
+    // the labelled block, which the book cannot.
+    for d in crate::input::markdown::destinations(text) {
+        let Some(label) = d.target.strip_prefix('#') else { continue };
+        if d.image {
+            tally.add("an embedded block (`![](#label)`) left out: the book cannot repeat a block", d.line);
+            edits.push((d.whole.clone(), String::new()));
+        } else if names.figures.iter().any(|f| f == label) && !d.html {
+            edits.push((d.at.clone(), format!("#{}", figure_id(label))));
+        } else if label.contains(':') && !d.html {
+            edits.push((d.at.clone(), format!("#{}", label.replace(':', "-"))));
+        }
+    }
     let out = super::replace(text, edits);
     let notes = tally
         .0
@@ -255,6 +281,8 @@ fn what_of(note: &str) -> &'static str {
         "a directive whose content is kept as text",
         "a role whose text is kept without its meaning",
         "a reference to what the book does not number (an exercise, a paragraph): its text kept",
+        "an embedded block (`![](#label)`) left out: the book cannot repeat a block",
+        "a figure of an embedded output left out, its caption kept",
     ];
     KINDS.iter().copied().find(|k| note.ends_with(k)).unwrap_or("a directive whose content is kept as text")
 }
@@ -320,6 +348,12 @@ fn directive(
             let id = options.get("label").or_else(|| options.get("name"));
             let id = id.map(|l| format!(" {{#{}}}", equation_id(l))).unwrap_or_default();
             format!("$$\n{content}\n$${id}\n")
+        }
+        // A figure of something other than a picture (a notebook's output,
+        // `#label`): its caption stays, as text.
+        "figure" | "image" if arg.is_empty() || arg.starts_with('#') => {
+            tally.add("a figure of an embedded output left out, its caption kept", line);
+            if name == "figure" { format!("{content}\n") } else { String::new() }
         }
         "figure" | "image" => {
             let alt = options.get("alt").cloned().unwrap_or_default();
@@ -481,7 +515,7 @@ mod tests {
             ```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: Prices\n    name: prices\n---\nplot(p)\n```\n\n\
             ```{math}\n:label: eq-sum\n\\sum_i x_i\n```\n\nBy {eq}`eq-sum` and {eq}`growth`:\n\n$$\ng = 1\n$$ (growth)\n\n\
             ```{index} single: python\n```\n\n\
-            :::{tip}\nColon fenced.\n:::\n";
+            :::{tip}\nColon fenced.\n:::\n\n:::{figure} map.png\n:label: map\n:alt: A map\nThe valley.\n:::\n\nSee [](#map) and [the parts](#parts:site).\n";
         let mut names = Names::default();
         names.read(text);
         let (out, notes) = convert(text, &names, &|_| None);
@@ -494,6 +528,9 @@ mod tests {
             "```python\nimport numpy as np\n```",
             "$$\n\\sum_i x_i\n$$ {#eq-sum}",
             "::: {.callout-tip}\nColon fenced.\n:::",
+            "![A map](<map.png> \"The valley.\"){#fig-map}",
+            "[the parts](#parts-site)",
+            "See [](#fig-map)",
             "By ([-@eq-sum]) and ([-@eq-growth]):",
             "::: {#fig-prices}\n```python\nplot(p)\n```\n\nPrices\n:::",
             "$$\ng = 1\n$$ {#eq-growth}",

@@ -40,6 +40,9 @@ pub(super) struct Chapter {
     /// Its text as the tool reads it, when that is not the file's own (a
     /// bookdown part's heading taken out, a notebook as Markdown).
     pub text: Option<String>,
+    /// Whether its `[x](#id)` may name an id of another file (MyST's
+    /// cross-references), besides what its extension says.
+    pub book_links: bool,
 }
 
 /// A project as its tool's configuration describes it.
@@ -126,6 +129,7 @@ pub(super) fn assemble(project: Project, opts: &Options) -> Result<Import, Impor
             Place::Essay(section) => Hint { section: section.clone(), ..Hint::default() },
         };
         hint.text = c.text;
+        hint.book_links = c.book_links;
         hints.insert(path.clone(), hint);
         places.insert(path.clone(), c.place);
         sources.push(path);

@@ -38,7 +38,7 @@ fn chapters(book: &toml::Table) -> (Vec<Chapter>, Vec<(String, Option<String>)>)
                     } else {
                         Place::Essay(section.map(str::to_string))
                     };
-                    out.push(Chapter { file: file.clone(), place, text: None });
+                    out.push(Chapter { file: file.clone(), place, text: None, book_links: false });
                 }
                 toml::Value::Table(t) => {
                     let inner = t.get("chapters").and_then(|c| c.as_array()).cloned().unwrap_or_default();
@@ -48,7 +48,12 @@ fn chapters(book: &toml::Table) -> (Vec<Chapter>, Vec<(String, Option<String>)>)
                                 Path::new(&part).file_stem().map(|s| s.to_string_lossy()).as_deref().unwrap_or(""),
                             );
                             parts.push((id.clone(), None));
-                            out.push(Chapter { file: part, place: Place::Intro(id.clone()), text: None });
+                            out.push(Chapter {
+                                file: part,
+                                place: Place::Intro(id.clone()),
+                                text: None,
+                                book_links: false,
+                            });
                             walk(&inner, Some(&id), out, parts);
                         }
                         Some(part) => {
@@ -70,7 +75,7 @@ fn chapters(book: &toml::Table) -> (Vec<Chapter>, Vec<(String, Option<String>)>)
         other => vec![other.clone()],
     }) {
         if let toml::Value::String(f) = file {
-            out.push(Chapter { file: f, place: Place::Back, text: None });
+            out.push(Chapter { file: f, place: Place::Back, text: None, book_links: false });
         }
     }
     (out, parts)

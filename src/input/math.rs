@@ -53,9 +53,15 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
 /// `tex` in the LaTeX math-core reads: plain TeX's row end `\cr` (in
 /// matrices and arrays, as many lecture notes write them) as `\\`,
 /// `\mbox{…}` as `\text{…}`, amsmath's `split` as `aligned`, the wide
-/// accents `\widetilde` and `\widehat` as `\tilde` and `\hat`.
+/// accents `\widetilde` and `\widehat` as `\tilde` and `\hat`, the
+/// logos `\LaTeX` and `\TeX` as their names.
 fn plain_rows(tex: &str) -> std::borrow::Cow<'_, str> {
-    if !tex.contains("\\cr") && !tex.contains("\\mbox") && !tex.contains("{split}") && !tex.contains("\\wide") {
+    if !tex.contains("\\cr")
+        && !tex.contains("\\mbox")
+        && !tex.contains("{split}")
+        && !tex.contains("\\wide")
+        && !tex.contains("TeX")
+    {
         return std::borrow::Cow::Borrowed(tex);
     }
     let mut out = String::with_capacity(tex.len());
@@ -68,6 +74,14 @@ fn plain_rows(tex: &str) -> std::borrow::Cow<'_, str> {
             rest = r;
         } else if let Some(r) = after.strip_prefix("cr").filter(|r| !r.starts_with(|c: char| c.is_ascii_alphabetic())) {
             out.push_str("\\\\");
+            rest = r;
+        } else if let Some(r) = after
+            .strip_prefix("LaTeX")
+            .or_else(|| after.strip_prefix("TeX"))
+            .filter(|r| !r.starts_with(|c: char| c.is_ascii_alphabetic()))
+        {
+            // The logos, as their names.
+            out.push_str(if after.starts_with("LaTeX") { "\\text{LaTeX}" } else { "\\text{TeX}" });
             rest = r;
         } else if let Some(r) = after.strip_prefix("widetilde").or_else(|| after.strip_prefix("widehat")) {
             // The wide accents, as their narrow forms.
