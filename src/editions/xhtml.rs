@@ -276,10 +276,10 @@ impl Writer<'_, '_> {
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
-                [Inline::Image { url, alt, title, pos }] if self.cx.images.contains_key(url) => {
+                [Inline::Image { url, alt, title, pos, width }] if self.cx.images.contains_key(url) => {
                     // A figure with an id: what its cross-references lead to.
                     self.open("figure", *pos);
-                    self.image(url, alt, "");
+                    self.image(url, alt, "", *width);
                     if !title.is_empty() {
                         self.out.push_str("<figcaption>");
                         self.text(title);
@@ -465,7 +465,7 @@ impl Writer<'_, '_> {
         escape_into(t, &mut self.out);
     }
 
-    fn image(&mut self, url: &str, alt: &str, class: &str) {
+    fn image(&mut self, url: &str, alt: &str, class: &str, share: Option<u8>) {
         let Some(img) = self.cx.images.get(url) else {
             self.text(alt);
             return;
@@ -475,6 +475,10 @@ impl Writer<'_, '_> {
         self.out.push_str("\" alt=\"");
         escape_into(alt, &mut self.out);
         let _ = write!(self.out, "\" width=\"{}\" height=\"{}\"", img.width, img.height);
+        // The share of the text's width the text asks for.
+        if let Some(n) = share {
+            let _ = write!(self.out, " style=\"width: {n}%; height: auto\"");
+        }
         if !class.is_empty() {
             let _ = write!(self.out, " class=\"{class}\"");
         }
@@ -572,7 +576,7 @@ impl Writer<'_, '_> {
                     None => self.inlines(content),
                 }
             }
-            Inline::Image { url, alt, .. } => self.image(url, alt, "inline"),
+            Inline::Image { url, alt, width, .. } => self.image(url, alt, "inline", *width),
             Inline::FootnoteRef { name, .. } => self.note_ref(name),
             Inline::Cite(c) => self.cite(c),
             Inline::SoftBreak => self.out.push('\n'),

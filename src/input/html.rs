@@ -408,11 +408,11 @@ impl Converter {
                     match element(child) {
                         Some(e) if e.name() == "figcaption" => {}
                         Some(e) if e.name() == "img" => match self.image(e) {
-                            Some(Inline::Image { url, alt, pos, .. }) => {
+                            Some(Inline::Image { url, alt, pos, width, .. }) => {
                                 self.paragraph(&mut run, &mut blocks);
                                 let title = if std::mem::replace(&mut captioned, true) { "" } else { &caption };
                                 let title = title.to_string();
-                                blocks.push(Block::Paragraph(vec![Inline::Image { url, alt, title, pos }]));
+                                blocks.push(Block::Paragraph(vec![Inline::Image { url, alt, title, pos, width }]));
                             }
                             Some(other) => run.push(other),
                             None => {}
@@ -561,6 +561,7 @@ impl Converter {
                 title: e.attr("title").unwrap_or("").to_string(),
                 alt,
                 pos: self.pos,
+                width: None,
             }),
             None => (!alt.trim().is_empty()).then_some(Inline::Text { text: alt, pos: self.pos }),
         }

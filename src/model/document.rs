@@ -294,6 +294,9 @@ pub enum Inline {
         alt: String,
         /// Where it starts.
         pos: Pos,
+        /// The share of the text's width it takes (`{width=50%}`), when the
+        /// text says; else the editions size it.
+        width: Option<u8>,
     },
     /// A footnote reference.
     FootnoteRef {

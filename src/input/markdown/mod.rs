@@ -594,11 +594,18 @@ impl Converter {
                 if let Some(id) = ast.attrs.as_ref().and_then(|a| a.id.clone()) {
                     self.ids.push((pos, id));
                 }
+                // pandoc's `{width=50%}`: a share of the text's width.
+                let width = ast.attrs.as_ref().and_then(|a| {
+                    let (_, v) = a.pairs.iter().find(|(k, _)| k == "width")?;
+                    let n: u8 = v.trim_matches('"').strip_suffix('%')?.trim().parse().ok()?;
+                    (1..=100).contains(&n).then_some(n)
+                });
                 Inline::Image {
                     url: l.url.clone(),
                     title: l.title.clone(),
                     alt: crate::model::document::plain_text(&self.inlines(node, depth)),
                     pos,
+                    width,
                 }
             }
             NodeValue::FootnoteReference(r) => Inline::FootnoteRef { name: r.name.clone(), pos },

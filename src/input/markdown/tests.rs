@@ -203,3 +203,21 @@ fn definition_lists_are_terms_with_their_definitions() {
     assert_eq!(blocks.len(), 2, "{blocks:?}");
     assert!(matches!(&d.blocks[2], Block::Paragraph(_)));
 }
+
+#[test]
+fn an_image_keeps_the_share_of_the_width_it_asks_for() {
+    let d =
+        parse("![A](a.png){#fig-a width=50%}\n\n![B](b.png){width=\"30%\"}\n\n![C](c.png){width=10cm}\n", 1).document;
+    let widths: Vec<Option<u8>> = d
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(i) => match i.as_slice() {
+                [Inline::Image { width, .. }] => *width,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(widths, [Some(50), Some(30), None], "a length other than a share is left to the editions");
+}

@@ -312,9 +312,9 @@ impl<'a> Writer<'a> {
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
-                [Inline::Image { url, alt, title, pos }] => {
+                [Inline::Image { url, alt, title, pos, width }] => {
                     self.at(*pos);
-                    self.figure(url, alt, title);
+                    self.figure(url, alt, title, *width);
                     // A figure with an id: what its cross-references lead to.
                     if self.images.contains_key(url) && self.out.ends_with(';') {
                         self.out.pop();
@@ -480,13 +480,14 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn figure(&mut self, url: &str, alt: &str, title: &str) {
+    fn figure(&mut self, url: &str, alt: &str, title: &str, share: Option<u8>) {
         match self.images.get(url) {
             Some(path) => {
                 let _ = write!(
                     self.out,
-                    "#figure(image({}, width: 100%, alt: {})",
+                    "#figure(image({}, width: {}%, alt: {})",
                     string_literal(path),
+                    share.unwrap_or(100),
                     string_literal(alt)
                 );
                 if !title.is_empty() {
