@@ -43,6 +43,10 @@ pub struct Options {
     pub authors: Vec<String>,
 }
 
+/// The front matter keys of a Markdown notebook (Jupytext, MyST-NB) that
+/// only tell Jupyter how to run it.
+const NOTEBOOK_SETTINGS: &[&str] = &["jupytext", "kernelspec", "mystnb", "jupyter", "file_format"];
+
 /// The fields a source key can be mapped to with `--map`.
 pub const FIELDS: &[&str] =
     &["title", "subtitle", "authors", "date", "summary", "tags", "lang", "draft", "quote", "doi", "weight"];
@@ -173,6 +177,23 @@ pub fn convert(
         let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
         source.named = hint.slug.is_some();
         texts.push(source);
+    }
+    // Notebook settings, left out: one note for the import.
+    let with_settings: Vec<&Source> = texts.iter().filter(|s| !s.settings.is_empty()).collect();
+    if let Some(first) = with_settings.first() {
+        let mut keys: Vec<&str> = with_settings.iter().flat_map(|s| s.settings.iter().map(String::as_str)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        out.diagnostics.push(left_out(
+            Location::file(&first.shown),
+            format!(
+                "the notebook settings of {} text{} ({}) left out: they tell Jupyter how to run the code, which a book never does",
+                with_settings.len(),
+                if with_settings.len() == 1 { "" } else { "s" },
+                keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ),
+            "nothing to do",
+        ));
     }
     name_apart(&mut texts, &root);
     let mut taken: HashMap<String, usize> = HashMap::new();
@@ -485,6 +506,8 @@ struct Source {
     scholarly: bool,
     /// Whether its `[x](#id)` may name another text's id (a book's chapter).
     book_links: bool,
+    /// The notebook settings its front matter held, left out.
+    settings: Vec<String>,
     /// Files its front matter names (bibliographies, a CSL style), as
     /// written, with the line that names them: copied beside it.
     files: Vec<(String, Location)>,
@@ -523,6 +546,7 @@ impl Source {
         };
         let mut front = Front::default();
         let mut files = Vec::new();
+        let mut settings = Vec::new();
         let mut chapter_id = None;
         let field_of =
             |key: &str| opts.maps.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone()).unwrap_or(key.to_string());
@@ -588,6 +612,9 @@ impl Source {
                 "quote" => front.quote = Some(plain(&value)),
                 "doi" => front.doi = Some(plain(&value)),
                 "weight" if value.as_integer().is_some() => front.weight = value.as_integer(),
+                // A notebook's settings for Jupyter (how to run it, in which
+                // kernel): no text's, said once for the whole import.
+                k if NOTEBOOK_SETTINGS.contains(&k) => settings.push(key.clone()),
                 _ if opts.keep_extra => {
                     front.extra.insert(key.clone(), value);
                 }
@@ -697,6 +724,7 @@ impl Source {
             named: false,
             scholarly,
             book_links: scholarly || hint.book_links,
+            settings,
             chapter_id,
             target: PathBuf::new(),
         }
