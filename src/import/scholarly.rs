@@ -112,6 +112,26 @@ pub(super) fn edits(
         ));
         edits.push((at, String::new()));
     }
+    // Inline code that R Markdown and Quarto run (`` `r nrow(x)` ``): kept as
+    // the code, which prints where the result would.
+    let inline: Vec<std::ops::Range<usize>> = crate::input::markdown::code_spans(body)
+        .into_iter()
+        .filter(|(_, code)| code.starts_with("r ") || code.starts_with("{r} ") || code.starts_with("{python} "))
+        .map(|(at, _)| at)
+        .collect();
+    if let Some(first) = inline.first() {
+        notes.push((
+            body[..first.start].matches('\n').count() + 1,
+            format!(
+                "{} inline expression{} (`r …`) kept as code: a book never runs code, so {} print{} as written",
+                inline.len(),
+                if inline.len() == 1 { "" } else { "s" },
+                if inline.len() == 1 { "it" } else { "they" },
+                if inline.len() == 1 { "s" } else { "" }
+            ),
+            "write the value in its place, or render the source and import the `.md` it writes",
+        ));
+    }
     let chunks = crate::input::markdown::chunks(body);
     if let Some((first, _)) = chunks.first() {
         let mut langs: Vec<&str> = chunks.iter().map(|(_, l)| l.as_str()).filter(|l| !l.is_empty()).collect();
@@ -304,6 +324,15 @@ mod tests {
         let doc = crate::input::markdown::parse(&mended, 1).document;
         assert!(!doc.blocks.iter().any(|b| matches!(b, crate::model::document::Block::Heading { .. })));
         assert_eq!(math_rules("# Title\n\nText\n===\n"), "# Title\n\nText\n===\n");
+    }
+
+    #[test]
+    fn inline_r_code_is_said_once() {
+        let mut notes = Vec::new();
+        let body = "There are `r nrow(cars)` cars and `r 2 + 2` wheels, and `rm -rf` is code.\n";
+        edits(body, &mut notes);
+        let said: Vec<&str> = notes.iter().map(|(_, m, _)| m.as_str()).collect();
+        assert!(said.iter().any(|m| m.starts_with("2 inline expressions (`r …`) kept as code")), "{said:?}");
     }
 
     #[test]
