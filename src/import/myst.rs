@@ -168,9 +168,28 @@ fn colon_content<'t>(text: &'t str, at: &std::ops::Range<usize>, open: &std::ops
 /// `text` (MyST) as this book's Markdown, and what was done or left out;
 /// `names` are what the book's references can name.
 pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec<Note>) {
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut tally = Tally::default();
-    let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+    let out = rewrite(text, names, docs, &mut tally, 0);
+    let notes = tally
+        .0
+        .into_iter()
+        .map(|(what, (n, line))| {
+            let hint = match what {
+                "a code cell, kept as code and never run" => "render the book with its tool to keep the outputs",
+                _ => "check the text after the import",
+            };
+            (line, format!("{n} × {what}"), hint)
+        })
+        .collect();
+    (out, notes)
+}
+
+/// `text` (MyST, starting at line `base` + 1 of its file) as this book's
+/// Markdown, what was done counted in `tally`: a directive's content goes
+/// through here too, counted with the rest.
+fn rewrite(text: &str, names: &Names, docs: Docs<'_>, tally: &mut Tally, base: usize) -> String {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let line_of = |at: usize| base + text[..at].matches('\n').count() + 1;
     let found = blocks(text);
     for (k, b) in found.iter().enumerate() {
         match b {
@@ -179,7 +198,7 @@ pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec
                 let Some((name, arg)) = rest.split_once('}') else { continue };
                 let (name, arg) = (name.trim(), arg.trim());
                 let (options, content) = options_and_content(code);
-                let written = directive(name, arg, &options, &content, (names, docs), &mut tally, line_of(at.start));
+                let written = directive(name, arg, &options, &content, (names, docs), tally, line_of(at.start));
                 edits.push((at.clone(), written));
             }
             TopBlock::Div { at, open, info } => {
@@ -189,7 +208,7 @@ pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec
                 let Some((name, arg)) = rest.split_once('}') else { continue };
                 let (name, arg) = (name.trim(), arg.trim());
                 let (options, content) = options_and_content(colon_content(text, at, open));
-                let written = directive(name, arg, &options, &content, (names, docs), &mut tally, line_of(at.start));
+                let written = directive(name, arg, &options, &content, (names, docs), tally, line_of(at.start));
                 edits.push((at.clone(), written));
             }
             TopBlock::Paragraph { at } => {
@@ -232,14 +251,14 @@ pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec
             TopBlock::Heading { .. } => {}
         }
     }
-    roles(text, names, docs, &mut edits, &mut tally);
+    roles(text, names, docs, &mut edits, tally);
     // mystmd's links to labels: `[](#parts:site)` names the id the book
     // gives `(parts:site)=`, which holds no colon; `![](#label)` embeds
     // the labelled block, which the book cannot.
     for d in crate::input::markdown::destinations(text) {
         let Some(label) = d.target.strip_prefix('#') else { continue };
         if d.image {
-            tally.add("an embedded block (`![](#label)`) left out: the book cannot repeat a block", d.line);
+            tally.add("an embedded block (`![](#label)`) left out: the book cannot repeat a block", base + d.line);
             edits.push((d.whole.clone(), String::new()));
         } else if names.figures.iter().any(|f| f == label) && !d.html {
             edits.push((d.at.clone(), format!("#{}", figure_id(label))));
@@ -247,19 +266,7 @@ pub(super) fn convert(text: &str, names: &Names, docs: Docs<'_>) -> (String, Vec
             edits.push((d.at.clone(), format!("#{}", label.replace(':', "-"))));
         }
     }
-    let out = super::replace(text, edits);
-    let notes = tally
-        .0
-        .into_iter()
-        .map(|(what, (n, line))| {
-            let hint = match what {
-                "a code cell, kept as code and never run" => "render the book with its tool to keep the outputs",
-                _ => "check the text after the import",
-            };
-            (line, format!("{n} × {what}"), hint)
-        })
-        .collect();
-    (out, notes)
+    super::replace(text, edits)
 }
 
 /// The id the book gives an equation MyST labels `label` (`eq:sum` and
@@ -268,23 +275,6 @@ fn equation_id(label: &str) -> String {
     let l = label.trim();
     let l = l.strip_prefix("eq:").or_else(|| l.strip_prefix("eq-")).unwrap_or(l);
     format!("eq-{l}")
-}
-
-/// The kind of a note `convert` gave (`3 × a code cell…`), to count it again.
-fn what_of(note: &str) -> &'static str {
-    const KINDS: &[&str] = &[
-        "a code cell, kept as code and never run",
-        "a figure a code cell draws, shown as its code under its caption and number",
-        "an index entry left out: the book has no index of terms",
-        "raw or format-only content left out",
-        "a generated list left out (contents, bibliography): the book makes its own",
-        "a directive whose content is kept as text",
-        "a role whose text is kept without its meaning",
-        "a reference to what the book does not number (an exercise, a paragraph): its text kept",
-        "an embedded block (`![](#label)`) left out: the book cannot repeat a block",
-        "a figure of an embedded output left out, its caption kept",
-    ];
-    KINDS.iter().copied().find(|k| note.ends_with(k)).unwrap_or("a directive whose content is kept as text")
 }
 
 /// The attributes of a callout: its kind, and its title when it has one.
@@ -311,13 +301,7 @@ fn directive(
     if let Some(kind) = callout(name) {
         let title = if arg.is_empty() { titled(name).unwrap_or("") } else { arg };
         // Its content is MyST too.
-        let (content, said) = convert(&super::scholarly::math_rules(content), names, docs);
-        for (_, what, _) in said {
-            let n: usize = what.split(" × ").next().and_then(|n| n.parse().ok()).unwrap_or(1);
-            for _ in 0..n {
-                tally.add(what_of(&what), line);
-            }
-        }
+        let content = rewrite(&super::scholarly::math_rules(content), names, docs, tally, line);
         return format!("::: {}\n{content}\n:::\n", callout_attrs(kind, title));
     }
     match name {

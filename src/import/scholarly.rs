@@ -176,30 +176,42 @@ pub(super) fn edits(
 /// `$$` and does not close it.
 pub(super) fn math_rules(text: &str) -> String {
     let mut text = text.to_string();
-    for _ in 0..256 {
-        let broken = crate::input::markdown::prose_blocks(&text).into_iter().find_map(|(at, heading)| {
-            let written = text[at.clone()].trim_end_matches('\n');
-            if !written.trim_start().starts_with("$$") {
-                return None;
-            }
-            let indent = at.start - text[..at.start].rfind('\n').map_or(0, |i| i + 1);
-            if heading && written.contains('\n') {
-                // The rule line joins the formula.
-                return written.rfind('\n').map(|i| (at.start + i, indent));
-            }
-            // An unclosed formula: the line after it joins it.
-            (written.matches("$$").count() % 2 == 1)
-                .then(|| at.start + written.len())
-                .filter(|end| {
-                    text[*end..].starts_with('\n')
-                        && !text[*end + 1..].trim_start_matches([' ', '>']).starts_with(['\n', '\r'])
-                })
-                .map(|end| (end, indent))
-        });
-        let Some((newline, indent)) = broken else { break };
-        // The next line's container marks (`> `, a list's indent) go too.
-        let marks = text[newline + 1..].chars().take(indent).take_while(|c| matches!(c, ' ' | '>' | '\t')).count();
-        text.replace_range(newline..newline + 1 + marks, " ");
+    // Every break one reading finds is mended at once (from the end, so the
+    // places before stay where they are); a mended formula may show the
+    // next break of the same formula, hence the next reading.
+    for _ in 0..64 {
+        let mut broken: Vec<(usize, usize)> = crate::input::markdown::prose_blocks(&text)
+            .into_iter()
+            .filter_map(|(at, heading)| {
+                let written = text[at.clone()].trim_end_matches('\n');
+                if !written.trim_start().starts_with("$$") {
+                    return None;
+                }
+                let indent = at.start - text[..at.start].rfind('\n').map_or(0, |i| i + 1);
+                if heading && written.contains('\n') {
+                    // The rule line joins the formula.
+                    return written.rfind('\n').map(|i| (at.start + i, indent));
+                }
+                // An unclosed formula: the line after it joins it.
+                (written.matches("$$").count() % 2 == 1)
+                    .then(|| at.start + written.len())
+                    .filter(|end| {
+                        text[*end..].starts_with('\n')
+                            && !text[*end + 1..].trim_start_matches([' ', '>']).starts_with(['\n', '\r'])
+                    })
+                    .map(|end| (end, indent))
+            })
+            .collect();
+        if broken.is_empty() {
+            break;
+        }
+        broken.sort_unstable();
+        broken.dedup_by_key(|(newline, _)| *newline);
+        for &(newline, indent) in broken.iter().rev() {
+            // The next line's container marks (`> `, a list's indent) go too.
+            let marks = text[newline + 1..].chars().take(indent).take_while(|c| matches!(c, ' ' | '>' | '\t')).count();
+            text.replace_range(newline..newline + 1 + marks, " ");
+        }
     }
     text
 }

@@ -36,6 +36,12 @@ pub struct Destination {
     pub line: usize,
 }
 
+/// The byte at which each line of `body` starts: what turns comrak's
+/// (line, column) positions into offsets.
+fn line_starts(body: &str) -> Vec<usize> {
+    std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
 /// Every destination of `body`: inline links and images, reference
 /// definitions, and `src` and `href` in raw HTML, in the order of the text.
 /// Positions come from comrak's source positions; a link whose written form
@@ -47,7 +53,7 @@ pub fn destinations(body: &str) -> Vec<Destination> {
     // Attributes after a link would be counted in its source position.
     opts.extension.link_attributes = false;
     let root = parse_document(&arena, body, &opts);
-    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts = line_starts(body);
     let offset = |lc: comrak::nodes::LineColumn| -> Option<usize> {
         let line = *starts.get(lc.line.checked_sub(1)?)?;
         let at = line + lc.column.checked_sub(1)?;
@@ -272,7 +278,7 @@ pub fn text_runs(body: &str) -> Vec<std::ops::Range<usize>> {
     let mut opts = options();
     opts.extension.inline_footnotes = false;
     let root = parse_document(&arena, body, &opts);
-    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
         let ast = node.data.borrow();
@@ -321,7 +327,7 @@ fn aligned(body: &str, start: usize, t: &str) -> Option<usize> {
 pub fn trailing_heading(body: &str) -> Option<(String, std::ops::Range<usize>)> {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
-    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts = line_starts(body);
     let mut last = None;
     for child in root.children() {
         let ast = child.data.borrow();
@@ -389,7 +395,7 @@ pub enum TopBlock {
 pub fn blocks(body: &str) -> Vec<TopBlock> {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
-    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts = line_starts(body);
     let line_range = |first: usize, last: usize| -> Option<std::ops::Range<usize>> {
         let start = *starts.get(first.checked_sub(1)?)?;
         let end = starts.get(last).copied().unwrap_or(body.len());
@@ -421,7 +427,7 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
 pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
-    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
         let ast = node.data.borrow();
@@ -445,7 +451,7 @@ pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
 pub fn prose_blocks(body: &str) -> Vec<(std::ops::Range<usize>, bool)> {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
-    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
         let ast = node.data.borrow();
@@ -474,7 +480,7 @@ pub fn prose_blocks(body: &str) -> Vec<(std::ops::Range<usize>, bool)> {
 pub fn chunks(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
-    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
         let ast = node.data.borrow();
