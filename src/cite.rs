@@ -506,6 +506,9 @@ fn unlinked(list: Vec<Inline>) -> Vec<Inline> {
             Inline::Strong(c) => out.push(Inline::Strong(unlinked(c))),
             Inline::Sup(c) => out.push(Inline::Sup(unlinked(c))),
             Inline::Sub(c) => out.push(Inline::Sub(unlinked(c))),
+            Inline::Span { content, style, lang, pos } => {
+                out.push(Inline::Span { content: unlinked(content), style, lang, pos })
+            }
             other => out.push(other),
         }
     }

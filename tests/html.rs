@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
 mod common;
 use common::repo;
 

@@ -12,6 +12,10 @@ use anthology::fonts::Fonts;
 use proptest::prelude::*;
 use typst_layout::PagedDocument;
 
+#[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
+mod common;
+use common::text_of;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -113,24 +117,6 @@ fn a_card_template_error_is_the_cards_and_is_reported_at_its_line() {
     assert!(!stderr.contains("the PDF could not be typeset"), "the PDF was made: {stderr}");
     assert!(stdout.contains("PDF "), "the PDF's summary: {stdout}");
     assert!(!dir.path().join("dist/cards").exists());
-}
-
-/// Every piece of text typst laid out, in order.
-fn text_of(doc: &PagedDocument) -> String {
-    fn walk(frame: &typst::layout::Frame, out: &mut String) {
-        for (_, item) in frame.items() {
-            match item {
-                typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
-                typst::layout::FrameItem::Text(t) => out.push_str(&t.text),
-                _ => {}
-            }
-        }
-    }
-    let mut out = String::new();
-    for page in doc.pages() {
-        walk(&page.frame, &mut out);
-    }
-    out
 }
 
 fn compile_markup(body: &str, fonts: &Arc<Fonts>) -> Result<String, String> {

@@ -61,6 +61,18 @@ fn figures_references_and_callouts_reach_the_site() {
     }
     let note = page(&site, "note-breve/index.html");
     assert!(note.contains("<strong>Important</strong>") && note.contains("<strong>Attention</strong>"), "{note}");
+    // Bracketed spans: styles, a language, an anchor a link reaches; escaped brackets are text.
+    for want in [
+        "<span class=\"smallcaps\">petites capitales</span>",
+        "<span class=\"underline\">souligné</span>",
+        "<mark>surligné</mark>",
+        "<span lang=\"en-GB\">as they say</span>",
+        "ancre<span id=\"s-ici\"></span>",
+        "<a href=\"#s-ici\">ce lien</a>",
+        "texte\u{a0}: [ceci].",
+    ] {
+        assert!(note.contains(want), "{want} not in\n{note}");
+    }
     // A reference to another essay's heading or figure leads there.
     assert!(note.contains("<a href=\"../growth-curves/index.html#s-sec-background\">Background</a>"), "{note}");
     assert!(note.contains("<a href=\"../growth-curves/index.html#s-fig-bars\">1</a>"), "{note}");
@@ -84,9 +96,56 @@ fn the_pdf_markup_numbers_figures_once_and_labels_what_references_reach() {
     ] {
         assert!(markup.contains(want), "{want} not in\n{markup}");
     }
+    let note = book.essays().find(|e| e.slug == "note-breve").unwrap();
+    let markup = anthology::editions::typst::markup::essay_body(note, &images, 2, &links, "Références").text;
+    for want in [
+        "#smallcaps[petites capitales];",
+        "#underline[souligné];",
+        "#highlight[surligné];",
+        "#text(lang: \"en\", region: \"GB\")[#[as they say];];",
+        "ancre#[]<h-note-breve-ici>",
+    ] {
+        assert!(markup.contains(want), "{want} not in\n{markup}");
+    }
     // The book's template turns typst's own figure numbering off, so that
     // no caption reads "Figure 1: Figure 1: …".
     assert!(anthology::editions::typst::DEFAULT_TEMPLATE.contains("#set figure(numbering: none)"));
+}
+
+#[test]
+fn notes_on_names_are_marked_notes_in_every_edition() {
+    let book = book();
+    let byline = "Ines Workshop<sup class=\"name-mark\">*\u{2020}</sup> and Tom Sample<sup class=\"name-mark\">\u{2020}\u{2021}</sup>";
+    let notes = [
+        "<p><sup>*</sup>\u{a0}Corresponding author</p>",
+        "<p><sup>\u{2020}</sup>\u{a0}Equal contribution</p>",
+        "<p><sup>\u{2021}</sup>\u{a0}Now at the Bureau of Examples.</p>",
+    ];
+    let site = anthology::editions::html::render(&book).unwrap();
+    let epub = anthology::editions::epub::render(&book).unwrap().bytes;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("EPUB/essay-growth-curves.xhtml").unwrap(), &mut chapter).unwrap();
+    for (edition, text) in [("site", page(&site, "growth-curves/index.html")), ("EPUB", chapter)] {
+        assert!(text.contains(&format!("<p class=\"byline\">{byline}</p>")), "{edition}: {text}");
+        for n in notes {
+            assert!(text.contains(n), "{edition}: {n} not in {text}");
+        }
+    }
+    // The site's page names its author without the marks.
+    assert!(
+        page(&site, "growth-curves/index.html")
+            .contains("<meta name=\"author\" content=\"Ines Workshop and Tom Sample\">")
+    );
+    use anthology::editions::typst;
+    let fonts = std::sync::Arc::new(typst::fonts_for(&book).unwrap());
+    let s = typst::sources(&book, &fonts).unwrap();
+    let w = typst::world(&book, &s, fonts, &Default::default()).unwrap();
+    let (_, set) = typst::compile(&book, &s, &w, &typst::pieces::Layouts::default()).unwrap();
+    let text = common::text_of(set.doc());
+    for want in ["Ines Workshop", "Corresponding author", "Equal contribution", "Now at the Bureau of Examples."] {
+        assert!(text.contains(want), "{want} not in the PDF: {text}");
+    }
 }
 
 #[test]

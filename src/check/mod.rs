@@ -401,6 +401,7 @@ fn dropped_tags(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic>
             | Inline::Strike(c)
             | Inline::Sub(c)
             | Inline::Sup(c)
+            | Inline::Span { content: c, .. }
             | Inline::Link { content: c, .. } => first(c),
             _ => None,
         })
@@ -420,6 +421,7 @@ fn inline_html(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic> 
                 | Inline::Strike(c)
                 | Inline::Sub(c)
                 | Inline::Sup(c)
+                | Inline::Span { content: c, .. }
                 | Inline::Link { content: c, .. } => collect(c, out),
                 _ => {}
             }
@@ -548,9 +550,6 @@ fn walk_text(inlines: &[Inline], prev: &mut Option<char>, f: &mut dyn FnMut(&str
                 f(text, *pos, *prev);
                 *prev = text.chars().last().or(*prev);
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sub(c) | Inline::Sup(c) => {
-                walk_text(c, prev, f)
-            }
             Inline::Link { content, url, .. } => {
                 let shown = crate::model::document::plain_text(content);
                 if shown != *url && !shown.contains("://") {
@@ -561,7 +560,7 @@ fn walk_text(inlines: &[Inline], prev: &mut Option<char>, f: &mut dyn FnMut(&str
             }
             Inline::Code(c) => *prev = c.chars().last(),
             Inline::SoftBreak | Inline::LineBreak => *prev = Some(' '),
-            _ => {}
+            styled => styled.styled().into_iter().for_each(|c| walk_text(c, prev, f)),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Markup that no edition reads, left in the text: it would print as
 //! written. pandoc, Quarto and LaTeX give meaning to much that CommonMark
-//! reads as text (`[small caps]{.smallcaps}`, `\textbf{…}`, a fenced div
+//! reads as text (`word {.smallcaps}`, `\textbf{…}`, a fenced div
 //! never closed); what the tool reads is turned into the model at load, so
 //! what is still there in a text run is reported at its place, once per
 //! kind and line.

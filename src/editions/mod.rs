@@ -12,6 +12,7 @@
 //! - [`images`]: images decoded once and scaled for every edition;
 //! - [`highlight`]: code blocks coloured with the grammars typst uses.
 
+pub mod byline;
 pub mod epub;
 pub mod highlight;
 pub mod html;

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::editions::highlight;
-use crate::model::document::{Align, Block, Document, Footnote, Inline};
+use crate::model::document::{Align, Block, Document, Footnote, Inline, SpanStyle};
 
 /// Which edition the markup is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -527,6 +527,31 @@ impl Writer<'_, '_> {
             Inline::Strike(c) => self.wrap("del", c),
             Inline::Sub(c) => self.wrap("sub", c),
             Inline::Sup(c) => self.wrap("sup", c),
+            Inline::Span { content, style, lang, pos } => {
+                // Its id (what links to it lead to), how it is set, its language.
+                let tag = if *style == Some(SpanStyle::Mark) { "mark" } else { "span" };
+                self.open(tag, *pos);
+                self.out.pop();
+                match style {
+                    Some(SpanStyle::SmallCaps) => self.out.push_str(" class=\"smallcaps\""),
+                    Some(SpanStyle::Underline) => self.out.push_str(" class=\"underline\""),
+                    Some(SpanStyle::Mark) | None => {}
+                }
+                if let Some(lang) = lang {
+                    let l = escape(lang);
+                    match self.cx.flavor {
+                        Flavor::Epub => {
+                            let _ = write!(self.out, " xml:lang=\"{l}\" lang=\"{l}\"");
+                        }
+                        Flavor::Html => {
+                            let _ = write!(self.out, " lang=\"{l}\"");
+                        }
+                    }
+                }
+                self.out.push('>');
+                self.scoped(content);
+                let _ = write!(self.out, "</{tag}>");
+            }
             Inline::Math { tex, mathml, tag, pos, .. } => {
                 // A numbered equation: its id, what its cross-references
                 // lead to, and its number beside it.

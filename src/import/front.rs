@@ -21,6 +21,13 @@ pub(super) struct AuthorOut {
     pub orcid: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
+    /// A note on the name (`Name^[…]`, `note`, `thanks`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub corresponding: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub equal_contribution: bool,
     /// The institutions, when the source says more of them than a name
     /// (a department, a place, a ROR id).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -115,6 +122,9 @@ mod tests {
                 affiliation: Some("Analytical Society".into()),
                 orcid: Some("0000-0002-1825-0097".into()),
                 bio: Some("Wrote the first program.".into()),
+                note: Some("Now at the Engine".into()),
+                corresponding: true,
+                equal_contribution: true,
                 affiliations: vec![AffiliationOut {
                     name: "Analytical Society".into(),
                     department: Some("Engines".into()),
@@ -150,6 +160,8 @@ mod tests {
         assert_eq!(a.affiliation.as_deref(), Some("Analytical Society"));
         assert_eq!(a.orcid.as_deref(), Some("0000-0002-1825-0097"));
         assert_eq!(a.bio.as_deref(), Some("Wrote the first program."));
+        assert_eq!(a.note.as_deref(), Some("Now at the Engine"));
+        assert_eq!((a.corresponding, a.equal_contribution), (Some(true), Some(true)));
         let i = &a.affiliations.as_ref().unwrap()[0];
         assert_eq!(
             (i.name.as_deref(), i.department.as_deref(), i.ror.as_deref()),

@@ -233,7 +233,28 @@ const AUTHOR_KEYS: &[&str] = &[
     "bio",
     "description",
     "id",
+    "note",
+    "thanks",
+    "acknowledgements",
+    "corresponding",
+    "equal-contributor",
+    "equal-contrib",
+    "equal_contrib",
+    "equal-contribution",
+    "attributes",
 ];
+
+/// Whether a flag of an author (`corresponding: true`, Quarto's
+/// `attributes: {corresponding: true}`) is set.
+fn flag(t: &toml::Table, keys: &[&str]) -> bool {
+    let set = |v: &toml::Value| match v {
+        toml::Value::Boolean(b) => *b,
+        toml::Value::String(s) => matches!(s.trim().to_lowercase().as_str(), "true" | "yes"),
+        _ => false,
+    };
+    let attributes = t.get("attributes").and_then(toml::Value::as_table);
+    keys.iter().any(|k| t.get(*k).or_else(|| attributes.and_then(|a| a.get(*k))).is_some_and(set))
+}
 
 /// Authors in the forms sites and scholars write them: one string
 /// (`Name (@handle), Other <mail@example.org>`, `A, B and C`), a list of
@@ -248,7 +269,7 @@ fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
     match v {
         toml::Value::String(s) => {
             for p in split_people(s) {
-                if let Some(a) = person(&p, &mut out.notes) {
+                if let Some(a) = person(&p) {
                     out.authors.push(a);
                 }
             }
@@ -256,7 +277,7 @@ fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
         toml::Value::Array(a) => {
             for item in a {
                 match item {
-                    toml::Value::String(s) => out.authors.extend(person(s, &mut out.notes)),
+                    toml::Value::String(s) => out.authors.extend(person(s)),
                     other => read_people(other, affiliations, out),
                 }
             }
@@ -289,7 +310,7 @@ fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
                 .or_else(|| parts(v))
                 .or_else(|| get(&["name", "display_name", "full_name"]));
             let Some(name) = name else { return };
-            let Some(mut a) = person(&name, &mut out.notes) else { return };
+            let Some(mut a) = person(&name) else { return };
             a.handle = get(&["handle", "twitter", "mastodon", "github"])
                 .map(|h| if h.starts_with('@') { h } else { format!("@{h}") })
                 .or(a.handle);
@@ -297,6 +318,32 @@ fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
             a.url = get(&["url", "website", "homepage"]);
             a.orcid = get(&["orcid"]);
             a.bio = get(&["bio", "description"]);
+            // A note on the name: written on it (`Name^[…]`), or as a key.
+            let noted: Vec<String> = a
+                .note
+                .take()
+                .into_iter()
+                .chain(["note", "thanks", "acknowledgements"].iter().filter_map(|k| t.get(*k).map(plain)))
+                .filter(|n| !n.is_empty())
+                .collect();
+            a.note = (!noted.is_empty()).then(|| noted.join(" "));
+            a.corresponding = flag(t, &["corresponding"]);
+            a.equal_contribution =
+                flag(t, &["equal-contributor", "equal-contrib", "equal_contrib", "equal-contribution"]);
+            if let Some(attributes) = t.get("attributes").and_then(toml::Value::as_table) {
+                let known =
+                    ["corresponding", "equal-contributor", "equal-contrib", "equal_contrib", "equal-contribution"];
+                let mut other: Vec<&str> =
+                    attributes.keys().map(String::as_str).filter(|k| !known.contains(k)).collect();
+                other.sort_unstable();
+                if !other.is_empty() {
+                    out.notes.push(format!(
+                        "{}'s attributes {} have no place in an author of this format: left out",
+                        a.name,
+                        other.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
             let mut names = Vec::new();
             for key in ["affiliation", "affiliations", "organization", "org"] {
                 if let Some(v) = t.get(key) {
@@ -379,8 +426,8 @@ fn split_people(s: &str) -> Vec<String> {
 
 /// One person: `Name (@handle) <email>` in any order of the brackets; a
 /// note on the name (`Name^[Corresponding author.]`) is taken off it and
-/// reported.
-fn person(s: &str, notes: &mut Vec<String>) -> Option<AuthorOut> {
+/// becomes the author's `note`.
+fn person(s: &str) -> Option<AuthorOut> {
     let (s, note) = match s.find("^[") {
         Some(i) => {
             let note = s[i + 2..].rsplit_once(']').map_or(&s[i + 2..], |(n, _)| n);
@@ -392,15 +439,13 @@ fn person(s: &str, notes: &mut Vec<String>) -> Option<AuthorOut> {
     if name.is_empty() {
         return None;
     }
-    if let Some(note) = note {
-        notes.push(format!("the note on {name}'s name, \u{201c}{note}\u{201d}, is not part of the name: left out"));
-    }
     let inside = |open: char, close: char| {
         s.find(open).and_then(|i| s[i + 1..].split(close).next()).map(|x| x.trim().to_string())
     };
     let handle = inside('(', ')').filter(|h| h.starts_with('@') && !h.contains(' '));
     let email = inside('<', '>').filter(|e| e.contains('@'));
-    Some(AuthorOut { name, handle, email, ..AuthorOut::default() })
+    let note = note.filter(|n| !n.is_empty()).map(str::to_string);
+    Some(AuthorOut { name, handle, email, note, ..AuthorOut::default() })
 }
 
 /// A date as pandoc and Quarto accept it, as this format writes one
@@ -617,7 +662,7 @@ mod tests {
                 None
             ]
         );
-        assert_eq!(people.notes.len(), 2, "{:?}", people.notes);
+        assert_eq!(people.notes.len(), 1, "{:?}", people.notes);
         // An institution the document says more of keeps its parts.
         assert!(people.authors[0].affiliations.is_empty(), "a name alone is the affiliation's text");
         let mit = &people.authors[2].affiliations[0];
@@ -625,7 +670,7 @@ mod tests {
             (mit.name.as_str(), mit.department.as_deref(), mit.city.as_deref(), mit.ror.as_deref()),
             ("MIT", Some("Physics"), Some("Cambridge"), Some("042nb2s44"))
         );
-        assert!(people.notes.iter().any(|n| n.contains("`corresponding`")));
+        assert!(people.authors[2].corresponding, "a corresponding author is said so");
         assert!(people.notes.iter().any(|n| n.contains("`7`")));
     }
 
@@ -637,7 +682,25 @@ mod tests {
         );
         assert_eq!(people.authors[0].name, "Matthew Feickert");
         assert_eq!(people.authors[0].affiliation.as_deref(), Some("Uni"));
-        assert!(people.notes[0].contains("Corresponding author."), "{:?}", people.notes);
+        assert_eq!(people.authors[0].note.as_deref(), Some("Corresponding author."));
+        assert!(people.notes.is_empty(), "{:?}", people.notes);
+    }
+
+    #[test]
+    fn quarto_notes_and_attributes_are_notes_on_the_name() {
+        let people = authors(
+            &value(
+                "a = [{ name = \"A\", note = \"Now at CERN.\", thanks = \"Funded by X.\", attributes = { corresponding = true, equal-contributor = true, deceased = true } }, { name = \"B\", equal-contributor = \"true\" }, { name = \"C\", corresponding = false }]",
+            ),
+            &Affiliations::default(),
+        );
+        let a = &people.authors;
+        assert_eq!(a[0].note.as_deref(), Some("Now at CERN. Funded by X."));
+        assert!(a[0].corresponding && a[0].equal_contribution);
+        assert!(a[1].equal_contribution && !a[1].corresponding);
+        assert!(!a[2].corresponding);
+        assert_eq!(people.notes.len(), 1, "{:?}", people.notes);
+        assert!(people.notes[0].contains("`deceased`"));
     }
 
     #[test]

@@ -40,6 +40,14 @@ pub struct RawAuthor {
     pub email: Option<String>,
     /// Whether the editions may print `email`.
     pub public_email: Option<bool>,
+    /// A note on the name for this essay (plain text), printed under the
+    /// byline with a mark on the name.
+    pub note: Option<String>,
+    /// Whether this is the corresponding author: a marked note under the
+    /// byline, with the address when `public_email`.
+    pub corresponding: Option<bool>,
+    /// Whether the author contributed equally with the others so marked.
+    pub equal_contribution: Option<bool>,
 }
 
 impl Schema for RawAuthor {

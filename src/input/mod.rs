@@ -419,9 +419,9 @@ impl Text<'_> {
             return None;
         };
         let lang = match &raw.lang {
-            Some(l) => match icu_locale_core::Locale::try_from_str(l) {
-                Ok(loc) => loc.to_string(),
-                Err(_) => {
+            Some(l) => match crate::lang::normalised(l) {
+                Some(tag) => tag,
+                None => {
                     diags.push(
                         Diagnostic::new(Code::InvalidValue, fm_loc(l), format!("`{l}` is not a BCP 47 language tag"))
                             .hint("use a tag such as `fr`, `en` or `en-GB`"),
@@ -699,6 +699,9 @@ fn author(root: &Path, dir: &Path, name: String, a: RawAuthor) -> Author {
         orcid: None,
         email: a.email,
         public_email: a.public_email.unwrap_or(false),
+        note: a.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        corresponding: a.corresponding.unwrap_or(false),
+        equal_contribution: a.equal_contribution.unwrap_or(false),
     }
 }
 

@@ -19,6 +19,8 @@ pub const KEYS: &[&str] = &[
     "warning",
     "important",
     "caution",
+    "corresponding",
+    "equal_contribution",
     "last",
     "separator",
     "edited_by",
@@ -187,6 +189,10 @@ pub struct Labels {
     pub important: String,
     /// The title of a `caution` callout.
     pub caution: String,
+    /// The note on a corresponding author's name ("Corresponding author").
+    pub corresponding: String,
+    /// The note on the names of authors who contributed equally.
+    pub equal_contribution: String,
     #[serde(skip)]
     french: bool,
 }
@@ -262,6 +268,8 @@ impl Labels {
             warning: get("warning"),
             important: get("important"),
             caution: get("caution"),
+            corresponding: get("corresponding"),
+            equal_contribution: get("equal_contribution"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }
@@ -279,10 +287,16 @@ impl Labels {
 
     /// `A, B and C`, with the language's separators.
     pub fn join(&self, names: &[String]) -> String {
+        self.join_with(names, str::to_string)
+    }
+
+    /// `names` (already written for an output format) joined with the
+    /// language's separators, written for that format by `escape`.
+    pub fn join_with(&self, names: &[String], escape: impl Fn(&str) -> String) -> String {
         match names {
             [] => String::new(),
             [one] => one.clone(),
-            [rest @ .., last] => format!("{}{}{last}", rest.join(&self.separator), self.last),
+            [rest @ .., last] => format!("{}{}{last}", rest.join(&escape(&self.separator)), escape(&self.last)),
         }
     }
 }

@@ -20,6 +20,12 @@ pub fn primary(tag: &str) -> String {
     tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
 }
 
+/// `written` as a normalised BCP 47 tag (`en-gb` → `en-GB`), or `None`
+/// when it is not one.
+pub fn normalised(written: &str) -> Option<String> {
+    icu_locale_core::Locale::try_from_str(written).ok().map(|l| l.to_string())
+}
+
 /// Whether text in language `tag` is written from right to left.
 pub fn is_rtl(tag: &str) -> bool {
     RTL.contains(&primary(tag).as_str())

@@ -51,6 +51,14 @@ pub struct Author {
     pub email: Option<String>,
     /// Whether the editions may print `email`.
     pub public_email: bool,
+    /// A note on the name for this essay ("Now at CERN"), printed as a
+    /// marked note under the byline, never as part of the name.
+    pub note: Option<String>,
+    /// Whether this is the essay's corresponding author (a marked note).
+    pub corresponding: bool,
+    /// Whether the author shares an equal contribution with the others so
+    /// marked (one marked note for all of them).
+    pub equal_contribution: bool,
 }
 
 /// An institution an author belongs to.

@@ -149,3 +149,21 @@ pub fn eips_book(into: &Path) -> Option<PathBuf> {
     anthology::import::write(&book, &import, false).unwrap();
     Some(book)
 }
+
+/// Every piece of text typst laid out, in order.
+pub fn text_of(doc: &typst_layout::PagedDocument) -> String {
+    fn walk(frame: &typst::layout::Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                typst::layout::FrameItem::Text(t) => out.push_str(&t.text),
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    for page in doc.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}

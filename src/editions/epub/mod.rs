@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use crate::editions::byline::Byline;
 use crate::editions::images::{self, Processed};
 use crate::editions::xhtml::{self, Context, Flavor, ImageRef, escape};
 use crate::editions::{Files, Output};
@@ -179,14 +180,15 @@ impl Package<'_> {
     fn essay(&mut self, e: &Essay) {
         let lang = &e.lang;
         let title = e.title.clone();
-        let names: Vec<String> = e.authors.iter().map(|a| a.name.clone()).collect();
+        let byline = Byline::of(&e.authors, &self.labels);
         let mut body =
             String::from("<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"title\">\n<header>\n");
         let _ = writeln!(body, "<h1 id=\"title\">{}</h1>", escape(&title));
         if let Some(s) = &e.subtitle {
             let _ = writeln!(body, "<p class=\"subtitle\">{}</p>", escape(s));
         }
-        let _ = writeln!(body, "<p class=\"byline\">{}</p>\n</header>", escape(&self.labels.join(&names)));
+        let _ =
+            writeln!(body, "<p class=\"byline\">{}</p>\n{}</header>", byline.xhtml(&self.labels), byline.notes_xhtml());
         let shown: Vec<(usize, &Author)> = e
             .authors
             .iter()
@@ -217,8 +219,8 @@ impl Package<'_> {
         let mut body =
             format!("<section class=\"{kind}\" aria-labelledby=\"title\">\n<h1 id=\"title\">{}</h1>\n", escape(&title));
         if !e.authors.is_empty() {
-            let names: Vec<String> = e.authors.iter().map(|a| a.name.clone()).collect();
-            let _ = writeln!(body, "<p class=\"byline\">{}</p>", escape(&self.labels.join(&names)));
+            let byline = Byline::of(&e.authors, &self.labels);
+            let _ = write!(body, "<p class=\"byline\">{}</p>\n{}", byline.xhtml(&self.labels), byline.notes_xhtml());
         }
         let f = self.fragment(e, 2);
         let _ = writeln!(body, "{}{}</section>", f.body, f.notes);

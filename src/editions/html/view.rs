@@ -8,6 +8,7 @@ use minijinja::{Value, context};
 use serde::Serialize;
 
 use super::{IMAGE_SIZES, PHOTO_SIZES};
+use crate::editions::byline::Byline;
 use crate::editions::images::Processed;
 use crate::editions::xhtml::{self, Context, Flavor, ImageRef, Target};
 use crate::input::assets::Asset;
@@ -324,7 +325,7 @@ impl<'a> View<'a> {
     }
 
     pub(super) fn essay_value(&self, e: &Essay, root: &str, single: bool) -> Value {
-        let names: Vec<String> = e.authors.iter().map(|a| a.name.clone()).collect();
+        let byline = Byline::of(&e.authors, &self.labels);
         let f = self.fragment(e, root, single, if single { 3 } else { 2 });
         let people: Vec<PersonView> = e
             .authors
@@ -346,7 +347,10 @@ impl<'a> View<'a> {
                 (false, true) => Some("ltr"),
                 (false, false) => None,
             },
-            byline => self.labels.join(&names),
+            byline => byline.plain(&self.labels),
+            // The names with the marks of their notes, and the notes.
+            byline_html => Value::from_safe_string(byline.xhtml(&self.labels)),
+            name_notes => Value::from_safe_string(byline.notes_xhtml()),
             authors => ser(&people),
             tags => e.tags.clone(),
             body => Value::from_safe_string(f.body),

@@ -26,6 +26,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::config::{FootnoteNumbering, Placement, Standard};
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::editions::byline::Byline;
 use crate::editions::{Files, Output};
 use crate::fonts::{FONTS_DIR, Fonts};
 use crate::lang::labels::Labels;
@@ -243,8 +244,9 @@ struct Builder {
     markup: BTreeMap<String, String>,
     origins: HashMap<String, (PathBuf, Vec<(usize, u32)>)>,
     links: markup::Links,
-    /// The heading of a text's bibliography.
-    references: String,
+    /// The book's words: the heading of a text's bibliography, the notes
+    /// on names.
+    labels: Labels,
 }
 
 impl Builder {
@@ -280,11 +282,22 @@ impl Builder {
             .filter_map(|img| Some((img.asset.written.clone(), self.image(&img.asset, PRINT_IMAGE_PIXELS)?)))
             .collect();
         let path = format!("/{kind}/{}.typ", e.slug);
-        let generated = essay_body(e, &images, first_heading, &self.links, &self.references);
+        let generated = essay_body(e, &images, first_heading, &self.links, &self.labels.references);
         self.markup.insert(path.clone(), generated.text);
         self.origins.insert(path.clone(), (e.file.clone(), generated.lines));
         let (lang, region) = lang_region(&e.lang);
-        let authors: Vec<Value> = e.authors.iter().enumerate().map(|(i, a)| self.author(a, e, i)).collect();
+        let byline = Byline::of(&e.authors, &self.labels);
+        let authors: Vec<Value> = e
+            .authors
+            .iter()
+            .zip(&byline.names)
+            .enumerate()
+            .map(|(i, (a, named))| {
+                let mut v = self.author(a, e, i);
+                v["marks"] = Value::String(named.marks.clone());
+                v
+            })
+            .collect();
         json!({
             "kind": kind,
             "slug": e.slug,
@@ -295,6 +308,7 @@ impl Builder {
             "region": region,
             "tags": e.tags,
             "authors": authors,
+            "name_notes": byline.notes,
             "doi": e.doi,
             "body": path,
             "fonts": fonts.families(&crate::fonts::needs_of(e)),
@@ -354,7 +368,7 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
         markup: BTreeMap::new(),
         origins: HashMap::new(),
         links,
-        references: cfg.labels().references,
+        labels: cfg.labels(),
     };
     let front: Vec<Value> = book.front.iter().map(|e| b.text(e, "front", 2, fonts)).collect();
     let back: Vec<Value> = book.back.iter().map(|e| b.text(e, "back", 2, fonts)).collect();

@@ -42,6 +42,10 @@ pub(super) struct Run {
     pub(super) bold: bool,
     pub(super) italic: bool,
     pub(super) strike: bool,
+    /// Underlined, small capitals, highlighted: a span (`[x]{.underline}`).
+    pub(super) underline: bool,
+    pub(super) smallcaps: bool,
+    pub(super) highlight: bool,
     pub(super) sup: bool,
     pub(super) sub: bool,
     /// Code, by its character style.
@@ -201,7 +205,9 @@ impl<'a> Walker<'a> {
                         "rPr" if !empty => in_rpr = true,
                         "b" if in_rpr => fmt.bold = on(e),
                         "i" if in_rpr => fmt.italic = on(e),
-                        "u" if in_rpr => fmt.italic |= attr(e, "val").is_none_or(|v| v != "none"),
+                        "u" if in_rpr => fmt.underline = attr(e, "val").is_none_or(|v| v != "none"),
+                        "smallCaps" if in_rpr => fmt.smallcaps = on(e),
+                        "highlight" if in_rpr => fmt.highlight = attr(e, "val").is_none_or(|v| v != "none"),
                         "strike" | "dstrike" if in_rpr => fmt.strike = on(e),
                         "rStyle" if in_rpr => fmt.code = attr(e, "val").is_some_and(|v| self.doc.is_code_chars(&v)),
                         "vertAlign" if in_rpr => {

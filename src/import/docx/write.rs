@@ -65,20 +65,33 @@ fn spaced(text: &str) -> (&str, &str, &str) {
     (&text[..lead], &text[lead..trail], &text[trail..])
 }
 
-/// An emphasis a run can carry, and its Markdown marker.
+/// An emphasis a run can carry, and its Markdown markers.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mark {
     Bold,
     Italic,
     Strike,
+    Underline,
+    SmallCaps,
+    Highlight,
 }
 
 impl Mark {
-    fn marker(self) -> &'static str {
+    fn open(self) -> &'static str {
         match self {
             Mark::Bold => "**",
             Mark::Italic => "*",
             Mark::Strike => "~~",
+            Mark::Underline | Mark::SmallCaps | Mark::Highlight => "[",
+        }
+    }
+
+    fn close(self) -> &'static str {
+        match self {
+            Mark::Underline => "]{.underline}",
+            Mark::SmallCaps => "]{.smallcaps}",
+            Mark::Highlight => "]{.mark}",
+            other => other.open(),
         }
     }
 }
@@ -88,7 +101,8 @@ impl Mark {
 /// one stretch to the next stays open).
 fn emphasis(runs: &[Run], out: &mut String) {
     let same = |a: &Run, b: &Run| {
-        (a.bold, a.italic, a.strike, a.sup, a.sub, a.code) == (b.bold, b.italic, b.strike, b.sup, b.sub, b.code)
+        (a.bold, a.italic, a.strike, a.underline, a.smallcaps, a.highlight, a.sup, a.sub, a.code)
+            == (b.bold, b.italic, b.strike, b.underline, b.smallcaps, b.highlight, b.sup, b.sub, b.code)
     };
     let mut open: Vec<Mark> = Vec::new();
     // The spaces after the last text written: set after any marker that closes.
@@ -107,20 +121,32 @@ fn emphasis(runs: &[Run], out: &mut String) {
             pending.push_str(pre);
             continue;
         }
-        let want: Vec<Mark> = [(r.bold, Mark::Bold), (r.italic, Mark::Italic), (r.strike, Mark::Strike)]
-            .into_iter()
-            .filter_map(|(on, m)| on.then_some(m))
-            .collect();
+        let want: Vec<Mark> = [
+            (r.bold, Mark::Bold),
+            (r.italic, Mark::Italic),
+            (r.strike, Mark::Strike),
+            (r.underline, Mark::Underline),
+            (r.smallcaps, Mark::SmallCaps),
+            (r.highlight, Mark::Highlight),
+        ]
+        .into_iter()
+        .filter_map(|(on, m)| on.then_some(m))
+        .collect();
         let keep = open.iter().take_while(|m| want.contains(m)).count();
         for m in open.drain(keep..).rev() {
-            out.push_str(m.marker());
+            out.push_str(m.close());
         }
         out.push_str(&pending);
         pending.clear();
         out.push_str(pre);
         for m in want {
             if !open.contains(&m) {
-                out.push_str(m.marker());
+                // `![x]{.underline}` would be an image.
+                if m.open() == "[" && out.ends_with('!') && !out.ends_with("\\!") {
+                    out.pop();
+                    out.push_str("\\!");
+                }
+                out.push_str(m.open());
                 open.push(m);
             }
         }
@@ -139,7 +165,7 @@ fn emphasis(runs: &[Run], out: &mut String) {
         pending.push_str(post);
     }
     for m in open.drain(..).rev() {
-        out.push_str(m.marker());
+        out.push_str(m.close());
     }
     out.push_str(&pending);
 }

@@ -11,7 +11,9 @@ use comrak::{Arena, Options, parse_document};
 
 use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Pos};
 
+mod attributes;
 mod positions;
+mod spans;
 pub use positions::{
     Destination, TopBlock, blocks, chunks, code_spans, destinations, prose_blocks, text_runs, trailing_heading,
 };
@@ -94,31 +96,17 @@ pub fn options() -> Options<'static> {
 /// The callout a fenced div's info string names (`{.callout-tip
 /// title="Mind the gap"}`, `callout-note`), with its title when given.
 fn callout_of(info: &str) -> Option<(CalloutKind, Option<String>)> {
-    let inner = info.trim().trim_start_matches('{').trim_end_matches('}');
-    let mut kind = None;
-    let mut title = None;
-    let mut rest = inner.trim_start();
-    while !rest.is_empty() {
-        if let Some(v) = rest.strip_prefix("title=") {
-            let (value, after) = match v.strip_prefix('"') {
-                Some(q) => match q.find('"') {
-                    Some(e) => (&q[..e], &q[e + 1..]),
-                    None => (q, ""),
-                },
-                None => v.split_at(v.find(char::is_whitespace).unwrap_or(v.len())),
-            };
-            title = Some(value.to_string()).filter(|t| !t.trim().is_empty());
-            rest = after.trim_start();
-            continue;
-        }
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let token = rest[..end].trim_start_matches('.');
-        if let Some(k) = token.strip_prefix("callout-").and_then(CalloutKind::named) {
-            kind = Some(k);
-        }
-        rest = rest[end..].trim_start();
-    }
-    kind.map(|k| (k, title))
+    let info = info.trim();
+    let attrs = match info.strip_prefix('{') {
+        Some(_) => attributes::leading(info)?.0,
+        // `::: callout-tip`: a class without its braces.
+        None => attributes::Attributes {
+            classes: info.split_whitespace().map(|c| c.trim_start_matches('.').to_string()).collect(),
+            ..attributes::Attributes::default()
+        },
+    };
+    let kind = attrs.classes.iter().find_map(|c| c.strip_prefix("callout-").and_then(CalloutKind::named))?;
+    Some((kind, attrs.get("title").map(str::to_string).filter(|t| !t.trim().is_empty())))
 }
 
 /// Inline Markdown as plain text (`*A* [b](c)` is `A b`): a title made
@@ -151,7 +139,10 @@ pub fn parse(body: &str, first_line: u32) -> Parsed {
 /// inside a paragraph becomes a link or an image, through the sanitiser.
 pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Parsed {
     let arena = Arena::new();
-    let root = parse_document(&arena, body, &options());
+    let mut opts = options();
+    // Escaped characters apart, so that `\[x\]{.y}` is no span.
+    opts.parse.escaped_char_spans = true;
+    let root = parse_document(&arena, body, &opts);
     let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None, allow_html, ids: Vec::new() };
     let mut document = Document::default();
     for child in root.children() {
@@ -481,16 +472,32 @@ impl Converter {
     }
 
     fn inlines<'a>(&mut self, node: &'a AstNode<'a>, depth: usize) -> Vec<Inline> {
-        let mut out: Vec<Inline> = Vec::new();
+        // Each element, and whether it was written escaped (`\[`): such a
+        // character is never a bracket of a span.
+        let mut read: Vec<Inline> = Vec::new();
+        let mut literal: Vec<bool> = Vec::new();
         for c in node.children() {
+            let escaped = matches!(c.data.borrow().value, NodeValue::Escaped);
             if let Some(i) = self.inline(c, depth + 1) {
-                // Adjacent text runs are merged, so that typography sees whole words.
-                if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }) = (out.last_mut(), &i) {
+                if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }, Some(false), false) =
+                    (read.last_mut(), &i, literal.last(), escaped)
+                {
                     prev.push_str(text);
                     continue;
                 }
-                out.push(i);
+                read.push(i);
+                literal.push(escaped);
             }
+        }
+        let read = spans::bracketed(read, &literal, &mut self.ids);
+        // Adjacent text runs are merged, so that typography sees whole words.
+        let mut out: Vec<Inline> = Vec::with_capacity(read.len());
+        for i in read {
+            if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }) = (out.last_mut(), &i) {
+                prev.push_str(text);
+                continue;
+            }
+            out.push(i);
         }
         if self.allow_html { html_links_and_images(out) } else { out }
     }

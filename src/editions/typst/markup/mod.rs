@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::model::book::Essay;
-use crate::model::document::{Align, Block, Document, Footnote, Inline};
+use crate::model::document::{Align, Block, Document, Footnote, Inline, SpanStyle};
 pub use links::Links;
 use links::{essay_label, heading_label};
 
@@ -521,6 +521,34 @@ impl<'a> Writer<'a> {
             Inline::Strike(c) => self.call("strike", c),
             Inline::Sub(c) => self.call("sub", c),
             Inline::Sup(c) => self.call("super", c),
+            Inline::Span { content, style, lang, pos } => {
+                self.at(*pos);
+                let set = |w: &mut Self| match style {
+                    Some(SpanStyle::SmallCaps) => w.call("smallcaps", content),
+                    Some(SpanStyle::Underline) => w.call("underline", content),
+                    Some(SpanStyle::Mark) => w.call("highlight", content),
+                    None => {
+                        w.out.push('#');
+                        w.content(|w| w.inlines(content));
+                        w.out.push(';');
+                    }
+                };
+                match lang {
+                    Some(tag) => {
+                        let (l, region) = crate::lang::lang_region(tag);
+                        let region = region.map(|r| format!(", region: {}", string_literal(&r))).unwrap_or_default();
+                        let _ = write!(self.out, "#text(lang: {}{region})", string_literal(&l));
+                        self.content(|w| set(w));
+                        self.out.push(';');
+                    }
+                    None => set(self),
+                }
+                // A span with an id: what links to it lead to.
+                if self.out.ends_with(';') && matches!(self.anchors.get(pos), Some(a) if !a.is_empty()) {
+                    self.out.pop();
+                    self.end(*pos);
+                }
+            }
             Inline::Math { tex, display, mathml, pos, tag } => {
                 self.at(*pos);
                 self.math(tex, *display, mathml.as_deref().ok(), tag.as_deref());
