@@ -521,7 +521,7 @@ fn word_as_other_tools_write_it() {
     assert_eq!(e.authors, ["Ada Lovelace"], "from --author");
     let body = e.text.splitn(3, "+++").nth(2).unwrap();
     for want in [
-        "1. Foo\n2. Bar\n\nInterruption.\n\n3. Bop\n1. Again from one\n    1. Lettered\n5. By its style",
+        "1. Foo\n2. Bar\n\nInterruption.\n\n3. Bop\n1. Again from one\n    a. Lettered\n5. By its style",
         "Dropped capital.",
         "Before the box.\n\nBoxed text\n\nA Visio diagram",
         "Call ``f(`x`)``",
@@ -530,9 +530,20 @@ fn word_as_other_tools_write_it() {
     }
     assert_eq!(body.matches("Boxed text").count(), 1, "the VML fallback is the same box");
     let said: Vec<&str> = i.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    for want in ["letters or roman numerals", "text boxes", "cannot show (EMF)"] {
+    for want in ["text boxes", "cannot show (EMF)"] {
         assert!(said.iter().any(|m| m.contains(want)), "{want}: {said:#?}");
     }
+    assert!(!said.iter().any(|m| m.contains("letters or roman numerals")), "letters are kept: {said:#?}");
+    // Read back, the lettered item is a list in the item above it.
+    let doc = anthology::input::markdown::parse(body, 1).document;
+    let nested = doc.blocks.iter().any(|b| match b {
+        Block::List { items, .. } => items
+            .iter()
+            .flatten()
+            .any(|b| matches!(b, Block::List { numbering: anthology::model::document::Numbering::LowerAlpha, .. })),
+        _ => false,
+    });
+    assert!(nested, "{:#?}", doc.blocks);
 }
 
 /// The pandoc this machine has (PANDOC, `pandoc`, or pypandoc-binary's).
@@ -905,3 +916,144 @@ fn a_jupyter_book_becomes_a_book_with_its_figures_equations_and_notebooks() {
     assert!(page.contains("<a href=\"#s-fig-capital\">Figure 2</a>"), "{page}");
     assert!(page.contains("<a href=\"../model/index.html\">the model</a>"), "{page}");
 }
+
+/// Pieces of what the importers read, for the inputs the property tests
+/// make: front matter, chunks, cross-references, directives, notebooks.
+const MARKDOWN_PIECES: &[&str] = &[
+    "---\n",
+    "title: \"A: b\"\n",
+    "author:\n  - name: Ada^[Note [x]]\n    affiliation: \"1, 9\"\n    attributes: {corresponding: true}\n",
+    "affiliations:\n  - index: 1\n    name: Uni\n",
+    "bibliography: [a.bib, ../../x.bib]\n",
+    "date: 31 February 2020\n",
+    "```{r fig-a, fig.cap='A (ref:x)'}\nplot(1)\n",
+    "```\n",
+    "#| label: fig-x\n#| fig-cap: \"X\"\n",
+    "![a](b.png){#fig-b width=50%}",
+    "![](http://example.org/x.png)",
+    "\\label{fig:x}",
+    " \\ref{fig:x} \\autoref{tab:y} \\@ref(fig:a) @fig-x [-@key] ",
+    "::: {.callout-note title=\"T\"}\n",
+    ":::\n",
+    "```{note}\n",
+    "```{figure} a.png\n:name: f\n",
+    "{ref}`f` {numref}`Fig %s <f>` {eq}`e`",
+    "$$\n\\begin{split} a \\\\ b \\end{split}\n$$ {#eq-a}\n",
+    "[x]{.smallcaps}[]{#a}\\[y\\]{.z}",
+    "a. one\nb. two\n",
+    "(ref:x) Text.\n",
+    "Table: (\\#tab:y) Cap\n",
+    "`r nrow(x)`",
+    "{{< include other.qmd >}}",
+    "<!-- a -->",
+    "[link](../chapters/intro.qmd#sec-a) [b](other.md)",
+    "# (PART) Part\n",
+    "# (APPENDIX) App {-}\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "Term\n: Definition\n",
+    "é 日本 \u{202e} ",
+    "\r\n",
+    "\n\n",
+    "\0",
+    "[",
+    "]",
+    "{",
+    "`",
+    "$",
+    "^[",
+    "    ",
+];
+
+fn pieced(pieces: &'static [&'static str]) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    prop::collection::vec(prop::sample::select(pieces), 0..48).prop_map(|p| p.concat().into_bytes())
+}
+
+/// Cases per property: 48 in every `cargo test`, more for a long run
+/// (`IMPORT_FUZZ_CASES=20000 cargo test --release --test import no_`).
+fn fuzz_cases() -> u32 {
+    std::env::var("IMPORT_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: fuzz_cases(), failure_persistence: None, ..Default::default() })]
+
+    /// No Markdown source, however written, makes the importer panic.
+    #[test]
+    fn no_markdown_makes_the_importer_panic(data in pieced(MARKDOWN_PIECES)) {
+        anthology::import::fuzzing::markdown(&data);
+    }
+
+    /// Nor does a book in any of the tools' layouts.
+    #[test]
+    fn no_book_makes_an_importer_panic(kind in 0u8..5, config in pieced(PROJECT_PIECES), text in pieced(MARKDOWN_PIECES)) {
+        let mut data = vec![kind];
+        data.extend(config);
+        data.push(0);
+        data.extend(text);
+        anthology::import::fuzzing::project(&data);
+    }
+
+    /// Nor a Word document whose parts say anything, nor a real one cut or
+    /// changed anywhere.
+    #[test]
+    fn no_word_document_makes_the_importer_panic(
+        body in pieced(DOCX_PIECES),
+        cut in 0usize..40_000,
+        flips in proptest::collection::vec((0usize..40_000, proptest::prelude::any::<u8>()), 0..8),
+    ) {
+        let d = tempfile::tempdir().unwrap();
+        let xml = [b"<?xml version=\"1.0\"?><w:document xmlns:w=\"w\" xmlns:r=\"r\" xmlns:a=\"a\"><w:body>".as_slice(), &body, b"</w:body></w:document>"].concat();
+        let rels = b"<Relationships><Relationship Id=\"rId1\" Type=\"numbering\" Target=\"numbering.xml\"/><Relationship Id=\"rId9\" Type=\"image\" Target=\"media/i.png\"/></Relationships>";
+        let numbering = b"<w:numbering xmlns:w=\"w\"><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"0\"/><w:numFmt w:val=\"upperRoman\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:numFmt w:val=\"lowerLetter\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/><w:lvlOverride w:ilvl=\"1\"><w:startOverride w:val=\"99\"/></w:lvlOverride></w:num></w:numbering>";
+        let made = hostile(d.path(), "made.docx", &[("word/document.xml", &xml), ("word/_rels/document.xml.rels", rels), ("word/numbering.xml", numbering)]);
+        anthology::import::fuzzing::docx(&std::fs::read(made).unwrap());
+        let mut real = std::fs::read(docx_dir().join("pandoc.docx")).unwrap();
+        for (at, b) in flips {
+            let n = real.len();
+            real[at % n] = b;
+        }
+        real.truncate(cut.max(1));
+        anthology::import::fuzzing::docx(&real);
+    }
+}
+
+/// Pieces of the tools' configurations.
+const PROJECT_PIECES: &[&str] = &[
+    "book:\n  title: T\n  author: [A, B]\n",
+    "  chapters:\n    - index.qmd\n    - part: P\n      chapters: [intro.qmd, ../../etc/passwd]\n",
+    "  appendices: [appendix.qmd]\n",
+    "bibliography: refs.bib\n",
+    "rmd_files: [index.Rmd, methods.Rmd]\n",
+    "format: jb-book\nroot: index\nparts:\n  - caption: P\n    chapters:\n      - file: intro\n      - file: notebook\n",
+    "project:\n  toc:\n    - file: index.md\n    - title: S\n      children:\n        - file: methods.md\n",
+    "[book]\ntitle = \"T\"\n",
+    "\0# Summary\n\n- [Intro](intro.md)\n  - [Methods](methods.md)\n[App](appendix.md)\n",
+    "{\"cells\": [{\"cell_type\": \"markdown\", \"source\": [\"# N\\n\"]}]}",
+    "\0",
+    "- ",
+    ": ",
+    "\n",
+    "  ",
+];
+
+/// Pieces of a Word document's body.
+const DOCX_PIECES: &[&str] = &[
+    "<w:p>",
+    "</w:p>",
+    "<w:r><w:rPr><w:b/><w:u w:val=\"single\"/><w:smallCaps/><w:vertAlign w:val=\"superscript\"/></w:rPr><w:t>x</w:t></w:r>",
+    "<w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>",
+    "<w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>",
+    "<w:pPr><w:numPr><w:ilvl w:val=\"9\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr>",
+    "<w:r><w:t>Text ! [ ] *</w:t></w:r>",
+    "<w:r><w:drawing><a:blip r:embed=\"rId9\"/></w:drawing></w:r>",
+    "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+    "<w:txbxContent>",
+    "</w:txbxContent>",
+    "<w:hyperlink r:id=\"rId404\">",
+    "</w:hyperlink>",
+    "<w:footnoteReference w:id=\"3\"/>",
+    "<w:br/>",
+    "<w:tab/>",
+    "<w:framePr w:dropCap=\"drop\"/>",
+];

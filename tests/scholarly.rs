@@ -69,6 +69,8 @@ fn figures_references_and_callouts_reach_the_site() {
         "<span lang=\"en-GB\">as they say</span>",
         "ancre<span id=\"s-ici\"></span>",
         "<a href=\"#s-ici\">ce lien</a>",
+        // A list numbered with letters.
+        "<ol type=\"a\"><li>Lire le texte</li>",
         "texte\u{a0}: [ceci].",
     ] {
         assert!(note.contains(want), "{want} not in\n{note}");
@@ -104,6 +106,7 @@ fn the_pdf_markup_numbers_figures_once_and_labels_what_references_reach() {
         "#highlight[surligné];",
         "#text(lang: \"en\", region: \"GB\")[#[as they say];];",
         "ancre#[]<h-note-breve-ici>",
+        "#enum(start: 1, tight: true, numbering: \"a.\", [Lire le texte",
     ] {
         assert!(markup.contains(want), "{want} not in\n{markup}");
     }

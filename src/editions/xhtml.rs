@@ -306,14 +306,17 @@ impl Writer<'_, '_> {
                 self.blocks(blocks);
                 self.out.push_str("</blockquote>");
             }
-            Block::List { start, items, .. } => {
+            Block::List { start, numbering, items, .. } => {
                 let tag = match start {
-                    Some(1) => {
-                        self.out.push_str("<ol>");
-                        "ol"
-                    }
                     Some(n) => {
-                        let _ = write!(self.out, "<ol start=\"{n}\">");
+                        self.out.push_str("<ol");
+                        if *n != 1 {
+                            let _ = write!(self.out, " start=\"{n}\"");
+                        }
+                        if let Some(t) = numbering.html_type() {
+                            let _ = write!(self.out, " type=\"{t}\"");
+                        }
+                        self.out.push('>');
                         "ol"
                     }
                     None => {

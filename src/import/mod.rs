@@ -15,6 +15,8 @@
 pub mod bookdown;
 pub mod docx;
 mod front;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod headings;
 pub mod jupyterbook;
 mod knit;

@@ -15,7 +15,7 @@
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
-use crate::model::document::{Block, Cell, Inline, LeftOut, Pos};
+use crate::model::document::{Block, Cell, Inline, LeftOut, Numbering, Pos};
 
 /// Elements the sanitiser keeps, with the attributes each keeps.
 pub const KEPT: &[(&str, &[&str])] = &[
@@ -346,6 +346,13 @@ impl Converter {
                 let start = (name == "ol").then(|| {
                     element(node).and_then(|e| e.attr("start")).and_then(|s| s.trim().parse().ok()).unwrap_or(1)
                 });
+                let numbering = match element(node).and_then(|e| e.attr("type")) {
+                    Some("a") => Numbering::LowerAlpha,
+                    Some("A") => Numbering::UpperAlpha,
+                    Some("i") => Numbering::LowerRoman,
+                    Some("I") => Numbering::UpperRoman,
+                    _ => Numbering::Decimal,
+                };
                 // Items are the `li`s; anything else written between them
                 // (text, a paragraph) is an item of its own rather than lost.
                 let mut items: Vec<Vec<Block>> = Vec::new();
@@ -377,7 +384,7 @@ impl Converter {
                     return Vec::new();
                 }
                 let tight = items.iter().all(|i| i.len() <= 1);
-                one(Block::List { start, tight, items })
+                one(Block::List { start, numbering, tight, items })
             }
             "li" => self.flow(node, depth),
             "pre" => {

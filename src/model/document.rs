@@ -29,6 +29,86 @@ pub enum Align {
     Right,
 }
 
+/// How an ordered list's numbers are written: pandoc's fancy lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Numbering {
+    /// `1.`, `2.`…
+    #[default]
+    Decimal,
+    /// `a.`, `b.`…
+    LowerAlpha,
+    /// `A.`, `B.`…
+    UpperAlpha,
+    /// `i.`, `ii.`…
+    LowerRoman,
+    /// `I.`, `II.`…
+    UpperRoman,
+}
+
+impl Numbering {
+    /// HTML's `<ol type>`: `None` for decimal numbers.
+    pub fn html_type(self) -> Option<&'static str> {
+        match self {
+            Numbering::Decimal => None,
+            Numbering::LowerAlpha => Some("a"),
+            Numbering::UpperAlpha => Some("A"),
+            Numbering::LowerRoman => Some("i"),
+            Numbering::UpperRoman => Some("I"),
+        }
+    }
+
+    /// The number `n` as a list of this numbering writes it (`c`, `IV`):
+    /// `None` past `z` for letters.
+    pub fn number(self, n: u64) -> Option<String> {
+        let letter = |base: u8| (1..=26).contains(&n).then(|| char::from(base + (n - 1) as u8).to_string());
+        match self {
+            Numbering::Decimal => Some(n.to_string()),
+            Numbering::LowerAlpha => letter(b'a'),
+            Numbering::UpperAlpha => letter(b'A'),
+            Numbering::LowerRoman => (n > 0).then(|| roman(n)),
+            Numbering::UpperRoman => (n > 0).then(|| roman(n).to_ascii_uppercase()),
+        }
+    }
+
+    /// typst's numbering pattern.
+    pub fn typst_pattern(self) -> &'static str {
+        match self {
+            Numbering::Decimal => "1.",
+            Numbering::LowerAlpha => "a.",
+            Numbering::UpperAlpha => "A.",
+            Numbering::LowerRoman => "i.",
+            Numbering::UpperRoman => "I.",
+        }
+    }
+}
+
+/// `n` in lowercase roman numerals (`xiv`).
+fn roman(mut n: u64) -> String {
+    const TABLE: [(u64, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (v, s) in TABLE {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    out
+}
+
 /// A block element.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
@@ -49,6 +129,8 @@ pub enum Block {
     List {
         /// The first number of an ordered list; `None` for a bulleted list.
         start: Option<u64>,
+        /// How an ordered list's numbers are written (`a.`, `iv.`).
+        numbering: Numbering,
         /// Whether items are set without space between them.
         tight: bool,
         /// The items, each a list of blocks.

@@ -1,6 +1,7 @@
 //! The parts of a DOCX, read within limits: the main document, its styles,
 //! list definitions, notes, relationships, properties and media.
 
+use crate::model::document::Numbering;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -311,9 +312,9 @@ pub(super) enum Format {
     /// Bullets, or no mark at all.
     #[default]
     Bullet,
-    /// 1, 2, 3.
-    Decimal,
-    /// a, b, c or A, B, C; i, ii, iii or I, II, III: written with digits.
+    /// 1, 2, 3; a, b, c or A, B, C; i, ii, iii or I, II, III.
+    Numbered(Numbering),
+    /// Words, other scripts' digits…: written with digits.
     Other,
 }
 
@@ -372,7 +373,11 @@ pub(super) fn read_numbering(xml: &str) -> Result<HashMap<String, List>, String>
                     } else {
                         levels[lvl].format = match val.as_str() {
                             "bullet" | "none" => Format::Bullet,
-                            "decimal" | "decimalZero" => Format::Decimal,
+                            "decimal" | "decimalZero" => Format::Numbered(Numbering::Decimal),
+                            "lowerLetter" => Format::Numbered(Numbering::LowerAlpha),
+                            "upperLetter" => Format::Numbered(Numbering::UpperAlpha),
+                            "lowerRoman" => Format::Numbered(Numbering::LowerRoman),
+                            "upperRoman" => Format::Numbered(Numbering::UpperRoman),
                             _ => Format::Other,
                         };
                     }

@@ -1,6 +1,7 @@
 //! The walk over a document's XML: paragraphs, runs and tables as blocks,
 //! and a note for each kind of thing Markdown cannot hold.
 
+use crate::model::document::Numbering;
 use std::collections::{HashMap, HashSet};
 
 use quick_xml::events::Event;
@@ -20,8 +21,8 @@ pub(super) enum Kind {
     Code,
     Item {
         level: usize,
-        /// Its number in its list; `None` in a bulleted list.
-        number: Option<u64>,
+        /// Its number in its list and how it is written; `None` in a bulleted list.
+        number: Option<(u64, Numbering)>,
     },
     /// A dropped capital: set at the start of the paragraph that follows.
     DropCap,
@@ -100,7 +101,40 @@ impl<'a> Walker<'a> {
         let mut reader = quick_xml::Reader::from_str(xml);
         let mut out = Vec::new();
         self.walk(&mut reader, &mut out, None)?;
+        self.lettered_parents(&mut out);
         Ok(out)
+    }
+
+    /// Lists numbered with letters or roman numerals whose items hold
+    /// another list: numbered with digits at that level, since an item
+    /// written `a.` holds only its paragraph (a list under it would be
+    /// read as its text).
+    fn lettered_parents(&mut self, blocks: &mut [Block]) {
+        let mut levels = HashSet::new();
+        for pair in blocks.windows(2) {
+            if let (Kind::Item { level, number: Some((_, n)) }, Kind::Item { level: next, .. }) =
+                (&pair[0].kind, &pair[1].kind)
+                && *n != Numbering::Decimal
+                && next > level
+            {
+                levels.insert(*level);
+            }
+        }
+        if levels.is_empty() {
+            return;
+        }
+        for b in blocks.iter_mut() {
+            if let Kind::Item { level, number: Some((_, n)) } = &mut b.kind
+                && levels.contains(level)
+            {
+                *n = Numbering::Decimal;
+            }
+        }
+        self.once(
+            "lettered-parents",
+            "lists numbered with letters or roman numerals whose items hold another list: numbered with digits",
+            "a lettered item holds one paragraph; renumber the list after the import if the letters matter",
+        );
     }
 
     /// Reads blocks until the end of `until` (or the document).
@@ -347,19 +381,23 @@ impl<'a> Walker<'a> {
     /// the level is bulleted): Word's counting, where the lists that share a
     /// definition continue each other, a list may start a level again, and
     /// an item resets the levels below it.
-    fn number(&mut self, id: &str, level: usize) -> Option<u64> {
+    fn number(&mut self, id: &str, level: usize) -> Option<(u64, Numbering)> {
         let list = self.doc.numbering.get(id)?;
         let at = list.levels.get(level).copied().unwrap_or_default();
         if at.format == Format::Bullet {
             return None;
         }
-        if at.format == Format::Other {
-            self.once(
-                "lettered",
-                "lists numbered with letters or roman numerals: numbered with digits",
-                "the book's lists are numbered 1, 2, 3",
-            );
-        }
+        let numbering = match at.format {
+            Format::Numbered(n) => n,
+            _ => {
+                self.once(
+                    "numbered-otherwise",
+                    "lists numbered in words or another script's digits: numbered with digits",
+                    "the book's lists are numbered 1, 2, 3, a, b, c or i, ii, iii",
+                );
+                Numbering::Decimal
+            }
+        };
         let counters = self.counters.entry(list.definition.clone()).or_default();
         if self.started.insert(id.to_string()) {
             for &(l, first) in &list.restarts {
@@ -371,7 +409,7 @@ impl<'a> Walker<'a> {
         let n = counters[level].map_or(at.start, |c| c.saturating_add(1));
         counters[level] = Some(n);
         counters[level + 1..].iter_mut().for_each(|c| *c = None);
-        Some(n)
+        Some((n, numbering))
     }
 
     /// A footnote's text, as one Markdown line.

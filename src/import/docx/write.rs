@@ -1,6 +1,7 @@
 //! Blocks and runs written as this book's Markdown.
 
 use super::walk::{Block, Kind, Run};
+use crate::model::document::Numbering;
 
 /// The plain text of runs.
 pub(super) fn inline_text(runs: &[Run]) -> String {
@@ -179,9 +180,18 @@ fn code_span(text: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-/// A list item's mark: its number, or a bullet.
-fn marker(number: Option<u64>) -> String {
-    number.map_or_else(|| "- ".to_string(), |n| format!("{n}. "))
+/// A list item's mark: its number as its list writes it (`3.`, `c.`,
+/// `iv.`), or a bullet. A capital letter and its period take two spaces,
+/// as pandoc reads them.
+fn marker(number: Option<(u64, Numbering)>) -> String {
+    match number {
+        None => "- ".to_string(),
+        Some((n, numbering)) => match numbering.number(n) {
+            Some(written) if numbering == Numbering::UpperAlpha => format!("{written}.  "),
+            Some(written) => format!("{written}. "),
+            None => format!("{n}. "),
+        },
+    }
 }
 
 pub(super) fn write_blocks(blocks: &[Block], out: &mut String) {
@@ -326,18 +336,45 @@ mod tests {
 
     #[test]
     fn list_items_carry_their_numbers() {
-        let item = |text: &str, number| Block {
-            kind: Kind::Item { level: 0, number },
+        let item = |text: &str, number: Option<u64>, numbering| Block {
+            kind: Kind::Item { level: 0, number: number.map(|n| (n, numbering)) },
             runs: vec![Run { text: text.into(), ..Run::default() }],
         };
         let blocks = [
-            item("Foo", Some(1)),
-            item("Bar", Some(2)),
+            item("Foo", Some(1), Numbering::Decimal),
+            item("Bar", Some(2), Numbering::Decimal),
             Block { kind: Kind::Para, runs: vec![Run { text: "Interruption.".into(), ..Run::default() }] },
-            item("Bop", Some(3)),
+            item("Bop", Some(3), Numbering::Decimal),
         ];
         let mut s = String::new();
         write_blocks(&blocks, &mut s);
         assert_eq!(s, "1. Foo\n2. Bar\n\nInterruption.\n\n3. Bop\n");
+        // Letters and roman numerals as pandoc writes them; the reader makes them a list again.
+        let blocks = [
+            item("One", Some(1), Numbering::LowerAlpha),
+            item("Two", Some(2), Numbering::LowerAlpha),
+            Block { kind: Kind::Para, runs: vec![Run { text: "Then.".into(), ..Run::default() }] },
+            item("Four", Some(4), Numbering::UpperRoman),
+            item("Five", Some(5), Numbering::UpperRoman),
+            Block { kind: Kind::Para, runs: vec![Run { text: "And.".into(), ..Run::default() }] },
+            item("Ay", Some(1), Numbering::UpperAlpha),
+            item("Bee", Some(2), Numbering::UpperAlpha),
+        ];
+        let mut s = String::new();
+        write_blocks(&blocks, &mut s);
+        assert_eq!(s, "a. One\nb. Two\n\nThen.\n\nIV. Four\nV. Five\n\nAnd.\n\nA.  Ay\nB.  Bee\n");
+        let doc = crate::input::markdown::parse(&s, 1).document;
+        let lists: Vec<(Option<u64>, Numbering)> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::model::document::Block::List { start, numbering, .. } => Some((*start, *numbering)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            lists,
+            [(Some(1), Numbering::LowerAlpha), (Some(4), Numbering::UpperRoman), (Some(1), Numbering::UpperAlpha)]
+        );
     }
 }

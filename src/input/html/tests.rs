@@ -57,7 +57,7 @@ fn lists_figures_details_and_code() {
     let html = "<ol start=\"3\"><li>one</li><li><p>two</p><p>more</p></li></ol>\n<figure><img src=\"a.png\" alt=\"A\"><figcaption>The <em>cap</em></figcaption></figure>\n<details><summary>More</summary>Hidden <sub>2</sub></details>\n<pre><code class=\"language-rust\">fn x() {\n  1 &lt; 2\n}</code></pre>";
     let c = convert(html, AT);
     assert!(c.left_out.is_empty(), "{:?}", c.left_out);
-    assert!(matches!(&c.blocks[0], Block::List { start: Some(3), tight: false, items } if items.len() == 2));
+    assert!(matches!(&c.blocks[0], Block::List { start: Some(3), tight: false, items, .. } if items.len() == 2));
     assert!(matches!(&c.blocks[1], Block::Paragraph(i)
         if matches!(i.as_slice(), [Inline::Image { url, alt, title, .. }] if url == "a.png" && alt == "A" && title == "The cap")));
     let Block::Details { summary, blocks } = &c.blocks[2] else { panic!("{:?}", c.blocks[2]) };

@@ -9,9 +9,11 @@
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::{Arena, Options, parse_document};
 
-use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Pos};
+use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Numbering, Pos};
 
 mod attributes;
+mod directives;
+mod fancy;
 mod positions;
 mod spans;
 pub use positions::{
@@ -142,7 +144,8 @@ pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Par
     let mut opts = options();
     // Escaped characters apart, so that `\[x\]{.y}` is no span.
     opts.parse.escaped_char_spans = true;
-    let root = parse_document(&arena, body, &opts);
+    let protected = directives::protect(body);
+    let root = parse_document(&arena, protected.as_deref().unwrap_or(body), &opts);
     let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None, allow_html, ids: Vec::new() };
     let mut document = Document::default();
     for child in root.children() {
@@ -159,7 +162,10 @@ pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Par
             conv.push_block(child, 1, &mut document.blocks);
         }
     }
-    document.blocks = conv.table_captions(gather_details(std::mem::take(&mut document.blocks)));
+    document.blocks = fancy::lists(conv.table_captions(gather_details(std::mem::take(&mut document.blocks))));
+    for note in &mut document.footnotes {
+        note.blocks = fancy::lists(std::mem::take(&mut note.blocks));
+    }
     document.ids = conv.ids;
     Parsed { document, too_deep: conv.too_deep }
 }
@@ -521,7 +527,7 @@ impl Converter {
                 let start = (l.list_type == ListType::Ordered).then_some(l.start as u64);
                 let tight = l.tight;
                 let items = node.children().map(|item| self.blocks(item, depth + 1)).collect();
-                Block::List { start, tight, items }
+                Block::List { start, numbering: Numbering::Decimal, tight, items }
             }
             NodeValue::CodeBlock(c) => {
                 let lang = c.info.split_whitespace().next().map(str::to_string);
@@ -532,7 +538,7 @@ impl Converter {
                     let tex = c.literal.clone();
                     return Some(Block::Paragraph(vec![Inline::Math { tex, display: true, mathml, pos, tag: None }]));
                 }
-                Block::Code { lang, text: c.literal.clone() }
+                Block::Code { lang, text: directives::restore(&c.literal) }
             }
             NodeValue::Table(t) => {
                 let align = t
@@ -589,7 +595,7 @@ impl Converter {
         let ast = node.data.borrow();
         let pos = self.pos(&ast.sourcepos);
         Some(match &ast.value {
-            NodeValue::Text(t) => Inline::Text { text: t.to_string(), pos },
+            NodeValue::Text(t) => Inline::Text { text: directives::restore(t), pos },
             NodeValue::Emph => Inline::Emph(self.inlines(node, depth)),
             NodeValue::Strong => Inline::Strong(self.inlines(node, depth)),
             NodeValue::Strikethrough => Inline::Strike(self.inlines(node, depth)),

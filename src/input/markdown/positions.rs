@@ -38,7 +38,7 @@ pub struct Destination {
 
 /// The byte at which each line of `body` starts: what turns comrak's
 /// (line, column) positions into offsets.
-fn line_starts(body: &str) -> Vec<usize> {
+pub(super) fn line_starts(body: &str) -> Vec<usize> {
     std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 

@@ -28,7 +28,7 @@ fn elements_and_positions() {
     }
     assert!(matches!(&d.blocks[1], Block::Heading { level: 2, pos: Pos { line: 7, .. }, .. }));
     assert!(matches!(&d.blocks[2], Block::Quote(_)));
-    assert!(matches!(&d.blocks[3], Block::List { start: Some(1), tight: true, items } if items.len() == 2));
+    assert!(matches!(&d.blocks[3], Block::List { start: Some(1), tight: true, items, .. } if items.len() == 2));
     match &d.blocks[4] {
         Block::Table { align, rows, head, .. } => {
             assert_eq!(*head, 1);

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::model::book::Essay;
-use crate::model::document::{Align, Block, Document, Footnote, Inline, SpanStyle};
+use crate::model::document::{Align, Block, Document, Footnote, Inline, Numbering, SpanStyle};
 pub use links::Links;
 use links::{essay_label, heading_label};
 
@@ -335,10 +335,13 @@ impl<'a> Writer<'a> {
                 self.content(|w| w.blocks(blocks));
                 self.out.push(';');
             }
-            Block::List { start, tight, items } => {
+            Block::List { start, numbering, tight, items } => {
                 match start {
                     Some(n) => {
                         let _ = write!(self.out, "#enum(start: {n}, tight: {tight}");
+                        if *numbering != Numbering::Decimal {
+                            let _ = write!(self.out, ", numbering: \"{}\"", numbering.typst_pattern());
+                        }
                     }
                     None => {
                         let _ = write!(self.out, "#list(tight: {tight}");
