@@ -59,11 +59,35 @@ pub fn markdown(data: &[u8]) {
     let _ = super::markdown::import(std::slice::from_ref(&dir.0), &opts);
 }
 
-/// A Word document.
+/// A Word document: the bytes of a whole `.docx`, or, when they start with
+/// `<`, its parts' XML (the main document, its relationships, numbering,
+/// styles and footnotes, cut at NUL bytes) packed into one, so that the
+/// fuzzer reaches the XML walk rather than the zip's checksums.
 pub fn docx(data: &[u8]) {
     let dir = Scratch::new();
-    let file = dir.file("essay.docx", data);
+    let bytes = if data.first() == Some(&b'<') { package(data) } else { data.to_vec() };
+    let file = dir.file("essay.docx", &bytes);
     let _ = super::docx::import(&[file], &super::docx::Options::default());
+}
+
+/// Parts of a Word document packed as one.
+fn package(data: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    const NAMES: [&str; 5] = [
+        "word/document.xml",
+        "word/_rels/document.xml.rels",
+        "word/numbering.xml",
+        "word/styles.xml",
+        "word/footnotes.xml",
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, part) in NAMES.iter().zip(parts(data, NAMES.len())) {
+        let _ = zip.start_file(*name, zip::write::SimpleFileOptions::default());
+        let _ = zip.write_all(part);
+    }
+    let _ = zip.start_file("word/media/image1.png", zip::write::SimpleFileOptions::default());
+    let _ = zip.write_all(&[0x89, b'P', b'N', b'G']);
+    zip.finish().map(std::io::Cursor::into_inner).unwrap_or_default()
 }
 
 /// A whole book: the first byte chooses the tool (Quarto, bookdown,
@@ -108,6 +132,7 @@ mod tests {
     fn the_entry_points_run_on_what_they_are_given() {
         super::markdown(b"---\ntitle: A\n---\nText [link](../chapters/intro.qmd).\0# Intro\n\0\0");
         super::docx(b"PK\x03\x04 not a zip");
+        super::docx(b"<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>Hi</w:t></w:r></w:p></w:body></w:document>");
         for kind in 0..5u8 {
             let mut data = vec![kind];
             data.extend_from_slice(b"book:\n  chapters: [index.qmd]\0# Index\n");
