@@ -215,7 +215,7 @@ codes! {
         "A cross-reference to a theorem, a lemma or another statement (`@thm-x`, `@lem-x`): the editions number figures, tables, listings and equations only, so it prints as written.";
     /// Markup that no edition reads, left in the text.
     RawMarkup = "T015", "raw-markup", Warning,
-        "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes that follow no span, image or heading (`word {.smallcaps}`, `[x] {.y}`), a LaTeX command (`\\textbf{…}`), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be, a grid table's rules (`+---+`), a stray caption's `: `.";
+        "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes that follow no span, image or heading (`word {.smallcaps}`, `[x] {.y}`), a LaTeX command (`\\textbf{…}`), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be, the rules of a grid table whose cells span rows or columns (`+---+`), a stray caption's `: `.";
     /// A citation names a key that no reference file of the text defines.
     UnknownCitation = "R001", "unknown-citation", Error,
         "A citation (`[@key]`) whose key no reference file of the text or the book defines (with \"did you mean\").";

@@ -14,6 +14,7 @@ use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKin
 mod attributes;
 mod directives;
 mod fancy;
+mod grid;
 mod positions;
 mod spans;
 pub use positions::{
@@ -146,7 +147,13 @@ pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Par
     opts.parse.escaped_char_spans = true;
     let protected = directives::protect(body);
     let root = parse_document(&arena, protected.as_deref().unwrap_or(body), &opts);
-    let mut conv = Converter { line_offset: first_line.saturating_sub(1), too_deep: None, allow_html, ids: Vec::new() };
+    let mut conv = Converter {
+        lines: body.lines().collect(),
+        line_offset: first_line.saturating_sub(1),
+        too_deep: None,
+        allow_html,
+        ids: Vec::new(),
+    };
     let mut document = Document::default();
     for child in root.children() {
         let is_note = matches!(child.data.borrow().value, NodeValue::FootnoteDefinition(_));
@@ -266,7 +273,9 @@ fn without_comments(html: &str) -> String {
     out
 }
 
-struct Converter {
+struct Converter<'s> {
+    /// The lines of the body, for what is read from its layout (grid tables).
+    lines: Vec<&'s str>,
     line_offset: u32,
     too_deep: Option<Pos>,
     allow_html: bool,
@@ -275,7 +284,18 @@ struct Converter {
     ids: Vec<(Pos, String)>,
 }
 
-impl Converter {
+impl Converter<'_> {
+    /// The grid table a paragraph's lines draw, if they draw one.
+    fn grid(&self, at: &comrak::nodes::Sourcepos) -> Option<Block> {
+        let (first, last) = (at.start.line, at.end.line);
+        let lines = self.lines.get(first.saturating_sub(1)..last.min(self.lines.len()))?;
+        let starts = lines.first()?.trim_start();
+        if !(starts.starts_with("+-") || starts.starts_with("+:") || starts.starts_with("+=")) {
+            return None;
+        }
+        grid::table(lines, first as u32 + self.line_offset)
+    }
+
     fn pos(&self, sp: &comrak::nodes::Sourcepos) -> Pos {
         Pos { line: sp.start.line as u32 + self.line_offset, col: sp.start.column as u32 }
     }
@@ -366,6 +386,31 @@ impl Converter {
                         (matches!(v, NodeValue::DescriptionTerm), matches!(v, NodeValue::DescriptionDetails))
                     };
                     if is_term {
+                        // A grid table with its caption (`: Caption`) after
+                        // it, which CommonMark reads as a term and its definition.
+                        let grid = match part.children().collect::<Vec<_>>().as_slice() {
+                            [p] => self.grid(&p.data.borrow().sourcepos),
+                            _ => None,
+                        };
+                        if let Some(table) = grid {
+                            out.push(table);
+                            if let Some(NodeValue::DescriptionDetails) =
+                                part.next_sibling().map(|d| d.data.borrow().value.clone())
+                                && let Some(details) = part.next_sibling()
+                                && let [Block::Paragraph(caption), ..] = self.blocks(details, depth + 2).as_slice()
+                            {
+                                // Written back as the caption line it was.
+                                let mut written = caption.clone();
+                                match written.first_mut() {
+                                    Some(Inline::Text { text, .. }) => text.insert_str(0, ": "),
+                                    _ => written.insert(0, Inline::Text { text: ": ".into(), pos: Pos::default() }),
+                                }
+                                out.push(Block::Paragraph(written));
+                            }
+                            term.clear();
+                            blocks.clear();
+                            break;
+                        }
                         for p in part.children() {
                             if !term.is_empty() {
                                 term.push(Inline::SoftBreak);
@@ -376,7 +421,9 @@ impl Converter {
                         blocks.extend(self.blocks(part, depth + 2));
                     }
                 }
-                out.push(Block::Term { term, blocks });
+                if !term.is_empty() || !blocks.is_empty() {
+                    out.push(Block::Term { term, blocks });
+                }
             }
             return;
         }
@@ -515,7 +562,10 @@ impl Converter {
         let ast = node.data.borrow();
         let pos = self.pos(&ast.sourcepos);
         Some(match &ast.value {
-            NodeValue::Paragraph => Block::Paragraph(self.inlines(node, depth)),
+            NodeValue::Paragraph => match self.grid(&ast.sourcepos) {
+                Some(table) => table,
+                None => Block::Paragraph(self.inlines(node, depth)),
+            },
             NodeValue::Heading(h) => {
                 if let Some(id) = ast.attrs.as_ref().and_then(|a| a.id.clone()) {
                     self.ids.push((pos, id));
