@@ -184,13 +184,29 @@ pub(super) fn rewrite(
                 edits.push((d.whole.start..d.whole.end + attrs, New::Alt(d.text.clone())))
             }
             Some(new) if new.is_empty() && !d.html => edits.push((d.whole.clone(), New::Keep(d.text.clone()))),
-            Some(new) if !new.is_empty() => edits.push((d.at.clone(), New::Text(new))),
+            Some(new) if !new.is_empty() => edits.push((d.at.clone(), New::Text(in_grid(body, &d, new)))),
             _ => {}
         }
     }
     // Outer edits before the edits inside them.
     edits.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
     apply(body, 0..body.len(), &edits)
+}
+
+/// A new destination for `d`, padded with spaces to the width of the old
+/// one when it is shorter and its line is a row of a grid table (`| … |`),
+/// so that the grid's columns still line up; the spaces go before the
+/// link's `)` or its title, where CommonMark allows them.
+fn in_grid(body: &str, d: &Destination, new: String) -> String {
+    let line_start = body[..d.at.start].rfind('\n').map_or(0, |i| i + 1);
+    let in_row = body[line_start..].starts_with('|');
+    let next = body[d.at.end..].chars().next();
+    let (old, now) = (body[d.at.clone()].chars().count(), new.chars().count());
+    if in_row && !d.html && matches!(next, Some(')' | ' ')) && now < old {
+        format!("{new}{}", " ".repeat(old - now))
+    } else {
+        new
+    }
 }
 
 /// The text of `range`, with `edits` (sorted, inside it) made.
@@ -265,6 +281,15 @@ mod tests {
             Vec::new(),
         );
         assert_eq!(out, "Caption with [a link](../x.md) and `code`.\n\n![inner](i-2.png)\n");
+    }
+
+    #[test]
+    fn a_grid_table_keeps_its_columns_when_a_path_gets_shorter() {
+        let body = "+--------------------------+\n| ![a](images/a.png)       |\n+--------------------------+\n";
+        let out = rewrite(body, &mut |d| (d.target == "images/a.png").then(|| "a.png".to_string()), Vec::new());
+        assert_eq!(out, "+--------------------------+\n| ![a](a.png       )       |\n+--------------------------+\n");
+        let doc = crate::input::markdown::parse(&out, 1).document;
+        assert!(matches!(doc.blocks.first(), Some(crate::model::document::Block::Table { .. })), "{:#?}", doc.blocks);
     }
 
     #[test]
