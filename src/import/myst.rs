@@ -392,10 +392,11 @@ fn roles(
         // The role's name ends the text run right before the code span.
         let Some(run) = runs.iter().find(|r| r.end == span.start) else { continue };
         let before = &text[run.clone()];
-        let Some(open) = before.rfind('{') else { continue };
-        let name = &before[open + 1..before.len().saturating_sub(1)];
-        if !before.ends_with('}') || name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || ":-_".contains(c))
-        {
+        // `{name}` right before the code span; a `{` alone there is text.
+        let Some(inner) = before.strip_suffix('}') else { continue };
+        let Some(open) = inner.rfind('{') else { continue };
+        let name = &inner[open + 1..];
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || ":-_".contains(c)) {
             continue;
         }
         let start = run.start + open;
@@ -539,5 +540,14 @@ mod tests {
         assert!(notebook("{\"cells\": 3}").is_err());
         let (out, _) = convert(&md, &Names::default(), &|_| None);
         assert!(out.contains("```python\nx = 1\nx\n```"), "{out}");
+    }
+    /// Found by `fuzz/` (import_project): a `{` right before a code span
+    /// sliced the role's name backwards.
+    #[test]
+    fn a_brace_before_code_is_no_role() {
+        for text in ["a {`code`", "{`x`", "r``{` fig``", "{}`x`"] {
+            let (out, _) = convert(text, &Names::default(), &|_| None);
+            assert!(out.contains('`'), "{text}: {out}");
+        }
     }
 }
