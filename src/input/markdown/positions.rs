@@ -52,7 +52,8 @@ pub fn destinations(body: &str) -> Vec<Destination> {
     opts.extension.inline_footnotes = false;
     // Attributes after a link would be counted in its source position.
     opts.extension.link_attributes = false;
-    let root = parse_document(&arena, body, &opts);
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &opts);
     let starts = line_starts(body);
     let offset = |lc: comrak::nodes::LineColumn| -> Option<usize> {
         let line = *starts.get(lc.line.checked_sub(1)?)?;
@@ -277,7 +278,8 @@ pub fn text_runs(body: &str) -> Vec<std::ops::Range<usize>> {
     let arena = Arena::new();
     let mut opts = options();
     opts.extension.inline_footnotes = false;
-    let root = parse_document(&arena, body, &opts);
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &opts);
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
@@ -326,7 +328,8 @@ fn aligned(body: &str, start: usize, t: &str) -> Option<usize> {
 /// bytes from it to the end.
 pub fn trailing_heading(body: &str) -> Option<(String, std::ops::Range<usize>)> {
     let arena = Arena::new();
-    let root = parse_document(&arena, body, &options());
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
     let starts = line_starts(body);
     let mut last = None;
     for child in root.children() {
@@ -394,7 +397,8 @@ pub enum TopBlock {
 /// references, its parts' headings).
 pub fn blocks(body: &str) -> Vec<TopBlock> {
     let arena = Arena::new();
-    let root = parse_document(&arena, body, &options());
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
     let starts = line_starts(body);
     let line_range = |first: usize, last: usize| -> Option<std::ops::Range<usize>> {
         let start = *starts.get(first.checked_sub(1)?)?;
@@ -407,7 +411,7 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
         let Some(at) = line_range(ast.sourcepos.start.line, ast.sourcepos.end.line) else { continue };
         match &ast.value {
             NodeValue::CodeBlock(c) if c.fenced => {
-                out.push(TopBlock::Code { at, info: c.info.to_string(), code: c.literal.to_string() })
+                out.push(TopBlock::Code { at, info: c.info.to_string(), code: super::directives::restore(&c.literal) })
             }
             NodeValue::Paragraph => out.push(TopBlock::Paragraph { at }),
             NodeValue::Heading(h) => out.push(TopBlock::Heading { at, level: h.level }),
@@ -426,7 +430,8 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
 /// its roles as a code span after `{name}`: `` {cite}`key` ``.
 pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let arena = Arena::new();
-    let root = parse_document(&arena, body, &options());
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
@@ -440,7 +445,7 @@ pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
         };
         let (start, end) = (a + sp.column.saturating_sub(1), b + ep.column);
         if start < end && end <= body.len() && body.is_char_boundary(start) && body.is_char_boundary(end) {
-            out.push((start..end, c.literal.to_string()));
+            out.push((start..end, super::directives::restore(&c.literal)));
         }
     }
     out
@@ -450,7 +455,8 @@ pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
 /// quotation, a div): the bytes of its lines, and whether it is a heading.
 pub fn prose_blocks(body: &str) -> Vec<(std::ops::Range<usize>, bool)> {
     let arena = Arena::new();
-    let root = parse_document(&arena, body, &options());
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
@@ -479,7 +485,8 @@ pub fn prose_blocks(body: &str) -> Vec<(std::ops::Range<usize>, bool)> {
 /// info string, and the language it names.
 pub fn chunks(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let arena = Arena::new();
-    let root = parse_document(&arena, body, &options());
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
