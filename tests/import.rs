@@ -1057,3 +1057,22 @@ const DOCX_PIECES: &[&str] = &[
     "<w:tab/>",
     "<w:framePr w:dropCap=\"drop\"/>",
 ];
+
+/// Every seed of `fuzz/`, among them each input a fuzzer crashed on (kept
+/// as `regression-…`), goes through its entry point again.
+#[test]
+fn the_fuzzers_seeds_and_the_crashes_they_found_import_without_a_panic() {
+    let seeds = common::repo().join("fuzz/seeds");
+    let mut n = 0;
+    for (target, run) in [
+        ("import_markdown", anthology::import::fuzzing::markdown as fn(&[u8])),
+        ("import_docx", anthology::import::fuzzing::docx),
+        ("import_project", anthology::import::fuzzing::project),
+    ] {
+        for entry in std::fs::read_dir(seeds.join(target)).unwrap() {
+            run(&std::fs::read(entry.unwrap().path()).unwrap());
+            n += 1;
+        }
+    }
+    assert!(n >= 9, "{n} seeds");
+}

@@ -70,7 +70,8 @@ pub fn destinations(body: &str) -> Vec<Destination> {
                 let image = matches!(ast.value, NodeValue::Image(_));
                 let (Some(start), Some(last)) = (offset(sp.start), offset(sp.end)) else { continue };
                 let end = (last + 1).min(body.len());
-                if !body.is_char_boundary(end) || !body[start..end].ends_with(')') {
+                // comrak can end a node before it starts (found by fuzz/).
+                if end <= start || !body.is_char_boundary(end) || !body[start..end].ends_with(')') {
                     continue;
                 }
                 let open = if image { 2 } else { 1 };
@@ -96,7 +97,9 @@ pub fn destinations(body: &str) -> Vec<Destination> {
                 while !body.is_char_boundary(end) {
                     end += 1;
                 }
-                out.extend(html_destinations(body, start..end));
+                if end > start {
+                    out.extend(html_destinations(body, start..end));
+                }
             }
             _ => {}
         }
