@@ -221,7 +221,10 @@ codes! {
         "A citation (`[@key]`) whose key no reference file of the text or the book defines (with \"did you mean\").";
     /// A reference file that cannot be read.
     ReferencesSyntax = "R002", "references-syntax", Error,
-        "A `.bib` or `.yaml` reference file that cannot be read, at its line; a key defined twice in one file.";
+        "A `.bib` or `.yaml` reference file that cannot be read, at its line; a key defined twice in one YAML file.";
+    /// A BibLaTeX key defined again in the same file: the first entry is used.
+    DuplicateReference = "R009", "duplicate-reference", Warning,
+        "A BibLaTeX key defined again in the same file, as reference managers' exports often do: the first entry is used, as pandoc and biber use it. A key reused with other fields is told at each repeat; repeats of the same entry, once for the file.";
     /// A field of a reference that cannot be read, left out of its entry.
     ReferenceFieldLeftOut = "R008", "reference-field-left-out", Warning,
         "A field of a BibLaTeX entry that cannot be read (`year = {}`, `year = {Forthcoming, 2018}`): the entry is kept without it, so what cites it still resolves.";

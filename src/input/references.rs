@@ -126,7 +126,9 @@ pub fn parse(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<(Li
     };
     let defined = if yaml { yaml_keys(file, text) } else { bib_keys(file, text) };
     let mut seen = std::collections::HashMap::new();
-    for d in &defined {
+    // A BibLaTeX file's repeated keys are told by `from_bib`, which keeps
+    // the first entry; YAML cannot hold a key twice.
+    for d in defined.iter().filter(|_| yaml) {
         if let Some(first) = seen.insert(d.key.as_str(), d.span.clone()) {
             let (line, _) = crate::diagnostic::line_column(text, first.start);
             diags.push(
@@ -171,7 +173,43 @@ fn from_bib(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Libr
         let span = if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) { span } else { 0..0 };
         Location::at(file, text, span)
     };
-    let bib = match biblatex::Bibliography::parse(text) {
+    // Repeats of the same entry are harmless and, in exports, many: one
+    // warning for them all; a key reused for other fields, one each.
+    let mut repeats: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let parsed = biblatex::RawBibliography::parse(text).and_then(|raw| {
+        let raw = first_of_each_key(raw, |key, first, again, same| {
+            if same {
+                repeats.push((key.to_string(), again));
+                return;
+            }
+            let (line, _) = crate::diagnostic::line_column(text, first.start);
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateReference,
+                    at(again),
+                    format!("the key `{key}` is defined again, with other fields; the first, on line {line}, is used"),
+                )
+                .hint("keys name one work each: rename or remove one, then cite the one you mean"),
+            );
+        });
+        biblatex::Bibliography::from_raw(raw)
+    });
+    if let Some((key, again)) = repeats.first() {
+        let more = match repeats.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more key)".to_string(),
+            n => format!(" (and {n} more keys)"),
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::DuplicateReference,
+                at(again.clone()),
+                format!("the key `{key}`{more} is defined again as the same entry: the repeat is left out"),
+            )
+            .hint("nothing to do; remove the repeated entries to quiet this"),
+        );
+    }
+    let bib = match parsed {
         Ok(b) => b,
         Err(e) => {
             diags.push(
@@ -241,6 +279,42 @@ fn from_bib(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Libr
         }
     }
     Some(library)
+}
+
+/// `raw` with each key's first entry only, as pandoc's citeproc and biber
+/// keep it; `told(key, first, again, same)` hears of every later one, with
+/// the spans of both keys and whether the entries are the same.
+fn first_of_each_key<'s>(
+    mut raw: biblatex::RawBibliography<'s>,
+    mut told: impl FnMut(&str, std::ops::Range<usize>, std::ops::Range<usize>, bool),
+) -> biblatex::RawBibliography<'s> {
+    let content = |e: &biblatex::RawEntry<'s>| {
+        let mut fields: Vec<_> = e
+            .fields
+            .iter()
+            .map(|p| (p.key.v.to_ascii_lowercase(), p.value.v.iter().map(|c| c.v.clone()).collect::<Vec<_>>()))
+            .collect();
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        (e.kind.v.to_ascii_lowercase(), fields)
+    };
+    let mut first: std::collections::HashMap<&'s str, usize> = std::collections::HashMap::new();
+    let mut keep = Vec::with_capacity(raw.entries.len());
+    for (i, entry) in raw.entries.iter().enumerate() {
+        match first.get(entry.v.key.v) {
+            Some(&f) => {
+                let was = &raw.entries[f].v;
+                told(entry.v.key.v, was.key.span.clone(), entry.v.key.span.clone(), content(was) == content(&entry.v));
+                keep.push(false);
+            }
+            None => {
+                first.insert(entry.v.key.v, i);
+                keep.push(true);
+            }
+        }
+    }
+    let mut keep = keep.into_iter();
+    raw.entries.retain(|_| keep.next().unwrap_or(false));
+    raw
 }
 
 /// The keys of a BibLaTeX file and where each is written.
@@ -366,13 +440,34 @@ mod tests {
     }
 
     #[test]
-    fn a_key_defined_twice_is_reported_at_the_second() {
-        let bib = "@book{a, title = {A}, year = 2001}\n@book{a, title = {B}, year = 2002}\n";
+    fn a_key_defined_again_keeps_the_first_entry_with_a_warning_at_the_second() {
+        // As Paperpile and Zotero exports have them: the same entry twice,
+        // and a key reused for another work.
+        let bib = "@book{a, title = {A}, year = 2001}\n@book{b, title = {B}, year = 2002}\n\
+                   @book{a, title = {A}, year = 2001}\n@BOOK{b, year = 2002, title = {Not B}}\n@book{c, title = {C}}\n";
         let mut d = Vec::new();
-        let _ = parse(Path::new("r.bib"), bib, &mut d);
+        let (lib, _) = parse(Path::new("r.bib"), bib, &mut d).unwrap();
+        assert_eq!(lib.len(), 3, "every key once: {d:?}");
+        assert_eq!(lib.get("b").unwrap().title().unwrap().value.to_string(), "B", "the first is used");
+        let again: Vec<_> = d.iter().map(|x| (x.code, x.location.line, x.message.contains("the same entry"))).collect();
+        assert_eq!(again, vec![(Code::DuplicateReference, 4, false), (Code::DuplicateReference, 3, true)]);
+        assert!(d[0].message.contains("on line 2"), "{}", d[0].message);
+        // Many repeats of the same entries: one warning.
+        let bib = "@book{a, title = {A}}\n@book{b, title = {B}}\n@book{a, title = {A}}\n@book{b, title = {B}}\n";
+        let mut d = Vec::new();
+        parse(Path::new("r.bib"), bib, &mut d).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`a` (and 1 more key)"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn a_key_defined_twice_in_yaml_is_an_error_at_the_second() {
+        let yaml = "a:\n  type: book\n  title: A\na:\n  type: book\n  title: B\n";
+        let mut d = Vec::new();
+        let _ = parse(Path::new("r.yaml"), yaml, &mut d);
         let twice: Vec<_> = d.iter().filter(|d| d.message.contains("twice")).collect();
-        assert_eq!(twice.len(), 1);
-        assert_eq!(twice[0].location.line, 2);
+        assert_eq!(twice.len(), 1, "{d:?}");
+        assert_eq!(twice[0].location.line, 4);
     }
 
     #[test]
