@@ -92,7 +92,11 @@ fn asset_diagnostic(asset: &Asset, loc: Location, what: &str, rules: &Rules, pho
                 info.width, info.height, rules.max_image_pixels
             ),
         )
-        .hint("scale the image down; 2000 pixels on the long side is plenty for print"),
+        .hint(
+            "scale the image down (3000 pixels on the long side print 25 cm at 300 dpi), or raise \
+             `[rules] max_image_pixels` in book.toml if the machines that build the book have the memory \
+             (4 bytes a pixel)",
+        ),
         Ok(info) if photo && info.width.min(info.height) < rules.min_photo_pixels => Diagnostic::new(
             Code::ImageTooSmall,
             loc,

@@ -51,13 +51,16 @@ fn allowed_in_xml(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// A web address an author wrote, as a valid URL: the characters a URL
 /// cannot hold (spaces, quotes, `{`, `|`, `}`…) percent-encoded, which
-/// browsers do silently and EPUB reading systems may not.
+/// browsers do silently and EPUB reading systems may not; a `#` after the
+/// one that starts the fragment too.
 pub fn encode_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
+    let mut fragment = false;
     for c in url.trim().chars() {
-        if c.is_ascii_control() || " \"<>\\^`{|}".contains(c) {
+        if c.is_ascii_control() || " \"<>\\^`{|}".contains(c) || (c == '#' && fragment) {
             let _ = write!(out, "%{:02X}", c as u32);
         } else {
+            fragment |= c == '#';
             out.push(c);
         }
     }

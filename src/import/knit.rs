@@ -79,7 +79,7 @@ pub(super) fn figures(text: &str) -> (String, Vec<Note>) {
             _ => {
                 drawn += 1;
                 let fence = "`".repeat(longest_run(&chunk.code, '`').max(2) + 1);
-                let caption = if made.caption.is_empty() { String::new() } else { format!("\n{}\n", made.caption) };
+                let caption = if made.caption.is_empty() { String::new() } else { format!("{}\n", made.caption) };
                 format!(
                     "::: {{#{}}}\n{fence}{}\n{}{}{fence}\n{caption}:::\n",
                     made.id,
@@ -90,6 +90,20 @@ pub(super) fn figures(text: &str) -> (String, Vec<Note>) {
             }
         };
         edits.push((at.clone(), written));
+    }
+    // Each block keeps the lines it had, blank ones making up for those it
+    // lost (a chunk's `#|` options), so that what is told of the text
+    // after it is told at its line in the source.
+    // A block that needs more lines takes the blank ones after it.
+    for (at, written) in &mut edits {
+        let (had, has) = (text[at.clone()].matches('\n').count(), written.matches('\n').count());
+        if has < had && (written.is_empty() || written.ends_with('\n')) {
+            written.push_str(&"\n".repeat(had - has));
+        }
+        let blank = text[at.end..].bytes().take_while(|b| *b == b'\n').count();
+        if has > had && written.ends_with('\n') && text[..at.end].ends_with('\n') {
+            at.end += blank.min(has - had);
+        }
     }
     let out = super::replace(text, edits);
     let mut notes = Vec::new();
@@ -354,7 +368,7 @@ mod tests {
         let (out, notes) = figures(text);
         assert!(out.contains("![A caption with **bold**, by reference.](<images/hello.png>){#fig-hello}"), "{out}");
         assert!(!out.contains("(ref:hello) A caption"), "{out}");
-        assert!(out.contains("::: {#fig-plot-cars}\n```r\nplot(cars)\n```\n\nCars, \"plotted\"\n:::\n"), "{out}");
+        assert!(out.contains("::: {#fig-plot-cars}\n```r\nplot(cars)\n```\nCars, \"plotted\"\n:::\n"), "{out}");
         assert!(out.contains("::: {#tab-cars}\n```r\nknitr::kable("), "{out}");
         assert!(out.contains("\nThe first cars\n:::"), "{out}");
         assert!(out.contains("```{r setup, include=FALSE}\nlibrary(knitr)\n```"), "a chunk that makes nothing stays");
@@ -370,11 +384,14 @@ mod tests {
 
     #[test]
     fn quarto_chunks_keep_their_labels() {
-        let text = "As @fig-map shows.\n\n```{r}\n#| label: fig-map\n#| fig-cap: \"The map\"\nplot(map)\n```\n\n```{python}\n#| label: tbl-x\n#| tbl-cap: Numbers\nprint(1)\n```\n";
+        let text = "As @fig-map shows.\n\n```{r}\n#| label: fig-map\n#| fig-cap: \"The map\"\nplot(map)\n```\n\n```{python}\n#| label: tbl-x\n#| tbl-cap: Numbers\n#| echo: false\n#| warning: false\nprint(1)\n```\n\nAfter.\n";
         let (out, _) = figures(text);
-        assert!(out.contains("::: {#fig-map}\n```r\nplot(map)\n```\n\nThe map\n:::"), "{out}");
-        assert!(out.contains("::: {#tbl-x}\n```python\nprint(1)\n```\n\nNumbers\n:::"), "{out}");
+        assert!(out.contains("::: {#fig-map}\n```r\nplot(map)\n```\nThe map\n:::"), "{out}");
+        assert!(out.contains("::: {#tbl-x}\n```python\nprint(1)\n```\nNumbers\n:::"), "{out}");
         assert!(resolves(&out));
+        // What follows stays at its line, for the diagnostics told of it.
+        let line = |t: &str| t.lines().position(|l| l == "After.");
+        assert_eq!(line(&out), line(text), "{out}");
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub struct Hint {
     /// Whether its `[x](#id)` may name an id another text of the book
     /// defines, as in a Quarto, Jupyter Book or mystmd book.
     pub book_links: bool,
+    /// Whether Quarto renders it, whatever its extension: its shortcodes
+    /// (`{{< kbd Ctrl-C >}}`) are read.
+    pub quarto: bool,
 }
 
 /// `sources` (canonical paths, inside `root`) as contributions.
@@ -176,6 +179,10 @@ pub fn convert(
         let hint = hints.get(path).cloned().unwrap_or_default();
         let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
         source.named = hint.slug.is_some();
+        // Written for pandoc: a list or HTML follows a blank line.
+        if source.scholarly {
+            source.body = super::scholarly::paragraphs_as_pandoc_reads_them(&source.body);
+        }
         texts.push(source);
     }
     // Notebook settings, left out: one note for the import.
@@ -676,6 +683,13 @@ impl Source {
             ));
         }
         front.section = hint.section.clone().or_else(|| opts.section.clone());
+        if (hint.quarto || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qmd"))) && body.contains("{{<") {
+            let (put, notes) = super::scholarly::shortcodes(&body);
+            body = put;
+            for (line, what, hint) in notes {
+                diags.push(left_out(Location::line_col(&shown, body_line + line - 1, 1), what, hint));
+            }
+        }
         for (line, what) in liquid(&body) {
             diags.push(left_out(
                 Location::line_col(&shown, body_line + line, 1),
@@ -709,6 +723,7 @@ impl Source {
         }
         let folder = hint.folder.unwrap_or("contributions");
         let scholarly = !files.is_empty()
+            || hint.quarto
             || path
                 .extension()
                 .is_some_and(|e| matches!(e.to_string_lossy().to_ascii_lowercase().as_str(), "qmd" | "rmd"));

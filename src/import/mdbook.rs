@@ -215,7 +215,7 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
         let slug = matches!(stem.as_str(), "readme" | "index").then(|| crate::lang::slug::slugify(&e.title));
         hints.insert(
             path.clone(),
-            Hint { title: Some(e.title.clone()), section, folder, slug, text: None, book_links: false },
+            Hint { title: Some(e.title.clone()), section, folder, slug, text: None, book_links: false, quarto: false },
         );
         sources.push(path);
     }

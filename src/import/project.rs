@@ -130,6 +130,7 @@ pub(super) fn assemble(project: Project, opts: &Options) -> Result<Import, Impor
         };
         hint.text = c.text;
         hint.book_links = c.book_links;
+        hint.quarto = tool.starts_with("Quarto");
         hints.insert(path.clone(), hint);
         places.insert(path.clone(), c.place);
         sources.push(path);

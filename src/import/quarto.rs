@@ -101,10 +101,12 @@ pub fn import(dir: &Path, opts: &Options) -> Result<Import, ImportError> {
     let book = top.get("book").and_then(|b| b.as_table()).cloned().unwrap_or_default();
     let get = |k: &str| book.get(k).or_else(|| top.get(k)).map(plain).filter(|s| !s.is_empty());
     let affiliations = top.get("affiliations").map(Affiliations::read).unwrap_or_default();
-    let editors: Vec<String> = book
-        .get("author")
-        .or_else(|| book.get("authors"))
+    // An edited book names its editors (`editor:`), the others its authors.
+    let editors: Vec<String> = ["author", "authors", "editor", "editors"]
+        .into_iter()
+        .find_map(|k| book.get(k))
         .or_else(|| top.get("author"))
+        .or_else(|| top.get("editor"))
         .map(|a| authors(a, &affiliations).authors.into_iter().map(|a| a.name).collect())
         .unwrap_or_default();
     let mut opts = opts.clone();

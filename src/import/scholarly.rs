@@ -110,7 +110,16 @@ pub(super) fn edits(
             format!("the last heading, `{title}`, heads nothing: the essay ends with its bibliography under the book's own heading"),
             "nothing to do",
         ));
-        edits.push((at, String::new()));
+        // A link to that heading (`[References](#references)`) leads to an
+        // anchor in its place, right above the bibliography.
+        let doc = crate::input::markdown::parse(body, 1).document;
+        let anchor = doc.anchors().into_iter().filter(|(pos, _)| pos.line > 0).max_by_key(|(pos, _)| pos.line);
+        let kept = anchor
+            .filter(|(pos, a)| {
+                body[..at.start].matches('\n').count() < pos.line as usize && body.contains(&format!("](#{a})"))
+            })
+            .map(|(_, a)| format!("[]{{#{a}}}\n"));
+        edits.push((at, kept.unwrap_or_default()));
     }
     // Inline code that R Markdown and Quarto run (`` `r nrow(x)` ``): kept as
     // the code, which prints where the result would.
@@ -132,24 +141,55 @@ pub(super) fn edits(
             "write the value in its place, or render the source and import the `.md` it writes",
         ));
     }
-    let chunks = crate::input::markdown::chunks(body);
-    if let Some((first, _)) = chunks.first() {
-        let mut langs: Vec<&str> = chunks.iter().map(|(_, l)| l.as_str()).filter(|l| !l.is_empty()).collect();
+    // Braces name a language to run (`{r}`), or only a class (`{.r}`) or
+    // Quarto's `{verbatim}`, which are shown: the code block keeps the
+    // language, and only what would have run is told.
+    let mut chunks = crate::input::markdown::chunks(body);
+    let runs = |(at, lang): &(std::ops::Range<usize>, String)| {
+        !lang.is_empty() && lang != "verbatim" && !body[at.start + 1..].trim_start().starts_with('.')
+    };
+    let run: Vec<_> = chunks.iter().filter(|c| runs(c)).collect();
+    if let Some((first, _)) = run.first() {
+        let mut langs: Vec<&str> = run.iter().map(|(_, l)| l.as_str()).collect();
         langs.sort_unstable();
         langs.dedup();
         notes.push((
             body[..first.start].matches('\n').count() + 1,
             format!(
                 "{} code chunk{} ({}) kept as code: a book never runs code, so what {} printed is not in it",
-                chunks.len(),
-                if chunks.len() == 1 { "" } else { "s" },
+                run.len(),
+                if run.len() == 1 { "" } else { "s" },
                 langs.join(", "),
-                if chunks.len() == 1 { "it" } else { "they" }
+                if run.len() == 1 { "it" } else { "they" }
             ),
             "render the source with its tool and import the `.md` it writes to keep the results",
         ));
     }
+    for (_, lang) in &mut chunks {
+        if lang == "verbatim" {
+            lang.clear();
+        }
+    }
     edits.extend(chunks);
+    // pandoc's raw blocks: HTML is HTML here too; a block for another
+    // format (LaTeX, typst) goes only to it in pandoc, so to none here.
+    let mut other = Vec::new();
+    for (at, format, content) in crate::input::markdown::raw_blocks(body) {
+        let lines = body[at.clone()].matches('\n').count();
+        let kept = if format == "html" { content } else { String::new() };
+        if format != "html" {
+            other.push((body[..at.start].matches('\n').count() + 1, format));
+        }
+        let pad = lines.saturating_sub(kept.matches('\n').count());
+        edits.push((at, format!("{kept}{}", "\n".repeat(pad))));
+    }
+    for (line, format) in other {
+        notes.push((
+            line,
+            format!("a raw `{format}` block left out: pandoc passes it only to {format} output, which a book is not"),
+            "write what it does in Markdown, or leave it out",
+        ));
+    }
     edits.extend(dashes(body));
     let terms = index_terms(body);
     if let Some((first, _)) = terms.first() {
@@ -216,6 +256,85 @@ pub(super) fn math_rules(text: &str) -> String {
     text
 }
 
+/// `body` read as pandoc and Quarto read it where CommonMark would end a
+/// paragraph: "…the panels are:" followed by "1. Edit distance" on the
+/// next line is one paragraph to them (a list follows a blank line), as is
+/// a line that opens an HTML comment; a figure whose caption holds such
+/// lines is one figure, a note that holds a comment one note. Each such
+/// line is kept in its paragraph (a list's marker escaped, HTML indented),
+/// found by the parser, again until nothing moves (a nested list shows
+/// once its parent is text).
+pub(super) fn paragraphs_as_pandoc_reads_them(body: &str) -> String {
+    let mut text = body.to_string();
+    for _ in 0..64 {
+        let mut found = crate::input::markdown::breaks_in_paragraphs(&text);
+        if found.is_empty() {
+            break;
+        }
+        found.sort_unstable();
+        found.dedup_by_key(|(at, _)| *at);
+        for (at, what) in found.into_iter().rev() {
+            text.insert_str(at, what);
+        }
+    }
+    text
+}
+
+/// `body` with Quarto's shortcodes that have a meaning here put in their
+/// place, and what was done, as notes (line, message, hint): the keys of
+/// `{{< kbd Ctrl-C >}}`; Font Awesome's `{{< fa icon >}}`, a
+/// `{{< pagebreak >}}`, `{{< lipsum >}}` and `{{< placeholder >}}` left
+/// out. Others (`meta`, `var`, `video`, an extension's) stay, for the
+/// importer to report. Found in the text the parser reads, never in code.
+pub(super) fn shortcodes(body: &str) -> (String, Vec<(usize, String, &'static str)>) {
+    let mut edits = Vec::new();
+    let mut left: std::collections::BTreeMap<&'static str, (usize, usize)> = std::collections::BTreeMap::new();
+    for run in crate::input::markdown::text_runs(body) {
+        let text = &body[run.clone()];
+        let mut from = 0;
+        while let Some(open) = text[from..].find("{{<").map(|k| from + k) {
+            let Some(close) = text[open..].find(">}}").map(|k| open + k) else { break };
+            from = close + 3;
+            let inner = text[open + 3..close].trim();
+            let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+            let args = args.trim();
+            let put = match name {
+                "kbd" if !args.is_empty() => {
+                    let keys = args.trim_matches('"').replace('&', "&amp;").replace('<', "&lt;");
+                    format!("<kbd>{keys}</kbd>")
+                }
+                "fa" | "pagebreak" | "lipsum" | "placeholder" => {
+                    let what = match name {
+                        "fa" => "Font Awesome icon",
+                        "pagebreak" => "page break",
+                        "lipsum" => "placeholder text (`lipsum`)",
+                        _ => "placeholder image",
+                    };
+                    let line = body[..run.start + open].matches('\n').count() + 1;
+                    left.entry(what).or_insert((line, 0)).1 += 1;
+                    String::new()
+                }
+                _ => continue,
+            };
+            // What is left out takes a space before it along.
+            let start = if put.is_empty() && text[..open].ends_with(' ') { open - 1 } else { open };
+            edits.push((run.start + start..run.start + close + 3, put));
+        }
+    }
+    let notes = left
+        .into_iter()
+        .map(|(what, (line, n))| {
+            let plural = if n == 1 { "" } else { "s" };
+            (
+                line,
+                format!("{n} {what}{plural} (a Quarto shortcode) left out: the book has no such thing"),
+                "nothing to do; write in words what mattered",
+            )
+        })
+        .collect();
+    (super::replace(body, edits), notes)
+}
+
 /// LaTeX's `\index{term}` in prose (bookdown's PDF index), with its nested
 /// braces: an index of terms only pandoc's LaTeX makes, so left out.
 fn index_terms(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
@@ -248,26 +367,76 @@ fn index_terms(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
 
 /// pandoc and Quarto print the alternative text of an image alone in its
 /// paragraph as its caption (a site's Markdown does not); this format
-/// takes a figure's caption from its title. Each such image without a title is given its alternative
-/// text as title, so that the caption prints in every edition.
+/// takes a figure's caption from its title. Each such image without a
+/// title is given its alternative text as title, so that the caption
+/// prints in every edition. A title is plain text, so a numbered figure
+/// (`{#fig-x}`) whose alternative text holds more (a citation, emphasis, a
+/// cross-reference) becomes Quarto's figure div instead, the text its
+/// caption paragraph, which keeps it all.
 fn figure_captions(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
-    crate::input::markdown::destinations(body)
-        .into_iter()
-        .filter(|d| d.image && d.alone && !d.html && !d.titled)
-        .filter_map(|d| {
-            let alt = body.get(d.text.clone())?.trim();
-            let alt = crate::input::markdown::plain(alt);
-            if alt.is_empty() {
-                return None;
-            }
-            let title = alt.replace('\\', "\\\\").replace('"', "\\\"");
-            Some((
-                d.at.end + usize::from(body[d.at.end..].starts_with('>'))
-                    ..d.at.end + usize::from(body[d.at.end..].starts_with('>')),
-                format!(" \"{title}\""),
-            ))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for d in crate::input::markdown::destinations(body) {
+        if !d.image || !d.alone || d.html || d.titled {
+            continue;
+        }
+        let Some(written) = body.get(d.text.clone()).map(str::trim) else { continue };
+        let alt = crate::input::markdown::plain(written);
+        if alt.is_empty() {
+            continue;
+        }
+        let end = d.at.end + usize::from(body[d.at.end..].starts_with('>'));
+        if (alt != written || written.contains('@'))
+            && let Some(edits) = figure_div(body, &d, end, written)
+        {
+            out.extend(edits);
+            continue;
+        }
+        let title = alt.replace('\\', "\\\\").replace('"', "\\\"");
+        out.push((end..end, format!(" \"{title}\"")));
+    }
+    out
+}
+
+/// The edits that make the image `d` (its destination ending at `end`,
+/// its alternative text `written`) a figure div around it with that text
+/// as caption: when the image has an id and starts its line (or its
+/// list item's) and its attributes can be read.
+fn figure_div(
+    body: &str,
+    d: &crate::input::markdown::Destination,
+    end: usize,
+    written: &str,
+) -> Option<Vec<(std::ops::Range<usize>, String)>> {
+    let after = &body[end..];
+    let close = after.len() - after.trim_start().len();
+    let brace = end + close + after[close..].strip_prefix(')').map(|_| 1)?;
+    let (attrs, used) = crate::input::markdown::attributes::leading(&body[brace..])?;
+    let id = attrs.id.as_deref().filter(|id| id.starts_with("fig-") || id.starts_with("fig:"))?;
+    let line_start = body[..d.whole.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &body[line_start..d.whole.start];
+    if !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    let id_at = body[brace..brace + used].find(&format!("#{id}"))? + brace;
+    let caption = written.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The image keeps a plain description (Quarto's `fig-alt`), without
+    // the citations, in place of the id that goes to the div.
+    let described = if attrs.get("fig-alt").is_some() {
+        String::new()
+    } else {
+        let mut plain = crate::input::markdown::plain(written);
+        while let Some(open) = plain.find("[@") {
+            let Some(close) = plain[open..].find(']') else { break };
+            let before = plain[..open].trim_end().len();
+            plain.replace_range(before..open + close + 1, "");
+        }
+        format!("fig-alt=\"{}\"", plain.replace('\\', "").replace('"', "'"))
+    };
+    Some(vec![
+        (d.whole.start..d.whole.start, format!("::: {{#{id}}}\n{indent}")),
+        (id_at..id_at + id.len() + 1, described),
+        (brace + used..brace + used, format!("\n\n{indent}{caption}\n{indent}:::")),
+    ])
 }
 
 /// pandoc's `smart` extension, on by default for pandoc and Quarto: `---`
@@ -336,6 +505,93 @@ mod tests {
         let doc = crate::input::markdown::parse(&mended, 1).document;
         assert!(!doc.blocks.iter().any(|b| matches!(b, crate::model::document::Block::Heading { .. })));
         assert_eq!(math_rules("# Title\n\nText\n===\n"), "# Title\n\nText\n===\n");
+    }
+
+    #[test]
+    fn a_list_or_html_right_after_a_paragraph_line_stays_in_the_paragraph() {
+        let body = "![The panels:\n1. Edit distance\n2. Coverage\n](a.png){#fig-a}\n\nSteps:\n- one\n- two\n  - nested\n\n- after a blank line\n\n1. A list\n   - nests\n";
+        let mended = paragraphs_as_pandoc_reads_them(body);
+        assert_eq!(
+            mended,
+            "![The panels:\n1\\. Edit distance\n2\\. Coverage\n](a.png){#fig-a}\n\nSteps:\n\\- one\n\\- two\n  \\- nested\n\n- after a blank line\n\n1. A list\n   - nests\n"
+        );
+        let doc = crate::input::markdown::parse(&mended, 1).document;
+        use crate::model::document::Block;
+        assert!(
+            matches!(&doc.blocks[0], Block::Paragraph(i) if matches!(i.as_slice(), [crate::model::document::Inline::Image { .. }])),
+            "one image: {:#?}",
+            doc.blocks[0]
+        );
+        assert!(doc.ids.iter().any(|(_, id)| id == "fig-a"), "{:?}", doc.ids);
+        assert_eq!(paragraphs_as_pandoc_reads_them("Text.\n\n- a\n- b\n"), "Text.\n\n- a\n- b\n");
+        // A comment inside a note inside a list item: the note goes on.
+        let body = "- Said.^[\n  <!-- gone\n  [x](y) -->\n  Kept.\n  ]\n";
+        let mended = paragraphs_as_pandoc_reads_them(body);
+        assert_eq!(mended, "- Said.^[\n      <!-- gone\n  [x](y) -->\n  Kept.\n  ]\n");
+        let doc = crate::input::markdown::parse(&mended, 1).document;
+        assert_eq!(doc.footnotes.len(), 1, "{:#?}", doc.blocks);
+    }
+
+    #[test]
+    fn a_link_to_the_dropped_references_heading_keeps_its_anchor() {
+        let mut notes = Vec::new();
+        let body = "See [the list](#references).\n\n## References\n\n::: {#refs}\n:::\n";
+        let e = edits(body, &mut notes);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].1, "[]{#references}\n");
+        assert_eq!(&body[e[0].0.start..e[0].0.start + 13], "## References");
+        let body = "Text.\n\n## References\n";
+        assert_eq!(edits(body, &mut notes)[0].1, "");
+    }
+
+    #[test]
+    fn only_code_that_would_run_is_told_and_raw_blocks_go_to_their_format() {
+        let mut notes = Vec::new();
+        let body = "```{.r}\nshown()\n```\n\n```{verbatim}\n{{< x >}}\n```\n\n```{=html}\n<b>bold</b>\n```\n\n```{=latex}\n\\newpage\n```\n\nAfter.\n";
+        let e = edits(body, &mut notes);
+        let out = crate::import::replace(body, e);
+        assert_eq!(out, "```r\nshown()\n```\n\n```\n{{< x >}}\n```\n\n<b>bold</b>\n\n\n\n\n\n\n\nAfter.\n");
+        assert_eq!(out.lines().position(|l| l == "After."), Some(16), "at its line");
+        let told: Vec<_> = notes.iter().map(|(line, m, _)| (*line, m.as_str())).collect();
+        assert_eq!(
+            told,
+            vec![(13, "a raw `latex` block left out: pandoc passes it only to latex output, which a book is not")]
+        );
+    }
+
+    #[test]
+    fn quarto_shortcodes_that_mean_something_here() {
+        let body = "Press {{< kbd Ctrl-C >}}.\nLocked {{< fa lock title=\"Needs an account\" >}} and {{< fa lock >}}.\n\n{{< pagebreak >}}\n\nKept {{< meta title >}}, and `{{< fa x >}}` is code.\n";
+        let (out, notes) = shortcodes(body);
+        assert_eq!(
+            out,
+            "Press <kbd>Ctrl-C</kbd>.\nLocked and.\n\n\n\nKept {{< meta title >}}, and `{{< fa x >}}` is code.\n"
+        );
+        let told: Vec<_> = notes.iter().map(|(line, m, _)| (*line, m.as_str())).collect();
+        assert_eq!(
+            told,
+            vec![
+                (2, "2 Font Awesome icons (a Quarto shortcode) left out: the book has no such thing"),
+                (4, "1 page break (a Quarto shortcode) left out: the book has no such thing"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_figure_whose_caption_cites_becomes_a_figure_div() {
+        let mut notes = Vec::new();
+        let body = "![Quagga DNA, from [@Higuchi1984] and\n*others*.](q.png){#fig-q width=50%}\n\n![Plain](p.png){#fig-p}\n\nSee @fig-q.\n";
+        let out = crate::import::replace(body, edits(body, &mut notes));
+        assert_eq!(
+            out,
+            "::: {#fig-q}\n![Quagga DNA, from [@Higuchi1984] and\n*others*.](q.png){fig-alt=\"Quagga DNA, from and others.\" width=50%}\n\nQuagga DNA, from [@Higuchi1984] and *others*.\n:::\n\n![Plain](p.png \"Plain\"){#fig-p}\n\nSee @fig-q.\n"
+        );
+        let doc = crate::input::markdown::parse(&out, 1).document;
+        use crate::model::document::Block;
+        let Block::Float { caption, blocks, .. } = &doc.blocks[0] else { panic!("{:#?}", doc.blocks) };
+        assert!(caption.iter().any(|i| matches!(i, crate::model::document::Inline::Emph(_))), "{caption:#?}");
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(doc.ids.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(), ["fig-q", "fig-p"]);
     }
 
     #[test]

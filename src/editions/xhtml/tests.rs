@@ -133,6 +133,7 @@ fn math_is_mathml_and_bad_math_is_code() {
 fn web_addresses_are_valid_urls() {
     assert_eq!(encode_url(" https://e.org/a b#{x}|\"y\" "), "https://e.org/a%20b#%7Bx%7D%7C%22y%22");
     assert_eq!(encode_url("https://e.org/é?q=1&r=%20"), "https://e.org/é?q=1&r=%20");
+    assert_eq!(encode_url("https://e.org/faq#A#B"), "https://e.org/faq#A%23B", "one fragment");
 }
 
 #[test]

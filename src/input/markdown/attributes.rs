@@ -76,6 +76,51 @@ pub fn leading(text: &str) -> Option<(Attributes, usize)> {
     }
 }
 
+/// pandoc's `width=50%` on an image: the share of the text's width, from
+/// 1 to 100.
+pub fn width_share(value: &str) -> Option<u8> {
+    let n: u8 = value.trim_matches('"').strip_suffix('%')?.trim().parse().ok()?;
+    (1..=100).contains(&n).then_some(n)
+}
+
+/// `list` with the attributes comrak leaves as text after an image read
+/// onto it: comrak takes only double quotes (`{#fig-x width="50%"}`), pandoc
+/// single ones too (`{#fig-x fig-alt='A map.'}`). The id is pushed on
+/// `ids` at the image's position. `literal[i]` says `list[i]` was written
+/// escaped, which is never attributes.
+pub(super) fn after_images(
+    mut list: Vec<crate::model::document::Inline>,
+    literal: &[bool],
+    ids: &mut Vec<(crate::model::document::Pos, String)>,
+) -> Vec<crate::model::document::Inline> {
+    use crate::model::document::Inline;
+    for i in 1..list.len() {
+        if literal.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let Inline::Text { text, .. } = &list[i] else { continue };
+        if !text.starts_with('{') {
+            continue;
+        }
+        let Some((attrs, used)) = leading(text) else { continue };
+        let Inline::Image { pos, width, alt, .. } = &mut list[i - 1] else { continue };
+        if let Some(described) = attrs.get("fig-alt") {
+            *alt = described.to_string();
+        }
+        if let Some(id) = &attrs.id {
+            ids.push((*pos, id.clone()));
+        }
+        if let Some(w) = attrs.get("width").and_then(width_share) {
+            *width = Some(w);
+        }
+        if let Inline::Text { text, .. } = &mut list[i] {
+            text.replace_range(..used, "");
+        }
+    }
+    list.retain(|i| !matches!(i, Inline::Text { text, .. } if text.is_empty()));
+    list
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +137,22 @@ mod tests {
         assert!(a.has_class("smallcaps"));
         assert_eq!(leading("{-}").unwrap().0.classes, ["unnumbered"]);
         assert_eq!(leading("{}").unwrap().1, 2);
+    }
+
+    #[test]
+    fn attributes_in_single_quotes_after_an_image() {
+        let doc = super::super::parse(
+            "![A map.](m.png){#fig-map fig-alt='The map.' width='50%'} and more\n\nSee @fig-map.\n",
+            1,
+        )
+        .document;
+        assert_eq!(doc.ids.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(), ["fig-map"]);
+        let crate::model::document::Block::Paragraph(first) = &doc.blocks[0] else { panic!("{:#?}", doc.blocks) };
+        assert!(
+            matches!(first.first(), Some(crate::model::document::Inline::Image { width: Some(50), .. })),
+            "{first:#?}"
+        );
+        assert_eq!(crate::model::document::plain_text(first), "The map. and more", "`fig-alt` describes it");
     }
 
     #[test]

@@ -5,6 +5,11 @@
 //! fenced code that would close a div are found with the parser (a parse
 //! without divs, whose code blocks are the same), and their first colon is
 //! hidden from the parse that reads divs; the code gets it back.
+//!
+//! comrak also refuses a div whose attributes hold a colon, which Quarto's
+//! titles often do (`::: {.callout-note title="Setup: the data"}`): the
+//! whole div printed as written. Those colons are hidden the same way, and
+//! [`restore`] gives them back to the attributes.
 
 use comrak::nodes::NodeValue;
 use comrak::{Arena, parse_document};
@@ -15,15 +20,32 @@ pub(super) const HIDDEN: char = '\u{1}';
 /// `body` with the first colon of each `:::` line inside fenced code
 /// hidden, when it has any.
 pub(super) fn protect(body: &str) -> Option<String> {
-    if !body.contains(":::") || !(body.contains("```") || body.contains("~~~")) || body.contains(HIDDEN) {
+    if !body.contains(":::") || body.contains(HIDDEN) {
+        return None;
+    }
+    let starts = super::positions::line_starts(body);
+    let line_at = |line: usize| {
+        let start = starts[line];
+        let end = starts.get(line + 1).copied().unwrap_or(body.len());
+        (start, &body[start..end])
+    };
+    // Where a line opens a div: the byte after its colons, when its
+    // attributes hold a colon of their own.
+    let opens_with_colon = |text: &str| {
+        let indent = text.len() - text.trim_start_matches(' ').len();
+        let fence = text[indent..].len() - text[indent..].trim_start_matches(':').len();
+        (indent <= 3 && fence >= 3 && text[indent + fence..].trim_end().contains(':')).then_some(indent + fence)
+    };
+    let fenced_code = body.contains("```") || body.contains("~~~");
+    if !fenced_code && !(0..starts.len()).any(|l| opens_with_colon(line_at(l).1).is_some()) {
         return None;
     }
     let mut opts = super::options();
     opts.extension.block_directive = false;
     let arena = Arena::new();
     let root = parse_document(&arena, body, &opts);
-    let starts = super::positions::line_starts(body);
     let mut hide = Vec::new();
+    let mut in_code = vec![false; starts.len()];
     for node in root.descendants() {
         let ast = node.data.borrow();
         let NodeValue::CodeBlock(c) = &ast.value else { continue };
@@ -34,12 +56,19 @@ pub(super) fn protect(body: &str) -> Option<String> {
         let (first, last) = (ast.sourcepos.start.line + 1, ast.sourcepos.end.line);
         for line in first..=last {
             let Some(&start) = starts.get(line.saturating_sub(1)) else { continue };
+            in_code[line - 1] = true;
             let end = starts.get(line).copied().unwrap_or(body.len());
             let text = &body[start..end];
             let indent = text.len() - text.trim_start_matches(' ').len();
             if indent <= 3 && text[indent..].starts_with(":::") {
                 hide.push(start + indent);
             }
+        }
+    }
+    for (line, code) in in_code.iter().enumerate() {
+        let (start, text) = line_at(line);
+        if let Some(info) = opens_with_colon(text).filter(|_| !code) {
+            hide.extend(text[info..].match_indices(':').map(|(i, _)| start + info + i));
         }
     }
     if hide.is_empty() {
@@ -73,5 +102,15 @@ mod tests {
         );
         assert!(matches!(doc.blocks.get(1), Some(Block::Heading { level: 2, .. })), "{:#?}", doc.blocks);
         assert_eq!(doc.ids.len(), 1);
+    }
+
+    #[test]
+    fn a_colon_in_a_divs_attributes_keeps_the_div() {
+        let body = "::: {.callout-note title=\"Setup: the data\" collapse=\"true\"}\nRun `a:b`.\n:::\n\nAfter: text.\n";
+        let doc = parse(body, 1).document;
+        let Some(Block::Callout { title, blocks, .. }) = doc.blocks.first() else { panic!("{:#?}", doc.blocks) };
+        assert_eq!(crate::model::document::plain_text(title), "Setup: the data");
+        assert!(matches!(blocks.as_slice(), [Block::Paragraph(_)]), "{blocks:#?}");
+        assert_eq!(doc.blocks.len(), 2, "{:#?}", doc.blocks);
     }
 }

@@ -50,15 +50,22 @@ pub(super) fn table(lines: &[&str], first_line: u32) -> Option<Block> {
             row_line = first_line + k as u32 + 1;
             continue;
         }
-        // A line of cells: a `|` at every edge.
-        if line.len() != border.len() || edges.iter().any(|e| line[*e] != '|') {
+        // A line of cells: a `|` at every edge. The last cell, as pandoc
+        // reads it, runs to the line's closing `|` wherever it is (a long
+        // link pushes it out).
+        let inner = &edges[..edges.len() - 1];
+        if line.last() != Some(&'|')
+            || line.len() <= inner[inner.len() - 1] + 1
+            || inner.iter().any(|e| line[*e] != '|')
+        {
             return None;
         }
         if current.is_empty() {
             current = vec![String::new(); edges.len() - 1];
         }
         for (c, w) in edges.windows(2).enumerate() {
-            let part: String = line[w[0] + 1..w[1]].iter().collect();
+            let end = if c + 2 == edges.len() { line.len() - 1 } else { w[1] };
+            let part: String = line[w[0] + 1..end].iter().collect();
             let part = part.trim();
             if !part.is_empty() {
                 if !current[c].is_empty() {
@@ -130,7 +137,8 @@ mod tests {
 
     #[test]
     fn a_grid_table_is_a_table() {
-        let md = "+---------+---------+\n| Fruit   | Price   |\n+=========+:=======:+\n| *Apple* | 1.00    |\n| red     |         |\n+---------+---------+\n| Pear    | 2.00    |\n+---------+---------+\n\n: Fruits {#tbl-fruits}\n";
+        // The last cell of a line may run past the border, as a long link does.
+        let md = "+---------+---------+\n| Fruit   | Price   |\n+=========+:=======:+\n| *Apple* | 1.00    |\n| red     |         |\n+---------+---------+\n| Pear    | [2.00](x) |\n+---------+---------+\n\n: Fruits {#tbl-fruits}\n";
         let doc = parse(md, 1).document;
         let Some(Block::Table { align, head, rows, caption, .. }) = doc.blocks.first() else {
             panic!("{:#?}", doc.blocks)
@@ -148,6 +156,7 @@ mod tests {
         for md in [
             "+---+---+\n| a | b |\n",
             "+---+---+\n| a   b |\n+---+---+\n",
+            "+---+---+\n| a | b\n+---+---+\n",
             "+---+---+\n| a | b |\n+-------+\n",
             "+1 for this\n",
         ] {

@@ -11,14 +11,15 @@ use comrak::{Arena, Options, parse_document};
 
 use crate::model::document::{Align, Block, CalloutKind, Cell, Document, FloatKind, Footnote, Inline, Numbering, Pos};
 
-mod attributes;
+pub mod attributes;
 mod directives;
 mod fancy;
 mod grid;
 mod positions;
 mod spans;
 pub use positions::{
-    Destination, TopBlock, blocks, chunks, code_spans, destinations, prose_blocks, text_runs, trailing_heading,
+    Destination, TopBlock, blocks, breaks_in_paragraphs, chunks, code_spans, destinations, prose_blocks, raw_blocks,
+    text_runs, trailing_heading,
 };
 
 /// Deepest nesting of blocks and inlines accepted in an essay.
@@ -99,6 +100,7 @@ pub fn options() -> Options<'static> {
 /// The callout a fenced div's info string names (`{.callout-tip
 /// title="Mind the gap"}`, `callout-note`), with its title when given.
 fn callout_of(info: &str) -> Option<(CalloutKind, Option<String>)> {
+    let info = directives::restore(info);
     let info = info.trim();
     let attrs = match info.strip_prefix('{') {
         Some(_) => attributes::leading(info)?.0,
@@ -110,6 +112,30 @@ fn callout_of(info: &str) -> Option<(CalloutKind, Option<String>)> {
     };
     let kind = attrs.classes.iter().find_map(|c| c.strip_prefix("callout-").and_then(CalloutKind::named))?;
     Some((kind, attrs.get("title").map(str::to_string).filter(|t| !t.trim().is_empty())))
+}
+
+/// A table's caption as pandoc writes it (`: A caption {#tbl-x}`, or
+/// `Table: …`): its text without the lead, and the id at its end.
+fn table_caption(mut inlines: Vec<Inline>) -> (Vec<Inline>, Option<String>) {
+    if let Some(Inline::Text { text, .. }) = inlines.first_mut() {
+        let rest = text.strip_prefix("Table: ").or_else(|| text.strip_prefix(": ")).unwrap_or(text);
+        *text = rest.to_string();
+    }
+    let mut id = None;
+    if let Some(Inline::Text { text, .. }) = inlines.last_mut()
+        && let Some(i) = text.rfind('{').filter(|_| text.trim_end().ends_with('}'))
+    {
+        id = text[i + 1..]
+            .trim_end()
+            .trim_end_matches('}')
+            .split_whitespace()
+            .find_map(|a| a.strip_prefix('#'))
+            .map(str::to_string);
+        text.truncate(i);
+        let kept = text.trim_end().len();
+        text.truncate(kept);
+    }
+    (inlines, id)
 }
 
 /// Inline Markdown as plain text (`*A* [b](c)` is `A b`): a title made
@@ -339,26 +365,9 @@ impl Converter<'_> {
                 out.push(b);
                 continue;
             }
-            let Block::Paragraph(mut inlines) = b else { continue };
-            if let Some(Inline::Text { text, .. }) = inlines.first_mut() {
-                let rest = text.strip_prefix("Table: ").or_else(|| text.strip_prefix(": ")).unwrap_or(text);
-                *text = rest.to_string();
-            }
-            let mut id = None;
-            if let Some(Inline::Text { text, .. }) = inlines.last_mut()
-                && let Some(i) = text.rfind('{').filter(|_| text.trim_end().ends_with('}'))
-            {
-                id = text[i + 1..]
-                    .trim_end()
-                    .trim_end_matches('}')
-                    .split_whitespace()
-                    .find_map(|a| a.strip_prefix('#'))
-                    .map(str::to_string);
-                text.truncate(i);
-                let kept = text.trim_end().len();
-                text.truncate(kept);
-            }
+            let Block::Paragraph(inlines) = b else { continue };
             if let Some(Block::Table { caption, pos, .. }) = out.last_mut() {
+                let (inlines, id) = table_caption(inlines);
                 if let Some(id) = id {
                     self.ids.push((*pos, id));
                 }
@@ -428,7 +437,7 @@ impl Converter<'_> {
             return;
         }
         let div = match &node.data.borrow().value {
-            NodeValue::BlockDirective(d) if callout_of(&d.info).is_none() => Some(d.info.clone()),
+            NodeValue::BlockDirective(d) if callout_of(&d.info).is_none() => Some(directives::restore(&d.info)),
             _ => None,
         };
         let Some(info) = div else {
@@ -459,10 +468,21 @@ impl Converter<'_> {
             _ => FloatKind::Figure,
         };
         let table = kind == FloatKind::Table;
+        // An image and a caption of plain text: the image is the figure, the
+        // caption its title; a caption with more (a citation, emphasis, a
+        // cross-reference) makes a float, which keeps it.
+        let plain_caption = match inner.as_slice() {
+            [_, Block::Paragraph(c)] => c.iter().all(|i| match i {
+                Inline::Text { text, .. } => !text.contains('@'),
+                Inline::SoftBreak => true,
+                _ => false,
+            }),
+            _ => true,
+        };
         let image = inner
             .iter()
             .position(|b| matches!(b, Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Image { .. }])))
-            .filter(|_| kind == FloatKind::Figure && inner.len() <= 2);
+            .filter(|_| kind == FloatKind::Figure && inner.len() <= 2 && plain_caption);
         let pos = self.pos(&node.data.borrow().sourcepos);
         if let Some(id) = id.clone().filter(|_| image.is_none()) {
             // Any other content: a float, its last paragraph the caption (a
@@ -542,6 +562,7 @@ impl Converter<'_> {
                 literal.push(escaped);
             }
         }
+        let read = attributes::after_images(read, &literal, &mut self.ids);
         let read = spans::bracketed(read, &literal, &mut self.ids);
         // Adjacent text runs are merged, so that typography sees whole words.
         let mut out: Vec<Inline> = Vec::with_capacity(read.len());
@@ -601,11 +622,26 @@ impl Converter<'_> {
                         TableAlignment::Right => Align::Right,
                     })
                     .collect();
-                let rows = node
+                let mut rows: Vec<Vec<Cell>> = node
                     .children()
                     .map(|row| row.children().map(|cell| Cell::new(self.inlines(cell, depth + 2))).collect())
                     .collect();
-                Block::Table { align, head: 1, rows, caption: Vec::new(), pos }
+                // pandoc's caption right under the table, with no blank
+                // line between, which a pipe table reads as its last row.
+                let last = node.last_child().map(|r| r.data.borrow().sourcepos.start.line);
+                let line = last.and_then(|l| self.lines.get(l.saturating_sub(1))).map(|l| l.trim());
+                let mut caption = Vec::new();
+                if rows.len() > 1
+                    && line.is_some_and(|l| (l.starts_with(": ") || l.starts_with("Table: ")) && !l.contains('|'))
+                    && let Some(mut row) = rows.pop()
+                {
+                    let (inlines, id) = table_caption(std::mem::take(&mut row[0].content));
+                    if let Some(id) = id {
+                        self.ids.push((pos, id));
+                    }
+                    caption = inlines;
+                }
+                Block::Table { align, head: 1, rows, caption, pos }
             }
             NodeValue::ThematicBreak => Block::Rule,
             NodeValue::BlockDirective(d) => {
@@ -660,16 +696,14 @@ impl Converter<'_> {
                 // pandoc's `{width=50%}`: a share of the text's width.
                 let width = ast.attrs.as_ref().and_then(|a| {
                     let (_, v) = a.pairs.iter().find(|(k, _)| k == "width")?;
-                    let n: u8 = v.trim_matches('"').strip_suffix('%')?.trim().parse().ok()?;
-                    (1..=100).contains(&n).then_some(n)
+                    attributes::width_share(v)
                 });
-                Inline::Image {
-                    url: l.url.clone(),
-                    title: l.title.clone(),
-                    alt: crate::model::document::plain_text(&self.inlines(node, depth)),
-                    pos,
-                    width,
-                }
+                // Quarto's `fig-alt` describes the image when its text is a caption.
+                let described = ast.attrs.as_ref().and_then(|a| {
+                    a.pairs.iter().find(|(k, _)| k == "fig-alt").map(|(_, v)| v.trim_matches('"').to_string())
+                });
+                let alt = crate::model::document::plain_text(&self.inlines(node, depth));
+                Inline::Image { url: l.url.clone(), title: l.title.clone(), alt: described.unwrap_or(alt), pos, width }
             }
             NodeValue::FootnoteReference(r) => Inline::FootnoteRef { name: r.name.clone(), pos },
             NodeValue::Superscript | NodeValue::Subscript => {

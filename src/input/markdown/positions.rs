@@ -420,7 +420,7 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
             NodeValue::Heading(h) => out.push(TopBlock::Heading { at, level: h.level }),
             NodeValue::BlockDirective(d) => {
                 let open = at.start..body[at.start..].find('\n').map_or(at.end, |k| at.start + k + 1);
-                out.push(TopBlock::Div { at, open, info: d.info.to_string() })
+                out.push(TopBlock::Div { at, open, info: super::directives::restore(&d.info) })
             }
             _ => {}
         }
@@ -449,6 +449,77 @@ pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
         let (start, end) = (a + sp.column.saturating_sub(1), b + ep.column);
         if start < end && end <= body.len() && body.is_char_boundary(start) && body.is_char_boundary(end) {
             out.push((start..end, super::directives::restore(&c.literal)));
+        }
+    }
+    out
+}
+
+/// Where CommonMark ends a paragraph that pandoc's and Quarto's Markdown
+/// go on with: a list, or a block of HTML (a comment), on the line right
+/// after the paragraph's. pandoc starts a list only after a blank line
+/// (unless it nests in a list item) and reads HTML there as inline HTML.
+/// Each is an insertion that keeps the line in the paragraph: a
+/// backslash before a list marker's `.` or `-`, for the items that follow
+/// the paragraph without a blank line; four spaces before the HTML, which
+/// no block can start with inside a paragraph. What these lines hold
+/// shows at the next reading.
+pub fn breaks_in_paragraphs(body: &str) -> Vec<(usize, &'static str)> {
+    let arena = Arena::new();
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let starts = line_starts(body);
+    let blank = |line: usize| {
+        line.checked_sub(1).and_then(|l| starts.get(l)).is_none_or(|&a| {
+            let b = starts.get(line).copied().unwrap_or(body.len());
+            body[a..b].trim().is_empty()
+        })
+    };
+    let at_of = |pos: comrak::nodes::LineColumn| {
+        let line = *pos.line.checked_sub(1).and_then(|l| starts.get(l))?;
+        let at = line + pos.column.saturating_sub(1);
+        body.is_char_boundary(at).then_some(at)
+    };
+    let mut out = Vec::new();
+    for block in root.descendants() {
+        let (is_list, is_html) = match block.data.borrow().value {
+            NodeValue::List(_) => (true, false),
+            NodeValue::HtmlBlock(_) => (false, true),
+            _ => continue,
+        };
+        let Some(before) = block.previous_sibling() else { continue };
+        let in_item = block.parent().is_some_and(|p| matches!(p.data.borrow().value, NodeValue::Item(_)));
+        let after = before.data.borrow();
+        if (is_list && in_item)
+            || !matches!(after.value, NodeValue::Paragraph)
+            || after.sourcepos.end.line + 1 != block.data.borrow().sourcepos.start.line
+        {
+            continue;
+        }
+        if is_html {
+            if let Some(at) = at_of(block.data.borrow().sourcepos.start) {
+                out.push((at, "    "));
+            }
+            continue;
+        }
+        for item in block.children() {
+            let pos = item.data.borrow().sourcepos.start;
+            if blank(pos.line - 1) {
+                break;
+            }
+            let Some(from) = at_of(pos) else { break };
+            let text = &body[from..];
+            let skipped = text.len() - text.trim_start_matches([' ', '\t']).len();
+            let digits = text[skipped..].bytes().take_while(u8::is_ascii_digit).count();
+            let at = from + skipped + digits;
+            let marker = body.as_bytes().get(at).copied();
+            let is_marker = if digits > 0 {
+                matches!(marker, Some(b'.' | b')'))
+            } else {
+                matches!(marker, Some(b'-' | b'*' | b'+'))
+            };
+            if is_marker {
+                out.push((at, "\\"));
+            }
         }
     }
     out
@@ -495,7 +566,8 @@ pub fn chunks(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     for node in root.descendants() {
         let ast = node.data.borrow();
         let NodeValue::CodeBlock(c) = &ast.value else { continue };
-        if !c.fenced || !c.info.trim_start().starts_with('{') {
+        if !c.fenced || !c.info.trim_start().starts_with('{') || c.info.trim_start()[1..].trim_start().starts_with('=')
+        {
             continue;
         }
         let Some(&line_start) = ast.sourcepos.start.line.checked_sub(1).and_then(|l| starts.get(l)) else { continue };
@@ -517,6 +589,39 @@ pub fn chunks(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     out
 }
 
+/// pandoc's raw blocks that are not inside a quotation or a list
+/// (```` ```{=html} ````, ```` ```{=latex} ````): the bytes of each, from its
+/// opening fence to the end of its closing one's line, the format it is
+/// for, and what it holds.
+pub fn raw_blocks(body: &str) -> Vec<(std::ops::Range<usize>, String, String)> {
+    let arena = Arena::new();
+    let read = super::directives::protect(body);
+    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let starts = line_starts(body);
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        let NodeValue::CodeBlock(c) = &ast.value else { continue };
+        let info = c.info.trim();
+        let Some(format) = info.strip_prefix('{').and_then(|i| i.trim_start().strip_prefix('=')) else { continue };
+        let Some(format) = format.strip_suffix('}').map(str::trim).filter(|f| !f.contains(char::is_whitespace)) else {
+            continue;
+        };
+        if !c.fenced || ast.sourcepos.start.column != 1 || node.parent().is_some_and(|p| p.parent().is_some()) {
+            continue;
+        }
+        let (Some(&start), Some(&last)) = (
+            ast.sourcepos.start.line.checked_sub(1).and_then(|l| starts.get(l)),
+            ast.sourcepos.end.line.checked_sub(1).and_then(|l| starts.get(l)),
+        ) else {
+            continue;
+        };
+        let end = body[last..].find('\n').map_or(body.len(), |k| last + k + 1);
+        out.push((start..end, format.to_ascii_lowercase(), super::directives::restore(&c.literal)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,6 +632,21 @@ mod tests {
         let got: Vec<(String, String)> =
             chunks(body).into_iter().map(|(r, lang)| (body[r].to_string(), lang)).collect();
         assert_eq!(got, vec![("{r, echo=FALSE}".into(), "r".into()), ("{.python}".into(), "python".into())]);
+    }
+
+    #[test]
+    fn raw_blocks_name_their_format() {
+        let body = "Text.\n\n```{=html}\n<b>x</b>\n```\n\n```{=latex}\n\\newpage\n```\n\n> ```{=html}\n> y\n> ```\n";
+        let got: Vec<(String, String, String)> =
+            raw_blocks(body).into_iter().map(|(r, f, c)| (body[r].to_string(), f, c)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("```{=html}\n<b>x</b>\n```\n".into(), "html".into(), "<b>x</b>\n".into()),
+                ("```{=latex}\n\\newpage\n```\n".into(), "latex".into(), "\\newpage\n".into()),
+            ]
+        );
+        assert!(chunks(body).is_empty(), "a raw block is no chunk");
     }
 
     #[test]

@@ -160,11 +160,19 @@ fn quarto_callouts_github_alerts_and_other_divs() {
 
 #[test]
 fn a_quarto_figure_div_is_a_figure_with_its_caption() {
-    let d = parse(":::{#fig-seat}\n\n![ ](seat.png)\n\nThe invitation, with its *seat*\n:::\n", 1).document;
+    let d = parse(":::{#fig-seat}\n\n![ ](seat.png)\n\nThe invitation, with its seat\n:::\n", 1).document;
     assert_eq!(d.blocks.len(), 1, "{:#?}", d.blocks);
     let Block::Paragraph(i) = &d.blocks[0] else { panic!() };
     let [Inline::Image { title, pos, .. }] = i.as_slice() else { panic!("{i:?}") };
     assert_eq!(title, "The invitation, with its seat");
+    assert_eq!(d.ids, vec![(*pos, "fig-seat".to_string())]);
+    // A caption with more than text is kept whole, by a float around the image.
+    let d = parse(":::{#fig-seat}\n![ ](seat.png)\n\nThe invitation, with its *seat*\n:::\n", 1).document;
+    let Block::Float { kind: FloatKind::Figure, caption, blocks, pos } = &d.blocks[0] else {
+        panic!("{:#?}", d.blocks)
+    };
+    assert!(caption.iter().any(|i| matches!(i, Inline::Emph(_))), "{caption:?}");
+    assert!(matches!(blocks.as_slice(), [Block::Paragraph(i)] if matches!(i.as_slice(), [Inline::Image { .. }])));
     assert_eq!(d.ids, vec![(*pos, "fig-seat".to_string())]);
 }
 
@@ -181,6 +189,19 @@ fn a_quarto_div_around_other_content_is_a_float_and_around_a_table_its_caption()
     let Block::Table { caption: tc, pos: tp, .. } = &d.blocks[1] else { panic!("{:?}", d.blocks[1]) };
     assert_eq!(crate::model::document::plain_text(tc), "One table");
     assert_eq!(d.ids, vec![(*pos, "fig-two".to_string()), (*tp, "tbl-one".to_string())]);
+}
+
+#[test]
+fn a_table_caption_right_under_the_table_is_its_caption_not_a_row() {
+    let body = "| a | b |\n|---|---|\n| 1 | 2 |\n: The *first* {#tbl-one}\n\n| c |\n|---|\n| : not a caption |\n";
+    let d = parse(body, 1).document;
+    let Block::Table { caption, rows, pos, .. } = &d.blocks[0] else { panic!("{:?}", d.blocks[0]) };
+    assert_eq!(crate::model::document::plain_text(caption), "The first");
+    assert_eq!(rows.len(), 2, "the header and one row");
+    assert_eq!(d.ids, vec![(*pos, "tbl-one".to_string())]);
+    let Block::Table { caption, rows, .. } = &d.blocks[1] else { panic!("{:?}", d.blocks[1]) };
+    assert!(caption.is_empty());
+    assert_eq!(rows.len(), 2);
 }
 
 #[test]
