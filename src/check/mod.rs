@@ -400,18 +400,20 @@ fn dropped_tags(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic>
             {
                 Some((*pos, html.as_str()))
             }
-            Inline::Emph(c)
-            | Inline::Strong(c)
-            | Inline::Strike(c)
-            | Inline::Sub(c)
-            | Inline::Sup(c)
-            | Inline::Span { content: c, .. }
-            | Inline::Link { content: c, .. } => first(c),
-            _ => None,
+            other => inside(other).and_then(|c| first(c)),
         })
     }
     let (pos, html) = first(inlines)?;
     Some(left_out(e, text, pos, html))
+}
+
+/// What an inline element holds that raw HTML may be in: styled text, a
+/// link's text.
+fn inside(i: &Inline) -> Option<&Vec<Inline>> {
+    match i {
+        Inline::Link { content, .. } => Some(content),
+        other => other.styled(),
+    }
 }
 
 /// One diagnostic for the raw HTML of a paragraph, at its first tag.
@@ -420,14 +422,11 @@ fn inline_html(e: &Essay, text: &str, inlines: &[Inline]) -> Option<Diagnostic> 
         for i in inlines {
             match i {
                 Inline::Html { pos, html } => out.push((*pos, html)),
-                Inline::Emph(c)
-                | Inline::Strong(c)
-                | Inline::Strike(c)
-                | Inline::Sub(c)
-                | Inline::Sup(c)
-                | Inline::Span { content: c, .. }
-                | Inline::Link { content: c, .. } => collect(c, out),
-                _ => {}
+                other => {
+                    if let Some(c) = inside(other) {
+                        collect(c, out);
+                    }
+                }
             }
         }
     }

@@ -128,7 +128,7 @@ pub fn parse(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<(Li
     let mut seen = std::collections::HashMap::new();
     // A BibLaTeX file's repeated keys are told by `from_bib`, which keeps
     // the first entry; YAML cannot hold a key twice.
-    for d in defined.iter().filter(|_| yaml) {
+    for d in if yaml { defined.as_slice() } else { &[] } {
         if let Some(first) = seen.insert(d.key.as_str(), d.span.clone()) {
             let (line, _) = crate::diagnostic::line_column(text, first.start);
             diags.push(

@@ -78,9 +78,25 @@ pub fn leading(text: &str) -> Option<(Attributes, usize)> {
 
 /// pandoc's `width=50%` on an image: the share of the text's width, from
 /// 1 to 100.
-pub fn width_share(value: &str) -> Option<u8> {
+fn width_share(value: &str) -> Option<u8> {
     let n: u8 = value.trim_matches('"').strip_suffix('%')?.trim().parse().ok()?;
     (1..=100).contains(&n).then_some(n)
+}
+
+/// What an image's attributes (`key=value` pairs, as comrak or
+/// [`leading`] read them) say of it: the share of the text's width it
+/// takes (`width=50%`), and Quarto's description of it (`fig-alt`), which
+/// stands for its alternative text when that is a caption.
+pub fn of_image<'p>(mut pairs: impl Iterator<Item = (&'p str, &'p str)>) -> (Option<u8>, Option<String>) {
+    let (mut width, mut described) = (None, None);
+    for (k, v) in pairs.by_ref() {
+        match k {
+            "width" => width = width_share(v).or(width),
+            "fig-alt" => described = Some(v.trim_matches('"').to_string()),
+            _ => {}
+        }
+    }
+    (width, described)
 }
 
 /// `list` with the attributes comrak leaves as text after an image read
@@ -104,14 +120,13 @@ pub(super) fn after_images(
         }
         let Some((attrs, used)) = leading(text) else { continue };
         let Inline::Image { pos, width, alt, .. } = &mut list[i - 1] else { continue };
-        if let Some(described) = attrs.get("fig-alt") {
-            *alt = described.to_string();
+        let (share, described) = of_image(attrs.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        *width = share.or(*width);
+        if let Some(d) = described {
+            *alt = d;
         }
         if let Some(id) = &attrs.id {
             ids.push((*pos, id.clone()));
-        }
-        if let Some(w) = attrs.get("width").and_then(width_share) {
-            *width = Some(w);
         }
         if let Inline::Text { text, .. } = &mut list[i] {
             text.replace_range(..used, "");

@@ -693,15 +693,10 @@ impl Converter<'_> {
                 if let Some(id) = ast.attrs.as_ref().and_then(|a| a.id.clone()) {
                     self.ids.push((pos, id));
                 }
-                // pandoc's `{width=50%}`: a share of the text's width.
-                let width = ast.attrs.as_ref().and_then(|a| {
-                    let (_, v) = a.pairs.iter().find(|(k, _)| k == "width")?;
-                    attributes::width_share(v)
-                });
-                // Quarto's `fig-alt` describes the image when its text is a caption.
-                let described = ast.attrs.as_ref().and_then(|a| {
-                    a.pairs.iter().find(|(k, _)| k == "fig-alt").map(|(_, v)| v.trim_matches('"').to_string())
-                });
+                // pandoc's `{width=50%}`, Quarto's `fig-alt`.
+                let (width, described) = attributes::of_image(
+                    ast.attrs.iter().flat_map(|a| a.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+                );
                 let alt = crate::model::document::plain_text(&self.inlines(node, depth));
                 Inline::Image { url: l.url.clone(), title: l.title.clone(), alt: described.unwrap_or(alt), pos, width }
             }

@@ -36,6 +36,14 @@ pub struct Destination {
     pub line: usize,
 }
 
+/// `body` parsed as the reader parses it, its `:::` lines in fenced code
+/// (and colons in divs' attributes) hidden from comrak as the reader hides
+/// them: the positions found are the reader's.
+fn read<'a>(arena: &'a Arena<'a>, body: &str) -> comrak::nodes::Node<'a> {
+    let protected = super::directives::protect(body);
+    parse_document(arena, protected.as_deref().unwrap_or(body), &options())
+}
+
 /// The byte at which each line of `body` starts: what turns comrak's
 /// (line, column) positions into offsets.
 pub(super) fn line_starts(body: &str) -> Vec<usize> {
@@ -331,8 +339,7 @@ fn aligned(body: &str, start: usize, t: &str) -> Option<usize> {
 /// bytes from it to the end.
 pub fn trailing_heading(body: &str) -> Option<(String, std::ops::Range<usize>)> {
     let arena = Arena::new();
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let root = read(&arena, body);
     let starts = line_starts(body);
     let mut last = None;
     for child in root.children() {
@@ -400,8 +407,7 @@ pub enum TopBlock {
 /// references, its parts' headings).
 pub fn blocks(body: &str) -> Vec<TopBlock> {
     let arena = Arena::new();
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let root = read(&arena, body);
     let starts = line_starts(body);
     let line_range = |first: usize, last: usize| -> Option<std::ops::Range<usize>> {
         let start = *starts.get(first.checked_sub(1)?)?;
@@ -433,8 +439,7 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
 /// its roles as a code span after `{name}`: `` {cite}`key` ``.
 pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let arena = Arena::new();
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let root = read(&arena, body);
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
@@ -465,8 +470,7 @@ pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
 /// shows at the next reading.
 pub fn breaks_in_paragraphs(body: &str) -> Vec<(usize, &'static str)> {
     let arena = Arena::new();
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let root = read(&arena, body);
     let starts = line_starts(body);
     let blank = |line: usize| {
         line.checked_sub(1).and_then(|l| starts.get(l)).is_none_or(|&a| {
@@ -529,8 +533,7 @@ pub fn breaks_in_paragraphs(body: &str) -> Vec<(usize, &'static str)> {
 /// quotation, a div): the bytes of its lines, and whether it is a heading.
 pub fn prose_blocks(body: &str) -> Vec<(std::ops::Range<usize>, bool)> {
     let arena = Arena::new();
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let root = read(&arena, body);
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
@@ -559,8 +562,7 @@ pub fn prose_blocks(body: &str) -> Vec<(std::ops::Range<usize>, bool)> {
 /// info string, and the language it names.
 pub fn chunks(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let arena = Arena::new();
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let root = read(&arena, body);
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
@@ -595,8 +597,7 @@ pub fn chunks(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
 /// for, and what it holds.
 pub fn raw_blocks(body: &str) -> Vec<(std::ops::Range<usize>, String, String)> {
     let arena = Arena::new();
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &options());
+    let root = read(&arena, body);
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
