@@ -392,6 +392,27 @@ fn in_list(list: Vec<Inline>, targets: &HashMap<String, RefTarget>, pending: &mu
 /// nowhere in the book (T013), and those to what is not numbered (T014).
 pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crate::diagnostic::Diagnostic>) {
     use crate::diagnostic::{Code, Diagnostic, Location};
+    // An id given twice in a text: what names it leads to the first.
+    for t in texts.iter() {
+        let mut first: HashMap<String, Pos> = HashMap::new();
+        for (pos, id) in &t.body.ids {
+            if let Some(was) = first.get(&anchor_of(id)).filter(|was| **was != *pos) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        Location::line_col(&t.file, pos.line as usize, pos.col as usize),
+                        format!(
+                            "the id `{id}` is given again (first on line {}): what names it leads to the first",
+                            was.line
+                        ),
+                    )
+                    .hint("give each figure, table and heading an id of its own"),
+                );
+            } else {
+                first.entry(anchor_of(id)).or_insert(*pos);
+            }
+        }
+    }
     let mut index: HashMap<String, (std::path::PathBuf, RefTarget)> = HashMap::new();
     for t in texts.iter() {
         for target in &t.body.targets {

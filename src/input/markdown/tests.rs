@@ -242,3 +242,11 @@ fn an_image_keeps_the_share_of_the_width_it_asks_for() {
         .collect();
     assert_eq!(widths, [Some(50), Some(30), None], "a length other than a share is left to the editions");
 }
+
+#[test]
+fn an_id_given_twice_is_made_unique_for_the_editions() {
+    let d = parse("![A](a.png){#fig-x}\n\n![B](b.png){#fig-x}\n\n## Fig X {#fig-x}\n", 1).document;
+    let mut anchors: Vec<String> = d.anchors().into_values().collect();
+    anchors.sort();
+    assert_eq!(anchors, ["fig-x", "fig-x-1", "fig-x-2"]);
+}

@@ -127,8 +127,11 @@ impl Document {
         let mut out = std::collections::HashMap::new();
         let given = |pos: &Pos| self.ids.iter().find(|(p, _)| p == pos).map(|(_, id)| anchor_of(id));
         for (pos, id) in &self.ids {
-            seen.insert(anchor_of(id), 1);
-            out.insert(*pos, anchor_of(id));
+            // An id given again (T016) is made unique, as a heading's is.
+            let base = anchor_of(id);
+            let n = seen.entry(base.clone()).or_insert(0);
+            out.insert(*pos, if *n == 0 { base.clone() } else { format!("{base}-{n}") });
+            *n += 1;
         }
         self.for_each_block(&mut |b| {
             if let Block::Heading { content, pos, .. } = b
