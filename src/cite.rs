@@ -300,6 +300,18 @@ fn set_citations(
     locales: &[Locale],
 ) -> SetText {
     let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+    // A numeric or label style names no author in a citation: `[-@key]` is
+    // `[@key]` to it.
+    let names_authors = !style.info.category.iter().any(|c| {
+        matches!(
+            c,
+            hayagriva::citationberg::StyleCategory::CitationFormat {
+                format: hayagriva::citationberg::CitationFormat::Label
+                    | hayagriva::citationberg::CitationFormat::Numeric
+            }
+        )
+    });
+    let suppressed = |item: &crate::model::document::CiteItem| item.suppress_author && names_authors;
     // For each citation, which of its items hayagriva was given (those whose
     // key is known; `check` reports the others).
     let mut kept: Vec<Vec<usize>> = Vec::new();
@@ -314,7 +326,7 @@ fn set_citations(
                     .locator
                     .as_ref()
                     .and_then(|(term, value)| Some(SpecificLocator(locator(term)?, LocatorPayload::Str(value))));
-                let purpose = if item.suppress_author {
+                let purpose = if suppressed(item) {
                     Some(CitePurpose::Year)
                 } else if c.narrative {
                     Some(CitePurpose::Prose)
@@ -329,9 +341,18 @@ fn set_citations(
     let rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales));
     let mut sets = rendered.citations.into_iter().map(|r| r.citation);
     let mut parts_by_pos = Vec::new();
-    for ((c, _), kept) in order.iter().zip(&kept) {
+    for ((c, note), kept) in order.iter().zip(&kept) {
         let Some(children) = sets.next() else { break };
-        parts_by_pos.push((c.pos, parts(&children, c, kept)));
+        let mut set = parts(&children, c, kept);
+        // hayagriva leaves out the style's brackets around a citation with
+        // an item whose author is suppressed (`[-@smith2020]`); pandoc keeps
+        // them: "(2020)", "[3]".
+        if !c.narrative && note.is_none() && c.items.iter().any(suppressed) && !set.is_empty() {
+            let layout = &style.citation.layout;
+            set.insert(0, CitePart { key: None, content: vec![text(layout.prefix.clone().unwrap_or("(".into()))] });
+            set.push(CitePart { key: None, content: vec![text(layout.suffix.clone().unwrap_or(")".into()))] });
+        }
+        parts_by_pos.push((c.pos, set));
     }
     let bibliography = rendered.bibliography.map(|b| Bibliography {
         hanging_indent: b.hanging_indent,
@@ -665,6 +686,13 @@ mod tests {
             "the DOI is a link: {:?}",
             bib.entries[1].content
         );
+    }
+
+    #[test]
+    fn a_suppressed_author_keeps_the_styles_brackets_as_pandoc_does() {
+        let e = set("Knuth [-@knuth84] and [see -@knuth84], then Lamport [-@lamport78].", "chicago-author-date", "en");
+        assert_eq!(cites(&e), vec!["(1984)", "(see 1984)", "(1978)"]);
+        assert_eq!(cites(&set("Knuth [-@knuth84].", "ieee", "en")), vec!["[1]"]);
     }
 
     #[test]
