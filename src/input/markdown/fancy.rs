@@ -1,11 +1,125 @@
 //! pandoc's fancy lists, numbered with letters or roman numerals (`a.`,
-//! `(b)`, `iv.`, `C)`), which CommonMark reads as paragraphs: found among
-//! the parsed paragraphs, where a line that starts with the next marker
-//! starts the next item, and made ordered lists numbered as written. Items
-//! hold their paragraph's inline text; a block pandoc would nest under an
-//! item by indenting it stays after the list.
+//! `(b)`, `iv.`, `C)`), which CommonMark reads as paragraphs.
+//!
+//! Before the parse, [`as_digits`] writes the markers of each such list
+//! that starts its own block (after a blank line, or under an item) as
+//! digits of the same width, so that comrak reads a list with everything
+//! its items hold (a figure, a paragraph, a list indented under them, which
+//! would otherwise be code), and says how each was numbered. The positions
+//! of everything stay where they were. What is left (a list whose lines go
+//! on a paragraph) is found after the parse among the paragraphs, where a
+//! line that starts with the next marker starts the next item.
+
+use std::collections::HashMap;
+
+use comrak::nodes::NodeValue;
+use comrak::{Arena, parse_document};
 
 use crate::model::document::{Block, Inline, Numbering, Pos};
+
+/// How the list whose first item starts on a line (1-based) is numbered,
+/// and its first number.
+pub(super) type Numbered = HashMap<usize, (Numbering, u64)>;
+
+/// `body` with the markers of its fancy lists written as digits, and how
+/// each list was numbered; `None` when it has none. A list is two items or
+/// more at one indentation, numbered in order or each with the first's
+/// marker (`a.` `a.` `a.`, as pandoc allows), its first item after a blank
+/// line or more indented than the line before it. Code is never read for
+/// markers; a list that CommonMark reads as code until the list around it
+/// is one (indented under an item) shows at the next reading.
+pub(super) fn as_digits(body: &str) -> Option<(String, Numbered)> {
+    let candidate = |line: &str| marker(line.trim_start_matches(' '), None).is_some();
+    if !body.lines().any(candidate) {
+        return None;
+    }
+    let mut text = body.to_string();
+    let mut numbered = Numbered::new();
+    for _ in 0..8 {
+        let code = code_lines(&text);
+        let lines: Vec<&str> = text.split('\n').collect();
+        let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+        let mut edits: Vec<(usize, usize, String)> = Vec::new();
+        let mut k = 0;
+        while k < lines.len() {
+            let (line, at) = (lines[k], indent(lines[k]));
+            let first = (!code.contains(&(k + 1)) && !numbered.contains_key(&(k + 1)))
+                .then(|| marker(&line[at..], None))
+                .flatten();
+            let after_break = k == 0 || lines[k - 1].trim().is_empty() || indent(lines[k - 1]) < at;
+            let Some((numbering, start, _)) = first.filter(|_| after_break) else {
+                k += 1;
+                continue;
+            };
+            // The items: lines at this indentation with the next marker (or
+            // the first's again), over blank lines and what is indented
+            // more; anything else ends the list.
+            let mut items = vec![k];
+            let (mut next, mut same) = (start + 1, true);
+            let mut j = k + 1;
+            while j < lines.len() {
+                let l = lines[j];
+                if l.trim().is_empty() || indent(l) > at {
+                    j += 1;
+                    continue;
+                }
+                let Some((_, n, _)) =
+                    (indent(l) == at && !code.contains(&(j + 1))).then(|| marker(&l[at..], Some(numbering))).flatten()
+                else {
+                    break;
+                };
+                if n == next {
+                    same = false;
+                } else if !(same && n == start) {
+                    break;
+                }
+                next = n + 1;
+                items.push(j);
+                j += 1;
+            }
+            if items.len() >= 2 {
+                numbered.insert(k + 1, (numbering, start));
+                for (i, &item) in items.iter().enumerate() {
+                    let written = &lines[item][at..];
+                    let width = written.find(['.', ')']).map_or(0, |d| d + 1);
+                    let delim = if written[..width].ends_with('.') && !written.starts_with('(') { '.' } else { ')' };
+                    // The first item starts with 1, which may end a
+                    // paragraph; the others fill their width with digits.
+                    let digits = if i == 0 {
+                        format!("1{delim}{}", " ".repeat(width - 2))
+                    } else {
+                        format!("{}{delim}", "1".repeat(width - 1))
+                    };
+                    edits.push((item, at, digits));
+                }
+            }
+            k = j.max(k + 1);
+        }
+        if edits.is_empty() {
+            break;
+        }
+        let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+        for (line, at, digits) in edits {
+            out[line].replace_range(at..at + digits.len(), &digits);
+        }
+        text = out.join("\n");
+    }
+    (!numbered.is_empty()).then_some((text, numbered))
+}
+
+/// The lines (1-based) of `body` that are code or HTML as CommonMark reads it.
+fn code_lines(body: &str) -> std::collections::HashSet<usize> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &super::options());
+    let mut out = std::collections::HashSet::new();
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        if matches!(ast.value, NodeValue::CodeBlock(_) | NodeValue::HtmlBlock(_)) {
+            out.extend(ast.sourcepos.start.line..=ast.sourcepos.end.line);
+        }
+    }
+    out
+}
 
 /// `blocks`, and the blocks they hold, with each run of paragraphs that is a
 /// fancy list (two items or more, numbered in order) made a list.
@@ -252,6 +366,37 @@ mod tests {
             panic!("{:#?}", items[1])
         };
         assert_eq!((plain_text(p).as_str(), sub.len()), ("two", 2));
+    }
+
+    #[test]
+    fn a_lettered_list_holds_what_is_indented_under_its_items() {
+        // As pandoc writes it: each item with the first's marker, a figure
+        // and a roman list indented under the items.
+        let md = "1.  Steps\n\n    a.  **Create** a folder.\n\n        ![A folder](f.png)\n\n    a.  Implement:\n\n        i.  one\n\n            More on one.\n\n        i.  two\n\nAfter.\n";
+        let doc = parse(md, 1).document;
+        let Some(Block::List { items, .. }) = doc.blocks.first() else { panic!("{doc:#?}") };
+        let [Block::Paragraph(_), Block::List { numbering: Numbering::LowerAlpha, start: Some(1), items: sub, .. }] =
+            items[0].as_slice()
+        else {
+            panic!("{:#?}", items[0])
+        };
+        assert!(
+            matches!(&sub[0][1], Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Image { .. }])),
+            "the figure is in the item, not code: {:#?}",
+            sub[0]
+        );
+        let [_, Block::List { numbering: Numbering::LowerRoman, items: roman, .. }] = sub[1].as_slice() else {
+            panic!("{:#?}", sub[1])
+        };
+        assert_eq!(roman.len(), 2);
+        assert_eq!(roman[0].len(), 2, "a paragraph under an item: {:#?}", roman[0]);
+        assert!(matches!(doc.blocks.last(), Some(Block::Paragraph(_))));
+        let mut code = 0;
+        doc.for_each_block(&mut |b| code += usize::from(matches!(b, Block::Code { .. })));
+        assert_eq!(code, 0);
+        // Where the figure is, the importer finds it too.
+        let found = crate::input::markdown::destinations(md);
+        assert!(found.iter().any(|d| d.image && d.target == "f.png" && d.alone), "{found:?}");
     }
 
     #[test]

@@ -172,13 +172,16 @@ pub fn parse_allowing_html(body: &str, first_line: u32, allow_html: bool) -> Par
     // Escaped characters apart, so that `\[x\]{.y}` is no span.
     opts.parse.escaped_char_spans = true;
     let protected = directives::protect(body);
-    let root = parse_document(&arena, protected.as_deref().unwrap_or(body), &opts);
+    let protected = protected.as_deref().unwrap_or(body);
+    let (digits, numbered) = fancy::as_digits(protected).unzip();
+    let root = parse_document(&arena, digits.as_deref().unwrap_or(protected), &opts);
     let mut conv = Converter {
         lines: body.lines().collect(),
         line_offset: first_line.saturating_sub(1),
         too_deep: None,
         allow_html,
         ids: Vec::new(),
+        numbered: numbered.unwrap_or_default(),
     };
     let mut document = Document::default();
     for child in root.children() {
@@ -308,6 +311,8 @@ struct Converter<'s> {
     /// The ids written after headings and images (`{#fig-x}`), by where
     /// what they name starts.
     ids: Vec<(Pos, String)>,
+    /// The fancy lists read as digits, by their first line.
+    numbered: fancy::Numbered,
 }
 
 impl Converter<'_> {
@@ -595,10 +600,14 @@ impl Converter<'_> {
             }
             NodeValue::BlockQuote => Block::Quote(self.blocks(node, depth)),
             NodeValue::List(l) => {
-                let start = (l.list_type == ListType::Ordered).then_some(l.start as u64);
+                let mut start = (l.list_type == ListType::Ordered).then_some(l.start as u64);
+                let mut numbering = Numbering::Decimal;
+                if let Some((n, first)) = self.numbered.get(&ast.sourcepos.start.line).filter(|_| start.is_some()) {
+                    (numbering, start) = (*n, Some(*first));
+                }
                 let tight = l.tight;
                 let items = node.children().map(|item| self.blocks(item, depth + 1)).collect();
-                Block::List { start, numbering: Numbering::Decimal, tight, items }
+                Block::List { start, numbering, tight, items }
             }
             NodeValue::CodeBlock(c) => {
                 let lang = c.info.split_whitespace().next().map(str::to_string);

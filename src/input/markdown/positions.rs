@@ -37,11 +37,19 @@ pub struct Destination {
 }
 
 /// `body` parsed as the reader parses it, its `:::` lines in fenced code
-/// (and colons in divs' attributes) hidden from comrak as the reader hides
-/// them: the positions found are the reader's.
+/// (and colons in divs' attributes) hidden from comrak and its fancy
+/// lists' markers written as digits, as the reader does: the positions
+/// found are the reader's.
 fn read<'a>(arena: &'a Arena<'a>, body: &str) -> comrak::nodes::Node<'a> {
+    read_with(arena, body, &options())
+}
+
+/// [`read`] with other options.
+fn read_with<'a>(arena: &'a Arena<'a>, body: &str, opts: &comrak::Options) -> comrak::nodes::Node<'a> {
     let protected = super::directives::protect(body);
-    parse_document(arena, protected.as_deref().unwrap_or(body), &options())
+    let protected = protected.as_deref().unwrap_or(body);
+    let digits = super::fancy::as_digits(protected).map(|(text, _)| text);
+    parse_document(arena, digits.as_deref().unwrap_or(protected), opts)
 }
 
 /// The byte at which each line of `body` starts: what turns comrak's
@@ -60,8 +68,7 @@ pub fn destinations(body: &str) -> Vec<Destination> {
     opts.extension.inline_footnotes = false;
     // Attributes after a link would be counted in its source position.
     opts.extension.link_attributes = false;
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &opts);
+    let root = read_with(&arena, body, &opts);
     let starts = line_starts(body);
     let offset = |lc: comrak::nodes::LineColumn| -> Option<usize> {
         let line = *starts.get(lc.line.checked_sub(1)?)?;
@@ -289,8 +296,7 @@ pub fn text_runs(body: &str) -> Vec<std::ops::Range<usize>> {
     let arena = Arena::new();
     let mut opts = options();
     opts.extension.inline_footnotes = false;
-    let read = super::directives::protect(body);
-    let root = parse_document(&arena, read.as_deref().unwrap_or(body), &opts);
+    let root = read_with(&arena, body, &opts);
     let starts = line_starts(body);
     let mut out = Vec::new();
     for node in root.descendants() {
