@@ -598,7 +598,7 @@ pub struct BibEntry {
 }
 
 mod walk;
-pub use walk::{Within, anchor_of, count_words, plain_text};
+pub use walk::{Within, anchor_of, count_words, each_inline, plain_text};
 
 #[cfg(test)]
 mod tests {

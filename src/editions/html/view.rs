@@ -364,15 +364,20 @@ pub(super) fn plain_body(e: &Essay) -> String {
     plain_text(&e.body)
 }
 
-/// The words of a document, without markup.
+/// The words of a document, without markup; a space between its
+/// paragraphs, headings and titles.
 fn plain_text(doc: &crate::model::document::Document) -> String {
+    use crate::model::document::Inline;
     let mut out = String::new();
-    doc.for_each_inline(&mut |i| match i {
-        crate::model::document::Inline::Text { text, .. } => {
-            out.push_str(text);
+    doc.for_each_inline_run(&mut |run| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
         }
-        crate::model::document::Inline::SoftBreak | crate::model::document::Inline::LineBreak => out.push(' '),
-        _ => {}
+        crate::model::document::each_inline(run, &mut |i| match i {
+            Inline::Text { text, .. } => out.push_str(text),
+            Inline::SoftBreak | Inline::LineBreak => out.push(' '),
+            _ => {}
+        });
     });
     out
 }
@@ -398,6 +403,14 @@ fn sentence(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_title_and_the_text_after_it_are_apart() {
+        let doc =
+            crate::input::markdown::parse("::: {.callout-note title=\"Before: the data\"}\nPress *it*.\n:::\n", 1)
+                .document;
+        assert_eq!(super::sentence(&super::plain_text(&doc)), "Before: the data Press it.");
+    }
+
     #[test]
     fn a_sentence_without_a_full_stop_is_cut_at_a_character() {
         // 300 bytes of three-byte characters: byte 200 falls inside one.

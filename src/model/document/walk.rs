@@ -29,6 +29,17 @@ fn block_inlines(block: &Block) -> Vec<&[Inline]> {
     }
 }
 
+/// Calls `f` on every element of `inlines` and those they hold, depth first.
+pub fn each_inline<'a>(inlines: &'a [Inline], f: &mut dyn FnMut(&'a Inline)) {
+    for i in inlines {
+        f(i);
+        match i {
+            Inline::Link { content, .. } => each_inline(content, f),
+            styled => styled.styled().into_iter().for_each(|c| each_inline(c, f)),
+        }
+    }
+}
+
 fn child_blocks(block: &Block) -> Vec<&Block> {
     match block {
         Block::Quote(b) => b.iter().collect(),
@@ -57,23 +68,20 @@ impl Document {
         }
     }
 
+    /// Calls `f` on each run of inline content (a paragraph, a heading, a
+    /// caption, a table's cell), depth first, body then footnotes.
+    pub fn for_each_inline_run<'a>(&'a self, f: &mut dyn FnMut(&'a [Inline])) {
+        self.for_each_block(&mut |b| {
+            for inlines in block_inlines(b) {
+                f(inlines);
+            }
+        });
+    }
+
     /// Calls `f` on every inline element, depth first, with the inline
     /// elements that contain it.
     pub fn for_each_inline<'a>(&'a self, f: &mut dyn FnMut(&'a Inline)) {
-        fn go<'a>(inlines: &'a [Inline], f: &mut dyn FnMut(&'a Inline)) {
-            for i in inlines {
-                f(i);
-                match i {
-                    Inline::Link { content, .. } => go(content, f),
-                    styled => styled.styled().into_iter().for_each(|c| go(c, f)),
-                }
-            }
-        }
-        self.for_each_block(&mut |b| {
-            for inlines in block_inlines(b) {
-                go(inlines, f);
-            }
-        });
+        self.for_each_inline_run(&mut |run| each_inline(run, f));
     }
 
     /// Words of running text (code excluded), counted as runs of characters
