@@ -122,7 +122,14 @@ fn table_caption(mut inlines: Vec<Inline>) -> (Vec<Inline>, Option<String>) {
         *text = rest.to_string();
     }
     let mut id = None;
-    if let Some(Inline::Text { text, .. }) = inlines.last_mut()
+    // The id ends the caption's text; a closing tag may follow on its own
+    // line (`</div>` of a `<div>` around the table).
+    let last = inlines.iter().rposition(|i| match i {
+        Inline::SoftBreak => false,
+        Inline::Html { html, .. } => !html.starts_with("</"),
+        _ => true,
+    });
+    if let Some(Inline::Text { text, .. }) = last.and_then(|k| inlines.get_mut(k))
         && let Some(i) = text.rfind('{').filter(|_| text.trim_end().ends_with('}'))
     {
         id = text[i + 1..]

@@ -202,6 +202,14 @@ fn a_table_caption_right_under_the_table_is_its_caption_not_a_row() {
     let Block::Table { caption, rows, .. } = &d.blocks[1] else { panic!("{:?}", d.blocks[1]) };
     assert!(caption.is_empty());
     assert_eq!(rows.len(), 2);
+    // In a `<div>` whose closing tag goes on the caption's paragraph.
+    let body = "<div style=\"overflow-x:auto;\">\n\n| a |\n|---|\n| 1 |\n\n: Wide {#tbl-wide}\n    </div>\n";
+    let d = parse(body, 1).document;
+    let Some(Block::Table { caption, pos, .. }) = d.blocks.iter().find(|b| matches!(b, Block::Table { .. })) else {
+        panic!("{:#?}", d.blocks)
+    };
+    assert_eq!(crate::model::document::plain_text(caption).trim(), "Wide");
+    assert_eq!(d.ids, vec![(*pos, "tbl-wide".to_string())]);
 }
 
 #[test]
