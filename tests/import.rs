@@ -813,6 +813,7 @@ fn an_edited_quarto_volume_imports_as_quarto_renders_it() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains("1 Font Awesome icon (a Quarto shortcode) left out"), "{said}");
     assert!(said.contains("a raw `latex` block left out"), "{said}");
+    assert!(said.contains("1 HTML tag around Markdown"), "{said}");
     let toml = std::fs::read_to_string(d.path().join("book.toml")).unwrap();
     assert!(toml.contains("editors = [\"Lena Editor\", \"Omar Editor\"]"), "{toml}");
     let (book, report) = anthology::prepare(d.path(), false).unwrap();
@@ -829,7 +830,8 @@ fn an_edited_quarto_volume_imports_as_quarto_renders_it() {
     );
     assert!(page.contains("Tidewater") && page.contains("Figure 1"), "the caption's citation is set: {page}");
     assert!(page.contains("Counts by month"), "{page}");
-    for raw in ["{{<", ":::", "{#", "[@", "@fig-", "@tbl-", "newpage", "fig-alt"] {
+    assert!(page.contains("alt=\"The harbour’s logo\"") || page.contains("alt=\"The harbour's logo\""), "{page}");
+    for raw in ["{{<", ":::", "{#", "[@", "@fig-", "@tbl-", "newpage", "fig-alt", "](", "{width"] {
         assert!(!page.contains(raw), "`{raw}` printed: {page}");
     }
 }

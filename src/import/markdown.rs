@@ -179,9 +179,23 @@ pub fn convert(
         let hint = hints.get(path).cloned().unwrap_or_default();
         let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
         source.named = hint.slug.is_some();
-        // Written for pandoc: a list or HTML follows a blank line.
+        // Written for pandoc: a list or HTML follows a blank line, and
+        // Markdown inside HTML is Markdown.
         if source.scholarly {
             source.body = super::scholarly::paragraphs_as_pandoc_reads_them(&source.body);
+            let (read, unwrapped) = super::scholarly::markdown_in_html(&source.body);
+            if let Some(first) = unwrapped.first() {
+                source.body = read;
+                out.diagnostics.push(left_out(
+                    Location::line_col(&source.shown, source.body_line + first - 1, 1),
+                    format!(
+                        "{} HTML tag{} around Markdown (`<p>`, `<div>`, `<center>`) left out, the Markdown read, as pandoc reads it",
+                        unwrapped.len(),
+                        if unwrapped.len() == 1 { "" } else { "s" }
+                    ),
+                    "nothing to do; an alignment the tags gave is the editions' to choose",
+                ));
+            }
         }
         texts.push(source);
     }
@@ -690,14 +704,14 @@ impl Source {
                 diags.push(left_out(Location::line_col(&shown, body_line + line - 1, 1), what, hint));
             }
         }
-        for (line, what) in liquid(&body) {
+        for (line, what) in super::sites::liquid(&body) {
             diags.push(left_out(
                 Location::line_col(&shown, body_line + line, 1),
                 format!("a template tag (Liquid, or a Hugo shortcode), `{what}`, printed as written: this format has no templating"),
                 "replace it with what it produces on the site",
             ));
         }
-        let body = demote(&body);
+        let body = super::sites::demote(&body);
         // Jekyll posts are named `YYYY-MM-DD-title.md`; Hugo and Quarto
         // pages `<name>/index.md`.
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -743,89 +757,5 @@ impl Source {
             chapter_id,
             target: PathBuf::new(),
         }
-    }
-}
-
-fn is_fence(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("```") || t.starts_with("~~~")
-}
-
-/// Headings one level down when the body has a level-one heading (the
-/// essay's title is its front matter's).
-fn demote(body: &str) -> String {
-    let mut fence = false;
-    let ones = body.lines().any(|l| {
-        if is_fence(l) {
-            fence = !fence;
-        }
-        !fence && l.starts_with("# ")
-    });
-    if !ones {
-        return body.to_string();
-    }
-    let mut fence = false;
-    let mut out = String::with_capacity(body.len() + 64);
-    for line in body.split_inclusive('\n') {
-        if is_fence(line) {
-            fence = !fence;
-        }
-        if !fence
-            && line.starts_with('#')
-            && line.trim_start_matches('#').starts_with([' ', '\n'])
-            && !line.starts_with("######")
-        {
-            out.push('#');
-        }
-        out.push_str(line);
-    }
-    out
-}
-
-/// The Liquid tags of a body outside code: (line, tag).
-fn liquid(body: &str) -> Vec<(usize, String)> {
-    let mut fence = false;
-    let mut out = Vec::new();
-    for (i, line) in body.lines().enumerate() {
-        if is_fence(line) {
-            fence = !fence;
-            continue;
-        }
-        if fence {
-            continue;
-        }
-        // Inline code is left out: a tag shown as code is no tag.
-        let mut plain = String::with_capacity(line.len());
-        for (k, part) in line.split('`').enumerate() {
-            if k % 2 == 0 {
-                plain.push_str(part);
-            } else {
-                plain.extend(std::iter::repeat_n(' ', part.len()));
-            }
-        }
-        for (open, close) in [("{%", "%}"), ("{{", "}}")] {
-            let mut rest = plain.as_str();
-            while let Some(a) = rest.find(open) {
-                let Some(b) = rest[a..].find(close) else { break };
-                out.push((i + 1, rest[a..a + b + 2].to_string()));
-                rest = &rest[a + b + 2..];
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headings_go_down_a_level_and_liquid_is_found() {
-        assert_eq!(demote("# A\ntext\n## B\n```\n# not\n```\n"), "## A\ntext\n### B\n```\n# not\n```\n");
-        assert_eq!(demote("## A\n"), "## A\n");
-        assert_eq!(
-            liquid("a {% include x.html %} b {{ page.title }}\n"),
-            vec![(1, "{% include x.html %}".into()), (1, "{{ page.title }}".into())]
-        );
     }
 }

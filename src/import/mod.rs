@@ -29,6 +29,7 @@ mod project;
 pub mod quarto;
 pub mod roster;
 mod scholarly;
+mod sites;
 
 use std::path::{Path, PathBuf};
 

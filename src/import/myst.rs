@@ -248,7 +248,7 @@ fn rewrite(text: &str, names: &Names, docs: Docs<'_>, tally: &mut Tally, base: u
                     edits.push((line_end..line_end, format!(" {{#{}}}", label.replace(':', "-"))));
                 }
             }
-            TopBlock::Heading { .. } => {}
+            TopBlock::Heading { .. } | TopBlock::Html { .. } => {}
         }
     }
     roles(text, names, docs, &mut edits, tally);

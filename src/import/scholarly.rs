@@ -335,6 +335,51 @@ pub(super) fn shortcodes(body: &str) -> (String, Vec<(usize, String, &'static st
     (super::replace(body, edits), notes)
 }
 
+/// `body` with the HTML tags that only wrap Markdown taken out of its
+/// blocks of HTML, and how many blocks lost them: pandoc reads Markdown
+/// inside HTML (`<p align="center"> ![A](a.png) ![B](b.png)</p>`), this
+/// format reads such a block as HTML and would print the Markdown as
+/// written. Only `<p>`, `<div>` and `<center>` are taken out, each block's
+/// lines kept; a block with other HTML stays as it is.
+pub(super) fn markdown_in_html(body: &str) -> (String, Vec<usize>) {
+    const WRAPPERS: &[&str] = &["p", "div", "center"];
+    let mut edits = Vec::new();
+    let mut lines = Vec::new();
+    for b in crate::input::markdown::blocks(body) {
+        let crate::input::markdown::TopBlock::Html { at } = b else { continue };
+        let html = &body[at.clone()];
+        if !html.contains("](") || html.trim_start().starts_with("<!--") {
+            continue;
+        }
+        let mut kept = String::with_capacity(html.len());
+        let mut rest = html;
+        let mut only_wrappers = true;
+        while let Some(open) = rest.find('<') {
+            kept.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('>') else {
+                only_wrappers = false;
+                break;
+            };
+            let tag = &rest[open + 1..open + close];
+            let name = tag.trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+            if !WRAPPERS.contains(&name.to_ascii_lowercase().as_str()) {
+                only_wrappers = false;
+                break;
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !only_wrappers {
+            continue;
+        }
+        kept.push_str(rest);
+        // Each line's Markdown from its start, as a paragraph's is.
+        let kept: String = kept.split_inclusive('\n').map(str::trim_start).collect();
+        lines.push(body[..at.start].matches('\n').count() + 1);
+        edits.push((at, kept));
+    }
+    (super::replace(body, edits), lines)
+}
+
 /// LaTeX's `\index{term}` in prose (bookdown's PDF index), with its nested
 /// braces: an index of terms only pandoc's LaTeX makes, so left out.
 fn index_terms(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
@@ -592,6 +637,17 @@ mod tests {
         assert!(caption.iter().any(|i| matches!(i, crate::model::document::Inline::Emph(_))), "{caption:#?}");
         assert_eq!(blocks.len(), 1);
         assert_eq!(doc.ids.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(), ["fig-q", "fig-p"]);
+    }
+
+    #[test]
+    fn markdown_inside_html_wrappers_is_read() {
+        let body = "Text.\n\n<p align=\"center\"> ![A](a.png){#fig-a width=15%}  ![B](b.png)</p>\n\n<div class=\"x\"><img src=\"c.png\"> [c](c.md)</div>\n\n<div>\nNo Markdown.\n</div>\n";
+        let (out, lines) = markdown_in_html(body);
+        assert_eq!(
+            out,
+            "Text.\n\n![A](a.png){#fig-a width=15%}  ![B](b.png)\n\n<div class=\"x\"><img src=\"c.png\"> [c](c.md)</div>\n\n<div>\nNo Markdown.\n</div>\n"
+        );
+        assert_eq!(lines, [3]);
     }
 
     #[test]

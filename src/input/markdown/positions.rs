@@ -405,9 +405,15 @@ pub enum TopBlock {
         /// The info string as written.
         info: String,
     },
+    /// A block of raw HTML.
+    Html {
+        /// Its lines.
+        at: std::ops::Range<usize>,
+    },
 }
 
-/// The fenced code blocks, paragraphs and headings at the top of `body`
+/// The fenced code blocks, paragraphs, headings, divs and blocks of HTML at
+/// the top of `body`
 /// (not inside a list, a quotation or a div), in order: what an importer
 /// replaces whole (a bookdown chunk that makes a figure, its text
 /// references, its parts' headings).
@@ -430,6 +436,7 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
             }
             NodeValue::Paragraph => out.push(TopBlock::Paragraph { at }),
             NodeValue::Heading(h) => out.push(TopBlock::Heading { at, level: h.level }),
+            NodeValue::HtmlBlock(_) => out.push(TopBlock::Html { at }),
             NodeValue::BlockDirective(d) => {
                 let open = at.start..body[at.start..].find('\n').map_or(at.end, |k| at.start + k + 1);
                 out.push(TopBlock::Div { at, open, info: super::directives::restore(&d.info) })
