@@ -46,7 +46,17 @@ pub(super) fn as_digits(body: &str) -> Option<(String, Numbered)> {
             let first = (!code.contains(&(k + 1)) && !numbered.contains_key(&(k + 1)))
                 .then(|| marker(&line[at..], None))
                 .flatten();
-            let after_break = k == 0 || lines[k - 1].trim().is_empty() || indent(lines[k - 1]) < at;
+            // After a blank line, or right under an item's first line (a
+            // list nests without one); a line that goes on a paragraph is
+            // left to the reading after the parse.
+            let under_item = |l: &str| {
+                let t = l.trim_start_matches(' ');
+                let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+                let bullet = t.starts_with(['-', '*', '+']) && t[1..].starts_with(' ');
+                let number = digits > 0 && t[digits..].starts_with(['.', ')']) && t[digits + 1..].starts_with(' ');
+                indent(l) < at && (bullet || number || marker(t, None).is_some())
+            };
+            let after_break = k == 0 || lines[k - 1].trim().is_empty() || under_item(lines[k - 1]);
             let Some((numbering, start, _)) = first.filter(|_| after_break) else {
                 k += 1;
                 continue;
@@ -409,6 +419,7 @@ mod tests {
             "e.g. this\nf.g. that\n",
             "Some text\na. then b.\n",
             "iiii. One\niiiii. Two\n",
+            "Some text\n  a. goes on\n  b. the paragraph\n",
             "a.One\nb.Two\n",
         ] {
             assert!(list(md).is_none(), "{md}");
