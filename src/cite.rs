@@ -527,8 +527,8 @@ fn unlinked(list: Vec<Inline>) -> Vec<Inline> {
             Inline::Strong(c) => out.push(Inline::Strong(unlinked(c))),
             Inline::Sup(c) => out.push(Inline::Sup(unlinked(c))),
             Inline::Sub(c) => out.push(Inline::Sub(unlinked(c))),
-            Inline::Span { content, style, lang, pos } => {
-                out.push(Inline::Span { content: unlinked(content), style, lang, pos })
+            Inline::Span { content, style, lang, pos, shown } => {
+                out.push(Inline::Span { content: unlinked(content), style, lang, pos, shown })
             }
             other => out.push(other),
         }

@@ -215,7 +215,10 @@ codes! {
         "A cross-reference to a theorem, a lemma or another statement (`@thm-x`, `@lem-x`): the editions number figures, tables, listings and equations only, so it prints as written.";
     /// An id given twice in one text.
     DuplicateId = "T016", "duplicate-id", Warning,
-        "An id given twice in one text (`{#fig-x}` on two figures, `{#sec-x}` on two headings): cross-references and links lead to the first; the editions give the second the id with `-1` after it, so that every id of a page is one element's.";
+        "An id given twice in one text (`{#fig-x}` on two figures, `{#sec-x}` on two headings): cross-references and links lead to the first; the editions give the second the id with `-1` after it, so that every id of a page is one element's. Alternatives for different editions (Quarto's conditional content, one after the other) may give one id: each edition has one of them.";
+    /// Conditional content that no edition of the book shows.
+    ShownNowhere = "T017", "shown-nowhere", Warning,
+        "Quarto's conditional content (`::: {.content-visible when-format=\"docx\"}`, `[…]{.content-hidden}`) that none of the PDF, the EPUB and the website shows: `when-format` names none of them (`pdf`, `latex` and `typst` are the PDF; `epub` the EPUB; `html` the EPUB and the website; `html:js` the website), or the condition is on metadata or a profile (`when-meta`, `when-profile`), which a book does not set. Left out of every edition.";
     /// Markup that no edition reads, left in the text.
     RawMarkup = "T015", "raw-markup", Warning,
         "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes that follow no span, image or heading (`word {.smallcaps}`, `[x] {.y}`), a LaTeX command (`\\textbf{…}`), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be, the rules of a grid table whose cells span rows or columns (`+---+`), a stray caption's `: `.";

@@ -19,7 +19,7 @@ use crate::input::assets::{self, Asset, AssetProblem, has_scheme};
 use crate::input::{Loaded, value_span};
 use crate::lang::typography::{self, Rule, Style};
 use crate::model::book::{Essay, Kind};
-use crate::model::document::{Block, Inline, Pos};
+use crate::model::document::{Block, Inline, Pos, Shown};
 
 /// Every problem in the loaded book, besides those found while loading.
 pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
@@ -196,15 +196,16 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
         Block::Html { left_out, .. } => d.extend(left_out.iter().map(|l| sanitised(e, text, l))),
         Block::Paragraph(i) | Block::Heading { content: i, .. } => d.extend(dropped_tags(e, text, i)),
         Block::Table { rows, .. } => d.extend(rows.iter().flatten().flat_map(|c| dropped_tags(e, text, &c.content))),
+        Block::Only { shown, pos, .. } if *shown == Shown::NONE => d.push(shown_nowhere(e, text, *pos)),
         _ => {}
     });
 
     d.extend(raw::raw_markup(e, text));
 
-    e.body.for_each_inline(&mut |i| {
-        if let Inline::Math { tex, mathml: Err(err), pos, .. } = i {
-            d.push(invalid_math(e, text, *pos, tex, err));
-        }
+    e.body.for_each_inline(&mut |i| match i {
+        Inline::Math { tex, mathml: Err(err), pos, .. } => d.push(invalid_math(e, text, *pos, tex, err)),
+        Inline::Span { shown, pos, .. } if *shown == Shown::NONE => d.push(shown_nowhere(e, text, *pos)),
+        _ => {}
     });
 
     for img in &e.images {
@@ -345,6 +346,22 @@ fn raw_html(e: &Essay, text: &str, pos: Pos, html: &str, more: usize) -> Diagnos
 }
 
 /// Whether a piece of raw HTML is only a comment, which no edition prints.
+/// Conditional content at `pos` that no edition shows (T017), its
+/// attributes quoted from its line.
+fn shown_nowhere(e: &Essay, text: &str, pos: Pos) -> Diagnostic {
+    let line = text.lines().nth(pos.line.saturating_sub(1) as usize).unwrap_or("");
+    let written = line.find('{').and_then(|i| line[i..].find('}').map(|j| &line[i..=i + j])).unwrap_or("");
+    Diagnostic::new(
+        Code::ShownNowhere,
+        at(e, text, pos),
+        format!("`{written}` shows this content in no edition: it is left out of the PDF, the EPUB and the website"),
+    )
+    .hint(
+        "`when-format` takes `pdf` (or `latex`, `typst`), `epub`, `html` (the EPUB and the website) or `html:js` \
+         (the website); a condition on `when-meta` or `when-profile` never holds here",
+    )
+}
+
 fn is_comment(html: &str) -> bool {
     let h = html.trim();
     h.starts_with("<!--") && h.ends_with("-->")

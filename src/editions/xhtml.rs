@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::editions::highlight;
-use crate::model::document::{Align, Block, Document, Footnote, Inline, SpanStyle};
+use crate::model::document::{Align, Block, Document, Footnote, Inline, Medium, SpanStyle};
 
 /// Which edition the markup is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,16 @@ pub enum Flavor {
     Epub,
     /// The web: plain HTML semantics.
     Html,
+}
+
+impl Flavor {
+    /// The medium it is read on, as conditional content names it.
+    pub fn medium(self) -> Medium {
+        match self {
+            Flavor::Epub => Medium::Epub,
+            Flavor::Html => Medium::Site,
+        }
+    }
 }
 
 /// Appends `text` to `out`, escaped for XML text and attributes, without the
@@ -97,9 +107,11 @@ pub struct Target {
 }
 
 impl Target {
-    /// The target `text` at `href`, its headings addressed as `heading` + `s-` + anchor.
-    pub fn new(doc: &Document, href: String, heading: String) -> Self {
-        Target { href, heading: format!("{heading}s-"), anchors: doc.anchors().into_values().collect() }
+    /// The target `text` at `href` in `flavor`'s edition, its headings
+    /// addressed as `heading` + `s-` + anchor.
+    pub fn new(doc: &Document, flavor: Flavor, href: String, heading: String) -> Self {
+        let anchors = doc.anchors_in(flavor.medium()).into_values().collect();
+        Target { href, heading: format!("{heading}s-"), anchors }
     }
 }
 
@@ -163,7 +175,7 @@ pub fn fragment<'a>(doc: &'a Document, cx: &Context<'a>) -> Fragment {
         cx,
         out: String::new(),
         levels: doc.heading_levels(cx.first_heading),
-        anchors: doc.anchors(),
+        anchors: doc.anchors_in(cx.flavor.medium()),
         notes: doc.footnotes.iter().map(|f| (f.name.as_str(), f)).collect(),
         order: Vec::new(),
         open: Vec::new(),
@@ -451,6 +463,11 @@ impl Writer<'_, '_> {
                 self.out.push_str("</aside>");
             }
             Block::Rule => self.out.push_str("<hr/>"),
+            Block::Only { shown, blocks, .. } => {
+                if shown.contains(self.cx.flavor.medium()) {
+                    self.blocks(blocks);
+                }
+            }
             // Raw HTML is never copied: what the sanitiser let through was
             // read into blocks at load, and is written like Markdown.
             Block::Html { content, .. } => {
@@ -533,7 +550,8 @@ impl Writer<'_, '_> {
             Inline::Strike(c) => self.wrap("del", c),
             Inline::Sub(c) => self.wrap("sub", c),
             Inline::Sup(c) => self.wrap("sup", c),
-            Inline::Span { content, style, lang, pos } => {
+            Inline::Span { shown, .. } if !shown.contains(self.cx.flavor.medium()) => {}
+            Inline::Span { content, style, lang, pos, .. } => {
                 // Its id (what links to it lead to), how it is set, its language.
                 let tag = if *style == Some(SpanStyle::Mark) { "mark" } else { "span" };
                 self.open(tag, *pos);

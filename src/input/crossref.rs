@@ -16,7 +16,9 @@
 use std::collections::HashMap;
 
 use crate::lang::labels::Labels;
-use crate::model::document::{Block, Document, FloatKind, Inline, PendingRef, Pos, RefTarget, anchor_of, plain_text};
+use crate::model::document::{
+    Block, Document, FloatKind, Inline, PendingRef, Pos, RefTarget, Shown, anchor_of, plain_text,
+};
 
 /// The prefixes Quarto and pandoc-crossref reserve for what can be referred to.
 /// bookdown's tables are `tab:`.
@@ -93,91 +95,129 @@ pub fn resolve(doc: &mut Document, labels: &Labels) {
 }
 
 /// The figures, tables and listings numbered so far: where each starts,
-/// what it is counted with, its number.
+/// what it is counted with, its number; and how many of each kind so far.
 #[derive(Default)]
-struct Numbers(Vec<(Pos, FloatKind, u32)>);
+struct Numbers(Vec<(Pos, FloatKind, u32)>, HashMap<FloatKind, u32>);
 
 impl Numbers {
     /// The next number of `kind`, for what starts at `pos`, and the words
     /// its caption starts with ("Figure 3: ").
     fn next(&mut self, kind: FloatKind, pos: Pos, labels: &Labels) -> String {
-        let n = self.0.iter().filter(|(_, k, _)| *k == kind).count() as u32 + 1;
+        let n = self.1.entry(kind).or_insert(0);
+        *n += 1;
+        let n = *n;
         self.0.push((pos, kind, n));
         format!("{} {n}{} ", word(labels, kind), labels.colon)
     }
 }
 
+/// Numbers `blocks`, where alternatives that no edition shows together
+/// (Quarto's `.content-visible when-format="pdf"` beside `unless-format="pdf"`)
+/// each start from the same numbers: an edition prints one of them, so
+/// what follows continues from the one that numbered most.
 fn number_blocks(blocks: &mut [Block], labels: &Labels, ids: &mut Vec<(Pos, String)>, numbers: &mut Numbers) {
-    for b in blocks {
-        match b {
-            Block::Paragraph(i) => {
-                equation(i, ids, numbers);
-                if let [Inline::Image { alt, title, pos, .. }] = i.as_mut_slice() {
-                    let (a, mut found) = take_labels(alt);
-                    let (t, more) = take_labels(title);
-                    found.extend(more);
-                    if !found.is_empty() {
-                        *alt = a.trim().to_string();
-                        *title = t.trim().to_string();
-                    }
-                    if let Some(label) = found.into_iter().next()
-                        && !ids.iter().any(|(p, _)| p == pos)
-                    {
-                        ids.push((*pos, label));
-                    }
-                    let has_id = ids.iter().any(|(p, _)| p == pos);
-                    if has_id && title.is_empty() {
-                        // pandoc's caption is the alternative text.
-                        title.clone_from(alt);
-                    }
-                    if has_id || !title.is_empty() {
-                        let start = numbers.next(FloatKind::Figure, *pos, labels);
-                        *title = format!("{start}{title}").trim_end().to_string();
-                    }
-                }
+    let mut k = 0;
+    while k < blocks.len() {
+        // The alternatives that start here: conditional blocks one after
+        // the other, each shown where none of the others is.
+        let mut end = k;
+        let mut union = Shown::NONE;
+        while let Some(Block::Only { shown, .. }) = blocks.get(end)
+            && union.is_disjoint(*shown)
+        {
+            union = union.or(*shown);
+            end += 1;
+        }
+        if end <= k + 1 {
+            number_block(&mut blocks[k], labels, ids, numbers);
+            k += 1;
+            continue;
+        }
+        let start = numbers.1.clone();
+        let mut most = start.clone();
+        for b in &mut blocks[k..end] {
+            numbers.1.clone_from(&start);
+            number_block(b, labels, ids, numbers);
+            for (kind, n) in &numbers.1 {
+                let m = most.entry(*kind).or_insert(0);
+                *m = (*m).max(*n);
             }
-            Block::Heading { content, pos, .. } => {
-                let mut found = Vec::new();
-                for i in content.iter_mut() {
-                    if let Inline::Text { text, .. } = i
-                        && text.contains("\\label{")
-                    {
-                        let (t, l) = take_labels(text);
-                        *text = t;
-                        found.extend(l);
-                    }
-                }
-                if let Some(Inline::Text { text, .. }) = content.last_mut() {
-                    let trimmed = text.trim_end().len();
-                    text.truncate(trimmed);
+        }
+        numbers.1 = most;
+        k = end;
+    }
+}
+
+fn number_block(b: &mut Block, labels: &Labels, ids: &mut Vec<(Pos, String)>, numbers: &mut Numbers) {
+    match b {
+        Block::Paragraph(i) => {
+            equation(i, ids, numbers);
+            if let [Inline::Image { alt, title, pos, .. }] = i.as_mut_slice() {
+                let (a, mut found) = take_labels(alt);
+                let (t, more) = take_labels(title);
+                found.extend(more);
+                if !found.is_empty() {
+                    *alt = a.trim().to_string();
+                    *title = t.trim().to_string();
                 }
                 if let Some(label) = found.into_iter().next()
                     && !ids.iter().any(|(p, _)| p == pos)
                 {
                     ids.push((*pos, label));
                 }
-            }
-            Block::Quote(b)
-            | Block::Html { content: b, .. }
-            | Block::Details { blocks: b, .. }
-            | Block::Term { blocks: b, .. }
-            | Block::Callout { blocks: b, .. } => number_blocks(b, labels, ids, numbers),
-            Block::Float { kind, caption, blocks, pos } => {
-                number_caption(caption, numbers.next(*kind, *pos, labels), *pos, labels);
-                number_blocks(blocks, labels, ids, numbers);
-            }
-            Block::List { items, .. } => {
-                for item in items {
-                    number_blocks(item, labels, ids, numbers)
+                let has_id = ids.iter().any(|(p, _)| p == pos);
+                if has_id && title.is_empty() {
+                    // pandoc's caption is the alternative text.
+                    title.clone_from(alt);
+                }
+                if has_id || !title.is_empty() {
+                    let start = numbers.next(FloatKind::Figure, *pos, labels);
+                    *title = format!("{start}{title}").trim_end().to_string();
                 }
             }
-            Block::Table { caption, pos, .. } => {
-                if !caption.is_empty() || ids.iter().any(|(p, _)| p == pos) {
-                    number_caption(caption, numbers.next(FloatKind::Table, *pos, labels), *pos, labels);
-                }
-            }
-            Block::Code { .. } | Block::Rule => {}
         }
+        Block::Heading { content, pos, .. } => {
+            let mut found = Vec::new();
+            for i in content.iter_mut() {
+                if let Inline::Text { text, .. } = i
+                    && text.contains("\\label{")
+                {
+                    let (t, l) = take_labels(text);
+                    *text = t;
+                    found.extend(l);
+                }
+            }
+            if let Some(Inline::Text { text, .. }) = content.last_mut() {
+                let trimmed = text.trim_end().len();
+                text.truncate(trimmed);
+            }
+            if let Some(label) = found.into_iter().next()
+                && !ids.iter().any(|(p, _)| p == pos)
+            {
+                ids.push((*pos, label));
+            }
+        }
+        Block::Quote(b)
+        | Block::Html { content: b, .. }
+        | Block::Details { blocks: b, .. }
+        | Block::Term { blocks: b, .. }
+        | Block::Callout { blocks: b, .. }
+        | Block::Only { blocks: b, .. } => number_blocks(b, labels, ids, numbers),
+        Block::Float { kind, caption, blocks, pos } => {
+            number_caption(caption, numbers.next(*kind, *pos, labels), *pos, labels);
+            number_blocks(blocks, labels, ids, numbers);
+        }
+        Block::List { items, .. } => {
+            for item in items {
+                number_blocks(item, labels, ids, numbers)
+            }
+        }
+        Block::Table { caption, pos, .. } => {
+            if !caption.is_empty() || ids.iter().any(|(p, _)| p == pos) {
+                number_caption(caption, numbers.next(FloatKind::Table, *pos, labels), *pos, labels);
+            }
+        }
+        Block::Code { .. } | Block::Rule => {}
     }
 }
 
@@ -394,9 +434,17 @@ pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crat
     use crate::diagnostic::{Code, Diagnostic, Location};
     // An id given twice in a text: what names it leads to the first.
     for t in texts.iter() {
-        let mut first: HashMap<String, Pos> = HashMap::new();
+        // Where each id is first given, and where what it names is shown:
+        // alternatives for different editions may give the same id.
+        let mut first: HashMap<String, (Pos, Shown)> = HashMap::new();
+        let shown = t.body.shown_by_pos();
         for (pos, id) in &t.body.ids {
-            if let Some(was) = first.get(&anchor_of(id)).filter(|was| **was != *pos) {
+            let here = shown(*pos);
+            if let Some((_, there)) =
+                first.get_mut(&anchor_of(id)).filter(|(was, there)| was == pos || there.is_disjoint(here))
+            {
+                *there = there.or(here);
+            } else if let Some((was, _)) = first.get(&anchor_of(id)) {
                 diags.push(
                     Diagnostic::new(
                         Code::DuplicateId,
@@ -409,7 +457,7 @@ pub fn across(texts: &mut [&mut crate::model::book::Essay], diags: &mut Vec<crat
                     .hint("give each figure, table and heading an id of its own"),
                 );
             } else {
-                first.entry(anchor_of(id)).or_insert(*pos);
+                first.insert(anchor_of(id), (*pos, here));
             }
         }
     }
@@ -603,5 +651,23 @@ mod tests {
         assert_eq!(links(&doc), vec![("#secresults".into(), "Results".into())]);
         let Block::Heading { content, .. } = &doc.blocks[0] else { panic!() };
         assert_eq!(plain_text(content), "Results");
+    }
+
+    #[test]
+    fn alternatives_for_different_editions_are_numbered_once() {
+        let body = "See @fig-a.\n\n::: {.content-visible unless-format=\"pdf\"}\n![Moving](a.gif){#fig-a}\n:::\n\n::: {.content-visible when-format=\"pdf\"}\n![Still](a.png){#fig-a}\n:::\n\n![Next](b.png){#fig-b}\n";
+        let mut doc = parse(body, 1).document;
+        resolve(&mut doc, &Labels::for_lang("en"));
+        let mut caps = Vec::new();
+        doc.for_each_inline(&mut |i| {
+            if let Inline::Image { title, .. } = i {
+                caps.push(title.clone());
+            }
+        });
+        assert_eq!(caps, ["Figure 1: Moving", "Figure 1: Still", "Figure 2: Next"]);
+        let mut anchors: Vec<String> = doc.anchors().into_values().collect();
+        anchors.sort();
+        assert_eq!(anchors, ["fig-a", "fig-a", "fig-b"]);
+        assert_eq!(links(&doc), [("#fig-a".to_string(), "Figure 1".to_string())]);
     }
 }

@@ -697,7 +697,7 @@ fn flatten(block: Block, out: &mut Vec<Inline>) {
                 }
             }
         }
-        Block::Quote(blocks) | Block::Html { content: blocks, .. } => {
+        Block::Quote(blocks) | Block::Html { content: blocks, .. } | Block::Only { blocks, .. } => {
             for b in blocks {
                 flatten(b, out);
             }

@@ -35,7 +35,9 @@ fn name_callouts(blocks: &mut [Block], labels: &Labels) {
             Block::Quote(b)
             | Block::Html { content: b, .. }
             | Block::Details { blocks: b, .. }
-            | Block::Term { blocks: b, .. } => name_callouts(b, labels),
+            | Block::Term { blocks: b, .. }
+            | Block::Float { blocks: b, .. }
+            | Block::Only { blocks: b, .. } => name_callouts(b, labels),
             Block::List { items, .. } => items.iter_mut().for_each(|i| name_callouts(i, labels)),
             _ => {}
         }

@@ -196,6 +196,19 @@ pub enum Block {
         /// Where it starts.
         pos: Pos,
     },
+    /// Content that only some editions print (Quarto's `::: {.content-visible
+    /// when-format="pdf"}`): each edition prints `blocks` when `shown`
+    /// holds its medium; none may (`check` reports it).
+    Only {
+        /// The media that show it.
+        shown: Shown,
+        /// What it holds.
+        blocks: Vec<Block>,
+        /// Where it starts.
+        pos: Pos,
+        /// Its last line: what it holds lies between.
+        last_line: u32,
+    },
     /// A thematic break.
     Rule,
     /// Raw HTML, kept so that `check` can report it, with what the
@@ -215,7 +228,7 @@ pub enum Block {
 
 /// What a float is counted with, as Quarto's id prefixes say
 /// (`#fig-`, `#tbl-`, `#lst-`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FloatKind {
     /// A figure.
     Figure,
@@ -432,6 +445,9 @@ pub enum Inline {
         lang: Option<String>,
         /// Where its `[` is.
         pos: Pos,
+        /// The media that show it: all, unless it is Quarto's conditional
+        /// content (`[in print]{.content-visible when-format="pdf"}`).
+        shown: Shown,
     },
 }
 
@@ -597,7 +613,9 @@ pub struct BibEntry {
     pub content: Vec<Inline>,
 }
 
+mod shown;
 mod walk;
+pub use shown::{Medium, Shown};
 pub use walk::{Within, anchor_of, count_words, each_inline, plain_text};
 
 #[cfg(test)]

@@ -453,7 +453,7 @@ pub fn render_with(book: &Book, cache: &images::Cache) -> Result<Epub, EpubError
     let mut links = HashMap::new();
     for e in book.essays() {
         let doc = format!("essay-{}.xhtml", e.slug);
-        links.insert(e.file.clone(), xhtml::Target::new(&e.body, doc.clone(), format!("{doc}#")));
+        links.insert(e.file.clone(), xhtml::Target::new(&e.body, xhtml::Flavor::Epub, doc.clone(), format!("{doc}#")));
     }
     let mut pkg = Package { book, labels: cfg.labels(), images, links, docs: Vec::new() };
 

@@ -75,9 +75,11 @@ impl<'a> View<'a> {
         let mut at_root = HashMap::new();
         for e in book.essays() {
             let page = format!("{}/index.html", e.slug);
-            at_root.insert(e.file.clone(), Target::new(&e.body, page.clone(), format!("{page}#")));
-            links_single
-                .insert(e.file.clone(), Target::new(&e.body, format!("#essay-{}", e.slug), format!("#{}-", e.slug)));
+            at_root.insert(e.file.clone(), Target::new(&e.body, xhtml::Flavor::Html, page.clone(), format!("{page}#")));
+            links_single.insert(
+                e.file.clone(),
+                Target::new(&e.body, xhtml::Flavor::Html, format!("#essay-{}", e.slug), format!("#{}-", e.slug)),
+            );
         }
         let below = |root: &str| -> HashMap<PathBuf, Target> {
             let at = |t: &Target| Target {

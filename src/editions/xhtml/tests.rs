@@ -7,7 +7,7 @@ fn convert(md: &str, lang: &str, allow_html: bool) -> Fragment {
     let doc = crate::input::markdown::parse(md, 1).document;
     let images = HashMap::from([("p.png".to_string(), ImageRef { href: "images/p.png".into(), width: 4, height: 3 })]);
     let other = crate::input::markdown::parse("## Part two\n\ntext", 1).document;
-    let target = Target::new(&other, "other.xhtml".into(), "other.xhtml#".into());
+    let target = Target::new(&other, Flavor::Epub, "other.xhtml".into(), "other.xhtml#".into());
     let links = HashMap::from([(PathBuf::from("contributions/other.md"), target)]);
     let mut doc = doc;
     crate::order::fix_document(&mut doc, lang);
@@ -177,4 +177,19 @@ proptest! {
         let doc = format!("<div xmlns:epub=\"http://www.idpf.org/2007/ops\">{}{}</div>", f.body, f.notes);
         prop_assert!(well_formed(&doc).is_ok(), "{:?}", well_formed(&doc));
     }
+}
+
+#[test]
+fn conditional_content_is_in_the_epub_when_it_names_the_epub() {
+    let body = "::: {.content-visible when-format=\"pdf\"}\nIn print.\n:::\n\n::: {.content-visible when-format=\"epub\"}\nIn the book.\n:::\n\n::: {.content-visible when-format=\"html:js\"}\nOn the site.\n:::\n\n```{.python .content-hidden unless-format=\"html\"}\nprint(1)\n```\n";
+    let f = convert(body, "en", false);
+    assert!(f.body.contains("In the book.") && f.body.contains("language-python"), "{}", f.body);
+    assert!(!f.body.contains("In print.") && !f.body.contains("On the site."), "{}", f.body);
+}
+
+#[test]
+fn a_link_to_what_the_epub_leaves_out_is_its_text() {
+    let body = "See [the animation](#sec-anim).\n\n::: {.content-visible when-format=\"html:js\"}\n## Animation {#sec-anim}\n:::\n";
+    let f = convert(body, "en", false);
+    assert!(f.body.contains("See the animation.") && !f.body.contains("href=\"#s-sec-anim\""), "{}", f.body);
 }

@@ -1,6 +1,8 @@
 //! pandoc's attributes, `{#id .class key=value key="a value"}`, read in one
 //! place for the bracketed spans and the fenced divs.
 
+use crate::model::document::Shown;
+
 /// Attributes as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Attributes {
@@ -21,6 +23,27 @@ impl Attributes {
     /// Whether `.class` is given.
     pub fn has_class(&self, class: &str) -> bool {
         self.classes.iter().any(|c| c == class)
+    }
+
+    /// Where what they are on is shown, when they make it Quarto's
+    /// conditional content (`.content-visible` or `.content-hidden`, with
+    /// `when-format`, `unless-format`): the conditions all hold where it is
+    /// visible. A condition on metadata or a profile (`when-meta`,
+    /// `when-profile`) holds nowhere, as in a Quarto book that sets neither.
+    pub fn shown(&self) -> Option<Shown> {
+        let visible = self.has_class("content-visible");
+        if !visible && !self.has_class("content-hidden") {
+            return None;
+        }
+        let holds = self.pairs.iter().fold(Shown::ALL, |holds, (key, value)| {
+            holds.and(match key.as_str() {
+                "when-format" => Shown::of_formats(value),
+                "unless-format" => Shown::of_formats(value).elsewhere(),
+                "when-meta" | "when-profile" => Shown::NONE,
+                _ => Shown::ALL,
+            })
+        });
+        Some(if visible { holds } else { holds.elsewhere() })
     }
 }
 

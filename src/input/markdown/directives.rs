@@ -86,6 +86,20 @@ pub(super) fn restore(text: &str) -> String {
     if text.contains(HIDDEN) { text.replace(HIDDEN, ":") } else { text.to_string() }
 }
 
+/// The attributes of a fenced div's info string (`{.callout-tip}`, or a
+/// bare class, `callout-tip`), its colons back.
+pub(super) fn attributes(info: &str) -> Option<super::attributes::Attributes> {
+    let info = restore(info);
+    let info = info.trim();
+    Some(match info.strip_prefix('{') {
+        Some(_) => super::attributes::leading(info)?.0,
+        None => super::attributes::Attributes {
+            classes: info.split_whitespace().map(|c| c.trim_start_matches('.').to_string()).collect(),
+            ..super::attributes::Attributes::default()
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::input::markdown::parse;
@@ -112,5 +126,33 @@ mod tests {
         assert_eq!(crate::model::document::plain_text(title), "Setup: the data");
         assert!(matches!(blocks.as_slice(), [Block::Paragraph(_)]), "{blocks:#?}");
         assert_eq!(doc.blocks.len(), 2, "{:#?}", doc.blocks);
+    }
+
+    #[test]
+    fn conditional_divs_spans_and_code_say_where_they_are_shown() {
+        use crate::model::document::{Inline, Medium, Shown};
+        let body = "::: {.content-visible when-format=\"pdf\"}\nIn print.\n:::\n\n::: {.content-hidden unless-format=\"html\"}\n::: {.callout-tip}\nOn screens.\n:::\n:::\n\n```{.python .content-visible when-format=\"html:js\"}\nprint(1)\n```\n\nA [b]{.content-visible when-meta=\"draft\"}.\n";
+        let doc = parse(body, 1).document;
+        // Where each starts, and whether its last line is at or after its content's.
+        let shown: Vec<(Shown, u32, bool)> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Only { shown, pos, last_line, .. } => Some((*shown, pos.line, *last_line >= pos.line + 2)),
+                _ => None,
+            })
+            .collect();
+        let print = Shown::NONE.with(Medium::Print);
+        let screens = print.elsewhere();
+        let site = Shown::NONE.with(Medium::Site);
+        assert_eq!(shown, vec![(print, 1, true), (screens, 5, true), (site, 11, true)], "{:#?}", doc.blocks);
+        assert!(
+            matches!(&doc.blocks[1], Block::Only { blocks, .. } if matches!(blocks.as_slice(), [Block::Callout { .. }]))
+        );
+        assert!(
+            matches!(&doc.blocks[2], Block::Only { blocks, .. } if matches!(blocks.as_slice(), [Block::Code { lang: Some(l), .. }] if l == "python"))
+        );
+        let Some(Block::Paragraph(i)) = doc.blocks.last() else { panic!("{:#?}", doc.blocks) };
+        assert!(i.iter().any(|x| matches!(x, Inline::Span { shown, .. } if *shown == Shown::NONE)), "{i:#?}");
     }
 }

@@ -178,6 +178,7 @@ fn nested(b: Block) -> Block {
             Block::List { start, numbering, tight, items: items.into_iter().map(|i| sublists(lists(i))).collect() }
         }
         Block::Callout { kind, title, blocks } => Block::Callout { kind, title, blocks: lists(blocks) },
+        Block::Only { shown, blocks, pos, last_line } => Block::Only { shown, blocks: lists(blocks), pos, last_line },
         other => other,
     }
 }

@@ -100,18 +100,17 @@ pub fn options() -> Options<'static> {
 /// The callout a fenced div's info string names (`{.callout-tip
 /// title="Mind the gap"}`, `callout-note`), with its title when given.
 fn callout_of(info: &str) -> Option<(CalloutKind, Option<String>)> {
-    let info = directives::restore(info);
-    let info = info.trim();
-    let attrs = match info.strip_prefix('{') {
-        Some(_) => attributes::leading(info)?.0,
-        // `::: callout-tip`: a class without its braces.
-        None => attributes::Attributes {
-            classes: info.split_whitespace().map(|c| c.trim_start_matches('.').to_string()).collect(),
-            ..attributes::Attributes::default()
-        },
-    };
+    let attrs = directives::attributes(info)?;
     let kind = attrs.classes.iter().find_map(|c| c.strip_prefix("callout-").and_then(CalloutKind::named))?;
     Some((kind, attrs.get("title").map(str::to_string).filter(|t| !t.trim().is_empty())))
+}
+
+/// The info string of a fenced div, empty for any other node.
+fn node_info<'a>(node: &'a AstNode<'a>) -> String {
+    match &node.data.borrow().value {
+        NodeValue::BlockDirective(d) => d.info.clone(),
+        _ => String::new(),
+    }
 }
 
 /// A table's caption as pandoc writes it (`: A caption {#tbl-x}`, or
@@ -448,6 +447,24 @@ impl Converter<'_> {
             }
             return;
         }
+        // Quarto's conditional content: what it holds, for the editions it names.
+        let shown = match &node.data.borrow().value {
+            NodeValue::BlockDirective(d) => directives::attributes(&d.info).and_then(|a| a.shown()),
+            _ => None,
+        };
+        if let Some(shown) = shown {
+            if self.deep(node, depth) {
+                return;
+            }
+            let sp = node.data.borrow().sourcepos;
+            let blocks = match callout_of(&node_info(node)) {
+                Some(_) => self.block(node, depth).into_iter().collect(),
+                None => self.blocks(node, depth),
+            };
+            let last_line = sp.end.line as u32 + self.line_offset;
+            out.push(Block::Only { shown, blocks, pos: self.pos(&sp), last_line });
+            return;
+        }
         let div = match &node.data.borrow().value {
             NodeValue::BlockDirective(d) if callout_of(&d.info).is_none() => Some(directives::restore(&d.info)),
             _ => None,
@@ -617,7 +634,18 @@ impl Converter<'_> {
                 Block::List { start, numbering, tight, items }
             }
             NodeValue::CodeBlock(c) => {
-                let lang = c.info.split_whitespace().next().map(str::to_string);
+                // pandoc's attributes (`{.python .content-visible when-format="html"}`):
+                // the first class is the language.
+                let attrs = attributes::leading(c.info.trim()).map(|(a, _)| a);
+                let lang = match &attrs {
+                    Some(a) => a.classes.first().cloned(),
+                    None => c.info.split_whitespace().next().map(str::to_string),
+                };
+                if let Some(shown) = attrs.as_ref().and_then(|a| a.shown()) {
+                    let code = Block::Code { lang, text: directives::restore(&c.literal) };
+                    let last_line = ast.sourcepos.end.line as u32 + self.line_offset;
+                    return Some(Block::Only { shown, blocks: vec![code], pos, last_line });
+                }
                 if lang.as_deref() == Some("math") {
                     // A fenced `math` block is display math.
                     let pos = Pos { line: pos.line + 1, col: 1 };

@@ -116,7 +116,8 @@ impl Spans<'_> {
             None
         };
         let lang = attrs.get("lang").and_then(crate::lang::normalised);
-        self.top().push(Inline::Span { content: frame.content, style, lang, pos: frame.pos });
+        let shown = attrs.shown().unwrap_or_default();
+        self.top().push(Inline::Span { content: frame.content, style, lang, pos: frame.pos, shown });
     }
 
     fn finish(mut self) -> Vec<Inline> {

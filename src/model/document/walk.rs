@@ -48,7 +48,8 @@ fn child_blocks(block: &Block) -> Vec<&Block> {
         | Block::Term { blocks, .. }
         | Block::Html { content: blocks, .. }
         | Block::Callout { blocks, .. }
-        | Block::Float { blocks, .. } => blocks.iter().collect(),
+        | Block::Float { blocks, .. }
+        | Block::Only { blocks, .. } => blocks.iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -129,27 +130,42 @@ impl Document {
     /// id, by its position: the id when there is one ([`anchor_of`] it),
     /// else the heading's text as GitHub makes one, with `-1`, `-2`… after a
     /// repeat, in document order. What links to `essay.md#a-heading` and
-    /// cross-references (`@fig-x`) lead to.
+    /// cross-references (`@fig-x`) lead to. An id given again in conditional
+    /// content that no edition shows with the first (a figure's GIF for the
+    /// website, its PNG for the PDF) is the same anchor.
     pub fn anchors(&self) -> std::collections::HashMap<Pos, String> {
-        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let shown = self.shown_by_pos();
+        // Each anchor given, with where what it names is shown.
+        let mut taken: std::collections::HashMap<String, super::Shown> = std::collections::HashMap::new();
+        let mut claim = |base: String, pos: Pos| {
+            let here = shown(pos);
+            let mut n = 0;
+            loop {
+                let anchor = if n == 0 { base.clone() } else { format!("{base}-{n}") };
+                match taken.get_mut(&anchor) {
+                    None => {
+                        taken.insert(anchor.clone(), here);
+                        return anchor;
+                    }
+                    Some(there) if there.is_disjoint(here) => {
+                        *there = there.or(here);
+                        return anchor;
+                    }
+                    Some(_) => n += 1,
+                }
+            }
+        };
         let mut out = std::collections::HashMap::new();
-        let given = |pos: &Pos| self.ids.iter().find(|(p, _)| p == pos).map(|(_, id)| anchor_of(id));
+        let given = |pos: &Pos| self.ids.iter().any(|(p, _)| p == pos);
         for (pos, id) in &self.ids {
             // An id given again (T016) is made unique, as a heading's is.
-            let base = anchor_of(id);
-            let n = seen.entry(base.clone()).or_insert(0);
-            out.insert(*pos, if *n == 0 { base.clone() } else { format!("{base}-{n}") });
-            *n += 1;
+            out.insert(*pos, claim(anchor_of(id), *pos));
         }
         self.for_each_block(&mut |b| {
             if let Block::Heading { content, pos, .. } = b
-                && given(pos).is_none()
+                && !given(pos)
             {
-                let base = anchor_of(&plain_text(content));
-                let n = seen.entry(base.clone()).or_insert(0);
-                let anchor = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
-                *n += 1;
-                out.insert(*pos, anchor);
+                out.insert(*pos, claim(anchor_of(&plain_text(content)), *pos));
             }
         });
         out
@@ -209,7 +225,7 @@ impl Document {
                         inlines(summary, &mut None, f);
                         blocks(b, f);
                     }
-                    Block::Html { content, .. } => blocks(content, f),
+                    Block::Html { content: b, .. } | Block::Only { blocks: b, .. } => blocks(b, f),
                     Block::Code { .. } | Block::Rule => {}
                 }
             }
@@ -238,7 +254,9 @@ impl Document {
             for b in list {
                 match b {
                     Block::Paragraph(i) | Block::Heading { content: i, .. } => inlines(i, at, f),
-                    Block::Quote(b) | Block::Html { content: b, .. } => blocks(b, at, f),
+                    Block::Quote(b) | Block::Html { content: b, .. } | Block::Only { blocks: b, .. } => {
+                        blocks(b, at, f)
+                    }
                     Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, at, f)),
                     Block::Table { rows, caption, .. } => {
                         inlines(caption, at, f);

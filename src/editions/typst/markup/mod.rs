@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::model::book::Essay;
-use crate::model::document::{Align, Block, Document, Footnote, Inline, Numbering, SpanStyle};
+use crate::model::document::{Align, Block, Document, Footnote, Inline, Medium, Numbering, SpanStyle};
 pub use links::Links;
 use links::{essay_label, heading_label};
 
@@ -156,7 +156,7 @@ impl<'a> Writer<'a> {
         Writer {
             out: String::new(),
             label_prefix: label_part(label_prefix),
-            anchors: doc.anchors(),
+            anchors: doc.anchors_in(Medium::Print),
             links: None,
             own: None,
             open: Vec::new(),
@@ -472,6 +472,11 @@ impl<'a> Writer<'a> {
                 self.out.push(';');
             }
             Block::Rule => self.out.push_str("#divider();"),
+            Block::Only { shown, blocks, .. } => {
+                if shown.contains(Medium::Print) {
+                    self.blocks(blocks);
+                }
+            }
             // Raw HTML reaches the editions only when the rules allow it, as
             // the blocks the sanitiser's output was read into at load.
             Block::Html { content, pos, .. } => {
@@ -524,7 +529,8 @@ impl<'a> Writer<'a> {
             Inline::Strike(c) => self.call("strike", c),
             Inline::Sub(c) => self.call("sub", c),
             Inline::Sup(c) => self.call("super", c),
-            Inline::Span { content, style, lang, pos } => {
+            Inline::Span { shown, .. } if !shown.contains(Medium::Print) => {}
+            Inline::Span { content, style, lang, pos, .. } => {
                 self.at(*pos);
                 let set = |w: &mut Self| match style {
                     Some(SpanStyle::SmallCaps) => w.call("smallcaps", content),

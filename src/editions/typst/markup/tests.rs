@@ -103,3 +103,11 @@ fn footnotes_have_book_unique_labels_and_can_be_reused() {
     let s = md("A[^n] B[^n].\n\n[^n]: The *note*.", "und");
     assert_eq!(s, "A#footnote[The #emph[note];\\.]<fn-slug-n> B#footnote(<fn-slug-n>);\\.");
 }
+
+#[test]
+fn conditional_content_is_printed_when_it_names_print() {
+    let body = "::: {.content-visible when-format=\"html\"}\nOn screens.\n:::\n\n::: {.content-hidden when-format=\"html\"}\nIn print.\n:::\n\nA [word]{.content-visible when-format=\"pdf\"}[ phrase]{.content-visible when-format=\"html\"}.\n";
+    let out = md(body, "en");
+    assert!(out.contains("In print") && !out.contains("On screens"), "{out}");
+    assert!(out.contains("word") && !out.contains("phrase"), "{out}");
+}
