@@ -814,6 +814,15 @@ fn an_edited_quarto_volume_imports_as_quarto_renders_it() {
     assert!(said.contains("1 Font Awesome icon (a Quarto shortcode) left out"), "{said}");
     assert!(said.contains("a raw `latex` block left out"), "{said}");
     assert!(said.contains("1 HTML tag around Markdown"), "{said}");
+    // Each note at its line of the chapter.
+    let line_of = |message: &str| {
+        let after = &said[said.find(message).unwrap_or_else(|| panic!("{message}: {said}"))..];
+        let at = after.find("survey.md:").map(|k| &after[k + 10..]).unwrap_or("");
+        at.split(':').next().unwrap_or("").parse::<usize>().unwrap_or(0)
+    };
+    assert_eq!(line_of("Font Awesome icon"), 12, "{said}");
+    assert_eq!(line_of("HTML tag around Markdown"), 31, "{said}");
+    assert!(!said.contains("shortcode, `{{< meta"), "an escaped shortcode is no shortcode: {said}");
     let toml = std::fs::read_to_string(d.path().join("book.toml")).unwrap();
     assert!(toml.contains("editors = [\"Lena Editor\", \"Omar Editor\"]"), "{toml}");
     let (book, report) = anthology::prepare(d.path(), false).unwrap();
@@ -830,6 +839,10 @@ fn an_edited_quarto_volume_imports_as_quarto_renders_it() {
     );
     assert!(page.contains("Tidewater") && page.contains("Figure 1"), "the caption's citation is set: {page}");
     assert!(page.contains("Counts by month"), "{page}");
+    // One figure for screens and another for print: numbered once, each edition its own.
+    assert!(page.contains("Figure 3: The logger at work.") && !page.contains("The logger, still."), "{page}");
+    assert!(page.contains("In <a href=\"#s-fig-logger\">Figure 3</a>"), "{page}");
+    assert!(page.contains("<code>{{&lt; meta logger &gt;}}</code>"), "the escaped shortcode as it shows: {page}");
     assert!(page.contains("alt=\"The harbour’s logo\"") || page.contains("alt=\"The harbour's logo\""), "{page}");
     for raw in ["{{<", ":::", "{#", "[@", "@fig-", "@tbl-", "newpage", "fig-alt", "](", "{width"] {
         assert!(!page.contains(raw), "`{raw}` printed: {page}");

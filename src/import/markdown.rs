@@ -187,7 +187,7 @@ pub fn convert(
             if let Some(first) = unwrapped.first() {
                 source.body = read;
                 out.diagnostics.push(left_out(
-                    Location::line_col(&source.shown, source.body_line + first - 1, 1),
+                    Location::line_col(&source.shown, source.body_line + first, 1),
                     format!(
                         "{} HTML tag{} around Markdown (`<p>`, `<div>`, `<center>`) left out, the Markdown read, as pandoc reads it",
                         unwrapped.len(),
@@ -697,19 +697,29 @@ impl Source {
             ));
         }
         front.section = hint.section.clone().or_else(|| opts.section.clone());
-        if (hint.quarto || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qmd"))) && body.contains("{{<") {
+        let quarto = hint.quarto || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qmd"));
+        if quarto && body.contains("{{") {
             let (put, notes) = super::scholarly::shortcodes(&body);
             body = put;
             for (line, what, hint) in notes {
-                diags.push(left_out(Location::line_col(&shown, body_line + line - 1, 1), what, hint));
+                diags.push(left_out(Location::line_col(&shown, body_line + line, 1), what, hint));
             }
-        }
-        for (line, what) in super::sites::liquid(&body) {
-            diags.push(left_out(
-                Location::line_col(&shown, body_line + line, 1),
-                format!("a template tag (Liquid, or a Hugo shortcode), `{what}`, printed as written: this format has no templating"),
-                "replace it with what it produces on the site",
-            ));
+            for (line, what) in super::scholarly::unknown_shortcodes(&body) {
+                diags.push(left_out(
+                    Location::line_col(&shown, body_line + line, 1),
+                    format!("a Quarto shortcode, `{what}`, printed as written: this format has none"),
+                    "replace it with what it gives in the Quarto book",
+                ));
+            }
+            body = super::scholarly::unescape_shortcodes(&body);
+        } else {
+            for (line, what) in super::sites::liquid(&body) {
+                diags.push(left_out(
+                    Location::line_col(&shown, body_line + line, 1),
+                    format!("a template tag (Liquid, or a Hugo shortcode), `{what}`, printed as written: this format has no templating"),
+                    "replace it with what it produces on the site",
+                ));
+            }
         }
         let body = super::sites::demote(&body);
         // Jekyll posts are named `YYYY-MM-DD-title.md`; Hugo and Quarto

@@ -27,22 +27,10 @@ pub(super) fn include(text: &str, path: &Path, root: &Path, shown: &Path, diags:
         problems: &mut Vec<(usize, String)>,
     ) {
         let dir = path.parent().unwrap_or(root);
-        let mut fence: Option<&str> = None;
+        // Quarto pastes includes in before it reads the Markdown, in code
+        // blocks too; an escaped one (`{{{< include x >}}}`) is shown.
         for (n, line) in text.split_inclusive('\n').enumerate() {
             let t = line.trim();
-            // Code shows a shortcode; it does not run it.
-            if let Some(f) = fence {
-                if t.starts_with(f) {
-                    fence = None;
-                }
-                out.push_str(line);
-                continue;
-            }
-            if t.starts_with("```") || t.starts_with("~~~") {
-                fence = Some(&t[..3]);
-                out.push_str(line);
-                continue;
-            }
             let Some(file) = t.strip_prefix("{{< include ").and_then(|r| r.strip_suffix(">}}")).map(str::trim) else {
                 out.push_str(line);
                 continue;
@@ -295,6 +283,10 @@ pub(super) fn shortcodes(body: &str) -> (String, Vec<(usize, String, &'static st
         while let Some(open) = text[from..].find("{{<").map(|k| from + k) {
             let Some(close) = text[open..].find(">}}").map(|k| open + k) else { break };
             from = close + 3;
+            // Escaped (`{{{< kbd x >}}}`, `{{</* kbd x */>}}`): shown as written.
+            if text[..open].ends_with('{') || text[open + 3..].starts_with("/*") {
+                continue;
+            }
             let inner = text[open + 3..close].trim();
             let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
             let args = args.trim();
@@ -333,6 +325,39 @@ pub(super) fn shortcodes(body: &str) -> (String, Vec<(usize, String, &'static st
         })
         .collect();
     (super::replace(body, edits), notes)
+}
+
+/// The shortcodes of `body` that stay as written, in its text and its code
+/// alike (Quarto reads them in both): (line, shortcode). An escaped one
+/// (`{{{< var x >}}}`, `{{</* var x */>}}`) is Quarto's way to show one,
+/// and an include is reported where it is pasted in.
+pub(super) fn unknown_shortcodes(body: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (n, line) in body.lines().enumerate() {
+        let mut from = 0;
+        while let Some(open) = line[from..].find("{{<").map(|k| from + k) {
+            let Some(close) = line[open..].find(">}}").map(|k| open + k + 3) else { break };
+            from = close;
+            let name = line[open + 3..close - 3].split_whitespace().next().unwrap_or("");
+            if !line[..open].ends_with('{') && !name.starts_with("/*") && name != "include" {
+                out.push((n + 1, line[open..close].to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// `body` with Quarto's escaped shortcodes (`{{{< var x >}}}`,
+/// `{{</* var x */>}}`) as they show: `{{< var x >}}`.
+pub(super) fn unescape_shortcodes(body: &str) -> String {
+    let mut out = body.to_string();
+    if out.contains("{{{<") {
+        out = out.replace("{{{<", "{{<").replace(">}}}", ">}}");
+    }
+    if out.contains("{{</*") {
+        out = out.replace("{{</*", "{{<").replace("*/>}}", ">}}");
+    }
+    out
 }
 
 /// `body` with the HTML tags that only wrap Markdown taken out of its
@@ -683,6 +708,19 @@ mod tests {
     }
 
     #[test]
+    fn shortcodes_left_are_found_in_text_and_code_and_escaped_ones_shown() {
+        let body = "A {{< meta title >}} and {{{< var x >}}}.\n\n```\n{{< video v.mp4 >}}\n{{</* include a.qmd */>}}\n```\n{{< include b.qmd >}}\n";
+        assert_eq!(
+            unknown_shortcodes(body),
+            [(1, "{{< meta title >}}".to_string()), (4, "{{< video v.mp4 >}}".to_string())]
+        );
+        assert_eq!(
+            unescape_shortcodes(body),
+            "A {{< meta title >}} and {{< var x >}}.\n\n```\n{{< video v.mp4 >}}\n{{< include a.qmd >}}\n```\n{{< include b.qmd >}}\n"
+        );
+    }
+
+    #[test]
     fn includes_are_pasted_in_place_and_never_from_outside() {
         let d = tempfile::tempdir().unwrap();
         let root = d.path().join("book");
@@ -691,15 +729,15 @@ mod tests {
         std::fs::write(root.join("parts/b.md"), "Nested.").unwrap();
         std::fs::write(d.path().join("secret.md"), "secret").unwrap();
         let root = root.canonicalize().unwrap();
-        let text = "Before.\n\n{{< include parts/a.qmd >}}\n\n```\n{{< include parts/a.qmd >}}\n```\n{{< include ../secret.md >}}\n{{< include none.qmd >}}\n";
+        let text = "Before.\n\n{{< include parts/a.qmd >}}\n\n```\n{{< include parts/b.md >}}\n{{{< include parts/a.qmd >}}}\n```\n{{< include ../secret.md >}}\n{{< include none.qmd >}}\n";
         let mut diags = Vec::new();
         let out = include(text, &root.join("index.qmd"), &root, Path::new("index.qmd"), &mut diags);
         assert_eq!(
             out,
-            "Before.\n\nIncluded *text*.\nNested.\n\n```\n{{< include parts/a.qmd >}}\n```\n{{< include ../secret.md >}}\n{{< include none.qmd >}}\n"
+            "Before.\n\nIncluded *text*.\nNested.\n\n```\nNested.\n{{{< include parts/a.qmd >}}}\n```\n{{< include ../secret.md >}}\n{{< include none.qmd >}}\n"
         );
         let lines: Vec<usize> = diags.iter().map(|d| d.location.line).collect();
-        assert_eq!(lines, vec![8, 9]);
+        assert_eq!(lines, vec![9, 10]);
         assert!(diags[0].message.contains("outside the collection"), "{:?}", diags[0]);
     }
 }

@@ -2,63 +2,56 @@
 //! that a book's does not: template tags, which this format has no
 //! templating for, and a title written as the body's level-one heading.
 
-fn is_fence(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("```") || t.starts_with("~~~")
-}
+use crate::input::markdown::{code_blocks, code_spans, prose_blocks};
 
 /// Headings one level down when the body has a level-one heading (the
-/// essay's title is its front matter's).
+/// essay's title is its front matter's). Headings as the parser reads them:
+/// a `#` line in code is code.
 pub(super) fn demote(body: &str) -> String {
-    let mut fence = false;
-    let ones = body.lines().any(|l| {
-        if is_fence(l) {
-            fence = !fence;
-        }
-        !fence && l.starts_with("# ")
-    });
-    if !ones {
+    if !body.contains('#') {
         return body.to_string();
     }
-    let mut fence = false;
-    let mut out = String::with_capacity(body.len() + 64);
-    for line in body.split_inclusive('\n') {
-        if is_fence(line) {
-            fence = !fence;
-        }
-        if !fence
-            && line.starts_with('#')
-            && line.trim_start_matches('#').starts_with([' ', '\n'])
-            && !line.starts_with("######")
-        {
-            out.push('#');
-        }
-        out.push_str(line);
+    // Where each `#` heading's first `#` is, however deep (in a div, a
+    // list), with its level.
+    let headings: Vec<(usize, usize)> = prose_blocks(body)
+        .into_iter()
+        .filter(|(at, heading)| *heading && body[at.clone()].starts_with('#'))
+        .map(|(at, _)| (at.start, body[at.start..].len() - body[at.start..].trim_start_matches('#').len()))
+        .collect();
+    if !headings.iter().any(|(_, level)| *level == 1) {
+        return body.to_string();
     }
+    let mut out = String::with_capacity(body.len() + headings.len());
+    let mut from = 0;
+    for (at, level) in headings {
+        if level < 6 {
+            out.push_str(&body[from..at]);
+            out.push('#');
+            from = at;
+        }
+    }
+    out.push_str(&body[from..]);
     out
 }
 
-/// The Liquid tags of a body outside code: (line, tag).
+/// The Liquid tags of a body outside code (a tag shown as code is no tag):
+/// (line, tag).
 pub(super) fn liquid(body: &str) -> Vec<(usize, String)> {
-    let mut fence = false;
+    if !body.contains("{%") && !body.contains("{{") {
+        return Vec::new();
+    }
+    let code = code_blocks(body);
+    let spans: Vec<std::ops::Range<usize>> = code_spans(body).into_iter().map(|(at, _)| at).collect();
+    let in_code = |at: usize| spans.iter().any(|r| r.contains(&at));
     let mut out = Vec::new();
-    for (i, line) in body.lines().enumerate() {
-        if is_fence(line) {
-            fence = !fence;
+    let mut start = 0;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        let at = start;
+        start += line.len();
+        if code.iter().any(|r| r.contains(&at)) || !(line.contains("{%") || line.contains("{{")) {
             continue;
         }
-        if fence {
-            continue;
-        }
-        // Inline code is left out: a tag shown as code is no tag.
-        let mut plain = String::with_capacity(line.len());
-        for (k, part) in line.split('`').enumerate() {
-            if k % 2 == 0 {
-                plain.push_str(part);
-            } else {
-                plain.extend(std::iter::repeat_n(' ', part.len()));
-            }
-        }
+        let plain: String = line.char_indices().map(|(k, c)| if in_code(at + k) { ' ' } else { c }).collect();
         for (open, close) in [("{%", "%}"), ("{{", "}}")] {
             let mut rest = plain.as_str();
             while let Some(a) = rest.find(open) {
@@ -79,6 +72,10 @@ mod tests {
     fn headings_go_down_a_level_and_liquid_is_found() {
         assert_eq!(demote("# A\ntext\n## B\n```\n# not\n```\n"), "## A\ntext\n### B\n```\n# not\n```\n");
         assert_eq!(demote("## A\n"), "## A\n");
+        // A fence's line inside code (indented in a YAML block) closes nothing.
+        let yaml = "# A\n\n```yaml\n  message: |\n      ```\n      {{ steps.x }}\n# not\n      ```\n```\n\n- item `{{ code }}`\n\n  ```\n  {% raw %}\n  ```\n";
+        assert_eq!(liquid(yaml), vec![]);
+        assert_eq!(demote(yaml), format!("#{yaml}"));
         assert_eq!(
             liquid("a {% include x.html %} b {{ page.title }}\n"),
             vec![(1, "{% include x.html %}".into()), (1, "{{ page.title }}".into())]

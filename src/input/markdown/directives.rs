@@ -6,6 +6,11 @@
 //! without divs, whose code blocks are the same), and their first colon is
 //! hidden from the parse that reads divs; the code gets it back.
 //!
+//! comrak also closes the outermost div at a `:::` line where pandoc
+//! closes the innermost: a callout in a conditional div ended both, and
+//! the rest of the conditional content was printed everywhere. Each div's
+//! fences are lengthened to say how it nests.
+//!
 //! comrak also refuses a div whose attributes hold a colon, which Quarto's
 //! titles often do (`::: {.callout-note title="Setup: the data"}`): the
 //! whole div printed as written. Those colons are hidden the same way, and
@@ -17,8 +22,22 @@ use comrak::{Arena, parse_document};
 /// What hides a colon: a byte of the same length, which the text has none of.
 pub(super) const HIDDEN: char = '\u{1}';
 
-/// `body` with the first colon of each `:::` line inside fenced code
-/// hidden, when it has any.
+/// A line that is a div's fence: its indent, its colons, and whether it
+/// opens one (attributes follow) or closes one (nothing does).
+fn fence(line: &str) -> Option<(usize, usize, bool)> {
+    let text = line.trim_end_matches(['\n', '\r']);
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let colons = text[indent..].len() - text[indent..].trim_start_matches(':').len();
+    (colons >= 3).then(|| (indent, colons, !text[indent + colons..].trim().is_empty()))
+}
+
+/// `body` prepared for comrak's divs, when it needs to be: the first colon
+/// of each `:::` line inside code hidden; the colons in a div's attributes
+/// hidden; and divs nested as pandoc nests them. pandoc closes the
+/// innermost div at a `:::` line, comrak the outermost whose fence is no
+/// longer than the line's: each div's fences are given one colon more
+/// than the longest inside it, so that comrak reads the same divs. Lines
+/// stay where they are, and so do the columns of every other line.
 pub(super) fn protect(body: &str) -> Option<String> {
     if !body.contains(":::") || body.contains(HIDDEN) {
         return None;
@@ -29,54 +48,79 @@ pub(super) fn protect(body: &str) -> Option<String> {
         let end = starts.get(line + 1).copied().unwrap_or(body.len());
         (start, &body[start..end])
     };
-    // Where a line opens a div: the byte after its colons, when its
-    // attributes hold a colon of their own.
-    let opens_with_colon = |text: &str| {
-        let indent = text.len() - text.trim_start_matches(' ').len();
-        let fence = text[indent..].len() - text[indent..].trim_start_matches(':').len();
-        (indent <= 3 && fence >= 3 && text[indent + fence..].trim_end().contains(':')).then_some(indent + fence)
+    let fences: Vec<Option<(usize, usize, bool)>> = (0..starts.len()).map(|l| fence(line_at(l).1)).collect();
+    let openings = fences.iter().flatten().filter(|f| f.2).count();
+    let attr_colon = |l: usize| {
+        fences[l]
+            .is_some_and(|(indent, colons, opens)| opens && line_at(l).1[indent + colons..].trim_end().contains(':'))
     };
-    let fenced_code = body.contains("```") || body.contains("~~~");
-    if !fenced_code && !(0..starts.len()).any(|l| opens_with_colon(line_at(l).1).is_some()) {
+    let code_fences = body.contains("```") || body.contains("~~~");
+    if !code_fences && openings < 2 && !(0..starts.len()).any(attr_colon) {
         return None;
     }
-    let mut opts = super::options();
-    opts.extension.block_directive = false;
-    let arena = Arena::new();
-    let root = parse_document(&arena, body, &opts);
-    let mut hide = Vec::new();
+    // The lines of code, as a parse without divs reads them.
     let mut in_code = vec![false; starts.len()];
-    for node in root.descendants() {
-        let ast = node.data.borrow();
-        let NodeValue::CodeBlock(c) = &ast.value else { continue };
-        if !c.fenced {
-            continue;
-        }
-        // The lines between the fences (1-based).
-        let (first, last) = (ast.sourcepos.start.line + 1, ast.sourcepos.end.line);
-        for line in first..=last {
-            let Some(&start) = starts.get(line.saturating_sub(1)) else { continue };
-            in_code[line - 1] = true;
-            let end = starts.get(line).copied().unwrap_or(body.len());
-            let text = &body[start..end];
-            let indent = text.len() - text.trim_start_matches(' ').len();
-            if indent <= 3 && text[indent..].starts_with(":::") {
-                hide.push(start + indent);
+    if code_fences || body.contains("\n    ") || body.contains('\t') {
+        let mut opts = super::options();
+        opts.extension.block_directive = false;
+        let arena = Arena::new();
+        let root = parse_document(&arena, body, &opts);
+        for node in root.descendants() {
+            let ast = node.data.borrow();
+            let NodeValue::CodeBlock(c) = &ast.value else { continue };
+            // A fenced block's lines between its fences, an indented one's all (1-based).
+            let (first, last) = match c.fenced {
+                true => (ast.sourcepos.start.line + 1, ast.sourcepos.end.line),
+                false => (ast.sourcepos.start.line, ast.sourcepos.end.line),
+            };
+            for line in first..=last {
+                if let Some(code) = in_code.get_mut(line.wrapping_sub(1)) {
+                    *code = true;
+                }
             }
         }
     }
-    for (line, code) in in_code.iter().enumerate() {
-        let (start, text) = line_at(line);
-        if let Some(info) = opens_with_colon(text).filter(|_| !code) {
-            hide.extend(text[info..].match_indices(':').map(|(i, _)| start + info + i));
+    // Each div, as pandoc pairs its fences: (opening line, closing line).
+    let mut open: Vec<(usize, usize)> = Vec::new(); // (line, height so far)
+    let mut length: Vec<(usize, usize)> = Vec::new(); // (line, colons it needs)
+    for (line, f) in fences.iter().enumerate() {
+        let Some((_, _, opens)) = f.filter(|_| !in_code[line]) else { continue };
+        if opens {
+            open.push((line, 0));
+        } else if let Some((first, height)) = open.pop() {
+            length.push((first, 3 + height));
+            length.push((line, 3 + height));
+            if let Some(parent) = open.last_mut() {
+                parent.1 = parent.1.max(height + 1);
+            }
         }
     }
-    if hide.is_empty() {
+    length.retain(|(line, n)| fences[*line].is_some_and(|f| f.1 != *n));
+    length.sort();
+    let mut hide: Vec<usize> = Vec::new();
+    for (line, code) in in_code.iter().enumerate() {
+        let (start, text) = line_at(line);
+        match fences[line] {
+            Some((indent, _, _)) if *code && indent <= 3 => hide.push(start + indent),
+            Some((indent, colons, true)) if !code && attr_colon(line) => {
+                let info = indent + colons;
+                hide.extend(text[info..].match_indices(':').map(|(i, _)| start + info + i));
+            }
+            _ => {}
+        }
+    }
+    if hide.is_empty() && length.is_empty() {
         return None;
     }
     let mut out = body.as_bytes().to_vec();
     for at in hide {
         out[at] = HIDDEN as u8;
+    }
+    // Fences lengthened or shortened, from the last so that offsets hold.
+    for (line, n) in length.into_iter().rev() {
+        let Some((indent, colons, _)) = fences[line] else { continue };
+        let at = starts[line] + indent;
+        out.splice(at..at + colons, std::iter::repeat_n(b':', n));
     }
     String::from_utf8(out).ok()
 }
@@ -126,6 +170,24 @@ mod tests {
         assert_eq!(crate::model::document::plain_text(title), "Setup: the data");
         assert!(matches!(blocks.as_slice(), [Block::Paragraph(_)]), "{blocks:#?}");
         assert_eq!(doc.blocks.len(), 2, "{:#?}", doc.blocks);
+    }
+
+    #[test]
+    fn a_div_closes_at_its_own_fence_as_pandoc_nests_them() {
+        let body = "::: {.content-visible when-format=\"html\"}\n::: {.callout-note}\nIn the note.\n:::\n\nAfter the note.\n\n```\n:::\n```\n:::\n\nAfter the div.\n";
+        let doc = parse(body, 1).document;
+        let [Block::Only { blocks, last_line, .. }, Block::Paragraph(_)] = doc.blocks.as_slice() else {
+            panic!("{:#?}", doc.blocks)
+        };
+        assert_eq!(*last_line, 11);
+        assert!(
+            matches!(blocks.as_slice(), [Block::Callout { .. }, Block::Paragraph(_), Block::Code { text, .. }] if text == ":::\n"),
+            "{blocks:#?}"
+        );
+        // Positions elsewhere are the text's own.
+        let prepared = super::protect(body).unwrap();
+        assert_eq!(prepared.lines().count(), body.lines().count());
+        assert!(prepared.starts_with(":::: {.content") && prepared.contains("\n::::\n\nAfter the div."), "{prepared}");
     }
 
     #[test]

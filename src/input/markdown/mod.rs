@@ -18,8 +18,8 @@ mod grid;
 mod positions;
 mod spans;
 pub use positions::{
-    Destination, TopBlock, blocks, breaks_in_paragraphs, chunks, code_spans, destinations, prose_blocks, raw_blocks,
-    text_runs, trailing_heading,
+    Destination, TopBlock, blocks, breaks_in_paragraphs, chunks, code_blocks, code_spans, destinations, prose_blocks,
+    raw_blocks, text_runs, trailing_heading,
 };
 
 /// Deepest nesting of blocks and inlines accepted in an essay.

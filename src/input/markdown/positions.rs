@@ -447,6 +447,28 @@ pub fn blocks(body: &str) -> Vec<TopBlock> {
     out
 }
 
+/// The lines of every code block of `body`, however deep (in a list, a
+/// quotation, a div), fenced or indented: the bytes from its first line's
+/// start to its last line's end. What a scan of lines leaves alone.
+pub fn code_blocks(body: &str) -> Vec<std::ops::Range<usize>> {
+    let arena = Arena::new();
+    let root = read(&arena, body);
+    let starts = line_starts(body);
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let ast = node.data.borrow();
+        if !matches!(ast.value, NodeValue::CodeBlock(_)) {
+            continue;
+        }
+        let Some(&start) = ast.sourcepos.start.line.checked_sub(1).and_then(|l| starts.get(l)) else { continue };
+        let end = starts.get(ast.sourcepos.end.line).copied().unwrap_or(body.len());
+        if start <= end {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
 /// The code spans of `body` (never in a code block): the bytes of each,
 /// backticks included, and its content as the parser reads it. MyST writes
 /// its roles as a code span after `{name}`: `` {cite}`key` ``.
