@@ -104,7 +104,13 @@ fn imports_point_down_the_pipeline() {
 
 #[test]
 fn no_import_cycle() {
-    let graph = imports();
+    if let Some(cycle) = cycle_in(&imports()) {
+        panic!("import cycle: {}", cycle.join(" -> "));
+    }
+}
+
+/// A cycle of `graph`, if it has one.
+fn cycle_in(graph: &BTreeMap<String, BTreeMap<String, PathBuf>>) -> Option<Vec<String>> {
     // Depth-first search for a back edge, reporting the cycle found.
     fn visit(
         m: &str,
@@ -131,11 +137,89 @@ fn no_import_cycle() {
         None
     }
     let mut done = BTreeSet::new();
-    for m in graph.keys() {
-        if let Some(cycle) = visit(m, &graph, &mut Vec::new(), &mut done) {
-            panic!("import cycle: {}", cycle.join(" -> "));
+    graph.keys().find_map(|m| visit(m, graph, &mut Vec::new(), &mut done))
+}
+
+/// For each folder of `src/` that is a module, the imports between its
+/// children (its files and sub-folders): `super::child` from a child,
+/// `super::super::child` from a file of a child's folder, and
+/// `crate::path::child` from any of them.
+fn sibling_imports() -> BTreeMap<PathBuf, BTreeMap<String, BTreeMap<String, PathBuf>>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut out = BTreeMap::new();
+    let mut dirs: BTreeSet<PathBuf> = files.iter().filter_map(|f| f.parent().map(Path::to_path_buf)).collect();
+    dirs.remove(&src);
+    for dir in dirs {
+        let rel = dir.strip_prefix(&src).unwrap();
+        let path = format!("crate::{}::", rel.to_string_lossy().replace('/', "::"));
+        let child = |f: &Path| -> Option<String> {
+            let r = f.strip_prefix(&dir).ok()?;
+            let first = r.components().next()?.as_os_str().to_string_lossy().into_owned();
+            (first != "mod.rs").then(|| first.trim_end_matches(".rs").to_string())
+        };
+        let children: BTreeSet<String> = files.iter().filter_map(|f| child(f)).collect();
+        let mut graph: BTreeMap<String, BTreeMap<String, PathBuf>> = BTreeMap::new();
+        for f in files.iter().filter(|f| f.starts_with(&dir)) {
+            let Some(from) = child(f) else { continue };
+            let text = code(&std::fs::read_to_string(f).unwrap());
+            // How a file of this child names the folder's module.
+            let depth = f.strip_prefix(&dir).unwrap().components().count();
+            let up = if depth == 1 || f.ends_with("mod.rs") { "super::" } else { "super::super::" };
+            let edges = graph.entry(from.clone()).or_default();
+            for prefix in [up, path.as_str()] {
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find(prefix) {
+                    let before = rest[..i].chars().last();
+                    rest = &rest[i + prefix.len()..];
+                    // `super::super::x` is not `super::x` one level up.
+                    if prefix == "super::" && (before == Some(':') || rest.starts_with("super::")) {
+                        continue;
+                    }
+                    let names: Vec<String> = match rest.strip_prefix('{') {
+                        Some(group) => group[..group.find('}').unwrap_or(group.len())]
+                            .split(',')
+                            .map(|n| n.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
+                            .collect(),
+                        None => vec![rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()],
+                    };
+                    for name in names {
+                        if name != from && children.contains(&name) {
+                            edges.entry(name).or_insert_with(|| f.strip_prefix(&src).unwrap().to_path_buf());
+                        }
+                    }
+                }
+            }
+        }
+        out.insert(rel.to_path_buf(), graph);
+    }
+    out
+}
+
+#[test]
+fn no_import_cycle_inside_a_module() {
+    let mut found = Vec::new();
+    for (dir, graph) in sibling_imports() {
+        if let Some(cycle) = cycle_in(&graph) {
+            found.push(format!("in src/{}: {}", dir.display(), cycle.join(" -> ")));
         }
     }
+    assert!(found.is_empty(), "import cycles between the parts of a module:\n{}", found.join("\n"));
+}
+
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .map(|f| (f, std::fs::read_to_string(f).unwrap().lines().count()))
+        .filter(|(_, n)| *n > 800)
+        .map(|(f, n)| format!("{} ({n} lines)", f.strip_prefix(&src).unwrap().display()))
+        .collect();
+    assert!(long.is_empty(), "a module is a room with one purpose; split these:\n{}", long.join("\n"));
 }
 
 #[test]

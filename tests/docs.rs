@@ -1,5 +1,5 @@
 //! The guide in `docs/` says what the code does: its table of diagnostic
-//! codes is generated from `src/diagnostic.rs` (`UPDATE_DOCS=1 cargo test
+//! codes is generated from `src/diagnostic/codes.rs` (`UPDATE_DOCS=1 cargo test
 //! --test docs` rewrites it; review the diff), and every `book.toml` key and
 //! front-matter key the code reads is documented in its reference. A code or
 //! a key added without its documentation fails here.

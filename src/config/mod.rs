@@ -9,6 +9,7 @@
 //!
 //! [`schema`] holds the tables as written, and `resolve.rs` turns them into a [`BookConfig`], one table at a time.
 
+pub mod length;
 pub mod print;
 mod resolve;
 pub mod schema;
@@ -30,6 +31,7 @@ pub const BOOK_FILE: &str = "book.toml";
 /// text, a widely used style in the humanities and social sciences.
 pub const DEFAULT_CITATION_STYLE: &str = "chicago-author-date";
 
+pub use length::Length;
 pub use schema::*;
 
 /// A section of the book, resolved.

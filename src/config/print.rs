@@ -15,10 +15,7 @@ use serde::Deserialize;
 
 use super::toml_input::Schema;
 
-/// Points in an inch.
-pub const INCH: f64 = 72.0;
-/// Points in a millimetre.
-pub const MM: f64 = 72.0 / 25.4;
+pub use super::length::{INCH, MM};
 
 /// `[print]` as written.
 #[derive(Deserialize, Debug, Clone, Default, PartialEq)]
@@ -498,14 +495,8 @@ impl Print {
 }
 
 /// Points in a length with a unit (`"3mm"`, `"0.125in"`, `"9pt"`, `"0.3cm"`).
-pub fn length(s: &str) -> Option<f64> {
-    let s = s.trim();
-    for (unit, factor) in [("mm", MM), ("cm", 10.0 * MM), ("in", INCH), ("pt", 1.0)] {
-        if let Some(v) = s.strip_suffix(unit).and_then(|n| n.trim().parse::<f64>().ok()) {
-            return (v.is_finite() && v >= 0.0).then_some(v * factor);
-        }
-    }
-    None
+fn length(s: &str) -> Option<f64> {
+    super::Length::parse(s).map(super::Length::points)
 }
 
 #[cfg(test)]

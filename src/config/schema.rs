@@ -297,6 +297,30 @@ impl Default for PdfOptions {
 
 impl Schema for PdfOptions {}
 
+impl PdfOptions {
+    /// The margin in points; the default's when it is no length (`check`
+    /// reports it).
+    pub fn margin_points(&self) -> f64 {
+        points_or(&self.margin, &PdfOptions::default().margin)
+    }
+
+    /// The type size in points; the default's when it is no length.
+    pub fn font_size_points(&self) -> f64 {
+        points_or(&self.font_size, &PdfOptions::default().font_size)
+    }
+
+    /// The custom page size in points, when both are lengths.
+    pub fn size_points(&self) -> Option<(f64, f64)> {
+        let of = |l: &Option<String>| l.as_deref().and_then(super::Length::parse).map(super::Length::points);
+        Some((of(&self.width)?, of(&self.height)?))
+    }
+}
+
+/// The points of `written`, else of `default`.
+fn points_or(written: &str, default: &str) -> f64 {
+    super::Length::parse(written).or_else(|| super::Length::parse(default)).map_or(0.0, super::Length::points)
+}
+
 /// Paper names typst knows (from typst-library's `page.rs`).
 pub const PAPERS: &[&str] = &[
     "a0",
@@ -393,10 +417,7 @@ pub const PAPERS: &[&str] = &[
 
 /// Whether `s` is a typst length with a unit: `12pt`, `18mm`, `2.5cm`, `6in`.
 pub fn valid_length(s: &str) -> bool {
-    let s = s.trim();
-    ["pt", "mm", "cm", "in"].iter().any(|u| {
-        s.strip_suffix(u).is_some_and(|n| !n.is_empty() && n.parse::<f64>().is_ok_and(|v| v > 0.0 && v < 10_000.0))
-    })
+    super::Length::parse(s).is_some_and(super::Length::is_page_length)
 }
 
 /// `[epub]`: the EPUB edition.

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::front::{AuthorOut, Front};
+use super::left_out;
 use super::links::{EXTENSIONS, Target, classify, published, rewrite, split_fragment, targets};
 use super::meta::{Affiliations, authors, front_matter, list, plain};
 use super::{Copy, Import, ImportError, Imported, MAX_SOURCE};
@@ -499,10 +500,6 @@ fn copy_to(
     let to = essay_dir.join(&chosen);
     copies.insert(from, to.clone());
     to
-}
-
-pub(super) fn left_out(at: Location, message: String, hint: &str) -> Diagnostic {
-    Diagnostic::new(Code::ImportLeftOut, at, message).hint(hint.to_string())
 }
 
 /// A source read: its front matter mapped, its body, its slug.

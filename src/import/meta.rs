@@ -522,7 +522,7 @@ pub(super) fn front_matter(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>
         let open = first;
         let rest = &t[open.len()..];
         let Some((end, close)) = closes.iter().filter_map(|c| rest.find(c).map(|i| (i, c.len()))).min() else {
-            diags.push(super::markdown::left_out(
+            diags.push(super::left_out(
                 Location::line_col(shown, 1, 1),
                 "the front matter is not closed: read as text".into(),
                 "close it",
@@ -536,7 +536,7 @@ pub(super) fn front_matter(text: &str, shown: &Path, diags: &mut Vec<Diagnostic>
         return match fields {
             Ok(f) => (f, Some((start, start + end)), body_at),
             Err(why) => {
-                diags.push(super::markdown::left_out(
+                diags.push(super::left_out(
                     Location::line_col(shown, 2, 1),
                     format!("the front matter cannot be read ({why}): left out"),
                     "fix it, then import again",

@@ -204,6 +204,11 @@ pub fn write(root: &Path, import: &Import, force: bool) -> Result<Vec<PathBuf>, 
     Ok(written)
 }
 
+/// What an importer could not carry over, at `at` (M001).
+fn left_out(at: crate::diagnostic::Location, message: String, hint: &str) -> crate::diagnostic::Diagnostic {
+    crate::diagnostic::Diagnostic::new(crate::diagnostic::Code::ImportLeftOut, at, message).hint(hint.to_string())
+}
+
 /// The text of an XML entity reference as quick-xml reports it apart from
 /// the text around it: the five predefined entities and character
 /// references (`#233`, `#xE9`); anything else (a document cannot declare

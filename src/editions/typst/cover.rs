@@ -78,11 +78,11 @@ pub fn render(
     let ident = format!("{}#cover", book.config.identifier);
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident),
-        timestamp: super::timestamp(book),
+        timestamp: super::export::timestamp(book),
         ..typst_pdf::PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&doc, &options)
-        .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| super::convert(d, &world, &s)).collect()))?;
+        .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| super::export::convert(d, &world, &s)).collect()))?;
     let bytes = super::print_boxes(bytes)?;
     warnings.extend(notes(book, print, pages));
     let (w, h) = print.cover_size(pages);
@@ -105,7 +105,7 @@ fn inches(pt: f64) -> String {
 /// What `/cover.json` holds (see the template).
 pub fn data(book: &Book, print: &Print, fonts: &Fonts, pages: usize, image: Option<&str>) -> Value {
     let cfg = &book.config;
-    let (lang, region) = super::lang_region(&cfg.language);
+    let (lang, region) = super::data::lang_region(&cfg.language);
     let contributors: Vec<&str> = book.contributors.iter().map(|c| c.author.name.as_str()).collect();
     let isbn = cfg.pdf.isbn.as_deref().and_then(|code| {
         let modules = crate::identifiers::ean13_modules(code)?;

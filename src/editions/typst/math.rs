@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use roxmltree::Node;
 
-use super::markup::string_literal;
+use super::escape::string_literal;
 
 /// Deepest MathML nesting followed (math-core's own output stays far below).
 const MAX_DEPTH: usize = 128;

@@ -17,6 +17,9 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::fonts::Fonts;
+use crate::model::book::Book;
+
+use super::{PRINT_PHOTO_PIXELS, PdfError, Sources};
 
 /// The standard library, shared by every compile.
 static LIBRARY: LazyLock<LazyHash<Library>> =
@@ -181,5 +184,156 @@ impl World for BookWorld {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         self.today
+    }
+}
+
+/// Makes the world of a book from its sources, images scaled to the sizes
+/// they print at (through `images`, which keeps them for the next build).
+pub fn world(
+    book: &Book,
+    s: &Sources,
+    fonts: Arc<Fonts>,
+    images: &crate::editions::images::Cache,
+) -> Result<BookWorld, PdfError> {
+    let mut w = BookWorld::new(fonts, "/main.typ", today(book));
+    update_world(&mut w, book, s, images)?;
+    Ok(w)
+}
+
+/// The date typst's `datetime.today()` gives: the book's, never the clock's.
+pub fn today(book: &Book) -> Option<Datetime> {
+    book.config.build_date().and_then(|(y, m, d, ..)| Datetime::from_ymd(y, m, d))
+}
+
+/// Brings a world made for an earlier state of the book up to `s`: what did
+/// not change is kept as it is, so that typst's memoised work stays valid.
+pub fn update_world(
+    w: &mut BookWorld,
+    book: &Book,
+    s: &Sources,
+    images: &crate::editions::images::Cache,
+) -> Result<(), PdfError> {
+    use rayon::prelude::*;
+    let assets: Vec<_> = s.assets.iter().collect();
+    // Each image scaled and, for a photo, its headers read, on every core:
+    // `watch` does this for every image at each rebuild.
+    let files: Vec<Vec<(String, Vec<u8>)>> = assets
+        .par_iter()
+        .map(|(file, (vpath, max))| {
+            let bytes = images.print(&book.root.join(file), *max).map_err(|e| PdfError::Image(Box::new(e)))?;
+            Ok(typst_files(vpath, *max, bytes))
+        })
+        .collect::<Result<_, PdfError>>()?;
+    let mut keep: std::collections::HashSet<String> =
+        ["/main.typ", "/book.json", "/offprint.json", "/piece.json"].map(String::from).into();
+    w.set_source("/main.typ", &s.template);
+    w.set_file("/book.json", s.data.clone().into_bytes());
+    // The book itself: no offprint (see `offprints`), no piece (see `pieces`):
+    // each piece's world sets its own.
+    w.set_file("/offprint.json", b"null".to_vec());
+    w.set_file("/piece.json", b"null".to_vec());
+    for (path, text) in &s.markup {
+        w.set_source(path, text);
+        keep.insert(path.clone());
+    }
+    for (path, bytes) in files.into_iter().flatten() {
+        w.set_file(&path, bytes);
+        keep.insert(path);
+    }
+    w.retain(&keep);
+    Ok(())
+}
+
+/// The files typst is given for an image served at `vpath`, printed at most
+/// `max` pixels: the image itself, except a photo that is a JPEG needing no
+/// colour profile and no turning. That one is served as a small SVG that
+/// links to the JPEG beside it (`vpath` + `.jpg`): typst holds an SVG's
+/// linked JPEG as its compressed bytes, where it holds a JPEG given as an
+/// image decoded, for as long as the book's pages live (300 KB a photo at
+/// 320 pixels, 290 MiB for a 1,000-essay book, once more in the offprints'
+/// first pages). The PDF embeds the same JPEG bytes either way. Images in
+/// essays stay as they are, so that typst's resolution check still sees
+/// their pixels (a photo prints at the template's fixed size).
+fn typst_files(vpath: &str, max: u32, bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+    match (max == PRINT_PHOTO_PIXELS).then(|| plain_jpeg_size(&bytes)).flatten() {
+        Some((width, height)) => {
+            let linked = format!("{vpath}.jpg");
+            let name = linked.rsplit('/').next().unwrap_or(&linked);
+            let svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+                 viewBox=\"0 0 {width} {height}\"><image width=\"{width}\" height=\"{height}\" href=\"{name}\"/></svg>"
+            );
+            vec![(vpath.to_string(), svg.into_bytes()), (linked, bytes)]
+        }
+        None => vec![(vpath.to_string(), bytes)],
+    }
+}
+
+/// The size of a JPEG that prints the same whether typst decodes it or a
+/// PDF reader does: colour or grey, no ICC profile, no EXIF turn. Read from
+/// its headers only.
+fn plain_jpeg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    use image::ImageDecoder;
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(bytes)).ok()?;
+    let plain = matches!(decoder.color_type(), image::ColorType::Rgb8 | image::ColorType::L8)
+        && decoder.icc_profile().ok()?.is_none()
+        && decoder.orientation().ok()? == image::metadata::Orientation::NoTransforms;
+    plain.then(|| decoder.dimensions())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editions::typst::PRINT_IMAGE_PIXELS;
+
+    /// A grey JPEG, with a colour profile or an EXIF turn when given.
+    fn jpeg(width: u16, height: u16, icc: Option<&[u8]>, turned: bool) -> Vec<u8> {
+        let pixels = vec![128u8; width as usize * height as usize * 3];
+        let mut out = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 85);
+        if let Some(profile) = icc {
+            encoder.add_icc_profile(profile).unwrap();
+        }
+        if turned {
+            // Exif, little-endian TIFF, one entry: Orientation (0x0112) = 6.
+            let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0".to_vec();
+            exif.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+            encoder.add_app_segment(1, exif).unwrap();
+        }
+        encoder.encode(&pixels, width, height, jpeg_encoder::ColorType::Rgb).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_plain_jpeg_photo_is_linked_from_an_svg_and_anything_else_is_served_as_it_is() {
+        let plain = jpeg(320, 200, None, false);
+        let files = typst_files("/assets/3", PRINT_PHOTO_PIXELS, plain.clone());
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[0].0, "/assets/3");
+        let svg = String::from_utf8(files[0].1.clone()).unwrap();
+        assert!(svg.contains("width=\"320\" height=\"200\""), "{svg}");
+        assert!(svg.contains("href=\"3.jpg\""), "{svg}");
+        assert_eq!(files[1], ("/assets/3.jpg".to_string(), plain.clone()));
+        // The SVG is what typst reads it as, at the JPEG's size.
+        assert_eq!(
+            typst::visualize::ImageFormat::detect(&files[0].1),
+            Some(typst::visualize::VectorFormat::Svg.into())
+        );
+
+        // An image in an essay keeps its pixels for typst's resolution check.
+        assert_eq!(typst_files("/assets/3", PRINT_IMAGE_PIXELS, plain.clone()), [("/assets/3".to_string(), plain)]);
+        // A colour profile is applied by typst, not by a PDF reader: kept.
+        let profiled = jpeg(32, 32, Some(b"not really a profile"), false);
+        assert_eq!(typst_files("/assets/0", PRINT_PHOTO_PIXELS, profiled).len(), 1);
+        // So is a turn that typst applies and a PDF reader would not.
+        assert_eq!(typst_files("/assets/0", PRINT_PHOTO_PIXELS, jpeg(32, 16, None, true)).len(), 1);
+        assert_eq!(typst_files("/assets/0", PRINT_PHOTO_PIXELS, jpeg(32, 16, None, false)).len(), 2);
+        // So are PNG and what is no image at all.
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(4, 4)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(typst_files("/assets/1", PRINT_PHOTO_PIXELS, png).len(), 1);
+        assert_eq!(typst_files("/assets/2", PRINT_PHOTO_PIXELS, b"GIF89a".to_vec()).len(), 1);
     }
 }

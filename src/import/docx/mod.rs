@@ -14,6 +14,7 @@
 //! Quotes are kept as written. What Markdown cannot hold (tracked changes,
 //! comments, text boxes, equations, fields, merged cells) is a diagnostic.
 
+mod blocks;
 mod package;
 mod walk;
 mod write;
@@ -23,8 +24,9 @@ use std::path::{Path, PathBuf};
 use super::front::{AuthorOut, Front};
 use super::{Import, ImportError, Imported};
 use crate::diagnostic::{Code, Diagnostic, Location};
+use blocks::{Block, Kind, Run};
 use package::Docx;
-use walk::{Block, Kind, Run, Walker};
+use walk::Walker;
 use write::{escape, inline_text, write_blocks};
 
 /// How to import.

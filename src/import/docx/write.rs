@@ -1,6 +1,6 @@
 //! Blocks and runs written as this book's Markdown.
 
-use super::walk::{Block, Kind, Run};
+use super::blocks::{Block, Kind, Run};
 use crate::model::document::Numbering;
 
 /// The plain text of runs.

@@ -42,7 +42,7 @@ pub(super) fn protect(body: &str) -> Option<String> {
     if !body.contains(":::") || body.contains(HIDDEN) {
         return None;
     }
-    let starts = super::positions::line_starts(body);
+    let starts = super::line_starts(body);
     let line_at = |line: usize| {
         let start = starts[line];
         let end = starts.get(line + 1).copied().unwrap_or(body.len());

@@ -22,6 +22,12 @@ pub use positions::{
     raw_blocks, text_runs, trailing_heading,
 };
 
+/// The byte at which each line of `body` starts: what turns comrak's
+/// (line, column) positions into offsets.
+pub(super) fn line_starts(body: &str) -> Vec<usize> {
+    std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
 /// Deepest nesting of blocks and inlines accepted in an essay.
 pub const MAX_DEPTH: usize = 64;
 

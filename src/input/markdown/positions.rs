@@ -5,6 +5,7 @@
 use comrak::nodes::NodeValue;
 use comrak::{Arena, parse_document};
 
+use super::line_starts;
 use super::options;
 
 /// A link's or an image's destination as written in a Markdown text, found
@@ -50,12 +51,6 @@ fn read_with<'a>(arena: &'a Arena<'a>, body: &str, opts: &comrak::Options) -> co
     let protected = protected.as_deref().unwrap_or(body);
     let digits = super::fancy::as_digits(protected).map(|(text, _)| text);
     parse_document(arena, digits.as_deref().unwrap_or(protected), opts)
-}
-
-/// The byte at which each line of `body` starts: what turns comrak's
-/// (line, column) positions into offsets.
-pub(super) fn line_starts(body: &str) -> Vec<usize> {
-    std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 /// Every destination of `body`: inline links and images, reference

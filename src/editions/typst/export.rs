@@ -1,0 +1,177 @@
+//! A laid-out book made a PDF: typst's compile and export, with the book's
+//! date, identifier and standards; the boxes printers read; typst's
+//! diagnostics turned into the book's, at the line of the file they come
+//! from; images too coarse for print.
+
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use super::world::BookWorld;
+use super::{PdfError, Sources, markup};
+use crate::config::Standard;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::model::book::Book;
+
+/// A typst diagnostic as ours, pointing at the book file it comes from.
+pub(super) fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
+    let mut message = d.message.to_string();
+    for hint in &d.hints {
+        message.push_str("; hint: ");
+        message.push_str(&hint.v);
+    }
+    let code = if d.severity == TypstSeverity::Error { Code::Typeset } else { Code::TypesetWarning };
+    let location = match d.span.id() {
+        Some(id) => {
+            let vpath = id.get().vpath().get_with_slash().to_string();
+            // A piece's main file is a copy of the template (see `pieces`).
+            let template = s
+                .templates
+                .get(&vpath)
+                .or_else(|| vpath.starts_with("/pieces/").then(|| s.templates.get("/main.typ")).flatten());
+            if let Some(t) = template {
+                let file = if t.own { t.file } else { t.builtin };
+                match (world.range(d.span), world.source_text(id)) {
+                    (Some(r), Some(text)) if t.own => Location::at(file, text, r),
+                    _ => Location::file(file),
+                }
+            } else if let Some((origin, lines)) = s.origins.get(&vpath) {
+                match world.range(d.span).and_then(|r| markup::line_at(lines, r.start)) {
+                    Some(line) => Location::line_col(origin, line as usize, 0),
+                    None => Location::file(origin),
+                }
+            } else {
+                Location::file(vpath)
+            }
+        }
+        None => Location::file(crate::config::BOOK_FILE),
+    };
+    Diagnostic::new(code, location, message)
+}
+
+/// Lays out the document of a world: the pages, and typst's warnings.
+pub fn typeset(s: &Sources, w: &BookWorld) -> Result<(PagedDocument, Vec<Diagnostic>), PdfError> {
+    let result = typst::compile::<PagedDocument>(w);
+    let warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| convert(d, w, s)).collect();
+    let doc = result.output.map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
+    Ok((doc, warnings))
+}
+
+/// Exports laid-out pages as PDF, with the book's date and standards and
+/// `ident` as the document's identifier.
+pub fn export(
+    book: &Book,
+    s: &Sources,
+    w: &BookWorld,
+    doc: &PagedDocument,
+    ident: String,
+) -> Result<Vec<u8>, PdfError> {
+    let standards: Vec<PdfStandard> = book
+        .config
+        .pdf
+        .standard
+        .iter()
+        .map(|s| match s {
+            Standard::A2b => PdfStandard::A_2b,
+            Standard::Ua1 => PdfStandard::Ua_1,
+        })
+        .collect();
+    let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
+    let options =
+        PdfOptions { ident: Smart::Custom(ident), timestamp: timestamp(book), standards, ..PdfOptions::default() };
+    typst_pdf::pdf(doc, &options).map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
+}
+
+/// `pdf` with a TrimBox and a BleedBox on every page, as printers read
+/// them: typst writes the MediaBox (the trim and its bleed) and, when there
+/// is bleed, the TrimBox; the BleedBox is the MediaBox. They are added as
+/// an incremental update, after typst's bytes, which stay as they are.
+pub fn print_boxes(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
+    use lopdf::{Document, IncrementalDocument, Object};
+    let fail = |e: lopdf::Error| PdfError::Boxes(e.to_string());
+    let doc = Document::load_mem(&pdf).map_err(fail)?;
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    let mut update = IncrementalDocument::create_from(pdf, doc);
+    for id in pages {
+        let page = update.get_prev_documents().get_dictionary(id).map_err(fail)?;
+        let media = page.get(b"MediaBox").map_err(fail)?.clone();
+        let trim = page.get(b"TrimBox").cloned().unwrap_or_else(|_| media.clone());
+        let mut page = page.clone();
+        page.set("TrimBox", trim);
+        page.set("BleedBox", media);
+        update.new_document.set_object(id, Object::Dictionary(page));
+    }
+    let mut out = Vec::new();
+    update.save_to(&mut out).map_err(|e| PdfError::Boxes(e.to_string()))?;
+    Ok(out)
+}
+
+/// The fewest pixels per inch an image should have on paper.
+pub const PRINT_DPI: f64 = 300.0;
+
+/// A warning for each raster image a printed book prints at under
+/// [`PRINT_DPI`], at the image in its text, with its page and printed size.
+pub(super) fn low_resolution(doc: &PagedDocument, w: &BookWorld, s: &Sources) -> Vec<Diagnostic> {
+    fn walk(
+        frame: &typst::layout::Frame,
+        scale: f64,
+        found: &mut dyn FnMut(&typst::visualize::Image, f64, typst::syntax::Span),
+    ) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => {
+                    walk(&g.frame, scale * g.transform.sx.get().abs().max(g.transform.sy.get().abs()), found)
+                }
+                typst::layout::FrameItem::Image(image, size, span) => found(image, size.x.to_pt() * scale, *span),
+                _ => {}
+            }
+        }
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        walk(&page.frame, 1.0, &mut |image, width_pt, span| {
+            if !matches!(image.kind(), typst::visualize::ImageKind::Raster(_)) || width_pt <= 0.0 {
+                return;
+            }
+            let dpi = image.width() / (width_pt / 72.0);
+            if dpi >= PRINT_DPI {
+                return;
+            }
+            let message = format!(
+                "page {}: an image of {}×{} px printed {:.2} in wide, at {dpi:.0} dpi (300 for print)",
+                i + 1,
+                image.width(),
+                image.height(),
+                width_pt / 72.0
+            );
+            let d = typst::diag::SourceDiagnostic::warning(span, message);
+            let mut d = convert(&d, w, s);
+            d.code = Code::LowResolution;
+            if !out.iter().any(|k| k.location == d.location && k.code == d.code) {
+                out.push(d.hint(format!("give an image of at least {:.0} px wide", PRINT_DPI * width_pt / 72.0)));
+            }
+        });
+    }
+    out
+}
+
+/// What the summary says of a printed book's interior.
+pub fn print_summary(p: &crate::config::print::Print, gutter: f64) -> String {
+    format!(
+        "print interior {} ({:.3} × {:.3} in), bleed {:.3} in, gutter {:.3} in",
+        p.trim_name,
+        p.width / 72.0,
+        p.height / 72.0,
+        p.bleed / 72.0,
+        gutter / 72.0
+    )
+}
+
+/// The date a PDF of `book` carries: its build date, never the clock's.
+pub(super) fn timestamp(book: &Book) -> Option<Timestamp> {
+    book.config
+        .build_date()
+        .and_then(|(y, m, d, h, mi, sec)| Datetime::from_ymd_hms(y, m, d, h, mi, sec).map(Timestamp::new_utc))
+}
