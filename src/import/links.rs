@@ -150,6 +150,52 @@ pub(super) fn targets(body: &str) -> Vec<String> {
     destinations(body).into_iter().map(|d| d.target).collect()
 }
 
+/// `body` with each destination pandoc reads and CommonMark does not, one
+/// with spaces (`![The logo](JSMC Logo.png)`, which pandoc reads as
+/// `JSMC%20Logo.png`), written in angle brackets (`<JSMC Logo.png>`), as
+/// CommonMark reads one; and how many. Found where the parser reads text
+/// (never in code), a `[` before it on its line, its `)` on the same line.
+pub(super) fn spaced(body: &str) -> (String, usize) {
+    if !body.contains("](") {
+        return (body.to_string(), 0);
+    }
+    let runs = crate::input::markdown::text_runs(body);
+    let mut edits = Vec::new();
+    for (at, _) in body.match_indices("](") {
+        if !runs.iter().any(|r| r.contains(&at) && r.contains(&(at + 1))) {
+            continue;
+        }
+        let line_start = body[..at].rfind('\n').map_or(0, |k| k + 1);
+        let line_end = body[at..].find('\n').map_or(body.len(), |k| at + k);
+        if !body[line_start..at].contains('[') {
+            continue;
+        }
+        // The destination: to the `)` that balances the `(`.
+        let (mut depth, mut close) = (0usize, None);
+        for (k, c) in body[at + 2..line_end].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    close = Some(at + 2 + k);
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        let Some(close) = close else { continue };
+        let inner = &body[at + 2..close];
+        let dest = inner.trim();
+        let titled = dest.contains(" \"") || dest.contains(" '") || dest.contains(" (");
+        if dest.contains(' ') && !dest.starts_with('<') && !titled && !dest.contains(['<', '>']) {
+            let start = at + 2 + (inner.len() - inner.trim_start().len());
+            edits.push((start..start + dest.len(), format!("<{dest}>")));
+        }
+    }
+    let n = edits.len();
+    (super::replace(body, edits), n)
+}
+
 /// What replaces a part of the text.
 enum New {
     /// This text.
@@ -242,6 +288,19 @@ fn apply(body: &str, range: Range<usize>, edits: &[(Range<usize>, New)]) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn destinations_with_spaces_are_read_as_pandoc_reads_them() {
+        let body = "![The logo](JSMC Logo.png){width=200px} and [a file](my notes.md).\n\n`[x](a b)` [t](a.md \"A title\") [ok](<c d.md>)\n\n```\n[in](code block)\n```\n";
+        let (out, n) = spaced(body);
+        assert_eq!(n, 2);
+        assert!(out.starts_with("![The logo](<JSMC Logo.png>){width=200px} and [a file](<my notes.md>)."), "{out}");
+        assert!(
+            out.contains("`[x](a b)`") && out.contains("[in](code block)") && out.contains("[t](a.md \"A title\")")
+        );
+        let targets = targets(&out);
+        assert!(targets.contains(&"JSMC Logo.png".to_string()), "{targets:?}");
+    }
 
     #[test]
     fn links_are_rewritten_outside_code_and_dropped_links_keep_their_text() {

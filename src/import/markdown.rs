@@ -184,6 +184,7 @@ pub fn convert(
         // Markdown inside HTML is Markdown.
         if source.scholarly {
             source.body = super::scholarly::paragraphs_as_pandoc_reads_them(&source.body);
+            source.body = super::links::spaced(&source.body).0;
             let (read, unwrapped) = super::scholarly::markdown_in_html(&source.body);
             if let Some(first) = unwrapped.first() {
                 source.body = read;
