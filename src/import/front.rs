@@ -46,6 +46,8 @@ pub(super) struct AffiliationOut {
     pub country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ror: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// A contribution's front matter as the importers write it: the fields of
@@ -131,6 +133,7 @@ mod tests {
                     city: Some("London".into()),
                     country: None,
                     ror: Some("05rrcem69".into()),
+                    url: Some("https://analytical.example/".into()),
                 }],
             }],
             extra,
@@ -167,6 +170,7 @@ mod tests {
             (i.name.as_deref(), i.department.as_deref(), i.ror.as_deref()),
             (Some("Analytical Society"), Some("Engines"), Some("05rrcem69"))
         );
+        assert_eq!(i.url.as_deref(), Some("https://analytical.example/"));
         assert!(text.ends_with("+++\n\nBody.\n"));
     }
 }

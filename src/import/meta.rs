@@ -62,6 +62,7 @@ fn institution(v: &toml::Value) -> Option<(String, AffiliationOut)> {
                 city: get("city"),
                 country: get("country"),
                 ror: get("ror"),
+                url: get("url").filter(|u| crate::input::assets::is_web_link(u)),
             };
             (!out.is_empty()).then_some((out, parts))
         }
@@ -226,6 +227,7 @@ const AUTHOR_KEYS: &[&str] = &[
     "website",
     "homepage",
     "affiliation",
+    "affiliation-url",
     "affiliations",
     "organization",
     "org",
@@ -370,6 +372,23 @@ fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
                                 .unwrap_or_else(|| AffiliationOut { name: n.clone(), ..AffiliationOut::default() })
                         })
                         .collect();
+                }
+            }
+            // Quarto's `affiliation-url`: the site of the author's one institution.
+            if let Some(url) = t.get("affiliation-url").map(plain).filter(|u| !u.is_empty()) {
+                let web = crate::input::assets::is_web_link(&url);
+                match (a.affiliations.as_mut_slice(), &a.affiliation) {
+                    ([one], _) if web => {
+                        one.url.get_or_insert(url);
+                    }
+                    ([], Some(name)) if web && !name.contains("; ") => {
+                        a.affiliations =
+                            vec![AffiliationOut { name: name.clone(), url: Some(url), ..AffiliationOut::default() }];
+                    }
+                    _ => out.notes.push(format!(
+                        "{}'s `affiliation-url` `{url}` names no one institution's web site: left out",
+                        a.name
+                    )),
                 }
             }
             let mut other: Vec<&str> = t.keys().map(String::as_str).filter(|k| !AUTHOR_KEYS.contains(k)).collect();
@@ -701,6 +720,22 @@ mod tests {
         assert!(!a[2].corresponding);
         assert_eq!(people.notes.len(), 1, "{:?}", people.notes);
         assert!(people.notes[0].contains("`deceased`"));
+    }
+
+    #[test]
+    fn an_affiliations_site_is_kept_with_it() {
+        let people = authors(
+            &value(
+                "a = [{ name = \"A\", affiliation = \"NIH NCATS\", affiliation-url = \"https://ncats.nih.gov/\" }, { name = \"B\", affiliation = \"X; Y\", affiliation-url = \"https://x.org\" }, { name = \"C\", affiliation = \"Z\", affiliation-url = \"javascript:alert(1)\" }]",
+            ),
+            &Affiliations::default(),
+        );
+        let a = &people.authors;
+        assert_eq!(a[0].affiliations.len(), 1);
+        assert_eq!(a[0].affiliations[0].name, "NIH NCATS");
+        assert_eq!(a[0].affiliations[0].url.as_deref(), Some("https://ncats.nih.gov/"));
+        assert!(a[1].affiliations.iter().all(|i| i.url.is_none()) && a[2].affiliations.is_empty());
+        assert_eq!(people.notes.len(), 2, "two sites that name no one institution: {:?}", people.notes);
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct RawAffiliation {
     pub country: Option<String>,
     /// Its ROR id: `05f82e368` or `https://ror.org/05f82e368`.
     pub ror: Option<String>,
+    /// Its web site (`https://…`).
+    pub url: Option<String>,
 }
 
 impl Schema for RawAffiliation {}

@@ -475,6 +475,16 @@ impl Text<'_> {
                     let hint = "copy the id from the institution's page on ror.org, e.g. https://ror.org/05rrcem69";
                     identifier(r, crate::identifiers::ror, "a ROR id", hint, fm_loc(r), diags)
                 });
+                if let Some(u) = aff.url.take() {
+                    if crate::input::assets::is_web_link(&u) {
+                        aff.url = Some(u);
+                    } else {
+                        diags.push(
+                            Diagnostic::new(Code::InvalidValue, fm_loc(&u), format!("`{u}` is not a web address"))
+                                .hint("give the institution's site as https://…"),
+                        );
+                    }
+                }
             }
             let mut a = author(root, &dir, name, a);
             a.orcid = orcid;
@@ -680,6 +690,7 @@ fn author(root: &Path, dir: &Path, name: String, a: RawAuthor) -> Author {
                 city: r.city,
                 country: r.country,
                 ror: r.ror,
+                url: r.url,
             })
         })
         .collect();

@@ -74,6 +74,8 @@ pub struct Affiliation {
     pub country: Option<String>,
     /// Its ROR id, bare (`05f82e368`).
     pub ror: Option<String>,
+    /// Its web site (an `http` or `https` address).
+    pub url: Option<String>,
 }
 
 impl Affiliation {

@@ -154,6 +154,9 @@ fn ld_person(a: &Author) -> Value {
                 if let Some(d) = &i.department {
                     o["department"] = json!({ "@type": "Organization", "name": d });
                 }
+                if let Some(u) = &i.url {
+                    o["url"] = json!(u);
+                }
                 let address: Vec<&str> = [i.city.as_deref(), i.country.as_deref()].into_iter().flatten().collect();
                 if !address.is_empty() {
                     o["address"] = json!(address.join(", "));
@@ -267,6 +270,7 @@ mod tests {
                 city: Some("Davis".into()),
                 country: Some("United States".into()),
                 ror: Some("05rrcem69".into()),
+                url: Some("https://www.ucdavis.edu/".into()),
             }],
             ..Author::default()
         };
@@ -275,6 +279,7 @@ mod tests {
         assert_eq!(p["affiliation"]["identifier"], "https://ror.org/05rrcem69");
         assert_eq!(p["affiliation"]["department"]["name"], "Public Health Sciences");
         assert_eq!(p["affiliation"]["address"], "Davis, United States");
+        assert_eq!(p["affiliation"]["url"], "https://www.ucdavis.edu/");
         let plain = Author { name: "B".into(), affiliation: Some("Guild".into()), ..Author::default() };
         assert_eq!(ld_person(&plain)["affiliation"]["name"], "Guild");
     }
