@@ -591,13 +591,18 @@ pub(super) fn yaml(raw: &str) -> Result<Vec<(String, toml::Value)>, String> {
             _ => None,
         }
     }
-    // Anchors and aliases are refused: a few lines of them expand to gigabytes.
-    let anchored = |l: &str| {
-        let v = l.split_once(':').map_or(l, |(_, v)| v).trim_start().trim_start_matches("- ").trim_start_matches('[');
-        v.starts_with('&') || v.starts_with('*') || v.contains(", *") || v.contains("[*")
-    };
-    if raw.lines().any(|l| anchored(l) || anchored(l.trim_start().trim_start_matches("- "))) {
-        return Err("YAML anchors and aliases are not read".into());
+    // Aliases are refused, as the parser reads them (never `*Genus*` inside
+    // a plain value): a few lines of them expand to gigabytes when loaded.
+    let mut parser = yaml_rust2::parser::Parser::new_from_str(raw);
+    loop {
+        match parser.next_token() {
+            Ok((yaml_rust2::parser::Event::Alias(_), _)) => {
+                return Err("YAML aliases are not read: a few lines of them can expand to gigabytes".into());
+            }
+            Ok((yaml_rust2::parser::Event::StreamEnd, _)) => break,
+            Ok(_) => {}
+            Err(e) => return Err(e.to_string()),
+        }
     }
     let docs = YamlLoader::load_from_str(raw).map_err(|e| e.to_string())?;
     let Some(Yaml::Hash(h)) = docs.into_iter().next() else { return Ok(Vec::new()) };
@@ -720,6 +725,14 @@ mod tests {
         assert!(!a[2].corresponding);
         assert_eq!(people.notes.len(), 1, "{:?}", people.notes);
         assert!(people.notes[0].contains("`deceased`"));
+    }
+
+    #[test]
+    fn a_star_inside_a_value_is_text_and_an_alias_is_refused() {
+        let fields = yaml("title: My first manuscript\nkeywords: Any, relevant, topic, *Genus*\n").unwrap();
+        assert_eq!(fields[1].1, toml::Value::String("Any, relevant, topic, *Genus*".into()));
+        assert!(yaml("a: &a [x, y]\nb: [*a, *a]\n").unwrap_err().contains("aliases"));
+        assert!(yaml("a: *b\n").is_err(), "an alias of nothing");
     }
 
     #[test]
