@@ -206,19 +206,10 @@ impl Chunk {
             }
         }
         // Quarto's options, `#| key: value`, at the top of the code.
-        let mut quarto = false;
-        let mut rest = Vec::new();
-        let mut top = true;
-        for line in code.split_inclusive('\n') {
-            if top && let Some(opt) = line.trim_start().strip_prefix("#|") {
-                if let Some((k, v)) = opt.split_once(':') {
-                    quarto = true;
-                    options.insert(k.trim().replace('-', "."), yaml_string(v.trim()));
-                }
-                continue;
-            }
-            top = false;
-            rest.push(line);
+        let (quarto_options, rest) = cell_options(code);
+        let quarto = !quarto_options.is_empty();
+        for (k, v) in quarto_options {
+            options.insert(k.trim().replace('-', "."), v);
         }
         if let Some(l) = options.remove("label") {
             label = Some(l);
@@ -230,7 +221,7 @@ impl Chunk {
                 *v = text.clone();
             }
         }
-        Some(Chunk { lang, label, options, code: rest.concat(), quarto })
+        Some(Chunk { lang, label, options, code: rest, quarto })
     }
 
     /// The figure or table it makes, if the text can refer to it: a
@@ -335,6 +326,32 @@ fn r_string(v: &str) -> String {
         return out;
     }
     v.to_string()
+}
+
+/// Quarto's cell options, the `#|` lines at the top of a chunk's or a
+/// notebook cell's code, read as the YAML they are (a value may go on over
+/// indented `#|` lines, `fig-cap` may be quoted), and the code after them.
+pub(super) fn cell_options(code: &str) -> (Vec<(String, String)>, String) {
+    let (mut yaml, mut rest, mut top) = (String::new(), String::new(), true);
+    for line in code.split_inclusive('\n') {
+        if top && let Some(opt) = line.trim_start().strip_prefix("#|") {
+            yaml.push_str(opt.strip_prefix(' ').unwrap_or(opt).trim_end_matches(['\n', '\r']));
+            yaml.push('\n');
+            continue;
+        }
+        top = false;
+        rest.push_str(line);
+    }
+    let options = match super::meta::yaml(&yaml) {
+        Ok(fields) => fields.into_iter().map(|(k, v)| (k, super::meta::plain(&v))).collect(),
+        // Not YAML: each `key: value` line as written.
+        Err(_) => yaml
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), yaml_string(v.trim())))
+            .collect(),
+    };
+    (options, rest)
 }
 
 /// A YAML scalar's text as Quarto's `#|` lines write them.

@@ -160,8 +160,17 @@ pub fn convert(
             continue;
         };
         let mut text = text.replace("\r\n", "\n");
+        let mut made = Vec::new();
         if path.extension().is_some_and(|e| e == "qmd") {
             text = super::scholarly::include(&text, path, &root, &shown, &mut out.diagnostics);
+        }
+        if text.contains("{{< embed ") {
+            let embedded = super::embed::embeds(&text, path, &root);
+            for (line, message) in embedded.notes {
+                let hint = "keep the notebook with its outputs beside the text, or put the figure in by hand";
+                out.diagnostics.push(left_out(Location::line_col(&shown, line, 1), message, hint));
+            }
+            (text, made) = (embedded.text, embedded.made);
         }
         // Display math that CommonMark would read as a heading.
         if text.contains("$$") {
@@ -179,6 +188,7 @@ pub fn convert(
         }
         let hint = hints.get(path).cloned().unwrap_or_default();
         let mut source = Source::read(path.clone(), shown, text, opts, &hint, &mut out.diagnostics);
+        source.made = made;
         source.named = hint.slug.is_some();
         // Written for pandoc: a list or HTML follows a blank line, and
         // Markdown inside HTML is Markdown.
@@ -242,6 +252,7 @@ pub fn convert(
     for s in &mut texts {
         let dir = s.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let brings = !s.files.is_empty()
+            || !s.made.is_empty()
             || targets(&s.body).iter().any(|t| matches!(classify(t, &dir, &root, &by_path), Target::Asset(..)));
         let folder = PathBuf::from(s.folder);
         s.target = if brings { folder.join(&s.slug).join("index.md") } else { folder.join(format!("{}.md", s.slug)) };
@@ -264,6 +275,9 @@ pub fn convert(
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut names: HashMap<String, PathBuf> = HashMap::new();
         let essay_dir = s.target.parent().unwrap_or(Path::new("")).to_path_buf();
+        // The pictures taken out of notebooks go beside the essay, as named.
+        let made: Vec<String> = s.made.iter().map(|(name, _)| name.clone()).collect();
+        out.files.extend(std::mem::take(&mut s.made).into_iter().map(|(name, bytes)| (essay_dir.join(name), bytes)));
         let mut notes = Vec::new();
         let mut extra = if s.scholarly { super::scholarly::edits(&s.body, &mut notes) } else { Vec::new() };
         extra.extend(super::scholarly::chapter_references(&s.body, &chapters, &essay_dir));
@@ -271,6 +285,9 @@ pub fn convert(
             &s.body,
             &mut |d| {
                 let (target, line) = (d.target.as_str(), d.line);
+                if made.iter().any(|m| m == target) {
+                    return None;
+                }
                 let (file, fragment) = split_fragment(target);
                 if d.image && !d.html && target.contains("://") {
                     notes.push((
@@ -527,6 +544,8 @@ struct Source {
     book_links: bool,
     /// The notebook settings its front matter held, left out.
     settings: Vec<String>,
+    /// Pictures taken out of the notebooks it embeds: (file name, bytes).
+    made: Vec<(String, Vec<u8>)>,
     /// Files its front matter names (bibliographies, a CSL style), as
     /// written, with the line that names them: copied beside it.
     files: Vec<(String, Location)>,
@@ -762,6 +781,7 @@ impl Source {
             scholarly,
             book_links: scholarly || hint.book_links,
             settings,
+            made: Vec::new(),
             chapter_id,
             target: PathBuf::new(),
         }

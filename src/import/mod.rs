@@ -14,6 +14,7 @@
 
 pub mod bookdown;
 pub mod docx;
+mod embed;
 mod front;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
