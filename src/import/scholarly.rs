@@ -594,6 +594,11 @@ mod tests {
         );
         assert!(doc.ids.iter().any(|(_, id)| id == "fig-a"), "{:?}", doc.ids);
         assert_eq!(paragraphs_as_pandoc_reads_them("Text.\n\n- a\n- b\n"), "Text.\n\n- a\n- b\n");
+        // A `>` that wraps onto a line of its own is text, as pandoc reads it.
+        let mended = paragraphs_as_pandoc_reads_them("Use {{< embed a#b\n> }} here.\n> And this.\n\n> A quote.\n");
+        assert_eq!(mended, "Use {{< embed a#b\n\\> }} here.\n\\> And this.\n\n> A quote.\n");
+        let doc = crate::input::markdown::parse(&mended, 1).document;
+        assert!(matches!(doc.blocks.as_slice(), [Block::Paragraph(_), Block::Quote(_)]), "{:#?}", doc.blocks);
         // A comment inside a note inside a list item: the note goes on.
         let body = "- Said.^[\n  <!-- gone\n  [x](y) -->\n  Kept.\n  ]\n";
         let mended = paragraphs_as_pandoc_reads_them(body);

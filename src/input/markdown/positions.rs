@@ -490,13 +490,14 @@ pub fn code_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
 }
 
 /// Where CommonMark ends a paragraph that pandoc's and Quarto's Markdown
-/// go on with: a list, or a block of HTML (a comment), on the line right
-/// after the paragraph's. pandoc starts a list only after a blank line
-/// (unless it nests in a list item) and reads HTML there as inline HTML.
-/// Each is an insertion that keeps the line in the paragraph: a
-/// backslash before a list marker's `.` or `-`, for the items that follow
-/// the paragraph without a blank line; four spaces before the HTML, which
-/// no block can start with inside a paragraph. What these lines hold
+/// go on with: a list, a quotation, or a block of HTML (a comment), on the
+/// line right after the paragraph's. pandoc starts a list or a quotation
+/// only after a blank line (a list may nest in a list item) and reads HTML
+/// there as inline HTML. Each is an insertion that keeps the line in the
+/// paragraph: a backslash before a list marker's `.` or `-`, for the items
+/// that follow the paragraph without a blank line, and before each `>` of
+/// the quotation's lines; four spaces before the HTML, which no block can
+/// start with inside a paragraph. What these lines hold
 /// shows at the next reading.
 pub fn breaks_in_paragraphs(body: &str) -> Vec<(usize, &'static str)> {
     let arena = Arena::new();
@@ -515,9 +516,10 @@ pub fn breaks_in_paragraphs(body: &str) -> Vec<(usize, &'static str)> {
     };
     let mut out = Vec::new();
     for block in root.descendants() {
-        let (is_list, is_html) = match block.data.borrow().value {
-            NodeValue::List(_) => (true, false),
-            NodeValue::HtmlBlock(_) => (false, true),
+        let (is_list, is_html, is_quote) = match block.data.borrow().value {
+            NodeValue::List(_) => (true, false, false),
+            NodeValue::HtmlBlock(_) => (false, true, false),
+            NodeValue::BlockQuote => (false, false, true),
             _ => continue,
         };
         let Some(before) = block.previous_sibling() else { continue };
@@ -532,6 +534,20 @@ pub fn breaks_in_paragraphs(body: &str) -> Vec<(usize, &'static str)> {
         if is_html {
             if let Some(at) = at_of(block.data.borrow().sourcepos.start) {
                 out.push((at, "    "));
+            }
+            continue;
+        }
+        if is_quote {
+            let sp = block.data.borrow().sourcepos;
+            for line in sp.start.line..=sp.end.line {
+                let Some(at) = at_of(comrak::nodes::LineColumn { line, column: sp.start.column }) else { continue };
+                // Within that line: a shorter line (a lazy one) holds no `>` there.
+                let end = starts.get(line).copied().unwrap_or(body.len());
+                let Some(text) = body.get(at..end) else { continue };
+                let skipped = text.len() - text.trim_start_matches([' ', '\t']).len();
+                if text[skipped..].starts_with('>') {
+                    out.push((at + skipped, "\\"));
+                }
             }
             continue;
         }
