@@ -292,15 +292,21 @@ impl Writer<'_, '_> {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
                 [Inline::Image { url, alt, title, pos, width }] if self.cx.images.contains_key(url) => {
-                    // A figure with an id: what its cross-references lead to.
-                    self.open("figure", *pos);
-                    self.image(url, alt, "", *width);
-                    if !title.is_empty() {
-                        self.out.push_str("<figcaption>");
-                        self.text(title);
-                        self.out.push_str("</figcaption>");
+                    self.figure(url, alt, title, *pos, *width, None);
+                }
+                // A figure with an id that leads somewhere (Quarto's `[![…](…){#fig-x}](https://…)`).
+                [Inline::Link { url: to, content, .. }]
+                    if matches!(content.as_slice(),
+                    [Inline::Image { url, pos, .. }] if self.cx.images.contains_key(url) && self.anchors.contains_key(pos)) =>
+                {
+                    if let [Inline::Image { url, alt, title, pos, width }] = content.as_slice() {
+                        let href = if crate::input::assets::is_web_link(to) {
+                            Some(encode_url(to))
+                        } else {
+                            self.local_link(to)
+                        };
+                        self.figure(url, alt, title, *pos, *width, href);
                     }
-                    self.out.push_str("</figure>");
                 }
                 _ => {
                     self.out.push_str("<p>");
@@ -486,6 +492,35 @@ impl Writer<'_, '_> {
 
     fn text(&mut self, t: &str) {
         escape_into(t, &mut self.out);
+    }
+
+    /// A figure (its id what its cross-references lead to), its picture a
+    /// link when `href` is given.
+    fn figure(
+        &mut self,
+        url: &str,
+        alt: &str,
+        title: &str,
+        pos: crate::model::document::Pos,
+        share: Option<u8>,
+        href: Option<String>,
+    ) {
+        self.open("figure", pos);
+        if let Some(h) = &href {
+            self.out.push_str("<a href=\"");
+            escape_into(h, &mut self.out);
+            self.out.push_str("\">");
+        }
+        self.image(url, alt, "", share);
+        if href.is_some() {
+            self.out.push_str("</a>");
+        }
+        if !title.is_empty() {
+            self.out.push_str("<figcaption>");
+            self.text(title);
+            self.out.push_str("</figcaption>");
+        }
+        self.out.push_str("</figure>");
     }
 
     fn image(&mut self, url: &str, alt: &str, class: &str, share: Option<u8>) {

@@ -152,7 +152,20 @@ fn number_block(b: &mut Block, labels: &Labels, ids: &mut Vec<(Pos, String)>, nu
     match b {
         Block::Paragraph(i) => {
             equation(i, ids, numbers);
-            if let [Inline::Image { alt, title, pos, .. }] = i.as_mut_slice() {
+            // An image alone, or alone in a link when it has an id
+            // (Quarto's `[![A map](map.png){#fig-map}](https://…)`).
+            let image = match i.as_mut_slice() {
+                [image @ Inline::Image { .. }] => Some(image),
+                [Inline::Link { content, .. }] => match content.as_mut_slice() {
+                    [image @ Inline::Image { .. }] => Some(image).filter(|image| match image {
+                        Inline::Image { pos, .. } => ids.iter().any(|(p, _)| p == pos),
+                        _ => false,
+                    }),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(Inline::Image { alt, title, pos, .. }) = image {
                 let (a, mut found) = take_labels(alt);
                 let (t, more) = take_labels(title);
                 found.extend(more);

@@ -193,3 +193,39 @@ fn a_link_to_what_the_epub_leaves_out_is_its_text() {
     let f = convert(body, "en", false);
     assert!(f.body.contains("See the animation.") && !f.body.contains("href=\"#s-sec-anim\""), "{}", f.body);
 }
+
+#[test]
+fn a_figure_with_an_id_in_a_link_is_a_figure_that_leads_there() {
+    let mut doc = crate::input::markdown::parse(
+        "[![A chart.](p.png){#fig-c fig-alt=\"Bars.\"}](https://example.org/data)\n\nSee @fig-c.\n\n[![badge](p.png)](https://example.org)\n",
+        1,
+    )
+    .document;
+    crate::input::pandoc::settle(&mut doc, &crate::lang::labels::Labels::for_lang("en"));
+    let images = HashMap::from([("p.png".to_string(), ImageRef { href: "images/p.png".into(), width: 4, height: 3 })]);
+    let links = HashMap::new();
+    let cx = Context {
+        flavor: Flavor::Epub,
+        id_prefix: "s",
+        images: &images,
+        dir: std::path::Path::new("contributions"),
+        links: &links,
+        anchor_prefix: "",
+        allow_html: false,
+        first_heading: 2,
+        rtl: false,
+        references: "References",
+    };
+    let f = fragment(&doc, &cx);
+    assert!(
+        f.body.contains(
+            "<figure id=\"s-fig-c\"><a href=\"https://example.org/data\"><img src=\"images/p.png\" alt=\"Bars.\""
+        ),
+        "{}",
+        f.body
+    );
+    assert!(f.body.contains("<figcaption>Figure 1: A chart.</figcaption>"), "{}", f.body);
+    assert!(f.body.contains("<a href=\"#s-fig-c\">Figure 1</a>"), "{}", f.body);
+    // A linked picture without an id stays a picture in a link, as pandoc reads it.
+    assert!(f.body.contains("<p><a href=\"https://example.org\"><img"), "{}", f.body);
+}

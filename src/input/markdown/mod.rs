@@ -748,7 +748,12 @@ impl Converter<'_> {
                     ast.attrs.iter().flat_map(|a| a.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
                 );
                 let alt = crate::model::document::plain_text(&self.inlines(node, depth));
-                Inline::Image { url: l.url.clone(), title: l.title.clone(), alt: described.unwrap_or(alt), pos, width }
+                // With `fig-alt`, what is between the brackets is the caption, as pandoc sets it.
+                let title = match &described {
+                    Some(_) if l.title.is_empty() => alt.clone(),
+                    _ => l.title.clone(),
+                };
+                Inline::Image { url: l.url.clone(), title, alt: described.unwrap_or(alt), pos, width }
             }
             NodeValue::FootnoteReference(r) => Inline::FootnoteRef { name: r.name.clone(), pos },
             NodeValue::Superscript | NodeValue::Subscript => {

@@ -258,3 +258,13 @@ fn an_id_given_twice_is_made_unique_for_the_editions() {
     anchors.sort();
     assert_eq!(anchors, ["fig-x", "fig-x-1", "fig-x-2"]);
 }
+
+#[test]
+fn with_fig_alt_the_bracketed_text_is_the_caption() {
+    let doc = parse("![The caption.](a.png){#fig-a fig-alt=\"A description.\"}\n", 1).document;
+    let [Block::Paragraph(i)] = doc.blocks.as_slice() else { panic!("{:#?}", doc.blocks) };
+    assert!(
+        matches!(i.as_slice(), [Inline::Image { title, alt, .. }] if title == "The caption." && alt == "A description."),
+        "{i:#?}"
+    );
+}

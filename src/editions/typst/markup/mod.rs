@@ -266,13 +266,15 @@ impl<'a> Writer<'a> {
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => match inlines.as_slice() {
-                [Inline::Image { url, alt, title, pos, width }] => {
-                    self.at(*pos);
-                    self.figure(url, alt, title, *width);
-                    // A figure with an id: what its cross-references lead to.
-                    if self.images.contains_key(url) && self.out.ends_with(';') {
-                        self.out.pop();
-                        self.end(*pos);
+                [Inline::Image { url, alt, title, pos, width }] => self.figure(url, alt, title, *pos, *width, None),
+                // A figure with an id that leads somewhere (Quarto's `[![…](…){#fig-x}](https://…)`).
+                [Inline::Link { url: to, content, .. }]
+                    if matches!(content.as_slice(),
+                    [Inline::Image { url, pos, .. }] if self.images.contains_key(url) && self.anchors.contains_key(pos)) =>
+                {
+                    if let [Inline::Image { url, alt, title, pos, width }] = content.as_slice() {
+                        let web = crate::input::assets::is_web_link(to).then_some(to.as_str());
+                        self.figure(url, alt, title, *pos, *width, web);
                     }
                 }
                 _ => self.inlines(inlines),
@@ -442,24 +444,34 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn figure(&mut self, url: &str, alt: &str, title: &str, share: Option<u8>) {
-        match self.images.get(url) {
-            Some(path) => {
-                let _ = write!(
-                    self.out,
-                    "#figure(image({}, width: {}%, alt: {})",
-                    string_literal(path),
-                    share.unwrap_or(100),
-                    string_literal(alt)
-                );
-                if !title.is_empty() {
-                    self.out.push_str(", caption: ");
-                    self.content(|w| escape_into(title, &mut w.out));
-                }
-                self.out.push_str(");");
-            }
-            None => escape_into(alt, &mut self.out),
+    /// A figure, labelled when it has an id (what its cross-references lead
+    /// to), its picture a link to `web` when given.
+    fn figure(
+        &mut self,
+        url: &str,
+        alt: &str,
+        title: &str,
+        pos: crate::model::document::Pos,
+        share: Option<u8>,
+        web: Option<&str>,
+    ) {
+        self.at(pos);
+        let Some(path) = self.images.get(url) else {
+            escape_into(alt, &mut self.out);
+            return;
+        };
+        let image =
+            format!("image({}, width: {}%, alt: {})", string_literal(path), share.unwrap_or(100), string_literal(alt));
+        let _ = match web {
+            Some(to) => write!(self.out, "#figure(link({}, {image})", string_literal(to)),
+            None => write!(self.out, "#figure({image}"),
+        };
+        if !title.is_empty() {
+            self.out.push_str(", caption: ");
+            self.content(|w| escape_into(title, &mut w.out));
         }
+        self.out.push(')');
+        self.end(pos);
     }
 
     fn inlines(&mut self, inlines: &[Inline]) {

@@ -111,3 +111,15 @@ fn conditional_content_is_printed_when_it_names_print() {
     assert!(out.contains("In print") && !out.contains("On screens"), "{out}");
     assert!(out.contains("word") && !out.contains("phrase"), "{out}");
 }
+
+#[test]
+fn a_figure_with_an_id_in_a_link_is_a_labelled_figure_that_leads_there() {
+    let mut doc = crate::input::markdown::parse("[![A chart.](p.png){#fig-c}](https://example.org/data)\n", 1).document;
+    crate::order::fix_document(&mut doc, "en");
+    let images = HashMap::from([("p.png".to_string(), "/assets/0".to_string())]);
+    let mut w = Writer::new(&doc, "slug", &images, 3);
+    w.own = Some("essay".into());
+    let out = w.document(&doc).text;
+    assert!(out.contains("#figure(link(\"https://example.org/data\", image(\"/assets/0\""), "{out}");
+    assert!(out.contains("<h-essay-fig-c>"), "{out}");
+}
