@@ -747,10 +747,18 @@ impl Converter<'_> {
                 let (width, described) = attributes::of_image(
                     ast.attrs.iter().flat_map(|a| a.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
                 );
-                let alt = crate::model::document::plain_text(&self.inlines(node, depth));
-                // With `fig-alt`, what is between the brackets is the caption, as pandoc sets it.
+                let written = self.inlines(node, depth);
+                let alt = crate::model::document::plain_text(&written);
+                // With `fig-alt`, what is between the brackets is the caption,
+                // as pandoc sets it; a caption is plain text here, so one with
+                // markup (a citation, code) is left to a figure div.
+                let plain = written.iter().all(|i| match i {
+                    Inline::Text { text, .. } => !text.contains('@'),
+                    Inline::SoftBreak => true,
+                    _ => false,
+                });
                 let title = match &described {
-                    Some(_) if l.title.is_empty() => alt.clone(),
+                    Some(_) if l.title.is_empty() && plain => alt.clone(),
                     _ => l.title.clone(),
                 };
                 Inline::Image { url: l.url.clone(), title, alt: described.unwrap_or(alt), pos, width }

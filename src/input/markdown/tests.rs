@@ -267,4 +267,8 @@ fn with_fig_alt_the_bracketed_text_is_the_caption() {
         matches!(i.as_slice(), [Inline::Image { title, alt, .. }] if title == "The caption." && alt == "A description."),
         "{i:#?}"
     );
+    // A caption that cites would print its citation raw as a plain title: not taken.
+    let doc = parse("![After [@key], `x`.](a.png){#fig-a fig-alt=\"A description.\"}\n", 1).document;
+    let [Block::Paragraph(i)] = doc.blocks.as_slice() else { panic!("{:#?}", doc.blocks) };
+    assert!(matches!(i.as_slice(), [Inline::Image { title, .. }] if title.is_empty()), "{i:#?}");
 }
