@@ -1,7 +1,7 @@
 //! pandoc's attributes, `{#id .class key=value key="a value"}`, read in one
 //! place for the bracketed spans and the fenced divs.
 
-use crate::model::document::Shown;
+use crate::model::document::{Inline, Shown};
 
 /// Attributes as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -44,6 +44,21 @@ impl Attributes {
             })
         });
         Some(if visible { holds } else { holds.elsewhere() })
+    }
+}
+
+/// An image's title: as written, or, when `fig-alt` describes it, the text
+/// between its brackets, its caption as pandoc sets it. A caption is plain
+/// text here, so one with markup (a citation, code) is left to a figure div.
+pub(super) fn image_title(written: &[Inline], title: &str, described: bool) -> String {
+    let plain = written.iter().all(|i| match i {
+        Inline::Text { text, .. } => !text.contains('@'),
+        Inline::SoftBreak => true,
+        _ => false,
+    });
+    match described && title.is_empty() && plain {
+        true => crate::model::document::plain_text(written),
+        false => title.to_string(),
     }
 }
 

@@ -130,6 +130,14 @@ pub(super) fn restore(text: &str) -> String {
     if text.contains(HIDDEN) { text.replace(HIDDEN, ":") } else { text.to_string() }
 }
 
+/// The info string of a fenced div, empty for any other node.
+pub(super) fn info<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
+    match &node.data.borrow().value {
+        NodeValue::BlockDirective(d) => d.info.clone(),
+        _ => String::new(),
+    }
+}
+
 /// The attributes of a fenced div's info string (`{.callout-tip}`, or a
 /// bare class, `callout-tip`), its colons back.
 pub(super) fn attributes(info: &str) -> Option<super::attributes::Attributes> {

@@ -111,14 +111,6 @@ fn callout_of(info: &str) -> Option<(CalloutKind, Option<String>)> {
     Some((kind, attrs.get("title").map(str::to_string).filter(|t| !t.trim().is_empty())))
 }
 
-/// The info string of a fenced div, empty for any other node.
-fn node_info<'a>(node: &'a AstNode<'a>) -> String {
-    match &node.data.borrow().value {
-        NodeValue::BlockDirective(d) => d.info.clone(),
-        _ => String::new(),
-    }
-}
-
 /// A table's caption as pandoc writes it (`: A caption {#tbl-x}`, or
 /// `Table: …`): its text without the lead, and the id at its end.
 fn table_caption(mut inlines: Vec<Inline>) -> (Vec<Inline>, Option<String>) {
@@ -463,7 +455,7 @@ impl Converter<'_> {
                 return;
             }
             let sp = node.data.borrow().sourcepos;
-            let blocks = match callout_of(&node_info(node)) {
+            let blocks = match callout_of(&directives::info(node)) {
                 Some(_) => self.block(node, depth).into_iter().collect(),
                 None => self.blocks(node, depth),
             };
@@ -749,18 +741,7 @@ impl Converter<'_> {
                 );
                 let written = self.inlines(node, depth);
                 let alt = crate::model::document::plain_text(&written);
-                // With `fig-alt`, what is between the brackets is the caption,
-                // as pandoc sets it; a caption is plain text here, so one with
-                // markup (a citation, code) is left to a figure div.
-                let plain = written.iter().all(|i| match i {
-                    Inline::Text { text, .. } => !text.contains('@'),
-                    Inline::SoftBreak => true,
-                    _ => false,
-                });
-                let title = match &described {
-                    Some(_) if l.title.is_empty() && plain => alt.clone(),
-                    _ => l.title.clone(),
-                };
+                let title = attributes::image_title(&written, &l.title, described.is_some());
                 Inline::Image { url: l.url.clone(), title, alt: described.unwrap_or(alt), pos, width }
             }
             NodeValue::FootnoteReference(r) => Inline::FootnoteRef { name: r.name.clone(), pos },
