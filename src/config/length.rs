@@ -3,8 +3,6 @@
 //! thickness and gutter. One reading for all of them, in PostScript points
 //! (1/72 in), as typst and PDF count.
 
-use std::str::FromStr;
-
 /// Points in an inch.
 pub const INCH: f64 = 72.0;
 /// Points in a millimetre.
@@ -39,23 +37,10 @@ impl Length {
         self.value * self.per_unit
     }
 
-    /// The number as written, in its unit.
-    pub fn value(self) -> f64 {
-        self.value
-    }
-
     /// Whether it can be a page's size, margin or type size: more than
     /// nothing, less than 10,000 of its unit.
     pub fn is_page_length(self) -> bool {
         self.value > 0.0 && self.value < 10_000.0
-    }
-}
-
-impl FromStr for Length {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Length::parse(s).ok_or(())
     }
 }
 

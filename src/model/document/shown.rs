@@ -22,20 +22,6 @@ pub enum Medium {
     Site,
 }
 
-impl Medium {
-    /// Every medium.
-    pub const ALL: [Medium; 3] = [Medium::Print, Medium::Epub, Medium::Site];
-
-    /// Its name in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Medium::Print => "the PDF",
-            Medium::Epub => "the EPUB",
-            Medium::Site => "the website",
-        }
-    }
-}
-
 /// A set of media: where a block is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Shown(u8);
@@ -104,16 +90,6 @@ impl Shown {
     pub fn of_formats(list: &str) -> Shown {
         list.split([',', ' ']).filter(|f| !f.is_empty()).fold(Shown::NONE, |s, f| s.or(Shown::of_format(f)))
     }
-
-    /// The media, in words ("the PDF and the website").
-    pub fn describe(self) -> String {
-        let names: Vec<&str> = Medium::ALL.iter().filter(|m| self.contains(**m)).map(|m| m.name()).collect();
-        match names.as_slice() {
-            [] => "no edition".to_string(),
-            [one] => one.to_string(),
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-        }
-    }
 }
 
 impl Document {
@@ -129,25 +105,14 @@ impl Document {
         out
     }
 
-    /// Where what starts at `pos` is shown: every medium, unless it is inside
-    /// conditional content.
-    pub fn shown_at(&self, pos: Pos) -> Shown {
-        shown_in(&self.conditional_lines(), pos)
-    }
-
     /// [`Document::anchors`] of what `medium` shows: the anchors its links
     /// can lead to.
     pub fn anchors_in(&self, medium: Medium) -> HashMap<Pos, String> {
-        let lines = self.conditional_lines();
-        let mut all = self.anchors();
-        if !lines.is_empty() {
-            all.retain(|pos, _| shown_in(&lines, *pos).contains(medium));
-        }
-        all
+        self.anchors_shown().into_iter().filter(|(_, (_, s))| s.contains(medium)).map(|(p, (a, _))| (p, a)).collect()
     }
 
-    /// For each anchor of [`Document::anchors`], where it is shown (an id
-    /// given in two alternatives, where either is).
+    /// Where what starts at a position is shown: every medium, unless it is
+    /// inside conditional content.
     pub fn shown_by_pos(&self) -> impl Fn(Pos) -> Shown + use<> {
         let lines = self.conditional_lines();
         move |pos| shown_in(&lines, pos)
@@ -178,6 +143,5 @@ mod tests {
         assert_eq!(Shown::of_format("docx"), Shown::NONE);
         assert_eq!(Shown::of_formats("html, pdf"), Shown::ALL);
         assert_eq!(Shown::of_format("pdf").elsewhere(), Shown::NONE.with(Medium::Site).with(Medium::Epub));
-        assert_eq!(Shown::of_format("html").describe(), "the EPUB and the website");
     }
 }

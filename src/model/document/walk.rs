@@ -134,11 +134,15 @@ impl Document {
     /// content that no edition shows with the first (a figure's GIF for the
     /// website, its PNG for the PDF) is the same anchor.
     pub fn anchors(&self) -> std::collections::HashMap<Pos, String> {
+        self.anchors_shown().into_iter().map(|(pos, (anchor, _))| (pos, anchor)).collect()
+    }
+
+    /// [`Document::anchors`], each with where what it names is shown.
+    pub(super) fn anchors_shown(&self) -> std::collections::HashMap<Pos, (String, super::Shown)> {
         let shown = self.shown_by_pos();
         // Each anchor given, with where what it names is shown.
         let mut taken: std::collections::HashMap<String, super::Shown> = std::collections::HashMap::new();
-        let mut claim = |base: String, pos: Pos| {
-            let here = shown(pos);
+        let mut claim = |base: String, here: super::Shown| {
             let mut n = 0;
             loop {
                 let anchor = if n == 0 { base.clone() } else { format!("{base}-{n}") };
@@ -159,13 +163,15 @@ impl Document {
         let given = |pos: &Pos| self.ids.iter().any(|(p, _)| p == pos);
         for (pos, id) in &self.ids {
             // An id given again (T016) is made unique, as a heading's is.
-            out.insert(*pos, claim(anchor_of(id), *pos));
+            let here = shown(*pos);
+            out.insert(*pos, (claim(anchor_of(id), here), here));
         }
         self.for_each_block(&mut |b| {
             if let Block::Heading { content, pos, .. } = b
                 && !given(pos)
             {
-                out.insert(*pos, claim(anchor_of(&plain_text(content)), *pos));
+                let here = shown(*pos);
+                out.insert(*pos, (claim(anchor_of(&plain_text(content)), here), here));
             }
         });
         out
