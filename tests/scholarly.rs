@@ -118,11 +118,12 @@ fn the_pdf_markup_numbers_figures_once_and_labels_what_references_reach() {
 #[test]
 fn notes_on_names_are_marked_notes_in_every_edition() {
     let book = book();
-    let byline = "Ines Workshop<sup class=\"name-mark\">*\u{2020}</sup> and Tom Sample<sup class=\"name-mark\">\u{2020}\u{2021}</sup>";
+    let byline = "Ines Workshop<sup class=\"name-mark\">*\u{2020}</sup> and Tom Sample<sup class=\"name-mark\">\u{2020}\u{2021}\u{a7}</sup>";
     let notes = [
         "<p><sup>*</sup>\u{a0}Corresponding author</p>",
         "<p><sup>\u{2020}</sup>\u{a0}Equal contribution</p>",
         "<p><sup>\u{2021}</sup>\u{a0}Now at the Bureau of Examples.</p>",
+        "<p><sup>\u{a7}</sup>\u{a0}Contributions: Writing \u{2013} original draft, Formal analysis (lead)</p>",
     ];
     let site = anthology::editions::html::render(&book).unwrap();
     let epub = anthology::editions::epub::render(&book).unwrap().bytes;
@@ -146,7 +147,13 @@ fn notes_on_names_are_marked_notes_in_every_edition() {
     let w = typst::world(&book, &s, fonts, &Default::default()).unwrap();
     let (_, set) = typst::compile(&book, &s, &w, &typst::pieces::Layouts::default()).unwrap();
     let text = common::text_of(set.doc());
-    for want in ["Ines Workshop", "Corresponding author", "Equal contribution", "Now at the Bureau of Examples."] {
+    for want in [
+        "Ines Workshop",
+        "Corresponding author",
+        "Equal contribution",
+        "Now at the Bureau of Examples.",
+        "Formal analysis (lead)",
+    ] {
         assert!(text.contains(want), "{want} not in the PDF: {text}");
     }
 }

@@ -1,7 +1,7 @@
 //! An essay's byline: its authors' names, each followed by the marks of
 //! its notes ("Ada Lovelace*"), and those notes under it ("* Corresponding
 //! author"). A note on a name (`note`, `corresponding`,
-//! `equal_contribution`) belongs to the essay, not to the name, so it is
+//! `equal_contribution`, `roles`) belongs to the essay, not to the name, so it is
 //! never printed as part of it; every edition takes its byline from here,
 //! so a note has the same mark in the PDF, the EPUB and the site.
 
@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::editions::xhtml::escape;
 use crate::lang::labels::Labels;
 use crate::model::book::Author;
+use crate::model::credit::Degree;
 
 /// The marks, in order, as printed scholarship uses them; after the sixth
 /// they are doubled (`**`, `††`…).
@@ -99,7 +100,8 @@ impl Byline {
 }
 
 /// What is noted on an author's name, in order: corresponding author (with
-/// the address when it may be printed), equal contribution, the note.
+/// the address when it may be printed), equal contribution, the note, the
+/// author's roles (CRediT's) with their degrees.
 fn texts(a: &Author, labels: &Labels) -> Vec<String> {
     let mut out = Vec::new();
     if a.corresponding {
@@ -112,6 +114,25 @@ fn texts(a: &Author, labels: &Labels) -> Vec<String> {
         out.push(labels.equal_contribution.clone());
     }
     out.extend(a.note.clone());
+    if !a.roles.is_empty() {
+        let roles: Vec<String> = a
+            .roles
+            .iter()
+            .map(|r| match r.degree {
+                None => r.name.clone(),
+                Some(d) => format!(
+                    "{} ({})",
+                    r.name,
+                    match d {
+                        Degree::Lead => &labels.role_lead,
+                        Degree::Equal => &labels.role_equal,
+                        Degree::Supporting => &labels.role_supporting,
+                    }
+                ),
+            })
+            .collect();
+        out.push(format!("{}{} {}", labels.contributions, labels.colon, roles.join(&labels.separator)));
+    }
     out
 }
 
@@ -166,6 +187,25 @@ mod tests {
         let labels = Labels::for_lang("fr");
         let a = Author { corresponding: true, email: Some("a@example.org".into()), ..author("Ada") };
         assert_eq!(Byline::of(&[a], &labels).notes[0].text, "Auteur correspondant");
+    }
+
+    #[test]
+    fn roles_are_a_note_on_the_name_with_their_degrees_in_the_books_language() {
+        use crate::model::credit::Role;
+        let roles = vec![Role::new("writing-original-draft", None), Role::new("Software", Some(Degree::Lead))];
+        let a = Author { roles: roles.clone(), ..author("Ada") };
+        let b = Author { roles: vec![Role::new("Photographie", Some(Degree::Supporting))], ..author("Bo") };
+        let byline = Byline::of(&[a.clone(), b], &Labels::for_lang("en"));
+        let notes: Vec<&str> = byline.notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            notes,
+            [
+                "Contributions: Writing \u{2013} original draft, Software (lead)",
+                "Contributions: Photographie (supporting)"
+            ]
+        );
+        let fr = Byline::of(&[a], &Labels::for_lang("fr"));
+        assert_eq!(fr.notes[0].text, "Contributions\u{a0}: Writing \u{2013} original draft, Software (principal)");
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub(super) struct AuthorOut {
     /// (a department, a place, a ROR id).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub affiliations: Vec<AffiliationOut>,
+    /// What the author did (CRediT roles), as the source wrote them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<super::roles::RoleOut>,
 }
 
 /// An institution as a contribution's `[[authors.affiliations]]` writes it.
@@ -135,6 +138,10 @@ mod tests {
                     ror: Some("05rrcem69".into()),
                     url: Some("https://analytical.example/".into()),
                 }],
+                roles: vec![
+                    super::super::roles::RoleOut::Named("Software".into()),
+                    super::super::roles::RoleOut::Qualified { role: "Methodology".into(), degree: "lead".into() },
+                ],
             }],
             extra,
         };
@@ -171,6 +178,19 @@ mod tests {
             (Some("Analytical Society"), Some("Engines"), Some("05rrcem69"))
         );
         assert_eq!(i.url.as_deref(), Some("https://analytical.example/"));
+        use crate::input::frontmatter::{RawQualifiedRole, RawRole};
+        assert_eq!(
+            a.roles.as_deref(),
+            Some(
+                &[
+                    RawRole::Named("Software".into()),
+                    RawRole::Qualified(RawQualifiedRole {
+                        role: Some("Methodology".into()),
+                        degree: Some("lead".into())
+                    })
+                ][..]
+            )
+        );
         assert!(text.ends_with("+++\n\nBody.\n"));
     }
 }

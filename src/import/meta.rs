@@ -244,6 +244,7 @@ const AUTHOR_KEYS: &[&str] = &[
     "equal_contrib",
     "equal-contribution",
     "attributes",
+    "roles",
 ];
 
 /// Whether a flag of an author (`corresponding: true`, Quarto's
@@ -329,6 +330,11 @@ fn read_people(v: &toml::Value, affiliations: &Affiliations, out: &mut People) {
                 .filter(|n| !n.is_empty())
                 .collect();
             a.note = (!noted.is_empty()).then(|| noted.join(" "));
+            if let Some(v) = t.get("roles") {
+                let (roles, notes) = super::roles::read(v, &a.name);
+                a.roles = roles;
+                out.notes.extend(notes);
+            }
             a.corresponding = flag(t, &["corresponding"]);
             a.equal_contribution =
                 flag(t, &["equal-contributor", "equal-contrib", "equal_contrib", "equal-contribution"]);

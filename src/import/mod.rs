@@ -28,6 +28,7 @@ mod meta;
 mod myst;
 mod project;
 pub mod quarto;
+mod roles;
 pub mod roster;
 mod scholarly;
 mod sites;

@@ -48,13 +48,42 @@ pub struct RawAuthor {
     pub corresponding: Option<bool>,
     /// Whether the author contributed equally with the others so marked.
     pub equal_contribution: Option<bool>,
+    /// What the author did for the essay: CRediT roles (`"Software"`,
+    /// `"writing-original-draft"`) or other words, each alone or as
+    /// `{ role = "…", degree = "lead" }`.
+    pub roles: Option<Vec<RawRole>>,
 }
 
 impl Schema for RawAuthor {
     fn nested(key: &str) -> Option<Walker> {
-        (key == "affiliations").then_some(walk::<RawAffiliation> as Walker)
+        match key {
+            "affiliations" => Some(walk::<RawAffiliation> as Walker),
+            "roles" => Some(walk::<RawQualifiedRole> as Walker),
+            _ => None,
+        }
     }
 }
+
+/// An author's role, as written: its name alone, or with a degree.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum RawRole {
+    /// The role's name.
+    Named(String),
+    /// The role with its degree of contribution.
+    Qualified(RawQualifiedRole),
+}
+
+/// A role with its degree of contribution, as written.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+pub struct RawQualifiedRole {
+    /// The role's name (required).
+    pub role: Option<String>,
+    /// `lead`, `equal` or `supporting`.
+    pub degree: Option<String>,
+}
+
+impl Schema for RawQualifiedRole {}
 
 /// An institution an author belongs to, as written.
 #[derive(Deserialize, Debug, Clone, Default, PartialEq)]

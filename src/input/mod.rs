@@ -7,6 +7,7 @@
 //! diagnostics for the rest, so `check` reports all essays in one run.
 
 pub mod assets;
+mod authors;
 pub mod citations;
 pub mod crossref;
 mod discover;
@@ -29,10 +30,10 @@ use rayon::prelude::*;
 
 use crate::config::{self, BookConfig};
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::model::book::{Affiliation, Author, BodyImage, Essay, Kind, References};
+use crate::model::book::{BodyImage, Essay, Kind, References};
 use crate::model::document::{Block, Document, Inline, plain_text};
 use assets::{Asset, AssetProblem};
-use frontmatter::{RawAuthor, RawFrontMatter, SplitError};
+use frontmatter::{RawFrontMatter, SplitError};
 
 /// The folder of contributions, under the book's root.
 pub const CONTRIBUTIONS: &str = "contributions";
@@ -439,57 +440,12 @@ impl Text<'_> {
                     .hint("add an author to the front matter:\n[[authors]]\nname = \"…\""),
             );
         }
-        let mut authors = Vec::new();
-        for (i, a) in raw_authors.into_iter().enumerate() {
-            let Some(name) = a.name.clone().filter(|n| !n.trim().is_empty()) else {
-                let loc = nth_authors_table(text, front_range.clone(), i)
-                    .map_or_else(|| fm_loc(&title), |span| Location::at(file, text, span));
-                diags.push(
-                    Diagnostic::new(Code::MissingAuthorName, loc, format!("author {} has no name", i + 1))
-                        .hint("add `name = \"…\"` under this [[authors]]"),
-                );
-                continue;
-            };
-            if name_like_text(&name) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::NameLikeText,
-                        fm_loc(&name),
-                        format!(
-                            "this author's name reads like text ({} characters): “{}”",
-                            name.chars().count(),
-                            name.chars().take(60).collect::<String>()
-                                + if name.chars().count() > 60 { "…" } else { "" }
-                        ),
-                    )
-                    .hint("give the author's name here, and move the text into the essay or the author's `bio`"),
-                );
-            }
-            let orcid = a.orcid.as_deref().and_then(|o| {
-                let hint = "copy the iD from the author's ORCID record, e.g. 0000-0002-1825-0097";
-                identifier(o, crate::identifiers::orcid, "an ORCID iD", hint, fm_loc(o), diags)
-            });
-            let mut a = a;
-            for aff in a.affiliations.iter_mut().flatten() {
-                aff.ror = aff.ror.as_deref().and_then(|r| {
-                    let hint = "copy the id from the institution's page on ror.org, e.g. https://ror.org/05rrcem69";
-                    identifier(r, crate::identifiers::ror, "a ROR id", hint, fm_loc(r), diags)
-                });
-                if let Some(u) = aff.url.take() {
-                    if crate::input::assets::is_web_link(&u) {
-                        aff.url = Some(u);
-                    } else {
-                        diags.push(
-                            Diagnostic::new(Code::InvalidValue, fm_loc(&u), format!("`{u}` is not a web address"))
-                                .hint("give the institution's site as https://…"),
-                        );
-                    }
-                }
-            }
-            let mut a = author(root, &dir, name, a);
-            a.orcid = orcid;
-            authors.push(a);
-        }
+        let authors = authors::read(
+            authors::Written { root, file, text, front_range: front_range.clone(), title: &title },
+            raw_authors,
+            &fm_loc,
+            diags,
+        );
         let doi = raw.doi.as_deref().and_then(|d| {
             let hint = "write the DOI as the registration agency gave it: 10.<registrant>/<suffix>";
             identifier(d, crate::identifiers::doi, "a DOI", hint, fm_loc(d), diags)
@@ -677,45 +633,6 @@ impl Text<'_> {
     }
 }
 
-/// An author as the model holds it: the photo resolved, the bio parsed.
-fn author(root: &Path, dir: &Path, name: String, a: RawAuthor) -> Author {
-    let affiliations: Vec<Affiliation> = a
-        .affiliations
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|r| {
-            Some(Affiliation {
-                name: r.name.filter(|n| !n.trim().is_empty())?,
-                department: r.department.filter(|d| !d.trim().is_empty()),
-                city: r.city,
-                country: r.country,
-                ror: r.ror,
-                url: r.url,
-            })
-        })
-        .collect();
-    Author {
-        name,
-        sort_as: a.sort_as,
-        bio_doc: a.bio.as_deref().filter(|b| !b.trim().is_empty()).map(|b| markdown::parse(b, 1).document),
-        bio: a.bio,
-        photo: a.photo.as_deref().map(|p| assets::image(root, dir, p)),
-        affiliation: a.affiliation.or_else(|| {
-            let names: Vec<String> = affiliations.iter().map(Affiliation::printed).collect();
-            (!names.is_empty()).then(|| names.join("; "))
-        }),
-        affiliations,
-        handle: a.handle,
-        url: a.url,
-        orcid: None,
-        email: a.email,
-        public_email: a.public_email.unwrap_or(false),
-        note: a.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
-        corresponding: a.corresponding.unwrap_or(false),
-        equal_contribution: a.equal_contribution.unwrap_or(false),
-    }
-}
-
 /// The text of `file`, or (when it is not UTF-8) its text with the bad
 /// bytes replaced and a diagnostic at the first of them.
 fn utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
@@ -765,31 +682,4 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(len));
     }
     Ok(buf)
-}
-
-/// Span of the `i`-th `[[authors]]` header in the front matter.
-fn nth_authors_table(text: &str, range: Range<usize>, i: usize) -> Option<Range<usize>> {
-    let fm = &text[range.clone()];
-    let mut offset = 0;
-    let mut n = 0;
-    for line in fm.split_inclusive('\n') {
-        if line.trim() == "[[authors]]" {
-            if n == i {
-                let start = range.start + offset + (line.len() - line.trim_start().len());
-                return Some(start..start + "[[authors]]".len());
-            }
-            n += 1;
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// Whether an author's name reads like text: long, or with the punctuation
-/// that ends or joins sentences ("Jr." and initials aside).
-fn name_like_text(name: &str) -> bool {
-    let n = name.chars().count();
-    let sentence =
-        name.split_whitespace().filter(|w| w.ends_with(['.', ',', ';', ':']) && w.chars().count() > 3).count() >= 2;
-    n > 80 || sentence
 }

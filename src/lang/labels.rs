@@ -21,6 +21,10 @@ pub const KEYS: &[&str] = &[
     "caution",
     "corresponding",
     "equal_contribution",
+    "contributions",
+    "role_lead",
+    "role_equal",
+    "role_supporting",
     "last",
     "separator",
     "edited_by",
@@ -193,6 +197,14 @@ pub struct Labels {
     pub corresponding: String,
     /// The note on the names of authors who contributed equally.
     pub equal_contribution: String,
+    /// What precedes an author's roles in the byline's notes ("Contributions").
+    pub contributions: String,
+    /// A role's degree: led ("lead").
+    pub role_lead: String,
+    /// A role's degree: shared equally ("equal").
+    pub role_equal: String,
+    /// A role's degree: supported ("supporting").
+    pub role_supporting: String,
     #[serde(skip)]
     french: bool,
 }
@@ -270,6 +282,10 @@ impl Labels {
             caution: get("caution"),
             corresponding: get("corresponding"),
             equal_contribution: get("equal_contribution"),
+            contributions: get("contributions"),
+            role_lead: get("role_lead"),
+            role_equal: get("role_equal"),
+            role_supporting: get("role_supporting"),
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

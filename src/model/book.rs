@@ -59,6 +59,8 @@ pub struct Author {
     /// Whether the author shares an equal contribution with the others so
     /// marked (one marked note for all of them).
     pub equal_contribution: bool,
+    /// What the author did for the essay (CRediT roles), in order.
+    pub roles: Vec<crate::model::credit::Role>,
 }
 
 /// An institution an author belongs to.
