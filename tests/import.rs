@@ -70,7 +70,7 @@ fn a_sites_posts_and_pages_become_contributions_that_check_clean() {
     let notes = by_title("Notes in Quarto");
     assert_eq!(notes.authors, ["Katherine Johnson", "Dorothy Vaughan"]);
     assert!(notes.text.contains("subtitle = \"Written for a website, read in a book\""));
-    assert!(notes.text.contains("summary = \"Quarto writes an abstract"), "{}", notes.text);
+    assert!(notes.text.contains("abstract = \"Quarto writes an abstract"), "{}", notes.text);
     assert!(notes.text.contains("draft = true") && notes.text.contains("lang = \"en-US\""));
     assert_eq!(i.copies.len(), 3);
     // What was not carried over, each at its line.

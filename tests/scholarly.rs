@@ -22,6 +22,26 @@ fn page(site: &anthology::editions::html::Site, path: &str) -> String {
     String::from_utf8(site.files[Path::new(path)].clone()).unwrap()
 }
 
+/// The paper's page on the site and its chapter in the EPUB.
+fn paper_pages(book: &anthology::model::book::Book) -> [(&'static str, String); 2] {
+    let site = anthology::editions::html::render(book).unwrap();
+    let epub = anthology::editions::epub::render(book).unwrap().bytes;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("EPUB/essay-growth-curves.xhtml").unwrap(), &mut chapter).unwrap();
+    [("site", page(&site, "growth-curves/index.html")), ("EPUB", chapter)]
+}
+
+/// The text of the book's PDF.
+fn pdf_text(book: &anthology::model::book::Book) -> String {
+    use anthology::editions::typst;
+    let fonts = std::sync::Arc::new(typst::fonts_for(book).unwrap());
+    let s = typst::sources(book, &fonts).unwrap();
+    let w = typst::world(book, &s, fonts, &Default::default()).unwrap();
+    let (_, set) = typst::compile(book, &s, &w, &typst::pieces::Layouts::default()).unwrap();
+    common::text_of(set.doc())
+}
+
 #[test]
 fn figures_references_and_callouts_reach_the_site() {
     let site = anthology::editions::html::render(&book()).unwrap();
@@ -116,6 +136,19 @@ fn the_pdf_markup_numbers_figures_once_and_labels_what_references_reach() {
 }
 
 #[test]
+fn the_abstract_is_printed_under_the_byline_in_every_edition() {
+    let book = book();
+    let abstract_ = "<section class=\"abstract\" role=\"doc-abstract\">\n<p class=\"abstract-title\"><strong>Abstract</strong></p>\n<p>We compare <em>three</em> growth curves on five ages.</p>\n<p>The logistic curve fits best.</p>\n</section>";
+    for (edition, text) in paper_pages(&book) {
+        let at = text.find(abstract_).unwrap_or_else(|| panic!("{edition}: no abstract in {text}"));
+        assert!(text.find("class=\"byline\"").is_some_and(|b| b < at), "{edition}: the abstract before the byline");
+    }
+    let text = pdf_text(&book);
+    let at = text.find("Abstract").expect("no abstract in the PDF");
+    assert!(text[at..].contains("We compare three growth curves"), "{text}");
+}
+
+#[test]
 fn notes_on_names_are_marked_notes_in_every_edition() {
     let book = book();
     let byline = "Ines Workshop<sup class=\"name-mark\">*\u{2020}</sup> and Tom Sample<sup class=\"name-mark\">\u{2020}\u{2021}\u{a7}</sup>";
@@ -125,28 +158,16 @@ fn notes_on_names_are_marked_notes_in_every_edition() {
         "<p><sup>\u{2021}</sup>\u{a0}Now at the Bureau of Examples.</p>",
         "<p><sup>\u{a7}</sup>\u{a0}Contributions: Writing \u{2013} original draft, Formal analysis (lead)</p>",
     ];
-    let site = anthology::editions::html::render(&book).unwrap();
-    let epub = anthology::editions::epub::render(&book).unwrap().bytes;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
-    let mut chapter = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("EPUB/essay-growth-curves.xhtml").unwrap(), &mut chapter).unwrap();
-    for (edition, text) in [("site", page(&site, "growth-curves/index.html")), ("EPUB", chapter)] {
+    let pages = paper_pages(&book);
+    for (edition, text) in &pages {
         assert!(text.contains(&format!("<p class=\"byline\">{byline}</p>")), "{edition}: {text}");
         for n in notes {
             assert!(text.contains(n), "{edition}: {n} not in {text}");
         }
     }
     // The site's page names its author without the marks.
-    assert!(
-        page(&site, "growth-curves/index.html")
-            .contains("<meta name=\"author\" content=\"Ines Workshop and Tom Sample\">")
-    );
-    use anthology::editions::typst;
-    let fonts = std::sync::Arc::new(typst::fonts_for(&book).unwrap());
-    let s = typst::sources(&book, &fonts).unwrap();
-    let w = typst::world(&book, &s, fonts, &Default::default()).unwrap();
-    let (_, set) = typst::compile(&book, &s, &w, &typst::pieces::Layouts::default()).unwrap();
-    let text = common::text_of(set.doc());
+    assert!(pages[0].1.contains("<meta name=\"author\" content=\"Ines Workshop and Tom Sample\">"));
+    let text = pdf_text(&book);
     for want in [
         "Ines Workshop",
         "Corresponding author",

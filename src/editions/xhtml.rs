@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::editions::highlight;
-use crate::model::document::{Align, Block, Document, Footnote, Inline, Medium, SpanStyle};
+use crate::model::document::{Align, Block, CalloutKind, Document, Footnote, Inline, Medium, SpanStyle};
 
 /// Which edition the markup is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -455,6 +455,16 @@ impl Writer<'_, '_> {
                 self.inlines(caption);
                 self.close_open_tags();
                 self.out.push_str("</figcaption></figure>");
+            }
+            Block::Callout { kind: CalloutKind::Abstract, title, blocks } => {
+                self.out.push_str(
+                    "<section class=\"abstract\" role=\"doc-abstract\">\n<p class=\"abstract-title\"><strong>",
+                );
+                self.inlines(title);
+                self.close_open_tags();
+                self.out.push_str("</strong></p>\n");
+                self.blocks(blocks);
+                self.out.push_str("</section>");
             }
             Block::Callout { kind, title, blocks } => {
                 let _ = write!(

@@ -63,6 +63,8 @@ pub(super) struct Front {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#abstract: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
@@ -109,6 +111,7 @@ mod tests {
             title: "A \"quoted\" title".into(),
             subtitle: Some("Sub".into()),
             summary: Some("In short.".into()),
+            r#abstract: Some("We *found* it.\n\nTwice.".into()),
             quote: Some("Said.".into()),
             date: Some("2019-12-02".into()),
             lang: Some("fr".into()),
@@ -152,6 +155,7 @@ mod tests {
         assert_eq!(raw.subtitle.as_deref(), Some("Sub"));
         assert_eq!(raw.summary.as_deref(), Some("In short."));
         assert_eq!(raw.quote.as_deref(), Some("Said."));
+        assert_eq!(raw.r#abstract.as_deref(), Some("We *found* it.\n\nTwice."));
         assert_eq!(raw.date.as_deref(), Some("2019-12-02"));
         assert_eq!(raw.lang.as_deref(), Some("fr"));
         assert_eq!(raw.section.as_deref(), Some("methods"));

@@ -623,7 +623,8 @@ impl Source {
                         )),
                     }
                 }
-                "summary" | "description" | "abstract" if front.summary.is_none() => front.summary = Some(plain(&value)),
+                "summary" | "description" if front.summary.is_none() => front.summary = Some(plain(&value)),
+                "abstract" if front.r#abstract.is_none() => front.r#abstract = Some(plain(&value)),
                 "tags" | "keywords" => {
                     for t in list(&value) {
                         if !front.tags.contains(&t) {

@@ -32,6 +32,7 @@ mod roles;
 pub mod roster;
 mod scholarly;
 mod sites;
+mod values;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::meta::plain;
+use super::values::plain;
 use crate::model::credit::Degree;
 
 /// A role as a contribution's `roles` writes it.

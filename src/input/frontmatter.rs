@@ -113,6 +113,9 @@ pub struct RawFrontMatter {
     pub subtitle: Option<String>,
     /// A one-sentence summary, for tables of contents and previews.
     pub summary: Option<String>,
+    /// The essay's abstract (Markdown), printed under its byline in every
+    /// edition, titled "Abstract" in the essay's language.
+    pub r#abstract: Option<String>,
     /// A short quotation from the essay, for its share card.
     pub quote: Option<String>,
     /// The essay's language (BCP 47), when not the book's.

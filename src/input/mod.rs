@@ -473,6 +473,9 @@ impl Text<'_> {
                     .hint("set `allow_extra = true` under [rules] in book.toml to keep it (it is never printed), or remove the table"),
             );
         }
+        if let Some(text) = raw.r#abstract.as_deref().filter(|a| !a.trim().is_empty()) {
+            abstract_first(&mut body, text, fm_loc(text).line.max(1));
+        }
         pandoc::settle(&mut body, &crate::lang::labels::Labels::with(&lang, self.labels));
         let (references, has_files) = self.references(&raw, &dir, &fm_loc, diags, ref_texts);
         if !references.library.is_empty() {
@@ -682,4 +685,14 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(len));
     }
     Ok(buf)
+}
+
+/// The front matter's `abstract` (Markdown, its first line at `line` of the
+/// file) read and set before the text, as pandoc's `::: abstract` div is.
+fn abstract_first(body: &mut Document, text: &str, line: usize) {
+    let parsed = markdown::parse(text, line as u32).document;
+    let kind = crate::model::document::CalloutKind::Abstract;
+    body.blocks.insert(0, Block::Callout { kind, title: Vec::new(), blocks: parsed.blocks });
+    body.footnotes.extend(parsed.footnotes);
+    body.ids.extend(parsed.ids);
 }

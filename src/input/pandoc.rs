@@ -27,6 +27,7 @@ fn name_callouts(blocks: &mut [Block], labels: &Labels) {
                         CalloutKind::Warning => &labels.warning,
                         CalloutKind::Important => &labels.important,
                         CalloutKind::Caution => &labels.caution,
+                        CalloutKind::Abstract => &labels.r#abstract,
                     };
                     title.push(Inline::Text { text: word.clone(), pos: Pos::default() });
                 }

@@ -19,6 +19,7 @@ pub const KEYS: &[&str] = &[
     "warning",
     "important",
     "caution",
+    "abstract",
     "corresponding",
     "equal_contribution",
     "contributions",
@@ -193,6 +194,8 @@ pub struct Labels {
     pub important: String,
     /// The title of a `caution` callout.
     pub caution: String,
+    /// The title of an essay's abstract ("Abstract").
+    pub r#abstract: String,
     /// The note on a corresponding author's name ("Corresponding author").
     pub corresponding: String,
     /// The note on the names of authors who contributed equally.
@@ -280,6 +283,7 @@ impl Labels {
             warning: get("warning"),
             important: get("important"),
             caution: get("caution"),
+            r#abstract: get("abstract"),
             corresponding: get("corresponding"),
             equal_contribution: get("equal_contribution"),
             contributions: get("contributions"),

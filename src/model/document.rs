@@ -240,7 +240,8 @@ pub enum FloatKind {
     Equation,
 }
 
-/// The kinds of callout Quarto and GitHub share.
+/// The kinds of callout Quarto and GitHub share, and the abstract: titled
+/// blocks set apart from the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CalloutKind {
     /// Something to know.
@@ -253,6 +254,9 @@ pub enum CalloutKind {
     Important,
     /// Something with a risk.
     Caution,
+    /// The essay's abstract: its front matter's `abstract`, or pandoc's
+    /// `::: abstract` div (not a Quarto callout class).
+    Abstract,
 }
 
 impl CalloutKind {
@@ -264,6 +268,7 @@ impl CalloutKind {
             CalloutKind::Warning => "warning",
             CalloutKind::Important => "important",
             CalloutKind::Caution => "caution",
+            CalloutKind::Abstract => "abstract",
         }
     }
 

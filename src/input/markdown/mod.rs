@@ -104,10 +104,14 @@ pub fn options() -> Options<'static> {
 }
 
 /// The callout a fenced div's info string names (`{.callout-tip
-/// title="Mind the gap"}`, `callout-note`), with its title when given.
+/// title="Mind the gap"}`, `callout-note`, pandoc's `abstract`), with its
+/// title when given.
 fn callout_of(info: &str) -> Option<(CalloutKind, Option<String>)> {
     let attrs = directives::attributes(info)?;
-    let kind = attrs.classes.iter().find_map(|c| c.strip_prefix("callout-").and_then(CalloutKind::named))?;
+    let kind = attrs.classes.iter().find_map(|c| match c.as_str() {
+        "abstract" => Some(CalloutKind::Abstract),
+        c => c.strip_prefix("callout-").and_then(CalloutKind::named),
+    })?;
     Some((kind, attrs.get("title").map(str::to_string).filter(|t| !t.trim().is_empty())))
 }
 

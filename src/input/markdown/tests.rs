@@ -135,7 +135,7 @@ fn pandoc_superscripts_subscripts_and_inline_notes() {
 
 #[test]
 fn quarto_callouts_github_alerts_and_other_divs() {
-    let body = "::: {.callout-tip}\n## Mind the gap\n\nText *here*.\n:::\n\n::: {.callout-warning title=\"Careful now\"}\nBe.\n:::\n\n> [!NOTE]\n> Noted.\n\n::: {.column-margin}\nKept.\n:::\n\n::: callout-caution\nNo title.\n:::\n";
+    let body = "::: {.callout-tip}\n## Mind the gap\n\nText *here*.\n:::\n\n::: {.callout-warning title=\"Careful now\"}\nBe.\n:::\n\n> [!NOTE]\n> Noted.\n\n::: {.column-margin}\nKept.\n:::\n\n::: callout-caution\nNo title.\n:::\n\n::: abstract\nIn short.\n:::\n";
     let d = parse(body, 1).document;
     let got: Vec<(CalloutKind, String, usize)> = d
         .blocks
@@ -154,6 +154,7 @@ fn quarto_callouts_github_alerts_and_other_divs() {
             (CalloutKind::Note, String::new(), 1),
             (CalloutKind::Note, "p:Kept.".into(), 0),
             (CalloutKind::Caution, String::new(), 1),
+            (CalloutKind::Abstract, String::new(), 1),
         ]
     );
 }

@@ -200,6 +200,19 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// `head` (a typst call) with, as its content, `title` in bold and then
+    /// `blocks`: a callout, an abstract, a summary and what it discloses.
+    fn titled(&mut self, head: &str, title: &[Inline], blocks: &[Block]) {
+        self.out.push_str(head);
+        self.content(|w| {
+            w.out.push_str("#strong");
+            w.content(|w| w.inlines(title));
+            w.out.push_str(";\n\n");
+            w.blocks(blocks);
+        });
+        self.out.push(';');
+    }
+
     /// `[…]` around what `f` writes; raw HTML tags opened inside are closed
     /// before the `]`, so brackets always balance.
     fn content(&mut self, f: impl FnOnce(&mut Self)) {
@@ -384,14 +397,7 @@ impl<'a> Writer<'a> {
             }
             Block::Details { summary, blocks } => {
                 // Print cannot fold: the summary, then what it discloses.
-                self.out.push_str("#block(width: 100%)");
-                self.content(|w| {
-                    w.out.push_str("#strong");
-                    w.content(|w| w.inlines(summary));
-                    w.out.push_str(";\n\n");
-                    w.blocks(blocks);
-                });
-                self.out.push(';');
+                self.titled("#block(width: 100%)", summary, blocks);
             }
             Block::Float { caption, blocks, pos, .. } => {
                 // A block that may break across pages, its caption below.
@@ -404,6 +410,10 @@ impl<'a> Writer<'a> {
                 });
                 self.end(*pos);
             }
+            Block::Callout { kind: crate::model::document::CalloutKind::Abstract, title, blocks } => {
+                // An abstract is set in from both margins, under its title.
+                self.titled("#block(width: 100%, breakable: true, inset: (x: 2em, y: 0.4em))", title, blocks);
+            }
             Block::Callout { kind, title, blocks } => {
                 // An included text sees typst's own functions only: the box
                 // is written here, bordered all round so that it reads the
@@ -413,19 +423,14 @@ impl<'a> Writer<'a> {
                     crate::model::document::CalloutKind::Tip => "#2e7d32",
                     crate::model::document::CalloutKind::Warning => "#9a5b00",
                     crate::model::document::CalloutKind::Important => "#6a1b9a",
-                    crate::model::document::CalloutKind::Caution => "#b0302a",
+                    crate::model::document::CalloutKind::Caution | crate::model::document::CalloutKind::Abstract => {
+                        "#b0302a"
+                    }
                 };
-                let _ = write!(
-                    self.out,
+                let head = format!(
                     "#block(width: 100%, breakable: true, inset: (x: 0.8em, y: 0.6em), radius: 2pt, fill: rgb(\"{colour}\").lighten(92%), stroke: 0.8pt + rgb(\"{colour}\"))"
                 );
-                self.content(|w| {
-                    w.out.push_str("#strong");
-                    w.content(|w| w.inlines(title));
-                    w.out.push_str(";\n\n");
-                    w.blocks(blocks);
-                });
-                self.out.push(';');
+                self.titled(&head, title, blocks);
             }
             Block::Rule => self.out.push_str("#divider();"),
             Block::Only { shown, blocks, .. } => {
