@@ -25,8 +25,8 @@ pub(super) struct Affiliations {
     known: Vec<(Vec<String>, String, AffiliationOut)>,
 }
 
-/// An institution as one line (department, name, then city and country
-/// when the name does not already say them), and as its parts.
+/// An institution as one line (department, name, then city, region and
+/// country when the name does not already say them), and as its parts.
 fn institution(v: &toml::Value) -> Option<(String, AffiliationOut)> {
     match v {
         toml::Value::Table(t) => {
@@ -35,7 +35,7 @@ fn institution(v: &toml::Value) -> Option<(String, AffiliationOut)> {
             let parts: Vec<String> = [get("department"), name.clone()].into_iter().flatten().collect();
             let line = parts.join(", ");
             let mut out = line.clone();
-            for p in [get("city"), get("country")].into_iter().flatten() {
+            for p in [get("city"), get("region").or_else(|| get("state")), get("country")].into_iter().flatten() {
                 if !line.contains(&p) {
                     out.push_str(", ");
                     out.push_str(&p);
@@ -659,7 +659,7 @@ mod tests {
     #[test]
     fn joss_affiliations_by_index_and_quarto_by_id() {
         let affs = Affiliations::read(&value(
-            "a = [{ name = \"Lund University, Sweden\", index = 1 }, { name = \"CERN\", index = 2 }, { id = \"mit\", name = \"MIT\", department = \"Physics\", city = \"Cambridge\", ror = \"042nb2s44\" }]",
+            "a = [{ name = \"Lund University, Sweden\", index = 1 }, { name = \"CERN\", index = 2 }, { id = \"mit\", name = \"MIT\", department = \"Physics\", city = \"Cambridge\", region = \"MA\", ror = \"042nb2s44\" }]",
         ));
         let people = authors(
             &value(
@@ -673,7 +673,7 @@ mod tests {
             [
                 Some("Lund University, Sweden"),
                 Some("Lund University, Sweden; CERN"),
-                Some("Physics, MIT, Cambridge"),
+                Some("Physics, MIT, Cambridge, MA"),
                 None
             ]
         );
