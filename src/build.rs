@@ -484,6 +484,7 @@ impl Session {
         if !pdf && !offprints && !cover {
             return;
         }
+        let typesetting = crate::doing::doing("typesetting the PDF");
         let (made, extracts, typeset) = match self.print(book, offprints) {
             Ok((made, extracts, typeset, mut cite)) => {
                 // The site is finished with the pages as soon as they are
@@ -506,11 +507,13 @@ impl Session {
                 return;
             }
         };
+        drop(typesetting);
         let pages = made.pages.unwrap_or(0);
         if pdf {
             done(Edition::Pdf, self.write(Edition::Pdf, book, out, made, typeset));
         }
         if let (true, Some(print)) = (cover, &book.config.print) {
+            let _doing = crate::doing::doing("making the cover");
             let started = Instant::now();
             let made = self
                 .fonts(book)
@@ -540,6 +543,7 @@ impl Session {
     ) {
         let mut cards = Vec::new();
         if which.contains(Edition::Cards) {
+            let _doing = crate::doing::doing("making the share cards");
             let started = Instant::now();
             let made = self
                 .fonts(book)
@@ -558,12 +562,14 @@ impl Session {
         // The site is rendered first and finished last, once the PDF's
         // pages are known, so that the EPUB is made while the PDF is.
         let site = which.contains(Edition::Html).then(|| {
+            let _doing = crate::doing::doing("making the website");
             let started = Instant::now();
             let made = html::render_pending(book, &self.images, &cards).map_err(EditionError::from);
             (made, started.elapsed())
         });
         let mut epub_download = None;
         if which.contains(Edition::Epub) {
+            let _doing = crate::doing::doing("making the EPUB");
             let started = Instant::now();
             let made = epub::render_with(book, &self.images).map_err(EditionError::from);
             done(
@@ -580,6 +586,7 @@ impl Session {
         if let Some((made, time)) = site {
             let mut print = from_print.and_then(|r| r.recv().ok()).unwrap_or_default();
             print.downloads.extend(epub_download);
+            let _doing = crate::doing::doing("finishing the website");
             let started = Instant::now();
             done(
                 Edition::Html,

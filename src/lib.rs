@@ -30,6 +30,7 @@ pub mod check;
 pub mod cite;
 pub mod config;
 pub mod diagnostic;
+pub mod doing;
 pub mod editions;
 pub mod files;
 pub mod fonts;

@@ -390,9 +390,14 @@ fn the_crossref_deposit_has_every_required_element() {
     let d = dir.path();
     let toml = sample_copy(d, "");
     let b = prepared(d);
-    // The sample gives no base_url and not every essay a DOI: the deposit says what is missing.
+    // The sample gives no base_url, no depositor and not every essay a DOI:
+    // the deposit says all that is missing at once, one a line.
     let err = metadata::crossref(&b, &pages(&b)).unwrap_err().to_string();
-    assert!(err.contains("base_url"), "{err}");
+    for want in
+        ["\n- the address of the site", "\n- a depositor: ", "\n- the depositor's e-mail", "\n- a DOI for every essay"]
+    {
+        assert!(err.contains(want), "{want:?} not in {err}");
+    }
     write(
         d,
         "book.toml",

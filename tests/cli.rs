@@ -29,6 +29,11 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// What a command told people: its diagnostics, progress and summaries.
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// `CODE file:line` for each JSON diagnostic printed by `check --format json`.
 fn json_lines(o: &Output) -> Vec<String> {
     stdout(o)
@@ -111,7 +116,7 @@ fn huge_files_are_refused_unread() {
 fn human_output_points_at_the_line_with_a_hint() {
     let dir = repo().join("tests/fixtures/invalid/F004-unknown-key");
     let out = run(&["check", dir.to_str().unwrap()]);
-    let s = stdout(&out);
+    let s = stderr(&out);
     assert!(s.contains("error[F004]: unknown key `sumary`"), "{s}");
     assert!(s.contains("contributions/a.md:3:1"), "{s}");
     assert!(s.contains("3 │ sumary = \"Typo\""), "{s}");
@@ -200,7 +205,7 @@ fn build_writes_the_three_editions_and_nothing_else() {
     assert!(run(&["init", dir.path().to_str().unwrap(), "--title", "Essais", "--language", "fr"]).status.success());
     let out = run(&["build", dir.path().to_str().unwrap(), "--format", "html"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout(&out).contains("HTML  "), "{}", stdout(&out));
+    assert!(stderr(&out).contains("HTML  "), "{}", stderr(&out));
     assert!(dir.path().join("dist/html/index.html").exists());
     assert!(!dir.path().join("dist/essais.pdf").exists(), "only the asked edition");
 
@@ -231,7 +236,7 @@ fn every_edition_can_be_asked_for_and_is_staged_and_summarised() {
         .unwrap();
     let all: Vec<&str> = Edition::ALL.iter().map(|e| e.id()).collect();
     let out = run(&["build", d, "--verbose", "--format", &all.join(",")]);
-    let text = stdout(&out);
+    let text = stderr(&out);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     for e in Edition::ALL {
         assert!(text.contains(&format!("done {}", e.stage())), "no progress for {e}: {text}");
@@ -469,8 +474,8 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     assert!(run(&["init", d, "--title", "Served"]).status.success());
-    let mut child = bin().args(["serve", d, "--port", "0"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut child = bin().args(["serve", d, "--port", "0"]).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
     let port: u16 = loop {
         let line = lines.next().expect("serve printed its address").unwrap();
         if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
@@ -542,7 +547,7 @@ fn a_failed_edition_leaves_the_previous_one_intact() {
     std::fs::write(&essay, text.replace("An example contribution", "A second version")).unwrap();
     let out = run(&["build", d]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("error[P001]"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("error[P001]"), "{}", stderr(&out));
     assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
     let site = std::fs::read_to_string(dir.path().join("dist/html/example/index.html")).unwrap();
     assert!(site.contains("A second version"), "the other editions were made");
@@ -627,9 +632,9 @@ fn quiet_prints_nothing_but_verbose_tells_each_stage_and_the_cache() {
     assert!(run(&["init", d, "--title", "Told"]).status.success());
     let quiet = run(&["build", d, "--quiet", "--format", "html"]);
     assert!(quiet.status.success());
-    assert_eq!(stdout(&quiet), "");
+    assert_eq!((stdout(&quiet), stderr(&quiet)), (String::new(), String::new()));
     let verbose = run(&["build", d, "-v"]);
-    let s = stdout(&verbose);
+    let s = stderr(&verbose);
     for want in
         ["done checking the book", "done typesetting the PDF", "PDF   ", "EPUB  ", "HTML  ", "built in", "cache ("]
     {
@@ -654,7 +659,7 @@ fn a_damaged_cache_is_detected_and_made_again_and_clean_empties_it() {
     let pdf = std::fs::read(dir.path().join("dist/cached.pdf")).unwrap();
     let epub = std::fs::read(dir.path().join("dist/cached.epub")).unwrap();
 
-    let second = stdout(&run(&["build", d, "-v"]));
+    let second = stderr(&run(&["build", d, "-v"]));
     assert!(second.contains(" made, 0 damaged") && second.contains("cache (.anthology-cache): "), "{second}");
     assert!(!second.contains(" 0 reused"), "the second build reused the cache: {second}");
 
@@ -670,7 +675,7 @@ fn a_damaged_cache_is_detected_and_made_again_and_clean_empties_it() {
         entries += 1;
     }
     assert!(entries > 3, "photos at several sizes, and the PDF: {entries}");
-    let third = stdout(&run(&["build", d, "-v"]));
+    let third = stderr(&run(&["build", d, "-v"]));
     assert!(third.contains(&format!("{entries} damaged and made again")), "{third}");
     assert_eq!(std::fs::read(dir.path().join("dist/cached.pdf")).unwrap(), pdf);
     assert_eq!(std::fs::read(dir.path().join("dist/cached.epub")).unwrap(), epub);
@@ -692,7 +697,7 @@ fn offprints_come_with_the_build_when_the_book_enables_them() {
     std::fs::write(&toml, format!("{text}\n[offprints]\nenabled = true\n")).unwrap();
     let out = run(&["build", d]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout(&out).contains("1 offprints"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("1 offprints"), "{}", stderr(&out));
     let offprint = std::fs::read(dir.path().join("dist/offprints/example.pdf")).unwrap();
     assert!(offprint.starts_with(b"%PDF-"));
     // Again, from the cache: the same bytes.
@@ -711,7 +716,7 @@ fn offprints_come_with_the_build_when_the_book_enables_them() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot make the offprint of `example`"), "{err}");
     assert_eq!(std::fs::read(dir.path().join("dist/offprints/example.pdf")).unwrap(), offprint);
-    assert!(stdout(&out).contains("PDF   "), "the book's PDF is still made: {}", stdout(&out));
+    assert!(stderr(&out).contains("PDF   "), "the book's PDF is still made: {}", stderr(&out));
 }
 
 #[test]
@@ -778,4 +783,103 @@ fn fonts_shows_the_font_of_each_script_and_fails_without_one() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     let arabic = text.lines().find(|l| l.trim_start().starts_with("Arabic")).expect(&text);
     assert!(arabic.contains("none") && arabic.contains("fonts-noto-core"), "{arabic}");
+}
+
+/// A command, and what tells that what it printed is its data alone.
+type DataCheck = (&'static [&'static str], fn(&str) -> bool);
+
+/// Standard output carries only data: in a book with a warning, what
+/// `export` (each format), `list`, `stats` and `check --format json` print
+/// there is the data alone, each line of it what it should be, and
+/// `export` tells the warning on standard error.
+#[test]
+fn data_goes_to_standard_output_and_what_people_read_to_standard_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Piped"]).status.success());
+    let book = dir.path().join("book.toml");
+    let toml = std::fs::read_to_string(&book).unwrap().replacen(
+        "[book]\n",
+        "[book]\ndoi = \"10.5555/piped\"\npublisher = \"Piped Press\"\ndate = \"2026-12-07\"\n",
+        1,
+    );
+    std::fs::write(
+        &book,
+        format!(
+            "{toml}\n[html]\nbase_url = \"https://piped.example.org/\"\n\n[crossref]\ndepositor = \"Piped Press\"\nemail = \"doi@piped.example.org\"\n"
+        ),
+    )
+    .unwrap();
+    let essay = dir.path().join("contributions/example.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    let text = text.replacen("+++\n", "+++\ndoi = \"10.5555/piped.1\"\n", 1);
+    // Straight quotes: a warning (Y001) that every command below meets.
+    std::fs::write(&essay, format!("{text}\nShe said \"so\".\n")).unwrap();
+    let checks: [DataCheck; 7] = [
+        (&["export", "crossref"], |s| s.starts_with("<?xml") && s.trim_end().ends_with("</doi_batch>")),
+        (&["export", "bibtex"], |s| s.starts_with('@') && s.trim_end().ends_with('}')),
+        (&["export", "ris"], |s| s.starts_with("TY  - ") && s.trim_end().ends_with("ER  -")),
+        (&["export", "csl-json"], |s| serde_json::from_str::<serde_json::Value>(s).is_ok()),
+        (&["list"], |s| s.lines().all(|l| !l.contains("warning[")) && s.contains(" words)")),
+        (&["stats"], |s| s.starts_with("Piped: ") && !s.contains("warning[")),
+        (&["check", "--format", "json"], |s| {
+            s.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()) && s.contains("\"Y001\"")
+        }),
+    ];
+    for (args, is_data) in checks {
+        let out = bin().args(args).current_dir(dir.path()).output().unwrap();
+        let (data, told) = (stdout(&out), stderr(&out));
+        assert!(out.status.success(), "{args:?}: {told}");
+        assert!(is_data(&data), "{args:?} printed more than its data:\n{data}");
+        if args[0] == "export" {
+            assert!(told.contains("warning[Y001]"), "{args:?}: the warning goes to standard error: {told}");
+        }
+    }
+}
+
+/// A fault of anthology's own (provoked here through `ANTHOLOGY_FAULT`,
+/// which only debug builds read) is an internal error that says what was
+/// being done and asks for a report, with exit code 70, never Rust's panic
+/// message; the editions in `dist/` stay whole, the one being made as it was.
+#[test]
+fn a_panic_is_an_internal_error_that_names_what_was_being_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Faulty"]).status.success());
+    assert!(run(&["build", d, "-q"]).status.success());
+    let dist = dir.path().join("dist");
+    let listing = |dir: &std::path::Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push((p.clone(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let before = listing(&dist);
+    let epub = before.iter().find(|(p, _)| p.extension().is_some_and(|e| e == "epub")).unwrap().clone();
+    for (fault, said) in [
+        ("reading contributions/example.md", "while reading contributions/example.md"),
+        ("making the EPUB", "while making the EPUB"),
+    ] {
+        let out = bin().args(["build", d]).env("ANTHOLOGY_FAULT", fault).env("RUST_BACKTRACE", "0").output().unwrap();
+        let told = stderr(&out);
+        assert_eq!(out.status.code(), Some(70), "{told}");
+        assert!(told.contains(&format!("internal error: anthology stopped on a fault of its own {said}")), "{told}");
+        assert!(told.contains("please report it"), "{told}");
+        assert!(!told.contains("panicked at") && !told.contains("RUST_BACKTRACE"), "{told}");
+        let after = listing(&dist);
+        let names = |l: &[(PathBuf, Vec<u8>)]| l.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&after), names(&before), "{fault}: no file more or less in dist/");
+        assert!(after.contains(&epub), "{fault}: the EPUB is the previous one");
+    }
+    assert_eq!(listing(&dist), before, "the editions made again are the same bytes; the EPUB was never replaced");
 }

@@ -113,12 +113,12 @@ fn a_dry_run_writes_nothing_and_nothing_is_replaced_without_force() {
     };
     let out = args(&[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("dry run: 3 contributions and 3 files would be written"), "{text}");
     assert_eq!(std::fs::read_dir(d.path().join("contributions")).unwrap().count(), 0, "nothing written");
     let out = args(&["--write"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("3 essays checked: 0 errors"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 essays checked: 0 errors"));
     // Edited since, then imported again: refused, the edit kept.
     let notes = d.path().join("contributions/notes.md");
     std::fs::write(&notes, std::fs::read_to_string(&notes).unwrap().replace("Quarto pages", "Edited pages")).unwrap();

@@ -85,10 +85,10 @@ fn a_template_error_is_reported_at_its_line() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("error[P001]"), "{stdout}");
-    assert!(stdout.contains("templates/book.typ:4:2"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[P001]"), "{stderr}");
+    assert!(stderr.contains("templates/book.typ:4:2"), "{stderr}");
     assert!(!dir.path().join("dist").exists());
 }
 
@@ -108,14 +108,13 @@ fn a_card_template_error_is_the_cards_and_is_reported_at_its_line() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
-    assert!(stdout.contains("error[P001]") && stdout.contains("templates/card.typ:3:2"), "{stdout}");
-    assert!(stdout.contains("no-such-function"), "the source line is shown: {stdout}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[P001]") && stderr.contains("templates/card.typ:3:2"), "{stderr}");
+    assert!(stderr.contains("no-such-function"), "the source line is shown: {stderr}");
     assert!(stderr.contains("the share cards could not be typeset"), "{stderr}");
     assert!(!stderr.contains("the PDF could not be typeset"), "the PDF was made: {stderr}");
-    assert!(stdout.contains("PDF "), "the PDF's summary: {stdout}");
+    assert!(stderr.contains("PDF "), "the PDF's summary: {stderr}");
     assert!(!dir.path().join("dist/cards").exists());
 }
 

@@ -8,7 +8,7 @@ use anthology::diagnostic::Format;
 use anyhow::Result;
 
 use super::OutputFormat;
-use super::ui::{print_report, summary};
+use super::ui::{print_report, summary, tell};
 
 /// `anthology check`.
 pub fn run(dir: &Path, format: OutputFormat, deny_warnings: bool, changed: Option<&str>) -> Result<ExitCode> {
@@ -33,9 +33,8 @@ pub fn run(dir: &Path, format: OutputFormat, deny_warnings: bool, changed: Optio
     }
     // Written, not printed: a reader that closes the pipe (`| head`) is no failure.
     match format {
-        Format::Json => eprintln!("{line}"),
         Format::Github => writeln!(std::io::stdout(), "::notice title=anthology check::{line}")?,
-        Format::Human => writeln!(std::io::stdout(), "{line}")?,
+        Format::Json | Format::Human => tell(&line),
     }
     let failed = checked.report.errors() > 0 || (deny_warnings && checked.report.warnings() > 0);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

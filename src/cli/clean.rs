@@ -1,7 +1,6 @@
 //! `anthology clean`: remove the output folder and the build cache, and
 //! nothing else.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -20,7 +19,7 @@ pub fn run(dir: &Path, out: &Path) -> Result<ExitCode> {
             bail!("{} is not an output folder inside the book; refusing to delete it", target.display());
         }
         std::fs::remove_dir_all(&real).with_context(|| format!("cannot remove {}", real.display()))?;
-        writeln!(std::io::stdout(), "removed {}", real.display())?;
+        super::ui::tell(&format!("removed {}", real.display()));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -90,7 +90,8 @@ fn finish(ui: &Ui, dir: &Path, import: Import, write: bool, force: bool, format:
     let report = Report::new(import.diagnostics.clone(), sources);
     print_report(&report, format)?;
     let existing = anthology::import::existing(dir, &import);
-    let mut out = std::io::stdout();
+    // What would be written is for people: standard error, with the diagnostics.
+    let mut out = std::io::stderr();
     if format == Format::Human {
         for e in &import.essays {
             if e.update {

@@ -1,6 +1,5 @@
 //! `anthology init` and `anthology new`: a new book, a new contribution.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,18 +11,15 @@ pub fn init(dir: &Path, title: &str, language: &str) -> Result<ExitCode> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let files = scaffold::init(dir, title, language)?;
     for f in files {
-        writeln!(std::io::stdout(), "created {}", f.display())?;
+        super::ui::tell(&format!("created {}", f.display()));
     }
-    writeln!(
-        std::io::stdout(),
-        "next: edit book.toml, add essays with `anthology new <slug>`, then `anthology check`"
-    )?;
+    super::ui::tell("next: edit book.toml, add essays with `anthology new <slug>`, then `anthology check`");
     Ok(ExitCode::SUCCESS)
 }
 
 /// `anthology new`.
 pub fn new(dir: &Path, slug: &str, title: Option<&str>, folder: bool) -> Result<ExitCode> {
     let path = scaffold::new_contribution(dir, slug, title, folder)?;
-    writeln!(std::io::stdout(), "created {}", path.display())?;
+    super::ui::tell(&format!("created {}", path.display()));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,13 +1,12 @@
 //! `anthology serve`: `watch`, and the site on 127.0.0.1.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anthology::diagnostic::Format;
 use anyhow::Result;
 
 use super::Target;
-use super::ui::print_report;
+use super::ui::{print_report, tell};
 
 /// `anthology serve`.
 pub fn run(target: &Target, port: u16) -> Result<ExitCode> {
@@ -25,8 +24,7 @@ pub fn run(target: &Target, port: u16) -> Result<ExitCode> {
             if let Some(r) = report {
                 let _ = print_report(r, Format::Human);
             }
-            let _ = writeln!(std::io::stdout(), "{message}");
-            let _ = std::io::stdout().flush();
+            tell(message);
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,13 @@
 //! What the commands print: diagnostics, progress while a build runs, and
 //! the summary of what it made. Progress is drawn as bars on a terminal and
 //! told in plain lines in CI, in a pipe or in a log.
+//!
+//! Standard output carries only data: what `export`, `list`, `stats` and
+//! `fonts` print, and diagnostics in a format for tools (`--format json`,
+//! GitHub's workflow commands, which GitHub reads there). Diagnostics for
+//! people, progress and summaries go to standard error, so that
+//! `anthology export crossref > deposit.xml` is XML whatever the book's
+//! warnings.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -11,18 +18,28 @@ use anthology::editions::Edition;
 use anyhow::Result;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-fn stdout_stream() -> StandardStream {
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    StandardStream::stdout(if colour { ColorChoice::Auto } else { ColorChoice::Never })
+/// Standard error, coloured when it is a terminal and `NO_COLOR` is unset.
+fn stderr_stream() -> StandardStream {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    StandardStream::stderr(if colour { ColorChoice::Auto } else { ColorChoice::Never })
 }
 
-/// Prints `report` on standard output in `format`.
+/// Prints `report` in `format`: for people on standard error, for tools
+/// (JSON, GitHub's workflow commands) on standard output.
 pub fn print_report(report: &Report, format: Format) -> Result<()> {
-    let out = stdout_stream();
+    let out = match format {
+        Format::Human => stderr_stream(),
+        Format::Json | Format::Github => StandardStream::stdout(ColorChoice::Never),
+    };
     let mut lock = out.lock();
     report.write(&mut lock, format)?;
     lock.flush()?;
     Ok(())
+}
+
+/// Writes a line for people on standard error; a closed stream is no failure.
+pub fn tell(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// "12 essays checked: 0 errors, 1 warning".
@@ -70,15 +87,12 @@ impl Ui {
         Ui { quiet, verbose, bars }
     }
 
-    /// A line of the normal output (none with --quiet), printed above any bar.
+    /// A line for people (none with --quiet), on standard error, above any bar.
     pub fn say(&self, line: &str) {
         if self.quiet {
             return;
         }
-        // Written, not printed: a closed pipe (`| head`) must not panic.
-        let say = || {
-            let _ = writeln!(std::io::stdout(), "{line}");
-        };
+        let say = || tell(line);
         match &self.bars {
             Some(bars) => bars.suspend(say),
             None => say(),

@@ -208,6 +208,7 @@ impl BookConfig {
 pub fn load(root: &Path) -> (Option<BookConfig>, Option<String>, Vec<Diagnostic>) {
     let path = root.join(BOOK_FILE);
     let file = Path::new(BOOK_FILE);
+    let _doing = crate::doing::doing(format!("reading {BOOK_FILE}"));
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,

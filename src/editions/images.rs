@@ -54,6 +54,7 @@ pub fn process(path: &Path, max: u32) -> Result<Processed, ImageError> {
 /// Decodes `path` once and makes one image per size in `sizes` (each the
 /// longest side allowed), in that order.
 pub fn process_sizes(path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, ImageError> {
+    let _doing = crate::doing::doing(format!("processing the image {}", path.display()));
     let bytes = std::fs::read(path).map_err(|e| ImageError { path: path.to_path_buf(), reason: e.to_string() })?;
     process_bytes(path, &bytes, sizes)
 }

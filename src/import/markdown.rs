@@ -147,6 +147,7 @@ pub fn convert(
             ));
             continue;
         }
+        let _doing = crate::doing::doing(format!("importing {}", path.display()));
         let bytes = match given {
             Some(t) => t.into_bytes(),
             None => std::fs::read(path).map_err(|source| ImportError::Read { path: path.clone(), source })?,

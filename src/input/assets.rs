@@ -117,6 +117,7 @@ pub fn locate(root: &Path, rel: &Path) -> Result<PathBuf, AssetProblem> {
 /// read whole (within [`super::svg::MAX_SVG_BYTES`]) and parsed, since its
 /// size is in its root element and it must be readable to be published.
 pub fn probe(path: &Path) -> Result<ImageInfo, AssetProblem> {
+    let _doing = crate::doing::doing(format!("reading the image {}", path.display()));
     let file = File::open(path).map_err(|e| AssetProblem::Unreadable(e.to_string()))?;
     let reader = image::ImageReader::new(BufReader::new(file))
         .with_guessed_format()

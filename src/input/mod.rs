@@ -312,6 +312,7 @@ impl Text<'_> {
     /// Reads the text safely and parses it.
     fn load(self) -> LoadedText {
         let (root, file) = (self.root, self.file);
+        let _doing = crate::doing::doing(format!("reading {}", crate::diagnostic::slash_path(file)));
         let mut out = LoadedText {
             file: file.to_path_buf(),
             text: None,

@@ -75,6 +75,7 @@ pub fn read(
 
 /// Reads a reference file already known to be inside the book.
 pub fn read_found(rel: &Path, real: &Path, diags: &mut Vec<Diagnostic>) -> Option<RefFile> {
+    let _doing = crate::doing::doing(format!("reading {}", crate::diagnostic::slash_path(rel)));
     let bytes = match super::read_limited(real, MAX_REFERENCES_BYTES) {
         Ok(b) => b,
         Err(super::ReadError::TooLarge(n)) => {

@@ -6,14 +6,17 @@ use std::fmt::Write as _;
 use super::{PageMap, book_url, date, essay_url, split, split_name};
 use crate::model::book::{Affiliation, Author, Book};
 
-/// What a deposit cannot be made without.
+/// What a deposit cannot be made without: every setting missing, said at once.
 #[derive(Debug, thiserror::Error)]
-#[error("a Crossref deposit needs {what}: {hint}")]
-pub struct Missing {
-    /// What is missing.
-    pub what: String,
-    /// Where to add it.
-    pub hint: String,
+#[error("a Crossref deposit needs {}", list(.0))]
+pub struct Missing(pub Vec<(String, String)>);
+
+/// Each missing thing with where to add it, one a line after the first.
+fn list(missing: &[(String, String)]) -> String {
+    match missing {
+        [(what, hint)] => format!("{what}: {hint}"),
+        more => more.iter().map(|(what, hint)| format!("\n- {what}: {hint}")).collect(),
+    }
 }
 
 fn xml(s: &str) -> String {
@@ -79,40 +82,49 @@ fn xml_date(out: &mut String, book: &Book) {
 /// matter; what is missing is named.
 pub fn crossref(book: &Book, pages: &PageMap) -> Result<String, Missing> {
     let cfg = &book.config;
-    let need = |what: &str, hint: &str| Missing { what: what.into(), hint: hint.into() };
-    let book_doi =
-        cfg.doi.as_ref().ok_or_else(|| need("the book's DOI", "add `doi = \"10.…/…\"` to [book] in book.toml"))?;
-    let site = book_url(book).ok_or_else(|| {
+    let mut missing: Vec<(String, String)> = Vec::new();
+    let mut need = |what: &str, hint: &str| missing.push((what.into(), hint.into()));
+    if cfg.doi.is_none() {
+        need("the book's DOI", "add `doi = \"10.…/…\"` to [book] in book.toml");
+    }
+    let site = book_url(book);
+    if site.is_none() {
         need(
             "the address of the site, where each DOI resolves",
             "add `base_url = \"https://…\"` to [html] in book.toml",
-        )
-    })?;
-    let depositor = cfg
-        .crossref
-        .depositor
-        .as_ref()
-        .ok_or_else(|| need("a depositor", "add `depositor = \"…\"` to [crossref] in book.toml"))?;
-    let email = cfg
-        .crossref
-        .email
-        .as_ref()
-        .ok_or_else(|| need("the depositor's e-mail address", "add `email = \"…\"` to [crossref] in book.toml"))?;
-    let registrant = cfg.crossref.registrant.as_ref().or(cfg.publisher.as_ref()).ok_or_else(|| {
-        need("a registrant", "add `registrant = \"…\"` to [crossref], or `publisher` to [book], in book.toml")
-    })?;
-    let publisher = cfg.publisher.as_ref().ok_or_else(|| need("the publisher", "add `publisher = \"…\"` to [book]"))?;
+        );
+    }
+    if cfg.crossref.depositor.is_none() {
+        need("a depositor", "add `depositor = \"…\"` to [crossref] in book.toml");
+    }
+    if cfg.crossref.email.is_none() {
+        need("the depositor's e-mail address", "add `email = \"…\"` to [crossref] in book.toml");
+    }
+    if cfg.crossref.registrant.is_none() && cfg.publisher.is_none() {
+        need("a registrant", "add `registrant = \"…\"` to [crossref], or `publisher` to [book], in book.toml");
+    }
+    if cfg.publisher.is_none() {
+        need("the publisher", "add `publisher = \"…\"` to [book] in book.toml");
+    }
     if cfg.date.is_none() {
-        return Err(need("a publication date", "add `date = \"YYYY-MM-DD\"` to [book] in book.toml"));
+        need("a publication date", "add `date = \"YYYY-MM-DD\"` to [book] in book.toml");
     }
     let without: Vec<String> =
         book.essays().filter(|e| e.doi.is_none()).map(|e| crate::diagnostic::slash_path(&e.file)).collect();
     if !without.is_empty() {
-        return Err(need(
-            "a DOI for every essay",
-            &format!("add `doi = \"10.…/…\"` to the front matter of {}", without.join(", ")),
-        ));
+        need("a DOI for every essay", &format!("add `doi = \"10.…/…\"` to the front matter of {}", without.join(", ")));
     }
+    let (Some(book_doi), Some(site), Some(depositor), Some(email), Some(registrant), Some(publisher), true) = (
+        cfg.doi.as_ref(),
+        site,
+        cfg.crossref.depositor.as_ref(),
+        cfg.crossref.email.as_ref(),
+        cfg.crossref.registrant.as_ref().or(cfg.publisher.as_ref()),
+        cfg.publisher.as_ref(),
+        missing.is_empty(),
+    ) else {
+        return Err(Missing(missing));
+    };
     let (y, mo, d, h, mi, s) = cfg.build_date().unwrap_or((1970, 1, 1, 0, 0, 0));
     let timestamp = format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}");
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

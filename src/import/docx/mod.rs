@@ -49,6 +49,7 @@ pub fn import(files: &[PathBuf], opts: &Options) -> Result<Import, ImportError> 
     let mut taken = std::collections::HashSet::new();
     for file in files {
         let shown = PathBuf::from(file.file_name().unwrap_or_default());
+        let _doing = crate::doing::doing(format!("importing {}", file.display()));
         let doc = Docx::open(file)?;
         let mut notes = Vec::new();
         let converted = doc.convert(&mut |what: String, hint: &str| {
