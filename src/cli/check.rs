@@ -10,8 +10,15 @@ use anyhow::Result;
 use super::OutputFormat;
 use super::ui::{print_report, summary, tell};
 
-/// `anthology check`.
-pub fn run(dir: &Path, format: OutputFormat, deny_warnings: bool, changed: Option<&str>) -> Result<ExitCode> {
+/// `anthology check`. What every edition fixes by itself is told once per
+/// essay (or for the book) unless `verbose` or the format is JSON.
+pub fn run(
+    dir: &Path,
+    format: OutputFormat,
+    deny_warnings: bool,
+    changed: Option<&str>,
+    verbose: bool,
+) -> Result<ExitCode> {
     let (mut checked, scope) = match changed {
         Some(base) => {
             let (checked, changes) = anthology::check_changed(dir, base)?;
@@ -26,8 +33,19 @@ pub fn run(dir: &Path, format: OutputFormat, deny_warnings: bool, changed: Optio
         OutputFormat::Json => Format::Json,
         OutputFormat::Github => Format::Github,
     };
-    print_report(&checked.report, format)?;
+    let (told, summarized) = if verbose || format == Format::Json {
+        (checked.report.clone(), Default::default())
+    } else {
+        checked.report.summarized()
+    };
+    print_report(&told, format)?;
     let mut line = summary(&checked.report, checked.loaded.essays.len());
+    if summarized.places > 0 {
+        line.push_str(&format!(
+            " ({} of them typography every edition corrects: `--verbose` lists each)",
+            summarized.places
+        ));
+    }
     if let Some(scope) = scope {
         line = line.replacen(" checked:", &format!(" checked{scope}:"), 1);
     }

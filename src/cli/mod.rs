@@ -367,7 +367,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init { dir, title, language } => init::init(&dir, &title, &language),
         Command::New { slug, title, folder, dir } => init::new(&dir, &slug, title.as_deref(), folder),
         Command::Check { dir, format, deny_warnings, changed } => {
-            check::run(&dir, format, deny_warnings, changed.as_deref())
+            check::run(&dir, format, deny_warnings, changed.as_deref(), ui.verbose())
         }
         Command::Build { target, release, version_tag } => build::run(&ui, &target, release, version_tag),
         Command::Watch { target } => watch::run(&ui, &target),

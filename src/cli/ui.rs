@@ -87,6 +87,11 @@ impl Ui {
         Ui { quiet, verbose, bars }
     }
 
+    /// Whether `--verbose` was given.
+    pub fn verbose(&self) -> bool {
+        self.verbose
+    }
+
     /// A line for people (none with --quiet), on standard error, above any bar.
     pub fn say(&self, line: &str) {
         if self.quiet {

@@ -16,8 +16,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 mod codes;
+mod summary;
 
 pub use codes::{Code, markdown_table};
+pub use summary::Summarized;
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
