@@ -19,6 +19,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 thread_local! {
     /// What this thread is doing, innermost last.
     static HERE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// How many [`contained`] calls this thread is inside.
+    static CONTAINED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// What every thread is doing, with the guard's number.
@@ -65,6 +67,30 @@ pub fn now() -> Option<String> {
     (!what.is_empty()).then(|| what.join(" and "))
 }
 
+/// Runs `f`, work of a library that is known to fail on some inputs by
+/// panicking (math-core on a few formulas): such a panic is that input's
+/// problem, returned as its message for a diagnostic, and the program goes
+/// on. The panic hook stays silent while this thread is inside (see
+/// [`is_contained`]).
+pub fn contained<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, String> {
+    CONTAINED.with(|c| c.set(c.get() + 1));
+    let result = std::panic::catch_unwind(f);
+    CONTAINED.with(|c| c.set(c.get() - 1));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into())
+    })
+}
+
+/// Whether this thread is inside [`contained`]: a panic here is caught
+/// and told as a diagnostic, not as an internal error.
+pub fn is_contained() -> bool {
+    CONTAINED.with(|c| c.get() > 0)
+}
+
 /// The fault `ANTHOLOGY_FAULT` asks for, in debug builds.
 #[cfg(debug_assertions)]
 fn provoke(what: &str) {
@@ -90,5 +116,16 @@ mod tests {
         assert_eq!(now().as_deref(), Some("reading the book"));
         let elsewhere = std::thread::spawn(now).join().unwrap().unwrap_or_default();
         assert!(elsewhere.contains("reading the book"), "{elsewhere}");
+    }
+
+    #[test]
+    fn a_contained_panic_is_a_message() {
+        assert_eq!(contained(|| 2), Ok(2));
+        let failed = contained(|| -> u8 {
+            assert!(is_contained());
+            panic!("no such node")
+        });
+        assert_eq!(failed, Err("no such node".to_string()));
+        assert!(!is_contained());
     }
 }

@@ -34,6 +34,8 @@ pub mod doing;
 pub mod editions;
 pub mod files;
 pub mod fonts;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod identifiers;
 pub mod import;
 pub mod input;

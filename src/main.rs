@@ -24,6 +24,10 @@ static FAULT: Mutex<Option<(Option<String>, String, String)>> = Mutex::new(None)
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
+        // A library's known failure on one input, told as a diagnostic.
+        if anthology::doing::is_contained() {
+            return;
+        }
         let message = info
             .payload()
             .downcast_ref::<&str>()

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// The library's layers, from the bottom up: a module may use modules of
 /// its own layer or below, never above. One layer per line of the pipeline.
 const LAYERS: &[&[&str]] = &[
-    &["diagnostic", "files", "lang", "identifiers"],
+    &["diagnostic", "files", "lang", "identifiers", "doing"],
     &["cache", "config"],
     &["model"],
     &["input"],
@@ -20,6 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["build"],
     &["release", "pipeline"],
     &["live", "scaffold", "synth", "import"],
+    &["fuzzing"],
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -893,3 +893,16 @@ fn a_panic_is_an_internal_error_that_names_what_was_being_done() {
     }
     assert_eq!(listing(&dist), before, "the editions made again are the same bytes; the EPUB was never replaced");
 }
+
+/// Every seed of the `book` fuzz target, among them each input a fuzzer or
+/// a property test crashed on (kept as `regression-…`), is read, checked
+/// and rendered again without a panic.
+#[test]
+fn the_book_fuzzers_seeds_and_the_crashes_they_found_run_without_a_panic() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(repo().join("fuzz/seeds/book")).unwrap() {
+        anthology::fuzzing::book(&std::fs::read(entry.unwrap().path()).unwrap());
+        n += 1;
+    }
+    assert!(n >= 5, "{n} seeds");
+}

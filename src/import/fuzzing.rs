@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::markdown::Options;
 
 /// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
+pub(crate) struct Scratch(pub(crate) PathBuf);
 
 impl Scratch {
-    fn new() -> Scratch {
+    pub(crate) fn new() -> Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("anthology-fuzz-{}-{n}", std::process::id()));
@@ -25,7 +25,7 @@ impl Scratch {
     }
 
     /// Writes `bytes` as `name`, returning its path.
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let path = self.0.join(name);
         if let Some(parent) = path.parent() {
             let _ = std::fs::create_dir_all(parent);
@@ -43,7 +43,7 @@ impl Drop for Scratch {
 
 /// `data` cut at its NUL bytes into at most `n` parts (the last part keeps
 /// the rest).
-fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
+pub(crate) fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
     data.splitn(n, |b| *b == 0).collect()
 }
 

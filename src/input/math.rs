@@ -44,8 +44,12 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
     };
     let tex = plain_rows(tex);
     let tex = tex.as_ref();
-    CONVERTER
-        .convert_with_local_state(tex, mode)
+    // math-core panics on a few formulas (a `\displaystyle` in a matrix's
+    // cell, in 0.7): that formula is refused, like one it cannot read.
+    let converted = crate::doing::contained(|| CONVERTER.convert_with_local_state(tex, mode)).map_err(|fault| {
+        MathError { offset: 0, message: format!("the converter failed on this formula ({fault}); rewrite it") }
+    })?;
+    converted
         .map(|r| conform(&r.mathml))
         .map_err(|e| MathError { offset: e.0.start.min(tex.len()), message: e.error_message() })
 }
@@ -260,6 +264,12 @@ mod tests {
             ),
             "<math><mstyle displaystyle=\"true\" scriptlevel=\"0\"><mi>x</mi><mrow><mn>1</mn></mrow></mstyle><mstyle scriptlevel=\"0\"><mtable displaystyle=\"false\"><mtr><mtd><mn>1</mn></mtd></mtr></mtable></mstyle></math>"
         );
+    }
+
+    #[test]
+    fn a_formula_the_converter_fails_on_is_refused_not_a_crash() {
+        let e = to_mathml("\\begin{bmatrix}\\displaystyle x\\\\ x\\end{bmatrix}", false).unwrap_err();
+        assert!(e.message.starts_with("the converter failed on this formula"), "{}", e.message);
     }
 
     #[test]
