@@ -24,6 +24,7 @@ const FILES: [&str; 6] = [
 /// its own BibTeX and an SVG), the book's Hayagriva references. Checked,
 /// then, when it has no errors, ordered and rendered.
 pub fn book(data: &[u8]) {
+    contained_panics_are_no_crash();
     let dir = Scratch::new();
     for (name, part) in FILES.iter().zip(parts(data, FILES.len())) {
         dir.file(name, part);
@@ -34,4 +35,20 @@ pub fn book(data: &[u8]) {
     if let Ok(fonts) = crate::editions::typst::fonts_for(&book) {
         let _ = crate::editions::typst::sources(&book, &fonts);
     }
+}
+
+/// libFuzzer's panic hook aborts on any panic, even one the program
+/// catches: the hook is wrapped once so that a panic inside
+/// [`crate::doing::contained`] (a library's known failure on one input,
+/// which the program turns into a diagnostic) is not taken for a crash.
+fn contained_panics_are_no_crash() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let theirs = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !crate::doing::is_contained() {
+                theirs(info);
+            }
+        }));
+    });
 }
