@@ -438,6 +438,53 @@ fn pdf_options_and_standards() {
     assert!(pdf.pages > default.pages, "recto starts add blank pages: {} vs {}", pdf.pages, default.pages);
 }
 
+/// Without `[pdf] standard`, a book whose images all have alternative text
+/// gets a PDF that declares PDF/UA-1, which has viewers show its title;
+/// one with an image without it gets a tagged PDF and a warning that says
+/// why. PDF/A-2b needs no `date` in book.toml.
+#[test]
+fn pdf_ua_by_default_when_the_book_allows_it_and_pdf_a_without_a_date() {
+    let declared = |bytes: &[u8], part: &str| String::from_utf8_lossy(bytes).contains(part);
+    let pdf = anthology::editions::typst::render(&sample()).unwrap();
+    assert!(declared(&pdf.bytes, "pdfuaid:part"), "PDF/UA-1 by default");
+    assert!(declared(&pdf.bytes, "/DisplayDocTitle true"), "viewers show the title");
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+
+    let book = |edit: &dyn Fn(&Path)| {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in ["book.toml", "contributions", "front", "back", "sections"] {
+            copy(&repo().join(entry), &dir.path().join(entry));
+        }
+        edit(dir.path());
+        let (book, report) = anthology::prepare(dir.path(), false).unwrap();
+        (anthology::editions::typst::render(&book.unwrap()).unwrap(), report)
+    };
+    let (pdf, report) = book(&|d| {
+        let essay = d.join("contributions/archiving-the-ephemeral/index.md");
+        let text = std::fs::read_to_string(&essay).unwrap();
+        std::fs::write(
+            &essay,
+            format!(
+                "{text}
+![](portrait.png)
+"
+            ),
+        )
+        .unwrap();
+    });
+    assert!(report.diagnostics.iter().any(|d| d.code.as_str() == "T007"), "check names the image");
+    assert!(!declared(&pdf.bytes, "pdfuaid:part"), "no PDF/UA-1 claim the PDF cannot keep");
+    let said: Vec<&str> = pdf.warnings.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(said, ["the PDF is tagged, but does not declare PDF/UA-1: 1 image without alternative text (T007)"]);
+
+    let (pdf, _) = book(&|d| {
+        let toml = std::fs::read_to_string(d.join("book.toml")).unwrap();
+        let undated: String = toml.lines().filter(|l| !l.starts_with("date = ")).map(|l| format!("{l}\n")).collect();
+        std::fs::write(d.join("book.toml"), format!("{undated}\n[pdf]\nstandard = [\"a-2b\"]\n")).unwrap();
+    });
+    assert!(declared(&pdf.bytes, "pdfaid:part"), "PDF/A-2b, dated though the book gives no date");
+}
+
 fn copy(from: &Path, to: &Path) {
     if from.is_dir() {
         std::fs::create_dir_all(to).unwrap();

@@ -431,7 +431,7 @@ mod tests {
             vec![(Code::BookInvalidValue, 5), (Code::BookInvalidValue, 6)]
         );
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `a5`?"));
-        assert_eq!(c.unwrap().pdf.standard, vec![Standard::Ua1]);
+        assert_eq!(c.unwrap().pdf.standard, Some(vec![Standard::Ua1]));
         assert!(valid_length("10.5pt") && valid_length("6in") && !valid_length("in") && !valid_length("-3mm"));
     }
 

@@ -269,8 +269,9 @@ pub struct PdfOptions {
     pub photos: Placement,
     /// How footnotes are numbered.
     pub footnotes: FootnoteNumbering,
-    /// Standards to conform to (`["a-2b", "ua-1"]`); the PDF is tagged in any case.
-    pub standard: Vec<Standard>,
+    /// Standards to conform to (`["a-2b", "ua-1"]`); the PDF is tagged in
+    /// any case. When not given, PDF/UA-1 whenever the book allows it.
+    pub standard: Option<Vec<Standard>>,
     /// The print edition's ISBN (check digit verified).
     pub isbn: Option<String>,
 }
@@ -289,7 +290,7 @@ impl Default for PdfOptions {
             recto_starts: false,
             photos: Placement::Start,
             footnotes: FootnoteNumbering::Essay,
-            standard: Vec::new(),
+            standard: None,
             isbn: None,
         }
     }

@@ -60,28 +60,54 @@ pub fn typeset(s: &Sources, w: &BookWorld) -> Result<(PagedDocument, Vec<Diagnos
 }
 
 /// Exports laid-out pages as PDF, with the book's date and standards and
-/// `ident` as the document's identifier.
+/// `ident` as the document's identifier. Without `[pdf] standard`, the PDF
+/// declares PDF/UA-1 when every image has its alternative text and typst
+/// can meet the standard; else it is tagged only, and the second value
+/// says why, for a warning.
 pub fn export(
     book: &Book,
     s: &Sources,
     w: &BookWorld,
     doc: &PagedDocument,
     ident: String,
-) -> Result<Vec<u8>, PdfError> {
-    let standards: Vec<PdfStandard> = book
-        .config
-        .pdf
-        .standard
-        .iter()
-        .map(|s| match s {
-            Standard::A2b => PdfStandard::A_2b,
-            Standard::Ua1 => PdfStandard::Ua_1,
-        })
-        .collect();
-    let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
-    let options =
-        PdfOptions { ident: Smart::Custom(ident), timestamp: timestamp(book), standards, ..PdfOptions::default() };
-    typst_pdf::pdf(doc, &options).map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
+) -> Result<(Vec<u8>, Option<String>), PdfError> {
+    let pdf = |asked: &[Standard]| {
+        let standards: Vec<PdfStandard> = asked
+            .iter()
+            .map(|s| match s {
+                Standard::A2b => PdfStandard::A_2b,
+                Standard::Ua1 => PdfStandard::Ua_1,
+            })
+            .collect();
+        let standards = PdfStandards::new(&standards).map_err(|e| PdfError::Standard(e.message().to_string()))?;
+        // PDF/A needs a date: the one the EPUB is dated by when the build has none.
+        let timestamp = timestamp(book).or_else(|| {
+            asked
+                .contains(&Standard::A2b)
+                .then(|| Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0).map(Timestamp::new_utc))
+                .flatten()
+        });
+        let options = PdfOptions { ident: Smart::Custom(ident.clone()), timestamp, standards, ..PdfOptions::default() };
+        typst_pdf::pdf(doc, &options)
+            .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
+    };
+    if let Some(asked) = &book.config.pdf.standard {
+        return Ok((pdf(asked)?, None));
+    }
+    let without_alt = book.texts().flat_map(|e| &e.images).filter(|i| i.alt.trim().is_empty()).count();
+    if without_alt > 0 {
+        let why =
+            format!("{without_alt} image{} without alternative text (T007)", if without_alt == 1 { "" } else { "s" });
+        return Ok((pdf(&[])?, Some(why)));
+    }
+    match pdf(&[Standard::Ua1]) {
+        Ok(bytes) => Ok((bytes, None)),
+        Err(PdfError::Typeset(errors)) => {
+            let reasons: Vec<String> = errors.iter().map(|d| d.message.clone()).collect();
+            Ok((pdf(&[])?, Some(format!("typst cannot meet it: {}", reasons.join("; ")))))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `pdf` with a TrimBox and a BleedBox on every page, as printers read

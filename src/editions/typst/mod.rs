@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 use typst_layout::PagedDocument;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::editions::{Files, Output};
 use crate::fonts::{FONTS_DIR, Fonts};
 use crate::model::book::Book;
@@ -329,7 +329,15 @@ pub fn export_book(
     set: &Typeset,
     mut warnings: Vec<Diagnostic>,
 ) -> Result<Pdf, PdfError> {
-    let mut bytes = export(book, s, w, set.doc(), book.config.identifier.clone())?;
+    let (mut bytes, not_ua) = export(book, s, w, set.doc(), book.config.identifier.clone())?;
+    warnings.extend(not_ua.map(|why| {
+        Diagnostic::new(
+            Code::TypesetWarning,
+            Location::file(Path::new(crate::config::BOOK_FILE)),
+            format!("the PDF is tagged, but does not declare PDF/UA-1: {why}"),
+        )
+        .hint("give every image its alternative text; `[pdf] standard = []` says no standard is wanted")
+    }));
     if book.config.print.is_some() {
         bytes = print_boxes(bytes)?;
         warnings.extend(export::low_resolution(set.doc(), w, s));

@@ -143,7 +143,8 @@ fn offprint(
     }
     let info = offprint_metadata(e, typst::model::Document::info(&pages));
     *pages.info_mut() = info;
-    let bytes = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
+    // Whether the offprint declares PDF/UA-1 is told once, with the book's PDF.
+    let (bytes, _) = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
     Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len() })
 }
 

@@ -35,7 +35,7 @@ pub fn offprints(
     pool()?.install(|| {
         docs.par_iter()
             .map(|(slug, doc)| {
-                let bytes = super::super::export(book, s, base, doc, format!("{ident}#{slug}"))?;
+                let (bytes, _) = super::super::export(book, s, base, doc, format!("{ident}#{slug}"))?;
                 Ok(super::super::Offprint { slug: slug.clone(), bytes, pages: doc.pages().len() })
             })
             .collect()
