@@ -171,9 +171,14 @@ pub fn inline_element(tag: &str, pos: Pos) -> Option<Inline> {
 /// file; `from` moves past it.
 fn locate(html: &str, lower: &str, name: &str, from: &mut usize, start: Pos) -> Pos {
     let needle = format!("<{name}");
-    let at = lower.get(*from..).and_then(|rest| rest.find(&needle)).map_or(*from, |i| *from + i);
-    *from = (at + 1).min(html.len());
-    let before = &html[..at.min(html.len())];
+    let found = lower.get(*from..).and_then(|rest| rest.find(&needle)).map(|i| *from + i);
+    // Not found (an element the parser implied): here, and the cursor
+    // stays, so that it never lands inside a character.
+    let at = found.unwrap_or(*from).min(html.len());
+    if found.is_some() {
+        *from = at + 1;
+    }
+    let before = html.get(..at).unwrap_or(html);
     let line = before.matches('\n').count() as u32;
     let col = match before.rfind('\n') {
         Some(nl) => (at - nl) as u32,
