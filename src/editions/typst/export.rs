@@ -103,7 +103,13 @@ pub fn export(
     match pdf(&[Standard::Ua1]) {
         Ok(bytes) => Ok((bytes, None)),
         Err(PdfError::Typeset(errors)) => {
-            let reasons: Vec<String> = errors.iter().map(|d| d.message.clone()).collect();
+            let reasons: Vec<String> = errors
+                .iter()
+                .map(|d| match d.location.line {
+                    0 => d.message.clone(),
+                    line => format!("{} ({}:{line})", d.message, crate::diagnostic::slash_path(&d.location.file)),
+                })
+                .collect();
             Ok((pdf(&[])?, Some(format!("typst cannot meet it: {}", reasons.join("; ")))))
         }
         Err(e) => Err(e),
