@@ -252,19 +252,24 @@ fn markdown_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             markdown_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "md") {
+        } else if p.extension().is_some_and(|x| x == "md" || x == "markdown") {
             out.push(p);
         }
     }
 }
 
-/// Every formula of the sample book, the golden books and fixtures, and
-/// the corpora beside the repository when they are there.
+/// Every formula of the sample book, the golden books and fixtures, the
+/// corpora beside the repository when they are there, and the Markdown
+/// under each folder `MATHML_DIRS` names (separated by `:`), to try a book
+/// from elsewhere.
 #[test]
 fn every_formula_of_the_books_becomes_mathml_3() {
     let mut files = Vec::new();
     for dir in ["contributions", "front", "back", "tests/fixtures", "../shared/corpora"] {
         markdown_files(&repo().join(dir), &mut files);
+    }
+    for dir in std::env::var("MATHML_DIRS").unwrap_or_default().split(':').filter(|d| !d.is_empty()) {
+        markdown_files(Path::new(dir), &mut files);
     }
     let (mut converted, mut failures) = (0, Vec::new());
     for file in files {
@@ -280,6 +285,7 @@ fn every_formula_of_the_books_becomes_mathml_3() {
         }
     }
     assert!(converted > 10, "only {converted} formulas found");
+    eprintln!("{converted} formulas converted and checked");
     assert!(failures.is_empty(), "{} formulas are not MathML 3:\n{}", failures.len(), failures.join("\n\n"));
 }
 

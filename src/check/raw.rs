@@ -13,6 +13,22 @@ use crate::model::document::{Block, Inline, Pos};
 /// leads nowhere is T013).
 const REPORTED: &[&str] = &["ref", "autoref", "Autoref", "cref", "Cref", "eqref"];
 
+/// LaTeX's layout commands, which people write at the start of a paragraph.
+const LAYOUT: &[&str] = &[
+    "noindent",
+    "newpage",
+    "clearpage",
+    "pagebreak",
+    "bigskip",
+    "medskip",
+    "smallskip",
+    "vfill",
+    "hfill",
+    "centering",
+    "newline",
+    "linebreak",
+];
+
 /// The markup of one text run that would print as written: (byte offset, what).
 fn found(t: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
@@ -27,8 +43,16 @@ fn found(t: &str) -> Vec<(usize, String)> {
     }
     for (i, _) in t.match_indices('\\') {
         let name: String = t[i + 1..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-        if !name.is_empty() && t[i + 1 + name.len()..].starts_with('{') && !REPORTED.contains(&name.as_str()) {
+        if name.is_empty() || REPORTED.contains(&name.as_str()) {
+            continue;
+        }
+        let after = &t[i + 1 + name.len()..];
+        if after.starts_with('{') {
             out.push((i, format!("the LaTeX command `\\{name}{{…}}`")));
+        } else if t.trim() == format!("\\{name}") || (i == 0 && LAYOUT.contains(&name.as_str())) {
+            // A command alone in its paragraph (`\newpage`), or one of
+            // LaTeX's layout commands opening it (`\noindent Text`).
+            out.push((i, format!("the LaTeX command `\\{name}`")));
         }
     }
     if let Some(i) = t.find(":::") {
@@ -120,5 +144,9 @@ mod tests {
                 "the attributes `{width=50%}`",
             ]
         );
+        let bare = |t: &str| found(t).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
+        assert_eq!(bare("\\newpage"), ["the LaTeX command `\\newpage`"]);
+        assert_eq!(bare("\\noindent The text."), ["the LaTeX command `\\noindent`"]);
+        assert!(bare("C:\\Users\\me and \\alpha in prose, a \\newpage mid-sentence").is_empty());
     }
 }

@@ -190,7 +190,7 @@ codes! {
         "Quarto's conditional content (`::: {.content-visible when-format=\"docx\"}`, `[…]{.content-hidden}`) that none of the PDF, the EPUB and the website shows: `when-format` names none of them (`pdf`, `latex` and `typst` are the PDF; `epub` the EPUB; `html` the EPUB and the website; `html:js` the website), or the condition is on metadata or a profile (`when-meta`, `when-profile`), which a book does not set. Left out of every edition.";
     /// Markup that no edition reads, left in the text.
     RawMarkup = "T015", "raw-markup", Warning,
-        "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes that follow no span, image or heading (`word {.smallcaps}`, `[x] {.y}`), a LaTeX command (`\\textbf{…}`), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be, the rules of a grid table whose cells span rows or columns (`+---+`), a stray caption's `: `.";
+        "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes that follow no span, image or heading (`word {.smallcaps}`, `[x] {.y}`), a LaTeX command (`\\textbf{…}`, or `\\newpage` alone in its paragraph, `\\noindent` opening one), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be, the rules of a grid table whose cells span rows or columns (`+---+`), a stray caption's `: `.";
     /// A citation names a key that no reference file of the text defines.
     UnknownCitation = "R001", "unknown-citation", Error,
         "A citation (`[@key]`) whose key no reference file of the text or the book defines (with \"did you mean\").";

@@ -718,19 +718,19 @@ impl Source {
         front.section = hint.section.clone().or_else(|| opts.section.clone());
         let quarto = hint.quarto || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qmd"));
         if quarto && body.contains("{{") {
-            let (put, notes) = super::scholarly::shortcodes(&body);
+            let (put, notes) = super::shortcodes::shortcodes(&body);
             body = put;
             for (line, what, hint) in notes {
                 diags.push(left_out(Location::line_col(&shown, body_line + line, 1), what, hint));
             }
-            for (line, what) in super::scholarly::unknown_shortcodes(&body) {
+            for (line, what) in super::shortcodes::unknown_shortcodes(&body) {
                 diags.push(left_out(
                     Location::line_col(&shown, body_line + line, 1),
                     format!("a Quarto shortcode, `{what}`, printed as written: this format has none"),
                     "replace it with what it gives in the Quarto book",
                 ));
             }
-            body = super::scholarly::unescape_shortcodes(&body);
+            body = super::shortcodes::unescape_shortcodes(&body);
         } else {
             for (line, what) in super::sites::liquid(&body) {
                 diags.push(left_out(

@@ -31,6 +31,7 @@ pub mod quarto;
 mod roles;
 pub mod roster;
 mod scholarly;
+mod shortcodes;
 mod sites;
 mod values;
 
