@@ -894,15 +894,21 @@ fn a_panic_is_an_internal_error_that_names_what_was_being_done() {
     assert_eq!(listing(&dist), before, "the editions made again are the same bytes; the EPUB was never replaced");
 }
 
-/// Every seed of the `book` fuzz target, among them each input a fuzzer or
-/// a property test crashed on (kept as `regression-…`), is read, checked
-/// and rendered again without a panic.
+/// Every seed of the `book`, `image` and `roster` fuzz targets, among them
+/// each input a fuzzer or a property test crashed on (kept as
+/// `regression-…`), is read, checked and rendered again without a panic.
 #[test]
-fn the_book_fuzzers_seeds_and_the_crashes_they_found_run_without_a_panic() {
+fn the_readers_fuzz_seeds_and_the_crashes_they_found_run_without_a_panic() {
     let mut n = 0;
-    for entry in std::fs::read_dir(repo().join("fuzz/seeds/book")).unwrap() {
-        anthology::fuzzing::book(&std::fs::read(entry.unwrap().path()).unwrap());
-        n += 1;
+    for (target, run) in [
+        ("book", anthology::fuzzing::book as fn(&[u8])),
+        ("image", anthology::fuzzing::image),
+        ("roster", anthology::fuzzing::roster),
+    ] {
+        for entry in std::fs::read_dir(repo().join("fuzz/seeds").join(target)).unwrap() {
+            run(&std::fs::read(entry.unwrap().path()).unwrap());
+            n += 1;
+        }
     }
-    assert!(n >= 5, "{n} seeds");
+    assert!(n >= 12, "{n} seeds");
 }

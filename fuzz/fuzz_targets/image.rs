@@ -1,0 +1,4 @@
+//! `anthology::fuzzing::image` under libFuzzer: any input, no panic.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| anthology::fuzzing::image(data));
