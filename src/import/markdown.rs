@@ -717,6 +717,13 @@ impl Source {
         }
         front.section = hint.section.clone().or_else(|| opts.section.clone());
         let quarto = hint.quarto || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qmd"));
+        if body.contains("page") {
+            let (put, note) = super::shortcodes::page_breaks(&body);
+            body = put;
+            if let Some((line, what, hint)) = note {
+                diags.push(left_out(Location::line_col(&shown, body_line + line, 1), what, hint));
+            }
+        }
         if quarto && body.contains("{{") {
             let (put, notes) = super::shortcodes::shortcodes(&body);
             body = put;

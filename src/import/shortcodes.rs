@@ -2,29 +2,20 @@
 //! import meets them: those that mean something in a book put in their
 //! place, those that mean nothing here left out with a note, the others
 //! found for the importer to report, and the escaped ones shown as Quarto
-//! shows them. LaTeX's page breaks alone in a paragraph are left out the
-//! same way.
+//! shows them. LaTeX's page breaks alone in a paragraph, which any pandoc
+//! Markdown may hold, are left out the same way.
 
 /// `body` with Quarto's shortcodes that have a meaning here put in their
 /// place, and what was done, as notes (line, message, hint): the keys of
 /// `{{< kbd Ctrl-C >}}`; Font Awesome's `{{< fa icon >}}`, a
-/// `{{< pagebreak >}}` (and LaTeX's `\newpage`, `\clearpage`,
-/// `\pagebreak` alone in a paragraph), `{{< lipsum >}}` and
-/// `{{< placeholder >}}` left out. Others (`meta`, `var`, `video`, an extension's) stay, for the
+/// `{{< pagebreak >}}`, `{{< lipsum >}}` and `{{< placeholder >}}` left
+/// out. Others (`meta`, `var`, `video`, an extension's) stay, for the
 /// importer to report. Found in the text the parser reads, never in code.
 pub(super) fn shortcodes(body: &str) -> (String, Vec<(usize, String, &'static str)>) {
     let mut edits = Vec::new();
     let mut left: std::collections::BTreeMap<&'static str, (usize, usize)> = std::collections::BTreeMap::new();
     for run in crate::input::markdown::text_runs(body) {
         let text = &body[run.clone()];
-        // LaTeX's page breaks alone in a paragraph, as pandoc's LaTeX
-        // output reads them: no edition of a book breaks where one text says.
-        if matches!(text.trim(), "\\newpage" | "\\clearpage" | "\\pagebreak") {
-            let line = body[..run.start].matches('\n').count() + 1;
-            left.entry("LaTeX page break").or_insert((line, 0)).1 += 1;
-            edits.push((run.clone(), String::new()));
-            continue;
-        }
         let mut from = 0;
         while let Some(open) = text[from..].find("{{<").map(|k| from + k) {
             let Some(close) = text[open..].find(">}}").map(|k| open + k) else { break };
@@ -63,16 +54,36 @@ pub(super) fn shortcodes(body: &str) -> (String, Vec<(usize, String, &'static st
         .into_iter()
         .map(|(what, (line, n))| {
             let plural = if n == 1 { "" } else { "s" };
-            let source = if what.starts_with("LaTeX") { "" } else { " (a Quarto shortcode)" };
             (
                 line,
-                format!("{n} {what}{plural}{source} left out: the book has no such thing"),
+                format!("{n} {what}{plural} (a Quarto shortcode) left out: the book has no such thing"),
                 "nothing to do; write in words what mattered",
             )
         })
         .collect();
     notes.sort_by_key(|(line, _, _)| *line);
     (super::replace(body, edits), notes)
+}
+
+/// `body` without LaTeX's page breaks alone in a paragraph (`\newpage`,
+/// `\clearpage`, `\pagebreak`), which pandoc passes to LaTeX and leaves
+/// out of every other output: no edition of a book breaks a page where one
+/// text says. The note: the first one's line, and how many.
+pub(super) fn page_breaks(body: &str) -> (String, Option<(usize, String, &'static str)>) {
+    let mut edits = Vec::new();
+    let mut first = None;
+    for run in crate::input::markdown::text_runs(body) {
+        if matches!(body[run.clone()].trim(), "\\newpage" | "\\clearpage" | "\\pagebreak") {
+            first.get_or_insert(body[..run.start].matches('\n').count() + 1);
+            edits.push((run, String::new()));
+        }
+    }
+    let n = edits.len();
+    let note = first.map(|line| {
+        let plural = if n == 1 { "" } else { "s" };
+        (line, format!("{n} LaTeX page break{plural} left out: the book has no such thing"), "nothing to do")
+    });
+    (super::replace(body, edits), note)
 }
 
 /// The shortcodes of `body` that stay as written, in its text and its code
@@ -114,11 +125,11 @@ mod tests {
 
     #[test]
     fn quarto_shortcodes_that_mean_something_here() {
-        let body = "Press {{< kbd Ctrl-C >}}.\nLocked {{< fa lock title=\"Needs an account\" >}} and {{< fa lock >}}.\n\n{{< pagebreak >}}\n\nKept {{< meta title >}}, and `{{< fa x >}}` is code.\n\n\\newpage\n";
+        let body = "Press {{< kbd Ctrl-C >}}.\nLocked {{< fa lock title=\"Needs an account\" >}} and {{< fa lock >}}.\n\n{{< pagebreak >}}\n\nKept {{< meta title >}}, and `{{< fa x >}}` is code.\n";
         let (out, notes) = shortcodes(body);
         assert_eq!(
             out,
-            "Press <kbd>Ctrl-C</kbd>.\nLocked and.\n\n\n\nKept {{< meta title >}}, and `{{< fa x >}}` is code.\n\n\n"
+            "Press <kbd>Ctrl-C</kbd>.\nLocked and.\n\n\n\nKept {{< meta title >}}, and `{{< fa x >}}` is code.\n"
         );
         let told: Vec<_> = notes.iter().map(|(line, m, _)| (*line, m.as_str())).collect();
         assert_eq!(
@@ -126,8 +137,13 @@ mod tests {
             vec![
                 (2, "2 Font Awesome icons (a Quarto shortcode) left out: the book has no such thing"),
                 (4, "1 page break (a Quarto shortcode) left out: the book has no such thing"),
-                (8, "1 LaTeX page break left out: the book has no such thing"),
             ]
+        );
+        let (out, note) = page_breaks("A.\n\n\\newpage\n\nB \\newpage stays.\n\n\\clearpage\n");
+        assert_eq!(out, "A.\n\n\n\nB \\newpage stays.\n\n\n");
+        assert_eq!(
+            note.map(|(l, m, _)| (l, m)),
+            Some((3, "2 LaTeX page breaks left out: the book has no such thing".into()))
         );
     }
 
