@@ -199,6 +199,17 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
         Block::Only { shown, pos, .. } if *shown == Shown::NONE => d.push(shown_nowhere(e, text, *pos)),
         _ => {}
     });
+    e.body.for_each_block(&mut |b| {
+        if let Block::Heading { content, pos, .. } = b
+            && crate::model::document::plain_text(content).trim().is_empty()
+            && !content.iter().any(|i| matches!(i, Inline::Image { .. } | Inline::Math { .. }))
+        {
+            d.push(
+                Diagnostic::new(Code::EmptyHeading, at(e, text, *pos), "a heading with no text")
+                    .hint("give the heading its words, or remove the line"),
+            );
+        }
+    });
 
     d.extend(raw::raw_markup(e, text));
 

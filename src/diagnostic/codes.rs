@@ -188,6 +188,9 @@ codes! {
     /// Conditional content that no edition of the book shows.
     ShownNowhere = "T017", "shown-nowhere", Warning,
         "Quarto's conditional content (`::: {.content-visible when-format=\"docx\"}`, `[…]{.content-hidden}`) that none of the PDF, the EPUB and the website shows: `when-format` names none of them (`pdf`, `latex` and `typst` are the PDF; `epub` the EPUB; `html` the EPUB and the website; `html:js` the website), or the condition is on metadata or a profile (`when-meta`, `when-profile`), which a book does not set. Left out of every edition.";
+    /// A heading with no text.
+    EmptyHeading = "T018", "empty-heading", Warning,
+        "A heading with no text (`###` alone on its line): every edition would print an empty heading, which screen readers announce and which keeps the PDF from declaring PDF/UA-1.";
     /// Markup that no edition reads, left in the text.
     RawMarkup = "T015", "raw-markup", Warning,
         "pandoc, Quarto or LaTeX markup that no edition reads and that would print as written: attributes that follow no span, image or heading (`word {.smallcaps}`, `[x] {.y}`), a LaTeX command (`\\textbf{…}`, or `\\newpage` alone in its paragraph, `\\noindent` opening one), a fenced div's `:::` never closed, an inline note's `^[` where notes cannot be, the rules of a grid table whose cells span rows or columns (`+---+`), a stray caption's `: `.";
