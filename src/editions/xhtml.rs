@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::editions::highlight;
-use crate::model::document::{Align, Block, CalloutKind, Document, Footnote, Inline, Medium, SpanStyle};
+use crate::model::document::{Align, Block, CalloutKind, Document, FigureView, Footnote, Inline, Medium, SpanStyle};
 
 /// Which edition the markup is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -290,25 +290,11 @@ impl Writer<'_, '_> {
 
     fn block(&mut self, b: &Block) {
         match b {
-            Block::Paragraph(inlines) => match inlines.as_slice() {
-                [Inline::Image { url, alt, title, pos, width }] if self.cx.images.contains_key(url) => {
-                    self.figure(url, alt, title, *pos, *width, None);
-                }
-                // A figure with an id that leads somewhere (Quarto's `[![…](…){#fig-x}](https://…)`).
-                [Inline::Link { url: to, content, .. }]
-                    if matches!(content.as_slice(),
-                    [Inline::Image { url, pos, .. }] if self.cx.images.contains_key(url) && self.anchors.contains_key(pos)) =>
-                {
-                    if let [Inline::Image { url, alt, title, pos, width }] = content.as_slice() {
-                        let href = if crate::input::assets::is_web_link(to) {
-                            Some(encode_url(to))
-                        } else {
-                            self.local_link(to)
-                        };
-                        self.figure(url, alt, title, *pos, *width, href);
-                    }
-                }
-                _ => {
+            Block::Paragraph(inlines) => match FigureView::of(inlines, |p| self.anchors.contains_key(&p))
+                .filter(|f| self.cx.images.contains_key(f.url))
+            {
+                Some(figure) => self.figure(&figure),
+                None => {
                     self.out.push_str("<p>");
                     self.inlines(inlines);
                     self.close_open_tags();
@@ -505,16 +491,12 @@ impl Writer<'_, '_> {
     }
 
     /// A figure (its id what its cross-references lead to), its picture a
-    /// link when `href` is given.
-    fn figure(
-        &mut self,
-        url: &str,
-        alt: &str,
-        title: &str,
-        pos: crate::model::document::Pos,
-        share: Option<u8>,
-        href: Option<String>,
-    ) {
+    /// link when it has one that leads somewhere.
+    fn figure(&mut self, f: &FigureView<'_>) {
+        let FigureView { url, alt, title, pos, width: share, link } = *f;
+        let href = link.and_then(|to| {
+            if crate::input::assets::is_web_link(to) { Some(encode_url(to)) } else { self.local_link(to) }
+        });
         self.open("figure", pos);
         if let Some(h) = &href {
             self.out.push_str("<a href=\"");

@@ -285,6 +285,41 @@ impl CalloutKind {
     }
 }
 
+/// A paragraph that is a figure, as every edition reads it: an image
+/// alone, or an image alone in a link when `anchored` says the image has
+/// an id (Quarto's `[![A map](map.png){#fig-map}](https://…)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FigureView<'a> {
+    /// The image's source, as written.
+    pub url: &'a str,
+    /// Its alternative text.
+    pub alt: &'a str,
+    /// Its caption (the image's title).
+    pub title: &'a str,
+    /// Where it starts.
+    pub pos: Pos,
+    /// The share of the text's width it takes, when the text says.
+    pub width: Option<u8>,
+    /// The address the picture links to, as written.
+    pub link: Option<&'a str>,
+}
+
+impl<'a> FigureView<'a> {
+    /// The figure the paragraph `inlines` is, if it is one.
+    pub fn of(inlines: &'a [Inline], anchored: impl Fn(Pos) -> bool) -> Option<FigureView<'a>> {
+        let (image, link) = match inlines {
+            [image @ Inline::Image { .. }] => (image, None),
+            [Inline::Link { url, content, .. }] => match content.as_slice() {
+                [image @ Inline::Image { pos, .. }] if anchored(*pos) => (image, Some(url.as_str())),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let Inline::Image { url, alt, title, pos, width } = image else { return None };
+        Some(FigureView { url, alt, title, pos: *pos, width: *width, link })
+    }
+}
+
 /// LaTeX math the converter refuses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MathError {

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 pub use super::escape::{escape, escape_into, string_literal};
 use crate::model::book::Essay;
-use crate::model::document::{Align, Block, Document, Footnote, Inline, Medium, Numbering, SpanStyle};
+use crate::model::document::{Align, Block, Document, FigureView, Footnote, Inline, Medium, Numbering, SpanStyle};
 pub use links::Links;
 use links::{essay_label, heading_label};
 
@@ -278,19 +278,13 @@ impl<'a> Writer<'a> {
 
     fn block(&mut self, b: &Block) {
         match b {
-            Block::Paragraph(inlines) => match inlines.as_slice() {
-                [Inline::Image { url, alt, title, pos, width }] => self.figure(url, alt, title, *pos, *width, None),
-                // A figure with an id that leads somewhere (Quarto's `[![…](…){#fig-x}](https://…)`).
-                [Inline::Link { url: to, content, .. }]
-                    if matches!(content.as_slice(),
-                    [Inline::Image { url, pos, .. }] if self.images.contains_key(url) && self.anchors.contains_key(pos)) =>
-                {
-                    if let [Inline::Image { url, alt, title, pos, width }] = content.as_slice() {
-                        let web = crate::input::assets::is_web_link(to).then_some(to.as_str());
-                        self.figure(url, alt, title, *pos, *width, web);
-                    }
-                }
-                _ => self.inlines(inlines),
+            // An image alone is a figure even when it cannot be printed (its
+            // alternative text stands for it); one in a link only when it can.
+            Block::Paragraph(inlines) => match FigureView::of(inlines, |p| self.anchors.contains_key(&p))
+                .filter(|f| f.link.is_none() || self.images.contains_key(f.url))
+            {
+                Some(figure) => self.figure(&figure),
+                None => self.inlines(inlines),
             },
             Block::Heading { level, content, pos } => {
                 self.at(*pos);
@@ -450,16 +444,10 @@ impl<'a> Writer<'a> {
     }
 
     /// A figure, labelled when it has an id (what its cross-references lead
-    /// to), its picture a link to `web` when given.
-    fn figure(
-        &mut self,
-        url: &str,
-        alt: &str,
-        title: &str,
-        pos: crate::model::document::Pos,
-        share: Option<u8>,
-        web: Option<&str>,
-    ) {
+    /// to), its picture a link when it has one to the web.
+    fn figure(&mut self, f: &FigureView<'_>) {
+        let FigureView { url, alt, title, pos, width: share, link } = *f;
+        let web = link.filter(|to| crate::input::assets::is_web_link(to));
         self.at(pos);
         let Some(path) = self.images.get(url) else {
             escape_into(alt, &mut self.out);
