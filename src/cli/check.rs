@@ -33,18 +33,12 @@ pub fn run(
         OutputFormat::Json => Format::Json,
         OutputFormat::Github => Format::Github,
     };
-    let (told, summarized) = if verbose || format == Format::Json {
-        (checked.report.clone(), Default::default())
-    } else {
-        checked.report.summarized()
-    };
+    let (told, summarized) =
+        if verbose || format == Format::Json { (checked.report.clone(), 0) } else { checked.report.summarized() };
     print_report(&told, format)?;
     let mut line = summary(&checked.report, checked.loaded.essays.len());
-    if summarized.places > 0 {
-        line.push_str(&format!(
-            " ({} of them typography every edition corrects: `--verbose` lists each)",
-            summarized.places
-        ));
+    if summarized > 0 {
+        line.push_str(&format!(" ({} of them typography every edition corrects: `--verbose` lists each)", summarized));
     }
     if let Some(scope) = scope {
         line = line.replacen(" checked:", &format!(" checked{scope}:"), 1);

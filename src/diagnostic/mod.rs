@@ -19,7 +19,6 @@ mod codes;
 mod summary;
 
 pub use codes::{Code, markdown_table};
-pub use summary::Summarized;
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;

@@ -23,17 +23,10 @@ impl Code {
     }
 }
 
-/// How many places of each kind of fix a summary stands for.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summarized {
-    /// The places told in one line instead of each.
-    pub places: usize,
-}
-
 impl Report {
     /// The report with what the editions fix told in a line per essay (or
-    /// per book), and how many places that line stands for.
-    pub fn summarized(&self) -> (Report, Summarized) {
+    /// per book), and how many places those lines stand for.
+    pub fn summarized(&self) -> (Report, usize) {
         let mut kept = Vec::new();
         // For each code, each file: how many places, and the first.
         let mut fixes: BTreeMap<Code, BTreeMap<PathBuf, (usize, Location)>> = BTreeMap::new();
@@ -80,7 +73,7 @@ impl Report {
             }
         }
         let report = Report::new(kept, self.sources.clone()).with_github_root(self.github_root.clone());
-        (report, Summarized { places })
+        (report, places)
     }
 }
 
@@ -98,8 +91,8 @@ mod tests {
         let other = Diagnostic::new(Code::MissingTitle, Location::line_col(Path::new("a.md"), 1, 1), "no title");
         let few =
             Report::new(vec![quote("a.md", 4), quote("a.md", 9), quote("b.md", 2), other.clone()], BTreeMap::new());
-        let (told, summary) = few.summarized();
-        assert_eq!(summary.places, 3);
+        let (told, places) = few.summarized();
+        assert_eq!(places, 3);
         let lines: Vec<String> = told
             .diagnostics
             .iter()
@@ -109,8 +102,8 @@ mod tests {
         assert!(lines.iter().any(|l| l.starts_with("F006 a.md")), "what must be acted on stays: {lines:?}");
         assert!(lines.iter().any(|l| l.starts_with("Y001 a.md 2 paragraphs with straight quotes") && l.contains("the first at 4:3")), "{lines:?}");
         let many = Report::new((0..8).map(|i| quote(&format!("e{i}.md"), i + 1)).collect(), BTreeMap::new());
-        let (told, summary) = many.summarized();
-        assert_eq!((told.diagnostics.len(), summary.places), (1, 8));
+        let (told, places) = many.summarized();
+        assert_eq!((told.diagnostics.len(), places), (1, 8));
         assert!(told.diagnostics[0].message.starts_with("8 paragraphs "), "{}", told.diagnostics[0].message);
         assert!(
             told.diagnostics[0].message.contains("in 8 texts, most in e0.md (1)"),

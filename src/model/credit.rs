@@ -65,9 +65,6 @@ pub struct Role {
     /// The role as printed: CRediT's name for a role of the taxonomy, else
     /// as written.
     pub name: String,
-    /// CRediT's identifier of the role (`writing-original-draft`), when it
-    /// is one of the fourteen.
-    pub credit: Option<&'static str>,
     /// The degree of contribution, when given.
     pub degree: Option<Degree>,
 }
@@ -75,10 +72,8 @@ pub struct Role {
 impl Role {
     /// The role written as `written`, with its degree.
     pub fn new(written: &str, degree: Option<Degree>) -> Role {
-        match credit(written) {
-            Some((id, name)) => Role { name: name.to_string(), credit: Some(id), degree },
-            None => Role { name: written.trim().to_string(), credit: None, degree },
-        }
+        let name = credit(written).map_or_else(|| written.trim().to_string(), |(_, name)| name.to_string());
+        Role { name, degree }
     }
 }
 
@@ -124,12 +119,9 @@ mod tests {
     #[test]
     fn a_role_is_printed_by_its_standard_name_or_as_written() {
         let r = Role::new("formal-analysis", Degree::parse(" Lead "));
-        assert_eq!(
-            (r.name.as_str(), r.credit, r.degree),
-            ("Formal analysis", Some("formal-analysis"), Some(Degree::Lead))
-        );
+        assert_eq!((r.name.as_str(), r.degree), ("Formal analysis", Some(Degree::Lead)));
         let r = Role::new(" Photographie ", None);
-        assert_eq!((r.name.as_str(), r.credit, r.degree), ("Photographie", None, None));
+        assert_eq!((r.name.as_str(), r.degree), ("Photographie", None));
         assert_eq!(Degree::parse("main"), None);
         assert_eq!(Degree::Supporting.as_str(), "supporting");
     }
