@@ -8,7 +8,7 @@ use anthology::diagnostic::Format;
 use anyhow::Result;
 
 use super::OutputFormat;
-use super::ui::{print_report, summary, tell};
+use super::ui::{print_checked, tell};
 
 /// `anthology check`. What every edition fixes by itself is told once per
 /// essay (or for the book) unless `verbose` or the format is JSON.
@@ -33,13 +33,7 @@ pub fn run(
         OutputFormat::Json => Format::Json,
         OutputFormat::Github => Format::Github,
     };
-    let (told, summarized) =
-        if verbose || format == Format::Json { (checked.report.clone(), 0) } else { checked.report.summarized() };
-    print_report(&told, format)?;
-    let mut line = summary(&checked.report, checked.loaded.essays.len());
-    if summarized > 0 {
-        line.push_str(&format!(" ({} of them typography every edition corrects: `--verbose` lists each)", summarized));
-    }
+    let mut line = print_checked(&checked.report, format, verbose, checked.loaded.essays.len())?;
     if let Some(scope) = scope {
         line = line.replacen(" checked:", &format!(" checked{scope}:"), 1);
     }

@@ -10,7 +10,7 @@ use anthology::diagnostic::{Format, Report};
 use anthology::import::{Import, markdown};
 use anyhow::Result;
 
-use super::ui::{Ui, plural, print_report, summary};
+use super::ui::{Ui, plural, print_checked, print_report};
 use super::{ImportArgs, ImportKind, OutputFormat};
 
 /// `KEY=FIELD` for `--map`, the field one this format has.
@@ -134,7 +134,7 @@ fn finish(ui: &Ui, dir: &Path, import: Import, write: bool, force: bool, format:
     let written = anthology::import::write(dir, &import, force)?;
     ui.say(&format!("written: {} file{}; now `anthology check`:", written.len(), plural(written.len())));
     let checked = anthology::check(dir)?;
-    print_report(&checked.report, format)?;
-    ui.say(&summary(&checked.report, checked.loaded.essays.len()));
+    let line = print_checked(&checked.report, format, ui.verbose(), checked.loaded.essays.len())?;
+    ui.say(&line);
     Ok(if checked.report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -37,6 +37,20 @@ pub fn print_report(report: &Report, format: Format) -> Result<()> {
     Ok(())
 }
 
+/// Prints what `check` found in `format`: what every edition corrects by
+/// itself told once per text (or for the book) unless `verbose` or JSON.
+/// Returns the summary line ("12 essays checked: …"), which counts every
+/// place.
+pub fn print_checked(report: &Report, format: Format, verbose: bool, essays: usize) -> Result<String> {
+    let (told, summarized) = if verbose || format == Format::Json { (report.clone(), 0) } else { report.summarized() };
+    print_report(&told, format)?;
+    let mut line = summary(report, essays);
+    if summarized > 0 {
+        line.push_str(&format!(" ({summarized} of them typography every edition corrects: `--verbose` lists each)"));
+    }
+    Ok(line)
+}
+
 /// Writes a line for people on standard error; a closed stream is no failure.
 pub fn tell(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
