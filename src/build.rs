@@ -237,7 +237,7 @@ fn decode_offprints(entry: &[u8]) -> Option<Vec<typst::Offprint>> {
         };
         let slug = String::from_utf8(part()?).ok()?;
         let pages = number(&part()?)?;
-        list.push(typst::Offprint { slug, pages, bytes: part()? });
+        list.push(typst::Offprint { slug, pages, bytes: part()?, not_ua: None });
     }
     Some(list)
 }
@@ -323,7 +323,7 @@ impl Session {
         let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).zip(cached_pages).map(|(entry, essay_pages)| {
             let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
             let print = book.config.print.as_ref().map(|p| typst::print_summary(p, p.gutter(pages)));
-            typst::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new(), essay_pages, print }
+            typst::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new(), essay_pages, print, not_ua: false }
         });
         let cached_offprints = if offprints { disk.get(&off_key).and_then(|e| decode_offprints(&e)) } else { None };
         if let Some(made) = cached_pdf
@@ -333,7 +333,7 @@ impl Session {
                 self.images.keep_print(&book.root.join(file), *max);
             }
             let cite = citable(&made, cached_offprints.as_deref());
-            let extracts = cached_offprints.map(|list| Ok(typst::offprints_output(&list)));
+            let extracts = cached_offprints.map(|list| Ok(typst::offprints_output(&list, false)));
             return Ok((made.into_output(), extracts, started.elapsed(), cite));
         }
         let mut slot = self.world.lock().unwrap_or_else(|e| e.into_inner());
@@ -365,12 +365,15 @@ impl Session {
             entry.extend_from_slice(&made.bytes);
             disk.put(&key, &entry);
             disk.put(&pages_key, &encode_pages(&made.essay_pages));
-            if let Some(Ok(list)) = &extracts {
+            if let Some(Ok(list)) = &extracts
+                && list.iter().all(|o| o.not_ua.is_none())
+            {
                 disk.put(&off_key, &encode_offprints(list));
             }
         }
         let cite = citable(&made, extracts.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::as_slice));
-        let extracts = extracts.map(|r| r.map(|list| typst::offprints_output(&list)).map_err(EditionError::from));
+        let told = made.not_ua;
+        let extracts = extracts.map(|r| r.map(|list| typst::offprints_output(&list, told)).map_err(EditionError::from));
         Ok((made.into_output(), extracts, book_time, cite))
     }
 

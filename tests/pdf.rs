@@ -691,6 +691,13 @@ fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
     let b = typst::pieces::offprints(&book, &s, &world, &layouts, &c).unwrap();
     assert!(a.iter().all(|o| o.bytes.starts_with(b"%PDF-")));
     assert_eq!(a, b);
+    // Each declares PDF/UA-1, as the book does: its first page holds the
+    // one first-level heading, the book's title.
+    for o in &a {
+        assert_eq!(o.not_ua, None, "{}", o.slug);
+        let text = String::from_utf8_lossy(&o.bytes);
+        assert!(text.contains("pdfuaid:part") && text.contains("/DisplayDocTitle true"), "{}", o.slug);
+    }
 }
 
 /// Every page after an essay's first carries its running head (the authors

@@ -148,6 +148,8 @@ pub struct Pdf {
     pub essay_pages: crate::editions::metadata::PageMap,
     /// For a printed book: its trim, bleed and gutter, as the summary says them.
     pub print: Option<String>,
+    /// Whether one of the warnings says why the PDF does not declare PDF/UA-1.
+    pub not_ua: bool,
 }
 
 impl Pdf {
@@ -329,8 +331,9 @@ pub fn export_book(
     set: &Typeset,
     mut warnings: Vec<Diagnostic>,
 ) -> Result<Pdf, PdfError> {
-    let (mut bytes, not_ua) = export(book, s, w, set.doc(), book.config.identifier.clone())?;
-    warnings.extend(not_ua.map(|why| {
+    let (mut bytes, why) = export(book, s, w, set.doc(), book.config.identifier.clone())?;
+    let not_ua = why.is_some();
+    warnings.extend(why.map(|why| {
         Diagnostic::new(
             Code::TypesetWarning,
             Location::file(Path::new(crate::config::BOOK_FILE)),
@@ -351,7 +354,7 @@ pub fn export_book(
         };
         print_summary(p, gutter)
     });
-    Ok(Pdf { bytes, pages, warnings, essay_pages, print })
+    Ok(Pdf { bytes, pages, warnings, essay_pages, print, not_ua })
 }
 
 /// The stack of a thread that runs typst compiles: typst recurses deeply on

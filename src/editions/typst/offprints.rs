@@ -4,7 +4,7 @@
 //! cuts them from its pieces instead (see [`super::pieces`]).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use typst_layout::PagedDocument;
@@ -13,6 +13,7 @@ use super::export::{export, typeset};
 use super::introspect::{footnotes_before, link_pages, marks};
 use super::world::BookWorld;
 use super::{COMPILE_STACK, PdfError, Sources, Typeset, pieces};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::editions::{Files, Output};
 use crate::model::book::{Book, Essay};
 
@@ -25,16 +26,37 @@ pub struct Offprint {
     pub bytes: Vec<u8>,
     /// Its pages: the first page, then the essay's pages as in the book.
     pub pages: usize,
+    /// Why it does not declare PDF/UA-1 when the book asked for no standard
+    /// and the offprint could not meet it (see [`super::export::export`]).
+    pub not_ua: Option<String>,
 }
 
-/// The offprints as the edition's output: `<slug>.pdf` each.
-pub fn offprints_output(list: &[Offprint]) -> Output {
+/// The offprints as the edition's output: `<slug>.pdf` each, with one
+/// warning naming those that do not declare PDF/UA-1 and why, unless
+/// `told`: the book's PDF already said why it does not.
+pub fn offprints_output(list: &[Offprint], told: bool) -> Output {
     let files = list.iter().map(|o| (PathBuf::from(format!("{}.pdf", o.slug)), o.bytes.clone())).collect();
+    let not_ua: Vec<&Offprint> = list.iter().filter(|o| o.not_ua.is_some()).collect();
+    let warnings = match not_ua.first().and_then(|o| o.not_ua.as_deref()) {
+        Some(why) if !told => {
+            let slugs: Vec<&str> = not_ua.iter().map(|o| o.slug.as_str()).collect();
+            let (n, s) = (slugs.len(), if slugs.len() == 1 { "" } else { "s" });
+            vec![
+                Diagnostic::new(
+                    Code::TypesetWarning,
+                    Location::file(Path::new(crate::config::BOOK_FILE)),
+                    format!("{n} offprint{s} tagged, but not declaring PDF/UA-1 ({}): {why}", slugs.join(", ")),
+                )
+                .hint("mend what the reason names; `[pdf] standard = []` says no standard is wanted"),
+            ]
+        }
+        _ => Vec::new(),
+    };
     Output {
         files: Files::Folder(files),
         summary: format!("{} offprints, {} pages", list.len(), list.iter().map(|o| o.pages).sum::<usize>()),
         pages: None,
-        warnings: Vec::new(),
+        warnings,
     }
 }
 
@@ -143,9 +165,8 @@ fn offprint(
     }
     let info = offprint_metadata(e, typst::model::Document::info(&pages));
     *pages.info_mut() = info;
-    // Whether the offprint declares PDF/UA-1 is told once, with the book's PDF.
-    let (bytes, _) = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
-    Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len() })
+    let (bytes, not_ua) = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
+    Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len(), not_ua })
 }
 
 /// An offprint's metadata (its XMP and document information): the essay's
@@ -164,4 +185,23 @@ pub(crate) fn offprint_metadata(e: &Essay, book: &typst::model::DocumentInfo) ->
     info.keywords =
         e.tags.iter().map(|t| t.as_str().into()).chain(e.doi.iter().map(|d| format!("doi:{d}").into())).collect();
     info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offprint(slug: &str, not_ua: Option<&str>) -> Offprint {
+        Offprint { slug: slug.into(), bytes: b"%PDF-".to_vec(), pages: 2, not_ua: not_ua.map(String::from) }
+    }
+
+    #[test]
+    fn offprints_that_do_not_declare_pdf_ua_are_named_once_unless_the_book_told_why() {
+        let list = [offprint("a", None), offprint("b", Some("typst cannot meet it: X")), offprint("c", Some("Y"))];
+        let out = offprints_output(&list, false);
+        let said: Vec<&str> = out.warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(said, ["2 offprints tagged, but not declaring PDF/UA-1 (b, c): typst cannot meet it: X"]);
+        assert!(offprints_output(&list, true).warnings.is_empty(), "the book's PDF said why");
+        assert!(offprints_output(&list[..1], false).warnings.is_empty());
+    }
 }

@@ -35,8 +35,8 @@ pub fn offprints(
     pool()?.install(|| {
         docs.par_iter()
             .map(|(slug, doc)| {
-                let (bytes, _) = super::super::export(book, s, base, doc, format!("{ident}#{slug}"))?;
-                Ok(super::super::Offprint { slug: slug.clone(), bytes, pages: doc.pages().len() })
+                let (bytes, not_ua) = super::super::export(book, s, base, doc, format!("{ident}#{slug}"))?;
+                Ok(super::super::Offprint { slug: slug.clone(), bytes, pages: doc.pages().len(), not_ua })
             })
             .collect()
     })
