@@ -4,8 +4,10 @@
 //! BibTeX or Hayagriva's YAML), then checked, ordered and rendered as the
 //! site, the EPUB and the PDF's typst markup; an image, probed and scaled
 //! as the editions do; a roster of contributors in CSV, TSV or XLSX. An
-//! input may be refused or reported on; the one failure is a panic.
-//! `fuzz/` runs them under libFuzzer (`cargo +nightly fuzz run book`), and
+//! input may be refused or reported on; the failures are a panic and
+//! holding more heap at once than [`BUDGET`].
+//! `fuzz/` runs them under libFuzzer (`fuzz/run 60 book`), within a heap
+//! budget that [`Counted`] and [`within_budget`] keep, and
 //! `tests/cli.rs` runs the seeds in every `cargo test`.
 
 use crate::import::fuzzing::{Scratch, parts};
@@ -82,4 +84,102 @@ fn contained_panics_are_no_crash() {
             }
         }));
     });
+}
+
+/// The most one input may hold on the heap at once: an essay, an image or a
+/// roster that takes more would exhaust an editor's machine with a few of
+/// its kind. [`within_budget`] makes going over it a crash.
+pub const BUDGET: usize = 1 << 30;
+
+/// The heap in use and its high mark, counted by [`Counted`].
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The system allocator, counting what is in use: a fuzz target's global
+/// allocator, so that [`within_budget`] sees what one input takes. libFuzzer
+/// sees only a single allocation's size, and only under a sanitizer.
+pub struct Counted;
+
+impl Counted {
+    fn grew(by: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = LIVE.fetch_add(by, Relaxed) + by;
+        PEAK.fetch_max(now, Relaxed);
+    }
+
+    fn shrank(by: usize) {
+        LIVE.fetch_sub(by, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is the system allocator's, with the same arguments;
+// the counting around it touches no memory it returns.
+unsafe impl std::alloc::GlobalAlloc for Counted {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as the caller promises for `layout`.
+        let p = unsafe { std::alloc::System.alloc(layout) };
+        if !p.is_null() {
+            Self::grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as the caller promises for `layout`.
+        let p = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            Self::grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from this allocator, which is the system's.
+        unsafe { std::alloc::System.dealloc(ptr, layout) };
+        Self::shrank(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` came from this allocator, which is the system's.
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            Self::shrank(layout.size());
+            Self::grew(new_size);
+        }
+        p
+    }
+}
+
+/// Runs one input, then panics (a crash, for libFuzzer, which keeps the
+/// input) when the heap it took at its highest was over [`BUDGET`]. Only
+/// meaningful with [`Counted`] as the global allocator.
+pub fn within_budget(run: impl FnOnce()) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    run();
+    let took = PEAK.load(Relaxed).saturating_sub(before);
+    assert!(took <= BUDGET, "one input took {} MiB of heap at once; the budget is {} MiB", took >> 20, BUDGET >> 20);
+}
+
+/// The unit tests count their heap as the fuzz targets do.
+#[cfg(test)]
+#[global_allocator]
+static HEAP: Counted = Counted;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_over_the_heap_budget_is_a_crash() {
+        // Reserved, never touched: counted without costing the machine.
+        within_budget(|| drop(std::hint::black_box(Vec::<u8>::with_capacity(1 << 20))));
+        let over = std::panic::catch_unwind(|| {
+            within_budget(|| drop(std::hint::black_box(Vec::<u8>::with_capacity(BUDGET + 1))))
+        });
+        let message = over.expect_err("over the budget");
+        let message = message.downcast_ref::<String>().expect("a message");
+        assert!(message.starts_with("one input took 1024 MiB of heap at once"), "{message}");
+    }
 }

@@ -1,4 +1,8 @@
-//! `anthology::fuzzing::book` under libFuzzer: any book, no panic.
+//! `anthology::fuzzing::book` under libFuzzer: any book, no panic, within the heap budget.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| anthology::fuzzing::book(data));
+/// Every allocation counted, so that an input over the heap budget is a crash.
+#[global_allocator]
+static HEAP: anthology::fuzzing::Counted = anthology::fuzzing::Counted;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| anthology::fuzzing::within_budget(|| anthology::fuzzing::book(data)));

@@ -1,4 +1,8 @@
-//! `anthology::import::fuzzing::project` under libFuzzer: any input, no panic.
+//! `anthology::import::fuzzing::project` under libFuzzer: any input, no panic, within the heap budget.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| anthology::import::fuzzing::project(data));
+/// Every allocation counted, so that an input over the heap budget is a crash.
+#[global_allocator]
+static HEAP: anthology::fuzzing::Counted = anthology::fuzzing::Counted;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| anthology::fuzzing::within_budget(|| anthology::import::fuzzing::project(data)));

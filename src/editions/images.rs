@@ -59,14 +59,20 @@ pub fn process_sizes(path: &Path, sizes: &[u32]) -> Result<Vec<Processed>, Image
     process_bytes(path, &bytes, sizes)
 }
 
-/// Decodes within a memory limit, turned upright as its EXIF orientation
-/// says (cameras store portraits sideways and a tag to turn them).
-fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
-    use image::ImageDecoder;
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+/// What a decoder may allocate for one image: 40 million pixels (the
+/// default `[rules] max_image_pixels`) of 16-bit RGBA take 320 MiB.
+fn limits() -> image::Limits {
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
+    limits
+}
+
+/// Decodes within [`limits`], turned upright as its EXIF orientation says
+/// (cameras store portraits sideways and a tag to turn them).
+pub(crate) fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    use image::ImageDecoder;
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+    reader.limits(limits());
     let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
@@ -117,10 +123,16 @@ fn kept_whole(bytes: &[u8]) -> Result<Option<Processed>, String> {
         return Ok(Some(Processed { bytes, ext: "svg", media_type: "image/svg+xml", width, height }));
     }
     if bytes.starts_with(b"GIF8") {
-        use image::AnimationDecoder;
-        let decoder = image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-        let (width, height) = image::ImageDecoder::dimensions(&decoder);
-        if decoder.into_frames().take(2).count() > 1 {
+        use image::{AnimationDecoder, ImageDecoder};
+        let mut decoder = image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        // A frame's size is its own, up to 65,535 pixels a side whatever the
+        // image's: without a limit, one frame of a 160×90 GIF took 10 GiB.
+        decoder.set_limits(limits()).map_err(|e| e.to_string())?;
+        let (width, height) = decoder.dimensions();
+        // A frame that cannot be read is an error, never a frame to count.
+        let mut frames = decoder.into_frames();
+        let mut next = || frames.next().transpose().map_err(|e| e.to_string());
+        if next()?.is_some() && next()?.is_some() {
             return Ok(Some(Processed { bytes: bytes.to_vec(), ext: "gif", media_type: "image/gif", width, height }));
         }
     }
@@ -382,6 +394,21 @@ fn encode(img: &DynamicImage) -> Result<Processed, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A GIF of 160×90 pixels whose one frame says it is 65,535 pixels a
+    /// side, found by the image fuzz target: its decoding took 10 GiB.
+    #[test]
+    fn a_gif_frame_larger_than_its_image_stays_within_the_heap_budget() {
+        let seed =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/image/regression-gif-frame-larger-than-the-image");
+        let bytes = std::fs::read(seed).unwrap();
+        let gif = &bytes[1..];
+        assert!(gif.starts_with(b"GIF89a"));
+        crate::fuzzing::within_budget(|| {
+            let made = process_bytes(Path::new("a.gif"), gif, &[64, 640]);
+            assert!(made.is_err(), "refused, neither decoded nor published as it is");
+        });
+    }
 
     #[test]
     fn scales_down_and_reencodes() {

@@ -373,7 +373,7 @@ fn feed(book: &Book) -> Vec<u8> {
 /// without one, the title's first letter on the cover's blue.
 fn icon(book: &Book) -> (&'static str, Vec<u8>) {
     let cover = book.cover_image().and_then(|c| c.path.as_ref()).and_then(|p| {
-        let img = image::open(book.root.join(p)).ok()?;
+        let img = crate::editions::images::decode(&std::fs::read(book.root.join(p)).ok()?).ok()?;
         let small = img.resize_to_fill(64, 64, image::imageops::FilterType::Lanczos3).to_rgba8();
         let mut png = Vec::new();
         small.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).ok()?;
