@@ -366,10 +366,18 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn init_new_and_check_as_a_new_user_would() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    assert!(run(&["init", d]).status.success());
+    let out = run(&["init", d]);
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("created ") && stdout(&out).is_empty(), "{}", stderr(&out));
     assert_eq!(run(&["check", d]).status.code(), Some(0));
     let out = run(&["new", "my-essay", "--dir", d, "--title", "Mon essai"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // --quiet: nothing but diagnostics, and there are none.
+    let quiet = tempfile::tempdir().unwrap();
+    let out = run(&["init", quiet.path().to_str().unwrap(), "-q"]);
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", stderr(&out));
+    let out = run(&["new", "other", "--dir", quiet.path().to_str().unwrap(), "-q"]);
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", stderr(&out));
     let out = run(&["check", d, "--format", "json"]);
     assert_eq!(json_lines(&out), vec!["T002 contributions/my-essay.md:0"]);
     assert_eq!(run(&["new", "my-essay", "--dir", d]).status.code(), Some(1));

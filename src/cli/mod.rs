@@ -364,8 +364,8 @@ enum OutputFormat {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let ui = ui::Ui::new(cli.quiet, cli.verbose);
     match cli.command {
-        Command::Init { dir, title, language } => init::init(&dir, &title, &language),
-        Command::New { slug, title, folder, dir } => init::new(&dir, &slug, title.as_deref(), folder),
+        Command::Init { dir, title, language } => init::init(&ui, &dir, &title, &language),
+        Command::New { slug, title, folder, dir } => init::new(&ui, &dir, &slug, title.as_deref(), folder),
         Command::Check { dir, format, deny_warnings, changed } => {
             check::run(&dir, format, deny_warnings, changed.as_deref(), ui.verbose())
         }
