@@ -116,7 +116,7 @@ fn main() -> Result<()> {
     step(&format!("typst layout ({} pages, {typeset} pieces typeset)", doc.pages().len()), t);
     census(doc);
     let t = Instant::now();
-    let (bytes, _) = pdf::export(&book, &sources, &world, doc, "profile".into())?;
+    let (bytes, _) = pdf::export(&book, &sources, &world, doc, "profile".into(), pdf::without_alt(book.texts()))?;
     step(&format!("PDF export ({} KiB)", bytes.len() / 1024), t);
     let t = Instant::now();
     let offprints = pdf::offprints_of(&book, &sources, &world, &layouts, &set)?;

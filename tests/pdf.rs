@@ -439,9 +439,9 @@ fn pdf_options_and_standards() {
 }
 
 /// Without `[pdf] standard`, a book whose images all have alternative text
-/// gets a PDF that declares PDF/UA-1, which has viewers show its title;
-/// one with an image without it gets a tagged PDF and a warning that says
-/// why. PDF/A-2b needs no `date` in book.toml.
+/// gets a PDF that declares PDF/UA-1; one with an image without it gets a
+/// tagged PDF and a warning that says why. Viewers show the title of
+/// either. PDF/A-2b needs no `date` in book.toml.
 #[test]
 fn pdf_ua_by_default_when_the_book_allows_it_and_pdf_a_without_a_date() {
     let declared = |bytes: &[u8], part: &str| String::from_utf8_lossy(bytes).contains(part);
@@ -457,9 +457,10 @@ fn pdf_ua_by_default_when_the_book_allows_it_and_pdf_a_without_a_date() {
         }
         edit(dir.path());
         let (book, report) = anthology::prepare(dir.path(), false).unwrap();
-        (anthology::editions::typst::render(&book.unwrap()).unwrap(), report)
+        let book = book.unwrap();
+        (anthology::editions::typst::render(&book).unwrap(), report, offprints(&book))
     };
-    let (pdf, report) = book(&|d| {
+    let (pdf, report, offprints) = book(&|d| {
         let essay = d.join("contributions/archiving-the-ephemeral/index.md");
         let text = std::fs::read_to_string(&essay).unwrap();
         std::fs::write(
@@ -474,15 +475,56 @@ fn pdf_ua_by_default_when_the_book_allows_it_and_pdf_a_without_a_date() {
     });
     assert!(report.diagnostics.iter().any(|d| d.code.as_str() == "T007"), "check names the image");
     assert!(!declared(&pdf.bytes, "pdfuaid:part"), "no PDF/UA-1 claim the PDF cannot keep");
+    assert!(declared(&pdf.bytes, "/DisplayDocTitle true"), "viewers show the title all the same");
     let said: Vec<&str> = pdf.warnings.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(said, ["the PDF is tagged, but does not declare PDF/UA-1: 1 image without alternative text (T007)"]);
+    // An offprint declares PDF/UA-1 when its own essay's images have their text.
+    let not_ua: Vec<(&str, String)> =
+        offprints.iter().filter_map(|o| Some((o.slug.as_str(), o.not_ua.as_ref()?.to_string()))).collect();
+    assert_eq!(not_ua, [("archiving-the-ephemeral", "1 image without alternative text (T007)".to_string())]);
+    assert!(offprints.iter().filter(|o| o.not_ua.is_none()).all(|o| declared(&o.bytes, "pdfuaid:part")));
 
-    let (pdf, _) = book(&|d| {
+    let (pdf, _, _) = book(&|d| {
         let toml = std::fs::read_to_string(d.join("book.toml")).unwrap();
         let undated: String = toml.lines().filter(|l| !l.starts_with("date = ")).map(|l| format!("{l}\n")).collect();
         std::fs::write(d.join("book.toml"), format!("{undated}\n[pdf]\nstandard = [\"a-2b\"]\n")).unwrap();
     });
     assert!(declared(&pdf.bytes, "pdfaid:part"), "PDF/A-2b, dated though the book gives no date");
+    assert!(declared(&pdf.bytes, "/DisplayDocTitle true"), "its title shown");
+    let reread = lopdf::Document::load_mem(&pdf.bytes).expect("the update read back");
+    assert_eq!(reread.get_pages().len(), pdf.pages);
+}
+
+/// A table whose header holds a link, over several pages: typst would
+/// repeat the header on each, as an artifact, and PDF/UA-1 allows no link
+/// in one (EIP-7883 lost its PDF/UA-1 to such a table).
+#[test]
+fn a_long_table_with_a_link_in_its_header_keeps_pdf_ua() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in ["book.toml", "contributions", "front", "back", "sections"] {
+        copy(&repo().join(entry), &dir.path().join(entry));
+    }
+    let essay = dir.path().join("contributions/archiving-the-ephemeral/index.md");
+    let mut text = std::fs::read_to_string(&essay).unwrap();
+    text.push_str("\n| Case | [Price](https://example.org/prices) |\n|---|---|\n");
+    for i in 0..120 {
+        text.push_str(&format!("| case {i} | {} |\n", i * 7));
+    }
+    std::fs::write(&essay, text).unwrap();
+    let (book, _) = anthology::prepare(dir.path(), false).unwrap();
+    let pdf = anthology::editions::typst::render(&book.unwrap()).unwrap();
+    assert!(String::from_utf8_lossy(&pdf.bytes).contains("pdfuaid:part"), "{:?}", pdf.warnings);
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+}
+
+/// The offprints of `book`, cut from its pieces.
+fn offprints(book: &anthology::model::book::Book) -> Vec<anthology::editions::typst::Offprint> {
+    use anthology::editions::typst;
+    let s = typst::sources(book, &typst::fonts_for(book).unwrap()).unwrap();
+    let world = typst::world(book, &s, Arc::new(Fonts::new(Vec::new())), &Default::default()).unwrap();
+    let layouts = typst::pieces::Layouts::default();
+    let c = typst::pieces::compose(book, &s, &world, &layouts).unwrap();
+    typst::pieces::offprints(book, &s, &world, &layouts, &c).unwrap()
 }
 
 fn copy(from: &Path, to: &Path) {

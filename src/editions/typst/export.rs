@@ -13,7 +13,7 @@ use super::world::BookWorld;
 use super::{PdfError, Sources, markup};
 use crate::config::Standard;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::model::book::Book;
+use crate::model::book::{Book, Essay};
 
 /// A typst diagnostic as ours, pointing at the book file it comes from.
 pub(super) fn convert(d: &SourceDiagnostic, world: &BookWorld, s: &Sources) -> Diagnostic {
@@ -59,9 +59,46 @@ pub fn typeset(s: &Sources, w: &BookWorld) -> Result<(PagedDocument, Vec<Diagnos
     Ok((doc, warnings))
 }
 
+/// Why a PDF does not declare PDF/UA-1 when the book asked for no standard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotUa {
+    /// Images without alternative text: T007 names each.
+    Images(usize),
+    /// typst's own validation failed: its errors, each with its place.
+    Typst(String),
+}
+
+impl std::fmt::Display for NotUa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotUa::Images(1) => write!(f, "1 image without alternative text (T007)"),
+            NotUa::Images(n) => write!(f, "{n} images without alternative text (T007)"),
+            NotUa::Typst(errors) => write!(f, "typst cannot meet it: {errors}"),
+        }
+    }
+}
+
+impl NotUa {
+    /// What the warning that gives this reason suggests.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            NotUa::Images(_) => {
+                "give every image its alternative text; `[pdf] standard = []` says no standard is wanted"
+            }
+            NotUa::Typst(_) => "mend what typst names, at its place; `[pdf] standard = []` says no standard is wanted",
+        }
+    }
+}
+
+/// How many images of `texts` have no alternative text.
+pub fn without_alt<'a>(texts: impl Iterator<Item = &'a Essay>) -> usize {
+    texts.flat_map(|e| &e.images).filter(|i| i.alt.trim().is_empty()).count()
+}
+
 /// Exports laid-out pages as PDF, with the book's date and standards and
 /// `ident` as the document's identifier. Without `[pdf] standard`, the PDF
-/// declares PDF/UA-1 when every image has its alternative text and typst
+/// declares PDF/UA-1 when none of its images is `without_alt` (see
+/// [`without_alt`]: the book's, or one essay's for its offprint) and typst
 /// can meet the standard; else it is tagged only, and the second value
 /// says why, for a warning.
 pub fn export(
@@ -70,7 +107,8 @@ pub fn export(
     w: &BookWorld,
     doc: &PagedDocument,
     ident: String,
-) -> Result<(Vec<u8>, Option<String>), PdfError> {
+    without_alt: usize,
+) -> Result<(Vec<u8>, Option<NotUa>), PdfError> {
     let pdf = |asked: &[Standard]| {
         let standards: Vec<PdfStandard> = asked
             .iter()
@@ -88,56 +126,95 @@ pub fn export(
                 .flatten()
         });
         let options = PdfOptions { ident: Smart::Custom(ident.clone()), timestamp, standards, ..PdfOptions::default() };
-        typst_pdf::pdf(doc, &options)
-            .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
+        let bytes = typst_pdf::pdf(doc, &options)
+            .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
+        if asked.contains(&Standard::Ua1) { Ok(bytes) } else { title_shown(bytes) }
     };
     if let Some(asked) = &book.config.pdf.standard {
         return Ok((pdf(asked)?, None));
     }
-    let without_alt = book.texts().flat_map(|e| &e.images).filter(|i| i.alt.trim().is_empty()).count();
     if without_alt > 0 {
-        let why =
-            format!("{without_alt} image{} without alternative text (T007)", if without_alt == 1 { "" } else { "s" });
-        return Ok((pdf(&[])?, Some(why)));
+        return Ok((pdf(&[])?, Some(NotUa::Images(without_alt))));
     }
     match pdf(&[Standard::Ua1]) {
         Ok(bytes) => Ok((bytes, None)),
         Err(PdfError::Typeset(errors)) => {
-            let reasons: Vec<String> = errors
-                .iter()
-                .map(|d| match d.location.line {
-                    0 => d.message.clone(),
-                    line => format!("{} ({}:{line})", d.message, crate::diagnostic::slash_path(&d.location.file)),
-                })
+            // Each error once, with all its places.
+            let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
+            for d in &errors {
+                let place = (d.location.line > 0)
+                    .then(|| format!("{}:{}", crate::diagnostic::slash_path(&d.location.file), d.location.line));
+                match reasons.iter_mut().find(|(m, _)| *m == d.message) {
+                    Some((_, places)) => places.extend(place),
+                    None => reasons.push((&d.message, place.into_iter().collect())),
+                }
+            }
+            let reasons: Vec<String> = reasons
+                .into_iter()
+                .map(
+                    |(m, places)| {
+                        if places.is_empty() { m.to_string() } else { format!("{m} ({})", places.join(", ")) }
+                    },
+                )
                 .collect();
-            Ok((pdf(&[])?, Some(format!("typst cannot meet it: {}", reasons.join("; ")))))
+            Ok((pdf(&[])?, Some(NotUa::Typst(reasons.join("; ")))))
         }
         Err(e) => Err(e),
     }
 }
 
+/// `pdf` with what `edit` changes, as an incremental update after typst's
+/// bytes, which stay as they are; `what` names it in an error.
+fn updated(
+    pdf: Vec<u8>,
+    what: &'static str,
+    edit: impl FnOnce(&mut lopdf::IncrementalDocument) -> Result<(), lopdf::Error>,
+) -> Result<Vec<u8>, PdfError> {
+    let fail = |e: lopdf::Error| PdfError::Update(what, e.to_string());
+    let doc = lopdf::Document::load_mem(&pdf).map_err(fail)?;
+    let mut update = lopdf::IncrementalDocument::create_from(pdf, doc);
+    edit(&mut update).map_err(fail)?;
+    let mut out = Vec::new();
+    update.save_to(&mut out).map_err(|e| PdfError::Update(what, e.to_string()))?;
+    Ok(out)
+}
+
 /// `pdf` with a TrimBox and a BleedBox on every page, as printers read
 /// them: typst writes the MediaBox (the trim and its bleed) and, when there
-/// is bleed, the TrimBox; the BleedBox is the MediaBox. They are added as
-/// an incremental update, after typst's bytes, which stay as they are.
+/// is bleed, the TrimBox; the BleedBox is the MediaBox.
 pub fn print_boxes(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
-    use lopdf::{Document, IncrementalDocument, Object};
-    let fail = |e: lopdf::Error| PdfError::Boxes(e.to_string());
-    let doc = Document::load_mem(&pdf).map_err(fail)?;
-    let pages: Vec<_> = doc.get_pages().into_values().collect();
-    let mut update = IncrementalDocument::create_from(pdf, doc);
-    for id in pages {
-        let page = update.get_prev_documents().get_dictionary(id).map_err(fail)?;
-        let media = page.get(b"MediaBox").map_err(fail)?.clone();
-        let trim = page.get(b"TrimBox").cloned().unwrap_or_else(|_| media.clone());
-        let mut page = page.clone();
-        page.set("TrimBox", trim);
-        page.set("BleedBox", media);
-        update.new_document.set_object(id, Object::Dictionary(page));
-    }
-    let mut out = Vec::new();
-    update.save_to(&mut out).map_err(|e| PdfError::Boxes(e.to_string()))?;
-    Ok(out)
+    updated(pdf, "the print boxes", |update| {
+        let pages: Vec<_> = update.get_prev_documents().get_pages().into_values().collect();
+        for id in pages {
+            let page = update.get_prev_documents().get_dictionary(id)?;
+            let media = page.get(b"MediaBox")?.clone();
+            let trim = page.get(b"TrimBox").cloned().unwrap_or_else(|_| media.clone());
+            let mut page = page.clone();
+            page.set("TrimBox", trim);
+            page.set("BleedBox", media);
+            update.new_document.set_object(id, lopdf::Object::Dictionary(page));
+        }
+        Ok(())
+    })
+}
+
+/// `pdf` with the viewer preference that has readers show its title, not
+/// its file name, in their title bar: krilla sets it only for PDF/UA.
+fn title_shown(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
+    updated(pdf, "the title's display", |update| {
+        let prev = update.get_prev_documents();
+        let root = prev.trailer.get(b"Root")?.as_reference()?;
+        let mut catalog = prev.get_dictionary(root)?.clone();
+        let mut preferences = match catalog.get(b"ViewerPreferences") {
+            Ok(lopdf::Object::Reference(id)) => prev.get_dictionary(*id)?.clone(),
+            Ok(lopdf::Object::Dictionary(d)) => d.clone(),
+            _ => lopdf::Dictionary::new(),
+        };
+        preferences.set("DisplayDocTitle", true);
+        catalog.set("ViewerPreferences", preferences);
+        update.new_document.set_object(root, lopdf::Object::Dictionary(catalog));
+        Ok(())
+    })
 }
 
 /// The fewest pixels per inch an image should have on paper.

@@ -25,7 +25,7 @@ pub mod pieces;
 pub mod world;
 
 pub use data::{font_request, fonts_for, sources};
-pub use export::{PRINT_DPI, export, print_boxes, print_summary, typeset};
+pub use export::{NotUa, PRINT_DPI, export, print_boxes, print_summary, typeset, without_alt};
 pub use introspect::marks;
 pub(crate) use introspect::{footnotes_before, link_labels, marked};
 pub(crate) use offprints::offprint_metadata;
@@ -216,9 +216,10 @@ pub enum PdfError {
     /// The book's fonts could not be loaded.
     #[error(transparent)]
     Fonts(#[from] crate::fonts::FontError),
-    /// The print boxes could not be added to the PDF typst wrote.
-    #[error("cannot add the print boxes to the PDF: {0}")]
-    Boxes(String),
+    /// What typst does not write (print boxes, a viewer preference) could
+    /// not be added to the PDF it wrote.
+    #[error("cannot add {0} to the PDF: {1}")]
+    Update(&'static str, String),
     /// The `[pdf] standard` combination is not possible.
     #[error("invalid [pdf] standard: {0}")]
     Standard(String),
@@ -331,7 +332,7 @@ pub fn export_book(
     set: &Typeset,
     mut warnings: Vec<Diagnostic>,
 ) -> Result<Pdf, PdfError> {
-    let (mut bytes, why) = export(book, s, w, set.doc(), book.config.identifier.clone())?;
+    let (mut bytes, why) = export(book, s, w, set.doc(), book.config.identifier.clone(), without_alt(book.texts()))?;
     let not_ua = why.is_some();
     warnings.extend(why.map(|why| {
         Diagnostic::new(
@@ -339,7 +340,7 @@ pub fn export_book(
             Location::file(Path::new(crate::config::BOOK_FILE)),
             format!("the PDF is tagged, but does not declare PDF/UA-1: {why}"),
         )
-        .hint("give every image its alternative text; `[pdf] standard = []` says no standard is wanted")
+        .hint(why.hint())
     }));
     if book.config.print.is_some() {
         bytes = print_boxes(bytes)?;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use typst_layout::PagedDocument;
 
-use super::export::{export, typeset};
+use super::export::{NotUa, export, typeset, without_alt};
 use super::introspect::{footnotes_before, link_pages, marks};
 use super::world::BookWorld;
 use super::{COMPILE_STACK, PdfError, Sources, Typeset, pieces};
@@ -28,7 +28,7 @@ pub struct Offprint {
     pub pages: usize,
     /// Why it does not declare PDF/UA-1 when the book asked for no standard
     /// and the offprint could not meet it (see [`super::export::export`]).
-    pub not_ua: Option<String>,
+    pub not_ua: Option<NotUa>,
 }
 
 /// The offprints as the edition's output: `<slug>.pdf` each, with one
@@ -37,7 +37,7 @@ pub struct Offprint {
 pub fn offprints_output(list: &[Offprint], told: bool) -> Output {
     let files = list.iter().map(|o| (PathBuf::from(format!("{}.pdf", o.slug)), o.bytes.clone())).collect();
     let not_ua: Vec<&Offprint> = list.iter().filter(|o| o.not_ua.is_some()).collect();
-    let warnings = match not_ua.first().and_then(|o| o.not_ua.as_deref()) {
+    let warnings = match not_ua.first().and_then(|o| o.not_ua.as_ref()) {
         Some(why) if !told => {
             let slugs: Vec<&str> = not_ua.iter().map(|o| o.slug.as_str()).collect();
             let (n, s) = (slugs.len(), if slugs.len() == 1 { "" } else { "s" });
@@ -47,7 +47,7 @@ pub fn offprints_output(list: &[Offprint], told: bool) -> Output {
                     Location::file(Path::new(crate::config::BOOK_FILE)),
                     format!("{n} offprint{s} tagged, but not declaring PDF/UA-1 ({}): {why}", slugs.join(", ")),
                 )
-                .hint("mend what the reason names; `[pdf] standard = []` says no standard is wanted"),
+                .hint(why.hint()),
             ]
         }
         _ => Vec::new(),
@@ -165,7 +165,8 @@ fn offprint(
     }
     let info = offprint_metadata(e, typst::model::Document::info(&pages));
     *pages.info_mut() = info;
-    let (bytes, not_ua) = export(book, s, &world, &pages, format!("{}#{}", book.config.identifier, e.slug))?;
+    let ident = format!("{}#{}", book.config.identifier, e.slug);
+    let (bytes, not_ua) = export(book, s, &world, &pages, ident, without_alt(std::iter::once(e)))?;
     Ok(Offprint { slug: e.slug.clone(), bytes, pages: pages.pages().len(), not_ua })
 }
 
@@ -192,12 +193,17 @@ mod tests {
     use super::*;
 
     fn offprint(slug: &str, not_ua: Option<&str>) -> Offprint {
-        Offprint { slug: slug.into(), bytes: b"%PDF-".to_vec(), pages: 2, not_ua: not_ua.map(String::from) }
+        Offprint {
+            slug: slug.into(),
+            bytes: b"%PDF-".to_vec(),
+            pages: 2,
+            not_ua: not_ua.map(|e| NotUa::Typst(e.into())),
+        }
     }
 
     #[test]
     fn offprints_that_do_not_declare_pdf_ua_are_named_once_unless_the_book_told_why() {
-        let list = [offprint("a", None), offprint("b", Some("typst cannot meet it: X")), offprint("c", Some("Y"))];
+        let list = [offprint("a", None), offprint("b", Some("X")), offprint("c", Some("Y"))];
         let out = offprints_output(&list, false);
         let said: Vec<&str> = out.warnings.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(said, ["2 offprints tagged, but not declaring PDF/UA-1 (b, c): typst cannot meet it: X"]);

@@ -350,7 +350,10 @@ impl<'a> Writer<'a> {
                 let _ = write!(self.out, "#table(columns: {cols}, align: ({},)", aligns.join(", "));
                 for (r, (row, pad)) in rows.iter().zip(&pads).enumerate() {
                     if r == 0 && *head > 0 {
-                        self.out.push_str(", table.header(");
+                        // A header typst repeats on the next page is an
+                        // artifact there, and PDF/UA-1 allows no link in one.
+                        let linked = rows[..*head].iter().flatten().any(|c| links_in(&c.content));
+                        self.out.push_str(if linked { ", table.header(repeat: false, " } else { ", table.header(" });
                     }
                     let mut first = r == 0 && *head > 0;
                     let mut sep = |out: &mut String| {
@@ -714,6 +717,15 @@ pub fn short_text(doc: &Document, label_prefix: &str) -> String {
     let none = HashMap::new();
     let out = Writer::new(doc, label_prefix, &none, 4).document(doc);
     out.text.trim_end().to_string()
+}
+
+/// Whether `inlines` hold what the PDF makes a link: a link, a citation or
+/// a footnote's mark.
+fn links_in(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|i| match i {
+        Inline::Link { .. } | Inline::Cite(_) | Inline::FootnoteRef { .. } => true,
+        other => other.styled().is_some_and(|c| links_in(c)),
+    })
 }
 
 #[cfg(test)]

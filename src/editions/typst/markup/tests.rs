@@ -55,6 +55,9 @@ fn block_elements() {
         "#figure(image(\"/assets/0\", width: 100%, alt: \"An alt\"), caption: [T]);"
     );
     assert_eq!(md("![gone](missing.png)", "und"), "gone");
+    // A link in the header: it is set once, not repeated on the next page.
+    let linked = md("| [a](https://example.org) | b[^n] |\n|-|-|\n| 1 | 2 |\n\n[^n]: N.", "und");
+    assert!(linked.starts_with("#table(columns: 2, align: (start, start,), table.header(repeat: false, "), "{linked}");
 }
 
 #[test]

@@ -35,7 +35,9 @@ pub fn offprints(
     pool()?.install(|| {
         docs.par_iter()
             .map(|(slug, doc)| {
-                let (bytes, not_ua) = super::super::export(book, s, base, doc, format!("{ident}#{slug}"))?;
+                let essay = book.essays().filter(|e| &e.slug == slug);
+                let missing = super::super::without_alt(essay);
+                let (bytes, not_ua) = super::super::export(book, s, base, doc, format!("{ident}#{slug}"), missing)?;
                 Ok(super::super::Offprint { slug: slug.clone(), bytes, pages: doc.pages().len(), not_ua })
             })
             .collect()
