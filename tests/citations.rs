@@ -490,14 +490,17 @@ fn the_crossref_deposit_has_every_required_element() {
     assert_eq!(dois.len(), chapters);
 }
 
-/// "Cite this essay" as the finished site sets it, with `(from, to)` replaced
-/// in book.toml.
-fn cite_text(edit: (&str, &str)) -> String {
+/// "Cite this essay" of "Archiving the Ephemeral" as the finished site sets
+/// it, with each `(file, from, to)` replaced in the sample's file.
+fn cite_text(edits: &[(&str, &str, &str)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let toml = sample_copy(d, "");
-    assert!(toml.contains(edit.0));
-    write(d, "book.toml", &toml.replace(edit.0, edit.1));
+    sample_copy(d, "");
+    for (file, from, to) in edits {
+        let text = std::fs::read_to_string(d.join(file)).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        write(d, file, &text.replacen(from, to, 1));
+    }
     let b = prepared(d);
     let mut site = anthology::editions::html::render_pending(&b, &Default::default(), &[]).unwrap();
     let print = anthology::editions::html::cite::Print { pages: pages(&b), ..Default::default() };
@@ -507,15 +510,26 @@ fn cite_text(edit: (&str, &str)) -> String {
     html[start..].split("</div>").next().unwrap().to_string()
 }
 
+/// An English title is title-cased by the style, save for what the editor
+/// wrote: before, "ISS" as a title's last word became "Iss".
+#[test]
+fn titles_are_cited_as_written() {
+    let text = cite_text(&[
+        ("book.toml", "language = \"fr\"", "language = \"en\""),
+        ("contributions/archiving-the-ephemeral/index.md", "Archiving the Ephemeral", "Archiving the ISS"),
+    ]);
+    assert!(text.contains("“Archiving the ISS.”"), "{text}");
+}
+
 #[test]
 fn set_citations_are_kept_by_style_and_language_within_a_process() {
     // Set entries are kept for the next build of the process (watch): the
     // same entry under another style or language is set again.
     let style = "citation_style = \"chicago-author-date\"";
-    let chicago = cite_text((style, style));
-    let ieee = cite_text((style, "citation_style = \"ieee\""));
-    let english = cite_text(("language = \"fr\"", "language = \"en\""));
+    let chicago = cite_text(&[("book.toml", style, style)]);
+    let ieee = cite_text(&[("book.toml", style, "citation_style = \"ieee\"")]);
+    let english = cite_text(&[("book.toml", "language = \"fr\"", "language = \"en\"")]);
     assert_ne!(chicago, ieee, "{chicago}\n{ieee}");
     assert_ne!(chicago, english, "{chicago}\n{english}");
-    assert_eq!(chicago, cite_text((style, style)), "the kept entry is the one set the first time");
+    assert_eq!(chicago, cite_text(&[("book.toml", style, style)]), "the kept entry is the one set the first time");
 }

@@ -128,10 +128,12 @@ fn hayagriva_entry(book: &Book, r: &Record<'_>) -> Value {
 }
 
 /// A string hayagriva takes as written: neither re-cased by the style (a
-/// French title in an English essay's record stays in French case) nor read
-/// for hayagriva's own markup (`{…}`, `$…$`).
+/// French title in an English essay's record stays in French case, "ISS"
+/// stays "ISS") nor read for hayagriva's own markup (`{…}`, `$…$`). The
+/// flag is the inner string's: hayagriva 0.10 reads a `verbatim` beside a
+/// title's `value` as an unknown key, and ignores it.
 fn verbatim(s: &str) -> Value {
-    json!({ "value": s, "verbatim": true })
+    json!({ "value": { "value": s, "verbatim": true } })
 }
 
 /// The book as hayagriva reads an entry: an anthology with its editors.
