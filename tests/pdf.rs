@@ -517,6 +517,49 @@ fn a_long_table_with_a_link_in_its_header_keeps_pdf_ua() {
     assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
 }
 
+/// An HTML table whose header cells head rows: the PDF tags them as
+/// header cells (pdfua found a table with none).
+#[test]
+fn the_header_cells_of_rows_are_tagged_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in ["book.toml", "contributions", "front", "back", "sections"] {
+        copy(&repo().join(entry), &dir.path().join(entry));
+    }
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(dir.path().join("book.toml"), toml.replace("allow_html = false", "allow_html = true")).unwrap();
+    let essay = dir.path().join("contributions/archiving-the-ephemeral/index.md");
+    let text = std::fs::read_to_string(&essay).unwrap();
+    let table = "<table>\n<tr><th>Total</th><td>3</td></tr>\n<tr><th>Mean</th><td>1.5</td></tr>\n</table>\n";
+    std::fs::write(&essay, format!("{text}\n{table}")).unwrap();
+    let (book, report) = anthology::prepare(dir.path(), false).unwrap();
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    let pdf = anthology::editions::typst::render(&book.unwrap()).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf.bytes).unwrap();
+    let row_headers = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"S").and_then(|s| s.as_name()).is_ok_and(|s| s == b"TH"))
+        .filter(|d| {
+            let scope = |a: &lopdf::Object| {
+                let a = match a {
+                    lopdf::Object::Reference(id) => doc.get_object(*id).ok(),
+                    other => Some(other),
+                };
+                a.and_then(|a| a.as_dict().ok())
+                    .and_then(|a| a.get(b"Scope").and_then(|s| s.as_name()).ok())
+                    .is_some_and(|s| s == b"Row")
+            };
+            match d.get(b"A") {
+                Ok(lopdf::Object::Array(list)) => list.iter().any(scope),
+                Ok(a) => scope(a),
+                Err(_) => false,
+            }
+        })
+        .count();
+    assert_eq!(row_headers, 2, "one TH of scope Row per row");
+}
+
 /// The offprints of `book`, cut from its pieces.
 fn offprints(book: &anthology::model::book::Book) -> Vec<anthology::editions::typst::Offprint> {
     use anthology::editions::typst;

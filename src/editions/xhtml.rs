@@ -386,11 +386,11 @@ impl Writer<'_, '_> {
                     }
                     self.out.push_str("<tr>");
                     for (c, cell) in row.iter().enumerate() {
-                        // A header cell without text is no header (and
-                        // assistive technology announces it as an error).
-                        let empty = crate::model::document::plain_text(&cell.content).trim().is_empty();
-                        let tag = if r < *head && !empty { "th" } else { "td" };
+                        let tag = if cell.is_header(r, *head) { "th" } else { "td" };
                         let _ = write!(self.out, "<{tag}");
+                        if r >= *head && tag == "th" {
+                            self.out.push_str(" scope=\"row\"");
+                        }
                         match align.get(c) {
                             Some(Align::Right) => self.out.push_str(" class=\"right\""),
                             Some(Align::Center) => self.out.push_str(" class=\"center\""),

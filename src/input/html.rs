@@ -500,7 +500,12 @@ impl Converter {
                         e.attr(a).and_then(|v| v.trim().parse::<u32>().ok()).unwrap_or(1).clamp(1, max)
                     };
                     let content = self.cell(cell, depth + 2);
-                    row.push(Cell { content, colspan: span("colspan", 64), rowspan: span("rowspan", 256) });
+                    row.push(Cell {
+                        content,
+                        colspan: span("colspan", 64),
+                        rowspan: span("rowspan", 256),
+                        row_header: e.name() == "th",
+                    });
                 }
                 if is_body && group.is_empty() {
                     first_all_th = all_th && !row.is_empty();

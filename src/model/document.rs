@@ -338,12 +338,21 @@ pub struct Cell {
     pub colspan: u32,
     /// Rows it spans (1 or more).
     pub rowspan: u32,
+    /// Whether it heads its row (HTML's `th` outside the header rows).
+    pub row_header: bool,
 }
 
 impl Cell {
     /// A cell of one column and one row.
     pub fn new(content: Vec<Inline>) -> Self {
-        Cell { content, colspan: 1, rowspan: 1 }
+        Cell { content, colspan: 1, rowspan: 1, row_header: false }
+    }
+
+    /// Whether it is a header cell in row `r` of a table whose first `head`
+    /// rows are its header: a header cell without text is none (assistive
+    /// technology announces it as an error).
+    pub fn is_header(&self, r: usize, head: usize) -> bool {
+        (r < head || self.row_header) && !plain_text(&self.content).trim().is_empty()
     }
 }
 
@@ -663,7 +672,7 @@ mod tests {
     use super::*;
 
     fn cell(colspan: u32, rowspan: u32) -> Cell {
-        Cell { content: Vec::new(), colspan, rowspan }
+        Cell { content: Vec::new(), colspan, rowspan, row_header: false }
     }
 
     #[test]

@@ -22,8 +22,11 @@ use crate::model::book::Book;
 use super::{PRINT_PHOTO_PIXELS, PdfError, Sources};
 
 /// The standard library, shared by every compile.
-static LIBRARY: LazyLock<LazyHash<Library>> =
-    LazyLock::new(|| LazyHash::new(Library::builder().with_inputs(Dict::new()).build()));
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| {
+    // `pdf.header-cell` tags a row's header cell, which HTML tables have.
+    let features = [typst::Feature::A11yExtras].into_iter().collect();
+    LazyHash::new(Library::builder().with_inputs(Dict::new()).with_features(features).build())
+});
 
 /// The virtual file id of an absolute virtual path such as `/main.typ`.
 pub fn file_id(path: &str) -> FileId {

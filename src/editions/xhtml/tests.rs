@@ -117,6 +117,11 @@ fn raw_html_is_dropped_or_whitelisted_and_balanced() {
         .body,
         "<table>\n<thead>\n<tr><th>a</th><th>b</th></tr>\n</thead>\n<tbody>\n<tr><td colspan=\"2\">c &amp;</td></tr>\n</tbody>\n</table>\n\n"
     );
+    // A row's header stays one.
+    assert_eq!(
+        convert("<table><tr><th scope=\"row\">Total</th><td>3</td></tr></table>", "und", true).body,
+        "<table>\n<tbody>\n<tr><th scope=\"row\">Total</th><td>3</td></tr>\n</tbody>\n</table>\n\n"
+    );
 }
 
 #[test]

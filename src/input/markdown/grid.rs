@@ -36,8 +36,7 @@ pub(super) fn table(lines: &[&str], first_line: u32) -> Option<Block> {
             if current.is_empty() {
                 return None;
             }
-            let cells =
-                current.iter().map(|text| Cell { content: inline(text, row_line), colspan: 1, rowspan: 1 }).collect();
+            let cells = current.iter().map(|text| Cell::new(inline(text, row_line))).collect();
             rows.push(cells);
             current.clear();
             if line.contains(&'=') {

@@ -363,11 +363,19 @@ impl<'a> Writer<'a> {
                     };
                     for cell in row {
                         sep(&mut self.out);
+                        // A row's header is tagged as one (the header rows' cells are by typst).
+                        let row_header = r >= *head && cell.is_header(r, *head);
+                        if row_header {
+                            self.out.push_str("pdf.header-cell(scope: \"row\", ");
+                        }
                         if cell.colspan > 1 || cell.rowspan > 1 {
                             let _ =
                                 write!(self.out, "table.cell(colspan: {}, rowspan: {})", cell.colspan, cell.rowspan);
                         }
                         self.content(|w| w.inlines(&cell.content));
+                        if row_header {
+                            self.out.push(')');
+                        }
                     }
                     // Short rows are padded so that cells stay in their columns.
                     for _ in 0..*pad {

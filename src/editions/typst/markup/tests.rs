@@ -55,6 +55,16 @@ fn block_elements() {
         "#figure(image(\"/assets/0\", width: 100%, alt: \"An alt\"), caption: [T]);"
     );
     assert_eq!(md("![gone](missing.png)", "und"), "gone");
+    // HTML's header cell of a row is tagged as one; one without text is not.
+    assert_eq!(
+        {
+            let mut doc = crate::input::markdown::parse("", 1).document;
+            let html = "<table><tr><th>Total</th><td>3</td></tr><tr><th></th><td>4</td></tr></table>";
+            doc.blocks = crate::input::html::convert(html, Default::default()).blocks;
+            Writer::new(&doc, "slug", &HashMap::new(), 3).document(&doc).text.trim_end().to_string()
+        },
+        "#table(columns: 2, align: (start, start,), pdf.header-cell(scope: \"row\", [Total]), [3], [], [4]);"
+    );
     // A link in the header: it is set once, not repeated on the next page.
     let linked = md("| [a](https://example.org) | b[^n] |\n|-|-|\n| 1 | 2 |\n\n[^n]: N.", "und");
     assert!(linked.starts_with("#table(columns: 2, align: (start, start,), table.header(repeat: false, "), "{linked}");
