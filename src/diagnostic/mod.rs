@@ -310,6 +310,10 @@ const LONG_LINE: usize = 120;
 /// Characters of context kept before and after the underlined part.
 const CONTEXT: usize = 40;
 
+/// Characters of a long underlined part shown, its start: a name of 478
+/// characters is found by its first words.
+const LONG_SPAN: usize = 60;
+
 /// One line of a source cut to a window around a span, for a line too long to
 /// print whole: codespan sees a one-line file whose line and column numbers
 /// are those of the real file.
@@ -337,13 +341,19 @@ impl Excerpt {
         // The window: CONTEXT characters each side of the span, on char boundaries.
         let before: Vec<usize> = text[start..span.start].char_indices().map(|(i, _)| start + i).collect();
         let from = before.len().checked_sub(CONTEXT).map_or(start, |k| before[k]);
-        let after_len = text[span.end..end].char_indices().nth(CONTEXT).map_or(end, |(i, _)| span.end + i);
+        // A long span is shown by its start, and the excerpt ends there.
+        let span_end = text[span.clone()].char_indices().nth(LONG_SPAN).map_or(span.end, |(i, _)| span.start + i);
+        let after_len = if span_end < span.end {
+            span_end
+        } else {
+            text[span.end..end].char_indices().nth(CONTEXT).map_or(end, |(i, _)| span.end + i)
+        };
         let (lead_mark, tail_mark) = (if from > start { "…" } else { "" }, if after_len < end { "…" } else { "" });
         let shown = format!("{lead_mark}{}{tail_mark}", &text[from..after_len]);
         let lead = lead_mark.len();
         Some(Excerpt {
             name: slash_path(file),
-            span: (span.start - from + lead)..(span.end - from + lead),
+            span: (span.start - from + lead)..(span_end - from + lead),
             text: shown,
             line: text[..start].matches('\n').count() + 1,
             skipped: text[start..from].chars().count(),
@@ -505,6 +515,26 @@ mod tests {
         let caret = s.lines().find(|l| l.contains('^')).unwrap();
         let column = |l: &str, pat: char| l.chars().position(|c| c == pat).unwrap();
         assert_eq!(column(caret, '^'), column(shown, 'É'), "the caret is under the problem:\n{s}");
+    }
+
+    #[test]
+    fn a_long_underlined_part_is_shown_by_its_start() {
+        let name = "making sure that the build is always clean ".repeat(10);
+        let text = format!("+++\ntitle = \"x\"\n[[authors]]\nname = \"{name}\"\n+++\n\nText.\n");
+        let start = text.find("making").unwrap();
+        let loc = Location::at("contributions/a.md", &text, start..start + name.len());
+        let report = Report::new(
+            vec![Diagnostic::new(Code::UnknownKey, loc, "here")],
+            BTreeMap::from([(PathBuf::from("contributions/a.md"), text)]),
+        );
+        let mut out = NoColor::new(Vec::new());
+        report.write(&mut out, Format::Human).unwrap();
+        let s = String::from_utf8(out.into_inner()).unwrap();
+        let shown = s.lines().find(|l| l.contains("making")).unwrap();
+        assert!(shown.starts_with("4 │ name = \"making sure") && shown.ends_with('…'), "{shown}");
+        assert!(s.lines().all(|l| l.chars().count() < 120), "{s}");
+        let caret = s.lines().find(|l| l.contains('^')).unwrap();
+        assert_eq!(caret.matches('^').count(), LONG_SPAN, "{s}");
     }
 
     #[test]
