@@ -228,6 +228,9 @@ pub fn parse(file: &Path, text: &str, range: Range<usize>) -> (Option<RawFrontMa
                     Location::at(file, text, shift(span)),
                     format!("unknown key `{key}`, expected one of {}", key_list(expected)),
                 );
+                // pandoc's and Quarto's names for what a contribution calls otherwise.
+                let theirs = [("bibliography", "references"), ("author", "authors"), ("csl", "citation_style")];
+                let suggestion = suggestion.or_else(|| theirs.iter().find(|(k, _)| *k == key).map(|(_, ours)| *ours));
                 match suggestion {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => {
@@ -286,6 +289,10 @@ mod tests {
                 (Code::UnknownKey, 6, 1, Some("did you mean `handle`?".into())),
             ]
         );
+        // pandoc's name for the references file.
+        let text = "+++\ntitle = \"A\"\nbibliography = \"refs.bib\"\n+++\n";
+        let (_, d) = parse(Path::new("a.md"), text, split(text).unwrap().front);
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `references`?"));
     }
 
     #[test]
