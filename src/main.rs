@@ -22,7 +22,25 @@ const INTERNAL_ERROR: u8 = 70;
 /// message, where in the program.
 static FAULT: Mutex<Option<(Option<String>, String, String)>> = Mutex::new(None);
 
+/// glibc gives a thread that allocates while another holds an arena an
+/// arena of its own, up to eight per core, and memory freed in one is never
+/// used by another thread's. Two are enough for the build's threads: a cold
+/// build of 1,000 essays peaked 138 MiB lower (1,619 MiB to 1,481), one of
+/// 112 essays 61 MiB lower, each about 2 % slower. `MALLOC_ARENA_MAX`, when
+/// set, is the user's choice and stays.
+fn bound_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt sets one of the allocator's parameters; no other
+        // thread has started yet.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    bound_arenas();
     std::panic::set_hook(Box::new(|info| {
         // A library's known failure on one input, told as a diagnostic.
         if anthology::doing::is_contained() {
