@@ -126,9 +126,8 @@ pub fn export(
                 .flatten()
         });
         let options = PdfOptions { ident: Smart::Custom(ident.clone()), timestamp, standards, ..PdfOptions::default() };
-        let bytes = typst_pdf::pdf(doc, &options)
-            .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))?;
-        if asked.contains(&Standard::Ua1) { Ok(bytes) } else { title_shown(bytes) }
+        typst_pdf::pdf(doc, &options)
+            .map_err(|errors| PdfError::Typeset(errors.iter().map(|d| convert(d, w, s)).collect()))
     };
     if let Some(asked) = &book.config.pdf.standard {
         return Ok((pdf(asked)?, None));
@@ -194,25 +193,6 @@ pub fn print_boxes(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
             page.set("BleedBox", media);
             update.new_document.set_object(id, lopdf::Object::Dictionary(page));
         }
-        Ok(())
-    })
-}
-
-/// `pdf` with the viewer preference that has readers show its title, not
-/// its file name, in their title bar: krilla sets it only for PDF/UA.
-fn title_shown(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
-    updated(pdf, "the title's display", |update| {
-        let prev = update.get_prev_documents();
-        let root = prev.trailer.get(b"Root")?.as_reference()?;
-        let mut catalog = prev.get_dictionary(root)?.clone();
-        let mut preferences = match catalog.get(b"ViewerPreferences") {
-            Ok(lopdf::Object::Reference(id)) => prev.get_dictionary(*id)?.clone(),
-            Ok(lopdf::Object::Dictionary(d)) => d.clone(),
-            _ => lopdf::Dictionary::new(),
-        };
-        preferences.set("DisplayDocTitle", true);
-        catalog.set("ViewerPreferences", preferences);
-        update.new_document.set_object(root, lopdf::Object::Dictionary(catalog));
         Ok(())
     })
 }

@@ -216,8 +216,8 @@ pub enum PdfError {
     /// The book's fonts could not be loaded.
     #[error(transparent)]
     Fonts(#[from] crate::fonts::FontError),
-    /// What typst does not write (print boxes, a viewer preference) could
-    /// not be added to the PDF it wrote.
+    /// What typst does not write (the print boxes) could not be added to
+    /// the PDF it wrote.
     #[error("cannot add {0} to the PDF: {1}")]
     Update(&'static str, String),
     /// The `[pdf] standard` combination is not possible.
