@@ -601,16 +601,7 @@ pub fn inlines(children: &ElemChildren) -> Vec<Inline> {
             ElemChild::Transparent { .. } => {}
         }
     }
-    // Adjacent runs of plain text are one, as the Markdown reader makes them.
-    let mut merged: Vec<Inline> = Vec::with_capacity(out.len());
-    for i in out {
-        if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }) = (merged.last_mut(), &i) {
-            prev.push_str(text);
-            continue;
-        }
-        merged.push(i);
-    }
-    merged
+    crate::model::document::merge_text(out)
 }
 
 fn formatted(s: &str, f: &hayagriva::Formatting) -> Inline {

@@ -388,7 +388,7 @@ impl Writer<'_, '_> {
                     for (c, cell) in row.iter().enumerate() {
                         let tag = if cell.is_header(r, *head) { "th" } else { "td" };
                         let _ = write!(self.out, "<{tag}");
-                        if r >= *head && tag == "th" {
+                        if cell.heads_row(r, *head) {
                             self.out.push_str(" scope=\"row\"");
                         }
                         match align.get(c) {

@@ -354,6 +354,26 @@ impl Cell {
     pub fn is_header(&self, r: usize, head: usize) -> bool {
         (r < head || self.row_header) && !plain_text(&self.content).trim().is_empty()
     }
+
+    /// Whether it is a header cell that heads its row, below the header
+    /// rows: what the editions mark with a row scope.
+    pub fn heads_row(&self, r: usize, head: usize) -> bool {
+        r >= head && self.is_header(r, head)
+    }
+}
+
+/// `list` with adjacent runs of plain text made one, as the Markdown reader
+/// makes them (typography then sees whole words).
+pub fn merge_text(list: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(list.len());
+    for i in list {
+        if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }) = (out.last_mut(), &i) {
+            prev.push_str(text);
+            continue;
+        }
+        out.push(i);
+    }
+    out
 }
 
 /// Something of an HTML block the sanitiser did not carry into the editions.

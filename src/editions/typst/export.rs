@@ -162,39 +162,28 @@ pub fn export(
     }
 }
 
-/// `pdf` with what `edit` changes, as an incremental update after typst's
-/// bytes, which stay as they are; `what` names it in an error.
-fn updated(
-    pdf: Vec<u8>,
-    what: &'static str,
-    edit: impl FnOnce(&mut lopdf::IncrementalDocument) -> Result<(), lopdf::Error>,
-) -> Result<Vec<u8>, PdfError> {
-    let fail = |e: lopdf::Error| PdfError::Update(what, e.to_string());
-    let doc = lopdf::Document::load_mem(&pdf).map_err(fail)?;
-    let mut update = lopdf::IncrementalDocument::create_from(pdf, doc);
-    edit(&mut update).map_err(fail)?;
-    let mut out = Vec::new();
-    update.save_to(&mut out).map_err(|e| PdfError::Update(what, e.to_string()))?;
-    Ok(out)
-}
-
 /// `pdf` with a TrimBox and a BleedBox on every page, as printers read
 /// them: typst writes the MediaBox (the trim and its bleed) and, when there
-/// is bleed, the TrimBox; the BleedBox is the MediaBox.
+/// is bleed, the TrimBox; the BleedBox is the MediaBox. They are added as
+/// an incremental update, after typst's bytes, which stay as they are.
 pub fn print_boxes(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
-    updated(pdf, "the print boxes", |update| {
-        let pages: Vec<_> = update.get_prev_documents().get_pages().into_values().collect();
-        for id in pages {
-            let page = update.get_prev_documents().get_dictionary(id)?;
-            let media = page.get(b"MediaBox")?.clone();
-            let trim = page.get(b"TrimBox").cloned().unwrap_or_else(|_| media.clone());
-            let mut page = page.clone();
-            page.set("TrimBox", trim);
-            page.set("BleedBox", media);
-            update.new_document.set_object(id, lopdf::Object::Dictionary(page));
-        }
-        Ok(())
-    })
+    use lopdf::{Document, IncrementalDocument, Object};
+    let fail = |e: lopdf::Error| PdfError::Boxes(e.to_string());
+    let doc = Document::load_mem(&pdf).map_err(fail)?;
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    let mut update = IncrementalDocument::create_from(pdf, doc);
+    for id in pages {
+        let page = update.get_prev_documents().get_dictionary(id).map_err(fail)?;
+        let media = page.get(b"MediaBox").map_err(fail)?.clone();
+        let trim = page.get(b"TrimBox").cloned().unwrap_or_else(|_| media.clone());
+        let mut page = page.clone();
+        page.set("TrimBox", trim);
+        page.set("BleedBox", media);
+        update.new_document.set_object(id, Object::Dictionary(page));
+    }
+    let mut out = Vec::new();
+    update.save_to(&mut out).map_err(|e| PdfError::Boxes(e.to_string()))?;
+    Ok(out)
 }
 
 /// The fewest pixels per inch an image should have on paper.

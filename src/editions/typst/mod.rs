@@ -216,10 +216,9 @@ pub enum PdfError {
     /// The book's fonts could not be loaded.
     #[error(transparent)]
     Fonts(#[from] crate::fonts::FontError),
-    /// What typst does not write (the print boxes) could not be added to
-    /// the PDF it wrote.
-    #[error("cannot add {0} to the PDF: {1}")]
-    Update(&'static str, String),
+    /// The print boxes could not be added to the PDF typst wrote.
+    #[error("cannot add the print boxes to the PDF: {0}")]
+    Boxes(String),
     /// The `[pdf] standard` combination is not possible.
     #[error("invalid [pdf] standard: {0}")]
     Standard(String),

@@ -595,15 +595,7 @@ impl Converter<'_> {
         }
         let read = attributes::after_images(read, &literal, &mut self.ids);
         let read = spans::bracketed(read, &literal, &mut self.ids);
-        // Adjacent text runs are merged, so that typography sees whole words.
-        let mut out: Vec<Inline> = Vec::with_capacity(read.len());
-        for i in read {
-            if let (Some(Inline::Text { text: prev, .. }), Inline::Text { text, .. }) = (out.last_mut(), &i) {
-                prev.push_str(text);
-                continue;
-            }
-            out.push(i);
-        }
+        let out = crate::model::document::merge_text(read);
         if self.allow_html { html_links_and_images(out) } else { out }
     }
 

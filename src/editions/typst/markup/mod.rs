@@ -364,7 +364,7 @@ impl<'a> Writer<'a> {
                     for cell in row {
                         sep(&mut self.out);
                         // A row's header is tagged as one (the header rows' cells are by typst).
-                        let row_header = r >= *head && cell.is_header(r, *head);
+                        let row_header = cell.heads_row(r, *head);
                         if row_header {
                             self.out.push_str("pdf.header-cell(scope: \"row\", ");
                         }
