@@ -319,12 +319,26 @@ impl Session {
         let key = typst::cache_key(book, &sources, &fonts, &self.images)?;
         let off_key = KeyBuilder::new("offprints").part(&key).finish();
         let pages_key = KeyBuilder::new("essay-pages").part(&key).finish();
+        // A printed book's margins, as the build reported them.
+        let print_key = KeyBuilder::new("print-summary").part(&key).finish();
         let cached_pages = disk.get(&pages_key).and_then(|e| decode_pages(&e));
-        let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).zip(cached_pages).map(|(entry, essay_pages)| {
-            let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
-            let print = book.config.print.as_ref().map(|p| typst::print_summary(p, p.gutter(pages)));
-            typst::Pdf { bytes: entry[4..].to_vec(), pages, warnings: Vec::new(), essay_pages, print, not_ua: false }
-        });
+        let cached_print = match book.config.print {
+            Some(_) => disk.get(&print_key).and_then(|e| String::from_utf8(e).ok()).map(Some),
+            None => Some(None),
+        };
+        let cached_pdf = disk.get(&key).filter(|e| e.len() > 4).zip(cached_pages).zip(cached_print).map(
+            |((entry, essay_pages), print)| {
+                let pages = u32::from_le_bytes(entry[..4].try_into().expect("four bytes")) as usize;
+                typst::Pdf {
+                    bytes: entry[4..].to_vec(),
+                    pages,
+                    warnings: Vec::new(),
+                    essay_pages,
+                    print,
+                    not_ua: false,
+                }
+            },
+        );
         let cached_offprints = if offprints { disk.get(&off_key).and_then(|e| decode_offprints(&e)) } else { None };
         if let Some(made) = cached_pdf
             && (!offprints || cached_offprints.is_some())
@@ -365,6 +379,9 @@ impl Session {
             entry.extend_from_slice(&made.bytes);
             disk.put(&key, &entry);
             disk.put(&pages_key, &encode_pages(&made.essay_pages));
+            if let Some(summary) = &made.print {
+                disk.put(&print_key, summary.as_bytes());
+            }
             if let Some(Ok(list)) = &extracts
                 && list.iter().all(|o| o.not_ua.is_none())
             {

@@ -162,30 +162,6 @@ pub fn export(
     }
 }
 
-/// `pdf` with a TrimBox and a BleedBox on every page, as printers read
-/// them: typst writes the MediaBox (the trim and its bleed) and, when there
-/// is bleed, the TrimBox; the BleedBox is the MediaBox. They are added as
-/// an incremental update, after typst's bytes, which stay as they are.
-pub fn print_boxes(pdf: Vec<u8>) -> Result<Vec<u8>, PdfError> {
-    use lopdf::{Document, IncrementalDocument, Object};
-    let fail = |e: lopdf::Error| PdfError::Boxes(e.to_string());
-    let doc = Document::load_mem(&pdf).map_err(fail)?;
-    let pages: Vec<_> = doc.get_pages().into_values().collect();
-    let mut update = IncrementalDocument::create_from(pdf, doc);
-    for id in pages {
-        let page = update.get_prev_documents().get_dictionary(id).map_err(fail)?;
-        let media = page.get(b"MediaBox").map_err(fail)?.clone();
-        let trim = page.get(b"TrimBox").cloned().unwrap_or_else(|_| media.clone());
-        let mut page = page.clone();
-        page.set("TrimBox", trim);
-        page.set("BleedBox", media);
-        update.new_document.set_object(id, Object::Dictionary(page));
-    }
-    let mut out = Vec::new();
-    update.save_to(&mut out).map_err(|e| PdfError::Boxes(e.to_string()))?;
-    Ok(out)
-}
-
 /// The fewest pixels per inch an image should have on paper.
 pub const PRINT_DPI: f64 = 300.0;
 
@@ -236,9 +212,10 @@ pub(super) fn low_resolution(doc: &PagedDocument, w: &BookWorld, s: &Sources) ->
 }
 
 /// What the summary says of a printed book's interior.
-pub fn print_summary(p: &crate::config::print::Print, gutter: f64) -> String {
+pub fn print_summary(p: &crate::config::print::Print, gutter: f64, outside: Option<f64>) -> String {
+    let outside = outside.map(|o| format!(", outer margin {:.3} in", o / 72.0)).unwrap_or_default();
     format!(
-        "print interior {} ({:.3} × {:.3} in), bleed {:.3} in, gutter {:.3} in",
+        "print interior {} ({:.3} × {:.3} in), bleed {:.3} in, gutter {:.3} in{outside}",
         p.trim_name,
         p.width / 72.0,
         p.height / 72.0,

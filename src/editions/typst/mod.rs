@@ -9,9 +9,10 @@
 //! This module holds the PDF's types and the order of the work; each step is
 //! a room of its own: `data` (what typst reads), `world` (what serves it),
 //! `pieces` (the book set piece by piece), `export` (typst's compile and
-//! export), `introspect` (what a typeset book says of itself), `offprints`
+//! export), `boxes` (the page boxes of a printed book), `introspect` (what a typeset book says of itself), `offprints`
 //! (offprints of a book set whole), `escape` and `markup` (the texts).
 
+mod boxes;
 pub mod cards;
 pub mod cover;
 mod data;
@@ -24,8 +25,9 @@ mod offprints;
 pub mod pieces;
 pub mod world;
 
+pub use boxes::print_boxes;
 pub use data::{font_request, fonts_for, sources};
-pub use export::{NotUa, PRINT_DPI, export, print_boxes, print_summary, typeset, without_alt};
+pub use export::{NotUa, PRINT_DPI, export, print_summary, typeset, without_alt};
 pub use introspect::marks;
 pub(crate) use introspect::{footnotes_before, link_labels, marked};
 pub(crate) use offprints::offprint_metadata;
@@ -285,6 +287,14 @@ impl Typeset {
         }
     }
 
+    /// A printed book's margins, when it was set piece by piece.
+    pub fn margins(&self) -> Option<pieces::Margins> {
+        match self {
+            Typeset::Pieces(c) => c.margins(),
+            Typeset::Whole(_) => None,
+        }
+    }
+
     /// The book's pages.
     pub fn doc(&self) -> &PagedDocument {
         match self {
@@ -348,11 +358,11 @@ pub fn export_book(
     let essay_pages = set.essay_pages();
     let pages = set.doc().pages().len();
     let print = book.config.print.as_ref().map(|p| {
-        let gutter = match &set {
-            Typeset::Pieces(c) => c.gutter().unwrap_or(0.0),
-            Typeset::Whole(_) => p.gutter(pages),
+        let (gutter, outside) = match set.margins() {
+            Some(m) => (m.inside(), Some(m.outside())),
+            None => (p.gutter(pages), None),
         };
-        print_summary(p, gutter)
+        print_summary(p, gutter, outside)
     });
     Ok(Pdf { bytes, pages, warnings, essay_pages, print, not_ua })
 }

@@ -101,8 +101,6 @@ pub struct Layouts {
     /// that the difference of two readings holds even when another thread
     /// takes [`typeset`](Self::typeset) in between.
     pub(super) typeset_total: std::sync::atomic::AtomicUsize,
-    /// The gutter of the last printed book composed: the first guess of the next.
-    pub(super) gutter: Mutex<Option<f64>>,
 }
 
 impl Layouts {

@@ -28,10 +28,12 @@ use serde_json::{Value, json};
 use typst::model::{Document as _, Numbering, NumberingPattern};
 use typst_layout::{Page, PagedDocument};
 
+mod gutter;
 mod layouts;
 mod offprints;
 mod pages;
 
+pub use gutter::{Margins, OUTER_FLOOR};
 pub use layouts::Layouts;
 use layouts::{
     EVICT_AFTER, Job, KEEP_FOR_SECOND_ROUND, Layout, job, spots, typeset_all, typeset_batches, wanted_labels,
@@ -241,9 +243,9 @@ pub struct Placement {
 }
 
 impl Composed {
-    /// The gutter the pieces were set with, for a printed book.
-    pub fn gutter(&self) -> Option<f64> {
-        self.gutter
+    /// A printed book's margins: the gutter and the outer margin.
+    pub fn margins(&self) -> Option<Margins> {
+        self.margins
     }
 
     /// Each essay's first and last pages, as the book prints them.
@@ -306,8 +308,8 @@ pub struct Composed {
     pub targets: serde_json::Map<String, Value>,
     /// The data entry of each piece (see [`Piece::info`]).
     entries: Vec<Value>,
-    /// The gutter the pieces were set with, for a printed book.
-    gutter: Option<f64>,
+    /// A printed book's margins.
+    margins: Option<Margins>,
 }
 
 /// The threads that typeset pieces: as many as rayon's, with the large
@@ -394,13 +396,12 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
     let (later, first): (Vec<usize>, Vec<usize>) = (0..plan.len()).partition(|&i| again_likely(i));
     let keep = later.len() <= KEEP_FOR_SECOND_ROUND;
     // A printed book's gutter follows its page count, which follows the
-    // gutter: start from the last book's (else the narrowest) and widen it
-    // until the count no longer asks for more.
+    // gutter: the pieces are set with the gutter of the count their texts
+    // foretell (see `gutter`).
     let print = book.config.print.as_ref();
-    let mut gutter = print.map(|p| {
-        let last = *layouts.gutter.lock().unwrap_or_else(|e| e.into_inner());
-        last.unwrap_or_else(|| p.gutter(0))
-    });
+    let margin = book.config.pdf.margin_points();
+    let font_size = book.config.pdf.font_size_points();
+    let mut gutter = print.map(|p| gutter::foreseen_gutter(p, &plan, book, margin, font_size));
     let mut docs: Vec<Option<Arc<Layout>>> = vec![None; plan.len()];
     for (group, evict) in [(first, true), (later, !keep)] {
         let jobs = group.iter().map(|&i| job(&plan[i], &mains[i], &entries[i], &given[i], gutter)).collect();
@@ -415,8 +416,10 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
         let placed = paginate(&plan, &counts);
         let all = targets(&plan, &placed, &docs);
         let total = placed.last().map_or(0, Placement::last);
+        // Set again only when the text block cannot move as far from the
+        // spine as the count asks.
         let wider = match (print, gutter) {
-            (Some(p), Some(g)) if p.gutter(total) > g => Some(p.gutter(total)),
+            (Some(p), Some(g)) if !Margins::of(p, g, margin, total).fit() => Some(p.gutter(total)),
             _ => None,
         };
         if wider.is_some() {
@@ -461,8 +464,8 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
             let last = infos.last().expect("a book has pages");
             infos.push(PageInfo { blank: true, first: true, number: last.number + 1, ..last.clone() });
         }
-        *layouts.gutter.lock().unwrap_or_else(|e| e.into_inner()) = gutter;
     }
+    let margins = print.zip(gutter).map(|(p, g)| Margins::of(p, g, margin, infos.len()));
     let marginals_job = Job::lean("/pieces/marginals.typ", with_gutter(marginals_info(&plan, &infos), gutter));
     let marginals = typeset_all(s, base, layouts, vec![marginals_job])?.pop().expect("one layout");
     if marginals.doc.pages().len() != infos.len() {
@@ -473,12 +476,7 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
     keep.insert("/pieces/marginals.typ".into());
     layouts.retain(&keep);
 
-    let sides = Spread {
-        print,
-        gutter,
-        margin: book.config.pdf.margin_points(),
-        rtl: crate::lang::is_rtl(&book.config.language),
-    };
+    let sides = Spread { print, margins, rtl: crate::lang::is_rtl(&book.config.language) };
     let (pages, per_piece) = join(&plan, &placed, &docs, &infos, &marginals.doc, &sides);
     // A warning of the template comes once per piece: told once.
     let mut warnings: Vec<Diagnostic> = Vec::new();
@@ -489,7 +487,7 @@ pub fn compose(book: &Book, s: &Sources, base: &BookWorld, layouts: &Layouts) ->
     }
     // The metadata are the book's, as the template sets them in every piece.
     let doc = PagedDocument::new(pages.into(), docs[0].doc.info().clone());
-    Ok(Composed { plan, placed, doc, pages: per_piece, warnings, targets: all, entries, gutter })
+    Ok(Composed { plan, placed, doc, pages: per_piece, warnings, targets: all, entries, margins })
 }
 
 /// The data entry a piece sets (an essay, a text, a part), for the markup

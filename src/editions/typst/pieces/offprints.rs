@@ -13,6 +13,7 @@ use typst_layout::{Page, PagedDocument};
 use super::super::world::BookWorld;
 use super::super::{PdfError, Sources};
 use super::layouts::{Job, spots, typeset_all, with_gutter};
+use super::pages::moved;
 use super::{Composed, Kind, Layouts, pool};
 use crate::model::book::Book;
 
@@ -70,7 +71,8 @@ pub fn offprint_documents(
         })
         .collect();
     let info = json!({ "kind": "covers", "covers": covers, "targets": {} });
-    let covers = typeset_all(s, base, layouts, vec![Job::lean("/pieces/covers.typ", with_gutter(info, c.gutter))])?
+    let set = c.margins.map(|m| m.set);
+    let covers = typeset_all(s, base, layouts, vec![Job::lean("/pieces/covers.typ", with_gutter(info, set))])?
         .pop()
         .expect("one layout");
     let starts: HashMap<String, usize> = spots(&covers.doc)
@@ -81,7 +83,14 @@ pub fn offprint_documents(
         let first = *starts.get(slug)?;
         let next = starts.values().filter(|&&p| p > first).min().copied().unwrap_or(covers.doc.pages().len() + 1);
         let pages = &covers.doc.pages()[first - 1..next - 1];
-        Some(pages.iter().map(|p| Page { bleed: Sides::splat(Abs::zero()), ..p.clone() }).collect())
+        // Set as right-hand pages, moved from the spine as the book's are.
+        let shift = c.margins.map_or(0.0, |m| if crate::lang::is_rtl(&cfg.language) { -m.shift } else { m.shift });
+        Some(
+            pages
+                .iter()
+                .map(|p| Page { bleed: Sides::splat(Abs::zero()), frame: moved(&p.frame, shift), ..p.clone() })
+                .collect(),
+        )
     };
     // The essay on each page of the book, for links that leave an offprint.
     let essay_at = |page: usize| {

@@ -100,7 +100,7 @@ pub(super) fn join(
         }
         for page in pages {
             let mut page = sides.mirror(page.clone(), at + 1);
-            overlay(&mut page.frame, &marginals.pages()[at].frame);
+            overlay(&mut page.frame, &sides.marginal(&marginals.pages()[at].frame, at + 1));
             page.numbering = infos[at].folio.numbering();
             page.number = infos[at].number as u64;
             // An offprint is read on a screen: no bleed.
@@ -121,11 +121,10 @@ pub(super) fn join(
 
 /// What places a page of a printed book on its side of the spread: the
 /// margins a piece was set with (those of a right-hand page, see the
-/// template) and the bleed.
+/// template), those the book's page count settled on, and the bleed.
 pub(super) struct Spread<'a> {
     pub(super) print: Option<&'a crate::config::print::Print>,
-    pub(super) gutter: Option<f64>,
-    pub(super) margin: f64,
+    pub(super) margins: Option<super::Margins>,
     pub(super) rtl: bool,
 }
 
@@ -135,41 +134,29 @@ impl Spread<'_> {
         (n % 2 == 1) != self.rtl
     }
 
-    /// `page`, the `n`th of the book, with its margins mirrored when it
-    /// falls on the other side of the spread than it was set for: what the
-    /// template placed at the margin (the text, its header and footer) moves
-    /// over; what it placed against the page's edges (a background, a
-    /// picture bled off the page) stays.
+    /// `page`, the `n`th of the book, with the margins of its side of the
+    /// spread: mirrored when it falls on the other side than it was set
+    /// for, and moved away from the spine when the page count asked for a
+    /// wider gutter than it was set with. What the template placed at the
+    /// margin (the text, its header and footer) moves; what it placed
+    /// against the page's edges (a background, a picture bled off the page)
+    /// stays.
     pub(super) fn mirror(&self, mut page: Page, n: usize) -> Page {
-        let Some(g) = self.gutter else { return page };
+        let Some(m) = self.margins else { return page };
         // Set as a right-hand page: its left margin is the gutter in a
         // left-to-right book, the outer margin in a right-to-left one.
-        let (set_left, other_left) = if self.rtl { (self.margin, g) } else { (g, self.margin) };
-        if self.gutter_left(n) != self.rtl || (set_left - other_left).abs() < 0.01 {
-            return page;
-        }
-        let dx = Abs::pt(other_left - set_left);
-        let width = page.frame.width().to_pt();
-        // typst inlines the text area's items into the page's frame: each
-        // moves, but for what reaches the left or right edge of the page.
-        let at_edge = |x: f64, w: f64| x <= 0.01 || x + w >= width - 0.01;
-        let mut frame = Frame::new(page.frame.size(), page.frame.kind());
-        for (pos, item) in page.frame.items() {
-            let x = pos.x.to_pt();
-            let stays = match item {
-                FrameItem::Group(g) => at_edge(x, g.frame.width().to_pt()),
-                FrameItem::Image(_, size, _) => at_edge(x, size.x.to_pt()),
-                FrameItem::Shape(shape, _) => {
-                    let bbox = shape.bbox(false);
-                    at_edge(x + bbox.min.x.to_pt(), (bbox.max.x - bbox.min.x).to_pt())
-                }
-                _ => false,
-            };
-            let pos = if stays { *pos } else { *pos + typst::layout::Point::with_x(dx) };
-            frame.push(pos, item.clone());
-        }
-        page.frame = frame;
+        let set_left = if self.rtl { m.outer } else { m.set };
+        let left = if self.gutter_left(n) { m.inside() } else { m.outside() };
+        page.frame = moved(&page.frame, left - set_left);
         page
+    }
+
+    /// The marginals' page `n`, set with the margins the pieces were set
+    /// with (on its own side of the spread), moved away from the spine as
+    /// the pages are.
+    pub(super) fn marginal(&self, frame: &Frame, n: usize) -> Frame {
+        let Some(m) = self.margins else { return frame.clone() };
+        moved(frame, if self.gutter_left(n) { m.shift } else { -m.shift })
     }
 
     /// `page`, the `n`th of the book, with the bleed of a printed book: on
@@ -183,6 +170,33 @@ impl Spread<'_> {
         page.bleed = Sides::new(left, b, right, b);
         page
     }
+}
+
+/// `frame` with what it holds moved `dx` points to the right, but for what
+/// reaches the left or right edge of the page (typst inlines the text
+/// area's items into the page's frame, so each is judged apart).
+pub(super) fn moved(frame: &Frame, dx: f64) -> Frame {
+    if dx.abs() < 0.01 {
+        return frame.clone();
+    }
+    let width = frame.width().to_pt();
+    let at_edge = |x: f64, w: f64| x <= 0.01 || x + w >= width - 0.01;
+    let mut out = Frame::new(frame.size(), frame.kind());
+    for (pos, item) in frame.items() {
+        let x = pos.x.to_pt();
+        let stays = match item {
+            FrameItem::Group(g) => at_edge(x, g.frame.width().to_pt()),
+            FrameItem::Image(_, size, _) => at_edge(x, size.x.to_pt()),
+            FrameItem::Shape(shape, _) => {
+                let bbox = shape.bbox(false);
+                at_edge(x + bbox.min.x.to_pt(), (bbox.max.x - bbox.min.x).to_pt())
+            }
+            _ => false,
+        };
+        let pos = if stays { *pos } else { *pos + typst::layout::Point::with_x(Abs::pt(dx)) };
+        out.push(pos, item.clone());
+    }
+    out
 }
 
 /// Lays the header and footer of a marginals page over a page of the book.
@@ -199,4 +213,74 @@ pub(super) fn overlay(frame: &mut Frame, marginal: &Frame) {
         out.push(*pos, item.clone());
     }
     *frame = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::print::{Gutter, INCH, Paper, Print};
+    use typst::layout::{GroupItem, Point, Size};
+    use typst::visualize::{Geometry, Shape};
+
+    /// A 6 × 9 in page set as a right-hand page with a 36 pt gutter: a text
+    /// block at the gutter, and a rule across the page from edge to edge.
+    fn page() -> Page {
+        let size = Size::new(Abs::pt(6.0 * INCH), Abs::pt(9.0 * INCH));
+        let mut frame = Frame::hard(size);
+        let block = Frame::hard(Size::new(Abs::pt(6.0 * INCH - 36.0 - 51.0), Abs::pt(500.0)));
+        frame.push(Point::new(Abs::pt(36.0), Abs::pt(51.0)), FrameItem::Group(GroupItem::new(block)));
+        let rule = Shape {
+            geometry: Geometry::Rect(Size::new(size.x, Abs::pt(1.0))),
+            fill: None,
+            stroke: None,
+            fill_rule: Default::default(),
+        };
+        frame.push(Point::zero(), FrameItem::Shape(rule, typst::syntax::Span::detached()));
+        Page {
+            frame,
+            bleed: Sides::splat(Abs::zero()),
+            fill: Smart::Auto,
+            numbering: None,
+            supplement: Content::empty(),
+            number: 1,
+        }
+    }
+
+    fn xs(page: &Page) -> Vec<f64> {
+        page.frame.items().map(|(pos, _)| pos.x.to_pt()).collect()
+    }
+
+    #[test]
+    fn pages_move_away_from_the_spine_by_what_the_count_added_to_the_gutter() {
+        let print = Print {
+            service: None,
+            trim_name: "6x9in".into(),
+            width: 6.0 * INCH,
+            height: 9.0 * INCH,
+            bleed: 0.0,
+            bleed_inside: false,
+            paper: Paper::White,
+            page_thickness: 0.002252 * INCH,
+            allowance: 0.0,
+            gutter: Gutter::Steps(vec![(300, 36.0), (500, 45.0)]),
+            pages_multiple: 2,
+            back_text: None,
+            price: None,
+        };
+        // Set with the gutter of up to 300 pages; 320 ask for 9 pt more.
+        let margins = Some(super::super::Margins::of(&print, 36.0, 51.0, 320));
+        let sides = Spread { print: Some(&print), margins, rtl: false };
+        // A right-hand page: the text block 9 pt further right, the rule stays.
+        assert_eq!(xs(&sides.mirror(page(), 1)), [45.0, 0.0]);
+        // A left-hand page: the outer margin (now 42 pt) on the left.
+        assert_eq!(xs(&sides.mirror(page(), 2)), [42.0, 0.0]);
+        // The marginals move with their pages.
+        assert_eq!(xs(&Page { frame: sides.marginal(&page().frame, 1), ..page() }), [45.0, 0.0]);
+        assert_eq!(xs(&Page { frame: sides.marginal(&page().frame, 2), ..page() }), [27.0, 0.0]);
+        // Without the shift, a left-hand page is the mirror image it always was.
+        let margins = Some(super::super::Margins::of(&print, 36.0, 51.0, 200));
+        let sides = Spread { print: Some(&print), margins, rtl: false };
+        assert_eq!(xs(&sides.mirror(page(), 2)), [51.0, 0.0]);
+        assert_eq!(xs(&sides.mirror(page(), 3)), [36.0, 0.0]);
+    }
 }
