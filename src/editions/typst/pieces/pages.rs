@@ -174,17 +174,19 @@ impl Spread<'_> {
 
 /// `frame` with what it holds moved `dx` points to the right, but for what
 /// reaches the left or right edge of the page (typst inlines the text
-/// area's items into the page's frame, so each is judged apart).
+/// area's items into the page's frame, so each is judged apart). A page
+/// with nothing at its edges goes in whole, as a group: its items are
+/// shared with the piece's layout, not copied (a copy of a text item
+/// copies its glyphs).
 pub(super) fn moved(frame: &Frame, dx: f64) -> Frame {
     if dx.abs() < 0.01 {
         return frame.clone();
     }
     let width = frame.width().to_pt();
     let at_edge = |x: f64, w: f64| x <= 0.01 || x + w >= width - 0.01;
-    let mut out = Frame::new(frame.size(), frame.kind());
-    for (pos, item) in frame.items() {
+    let stays = |pos: &typst::layout::Point, item: &FrameItem| {
         let x = pos.x.to_pt();
-        let stays = match item {
+        match item {
             FrameItem::Group(g) => at_edge(x, g.frame.width().to_pt()),
             FrameItem::Image(_, size, _) => at_edge(x, size.x.to_pt()),
             FrameItem::Shape(shape, _) => {
@@ -192,8 +194,16 @@ pub(super) fn moved(frame: &Frame, dx: f64) -> Frame {
                 at_edge(x + bbox.min.x.to_pt(), (bbox.max.x - bbox.min.x).to_pt())
             }
             _ => false,
-        };
-        let pos = if stays { *pos } else { *pos + typst::layout::Point::with_x(Abs::pt(dx)) };
+        }
+    };
+    let shift = typst::layout::Point::with_x(Abs::pt(dx));
+    let mut out = Frame::new(frame.size(), frame.kind());
+    if !frame.items().any(|(pos, item)| stays(pos, item)) {
+        out.push(shift, FrameItem::Group(typst::layout::GroupItem::new(frame.clone())));
+        return out;
+    }
+    for (pos, item) in frame.items() {
+        let pos = if stays(pos, item) { *pos } else { *pos + shift };
         out.push(pos, item.clone());
     }
     out
@@ -282,5 +292,14 @@ mod tests {
         let sides = Spread { print: Some(&print), margins, rtl: false };
         assert_eq!(xs(&sides.mirror(page(), 2)), [51.0, 0.0]);
         assert_eq!(xs(&sides.mirror(page(), 3)), [36.0, 0.0]);
+        // A page with nothing at its edges moves whole, as one group.
+        let mut bare = page();
+        bare.frame = Frame::hard(bare.frame.size());
+        let block = Frame::hard(Size::new(Abs::pt(300.0), Abs::pt(500.0)));
+        bare.frame.push(Point::new(Abs::pt(36.0), Abs::pt(51.0)), FrameItem::Group(GroupItem::new(block)));
+        let moved = sides.mirror(bare, 2);
+        assert_eq!(xs(&moved), [15.0]);
+        let FrameItem::Group(g) = &moved.frame.items().next().unwrap().1 else { panic!("a group") };
+        assert_eq!(xs(&Page { frame: g.frame.clone(), ..page() }), [36.0]);
     }
 }
