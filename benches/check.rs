@@ -38,7 +38,7 @@ fn measure(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
 }
 
 fn bench(essays: usize, dir: &Path) {
-    let settings = Settings { essays, words: 770, language: "fr".into(), photo_pixels: 800, sections: 4, seed: 112 };
+    let settings = Settings { essays, words: 770, language: "fr".into(), photo_pixels: 800, ..Settings::default() };
     let t = Instant::now();
     synth::generate(dir, &settings).expect("generate");
     println!("\n{essays} essays: generated in {:.1} s", t.elapsed().as_secs_f64());

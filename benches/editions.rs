@@ -50,7 +50,7 @@ fn main() {
     for n in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         let settings =
-            Settings { essays: n, words: 770, language: "fr".into(), photo_pixels: 800, sections: 4, seed: 112 };
+            Settings { essays: n, words: 770, language: "fr".into(), photo_pixels: 800, ..Settings::default() };
         synth::generate(dir.path(), &settings).expect("generate");
         let (book, report) = anthology::prepare(dir.path(), false).expect("load");
         assert_eq!(report.errors(), 0);

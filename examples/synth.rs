@@ -29,6 +29,13 @@ fn main() -> Result<()> {
             "--photo" => settings.photo_pixels = value.parse()?,
             "--sections" => settings.sections = value.parse()?,
             "--seed" => settings.seed = value.parse()?,
+            "--citations" => {
+                settings.citations = match value.as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    other => bail!("--citations takes yes or no, not {other}"),
+                }
+            }
             "--size" => size = value.parse()?,
             other => bail!("unknown option {other}"),
         }

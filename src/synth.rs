@@ -5,7 +5,8 @@
 //! `anthology check` with no diagnostic. Essays differ in shape as real ones
 //! do: some have bulleted or numbered lists, links to the web and to other
 //! essays, quotations in the language's marks (« » with French spacing),
-//! block quotes, citations of a `references.bib` (one essay in four), and
+//! block quotes, citations of a `references.bib` (one essay in four, unless
+//! asked for none), and
 //! portraits in JPEG or PNG. Everything comes from a seeded
 //! generator, so the same settings always give the same book. The portraits
 //! are drawn shapes with a grain, not photos of anyone.
@@ -30,11 +31,22 @@ pub struct Settings {
     pub sections: usize,
     /// Seed of the generator.
     pub seed: u64,
+    /// Whether one essay in four cites a `references.bib` (else none does,
+    /// and the text is otherwise the same).
+    pub citations: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { essays: 112, words: 800, language: "fr".into(), photo_pixels: 800, sections: 4, seed: 112 }
+        Settings {
+            essays: 112,
+            words: 800,
+            language: "fr".into(),
+            photo_pixels: 800,
+            sections: 4,
+            seed: 112,
+            citations: true,
+        }
     }
 }
 
@@ -436,7 +448,8 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
                 p.push(' ');
             }
             // One essay in four cites three works, in brackets and in the
-            // sentence, from a references.bib beside it.
+            // sentence, from a references.bib beside it. Without citations
+            // the generator draws the same numbers, so the text is the same.
             if shape % 4 == 1 && (para == 2 || para == 3) {
                 let text = p.trim_end().to_string();
                 let end = text.char_indices().last().map_or(0, |(i, _)| i);
@@ -445,7 +458,9 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
                 } else {
                     " [see @ref-b; @ref-c, chap. 2]".to_string()
                 };
-                p = format!("{}{cite}{} ", text[..end].trim_end(), &text[end..]);
+                if s.citations {
+                    p = format!("{}{cite}{} ", text[..end].trim_end(), &text[end..]);
+                }
             }
             if para == 2 {
                 p.push_str("[^1]");
@@ -473,7 +488,10 @@ pub fn generate(dir: &Path, s: &Settings) -> std::io::Result<()> {
         writeln!(md, "[^1]: {note}").ok();
         std::fs::write(folder.join("index.md"), md)?;
         if shape % 4 == 1 {
-            std::fs::write(folder.join("references.bib"), references(&mut rng, &lex))?;
+            let works = references(&mut rng, &lex);
+            if s.citations {
+                std::fs::write(folder.join("references.bib"), works)?;
+            }
         }
     }
     Ok(())
@@ -514,7 +532,14 @@ mod tests {
         for lang in ["fr", "en"] {
             let a = tempfile::tempdir().unwrap();
             let b = tempfile::tempdir().unwrap();
-            let s = Settings { essays: 6, words: 200, language: lang.into(), photo_pixels: 64, sections: 2, seed: 7 };
+            let s = Settings {
+                essays: 6,
+                words: 200,
+                language: lang.into(),
+                photo_pixels: 64,
+                sections: 2,
+                ..Settings::default()
+            };
             generate(a.path(), &s).unwrap();
             generate(b.path(), &s).unwrap();
             let read = |p: &Path| std::fs::read(p.join("contributions/essay-0003/index.md")).unwrap();
@@ -524,5 +549,35 @@ mod tests {
             assert_eq!(checked.loaded.essays.len(), 6);
             assert!(checked.loaded.essays.iter().all(|e| e.words >= 200));
         }
+    }
+
+    #[test]
+    fn a_book_without_citations_is_the_same_text_without_them() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let s = Settings { essays: 8, words: 200, photo_pixels: 0, ..Settings::default() };
+        generate(a.path(), &s).unwrap();
+        generate(b.path(), &Settings { citations: false, ..s }).unwrap();
+        let read = |d: &Path, e: &str| std::fs::read_to_string(d.join(format!("contributions/{e}/index.md"))).unwrap();
+        let essays: Vec<String> = (1..=8).map(|i| format!("essay-{i:04}")).collect();
+        let cites = |e: &&String| a.path().join(format!("contributions/{e}/references.bib")).exists();
+        let (citing, plain): (Vec<&String>, Vec<&String>) = essays.iter().partition(cites);
+        assert!(!citing.is_empty() && !plain.is_empty(), "some essays cite, others do not");
+        for e in plain {
+            assert_eq!(read(a.path(), e), read(b.path(), e));
+        }
+        for e in citing {
+            assert!(!b.path().join(format!("contributions/{e}/references.bib")).exists());
+            // The cited text with its citations taken out is the other (but
+            // for the thin space before the sentence's end, which a
+            // citation takes the place of).
+            let mut cited = read(a.path(), e);
+            assert!(cited.contains("[@ref-a"));
+            while let Some(at) = cited.find(" [@").or_else(|| cited.find(" [see @")) {
+                let end = at + cited[at..].find(']').unwrap() + 1;
+                cited.replace_range(at..end, "");
+            }
+            assert_eq!(cited.replace('\u{202f}', ""), read(b.path(), e).replace('\u{202f}', ""));
+        }
+        assert!(crate::check(b.path()).unwrap().report.diagnostics.is_empty());
     }
 }
