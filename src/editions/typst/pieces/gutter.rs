@@ -39,8 +39,11 @@ const HEADING: f64 = 0.1;
 /// The characters a block's end and its spacing take.
 const BLOCK: usize = 60;
 
-/// What a figure takes of a page.
-const FIGURE: f64 = 0.4;
+/// What a figure's caption and the space around it take of a page.
+const CAPTION: f64 = 0.05;
+
+/// The height of an image whose size cannot be read, against its width.
+const ASPECT: f64 = 0.75;
 
 /// The height of a line of the contents and of the contributor index, at
 /// 10 pt (the index sets two columns).
@@ -130,9 +133,11 @@ pub fn foreseen_pages(
             Kind::Index => lines(contributors, INDEX_LINE),
             Kind::Part => 1,
             Kind::Essay | Kind::Front | Kind::Back => {
-                let a = piece.slug.as_deref().and_then(|slug| amounts.get(slug)).copied().unwrap_or_default();
+                let a = piece.slug.as_deref().and_then(|slug| amounts.get(slug)).cloned().unwrap_or_default();
                 let text = (a.chars + a.blocks * BLOCK) as f64 / chars_per_page;
-                (HEADING + text + a.figures as f64 * FIGURE).ceil().max(1.0) as usize
+                // An image is set at the text's width, and a page high at most.
+                let figures: f64 = a.figures.iter().map(|aspect| (aspect * width / height).min(1.0) + CAPTION).sum();
+                (HEADING + text + figures).ceil().max(1.0) as usize
             }
         })
         .collect();
@@ -142,20 +147,24 @@ pub fn foreseen_pages(
 /// How much a text sets: the characters of its running text, its notes and
 /// its authors' notes, its blocks (each ends a line early and is spaced
 /// from the next) and its figures.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Amount {
     /// Characters of text.
     pub chars: usize,
     /// Paragraphs, headings, list items, quotes and other blocks.
     pub blocks: usize,
-    /// Images.
-    pub figures: usize,
+    /// Each image's height against its width.
+    pub figures: Vec<f64>,
 }
 
 impl Amount {
     /// What `e` sets.
     pub fn of(e: &Essay) -> Amount {
-        let mut out = Amount { figures: e.images.len(), ..Amount::default() };
+        let aspect = |i: &crate::model::book::BodyImage| match &i.asset.image {
+            Ok(info) if info.width > 0 => f64::from(info.height) / f64::from(info.width),
+            _ => ASPECT,
+        };
+        let mut out = Amount { figures: e.images.iter().map(aspect).collect(), ..Amount::default() };
         let mut docs = vec![&e.body];
         docs.extend(e.authors.iter().filter_map(|a| a.bio_doc.as_ref()));
         for doc in docs {
@@ -180,6 +189,7 @@ impl Amount {
 mod tests {
     use super::*;
     use crate::config::print::{Gutter, Paper};
+    use std::collections::HashMap;
 
     fn kdp() -> Print {
         Print {
@@ -197,6 +207,30 @@ mod tests {
             back_text: None,
             price: None,
         }
+    }
+
+    #[test]
+    fn a_figure_is_foreseen_as_high_as_its_shape_makes_it_at_the_text_width() {
+        let essay = Piece {
+            kind: Kind::Essay,
+            slug: Some("e".into()),
+            index: None,
+            title: String::new(),
+            authors: String::new(),
+            recto: false,
+            folio: super::super::Folio::Arabic,
+            restart: false,
+            footnotes_before: 0,
+        };
+        let plan = [essay];
+        let pages = |a: Amount| foreseen_pages(&kdp(), &plan, &HashMap::from([("e", a)]), 51.0, 36.0, 10.0);
+        // 2,000 characters in ten blocks fill most of a page 345 pt wide.
+        let text = Amount { chars: 2000, blocks: 10, figures: Vec::new() };
+        assert_eq!(pages(text.clone()), 1);
+        // Three square images, each 345 pt high of the page's 546, add two pages.
+        assert_eq!(pages(Amount { figures: vec![1.0; 3], ..text.clone() }), 3);
+        // A tall one takes a page at most.
+        assert_eq!(pages(Amount { figures: vec![4.0], ..text }), 2);
     }
 
     #[test]
