@@ -122,6 +122,10 @@ pub struct Outcome {
     pub time: Duration,
     /// What the disk cache did, counted since the session began.
     pub cache: Stats,
+    /// When the site went out before the PDF was done (in `watch`, with the
+    /// last build's page numbers; see [`Session::early_site`]): how long
+    /// after the editions began.
+    pub site_first: Option<Duration>,
 }
 
 impl Outcome {
@@ -257,6 +261,10 @@ pub struct Session {
     world: Mutex<Option<BookWorld>>,
     /// The layout of each piece of the book, with what it read.
     layouts: typst::pieces::Layouts,
+    /// Whether the site is written before the PDF is done (see
+    /// [`Session::early_site`]), and what the last build's PDF gave it.
+    early_site: bool,
+    last_print: Mutex<Option<html::cite::Print>>,
 }
 
 /// Takes each edition's result as it is finished.
@@ -280,7 +288,20 @@ impl Session {
             site: Mutex::default(),
             world: Mutex::default(),
             layouts: typst::pieces::Layouts::default(),
+            early_site: false,
+            last_print: Mutex::default(),
         }
+    }
+
+    /// This session, writing the site as soon as it is made, with the page
+    /// numbers, offprints and downloads of the last build, then again
+    /// (what changed) once this build's PDF is done: `watch` shows an edit
+    /// on the site without waiting for the book to be typeset. The first
+    /// build, with no PDF before it, waits. Once the PDF is done the site
+    /// is the one a cold build writes.
+    pub fn early_site(mut self) -> Self {
+        self.early_site = true;
+        self
     }
 
     /// The pieces of the book typeset (rather than reused) since the last
@@ -560,8 +581,9 @@ impl Session {
         which: Editions,
         done: &Done<'_>,
         from_print: Option<std::sync::mpsc::Receiver<html::cite::Print>>,
-    ) {
+    ) -> Option<Instant> {
         let mut cards = Vec::new();
+        let mut site_first = None;
         if which.contains(Edition::Cards) {
             let _doing = crate::doing::doing("making the share cards");
             let started = Instant::now();
@@ -587,6 +609,9 @@ impl Session {
             let made = html::render_pending(book, &self.images, &cards).map_err(EditionError::from);
             (made, started.elapsed())
         });
+        if let (true, Some(_), Some((Ok(site), _))) = (self.early_site, &from_print, &site) {
+            site_first = self.write_early_site(book, out, site);
+        }
         let mut epub_download = None;
         if which.contains(Edition::Epub) {
             let _doing = crate::doing::doing("making the EPUB");
@@ -606,6 +631,9 @@ impl Session {
         if let Some((made, time)) = site {
             let mut print = from_print.and_then(|r| r.recv().ok()).unwrap_or_default();
             print.downloads.extend(epub_download);
+            if self.early_site {
+                *self.last_print.lock().unwrap_or_else(|e| e.into_inner()) = Some(print.clone());
+            }
             let _doing = crate::doing::doing("finishing the website");
             let started = Instant::now();
             done(
@@ -616,6 +644,19 @@ impl Session {
                 }),
             );
         }
+        site_first
+    }
+
+    /// Writes `site` finished with the last build's PDF and EPUB (the
+    /// pages, offprints and downloads), when there was a last build; the
+    /// moment it was written.
+    fn write_early_site(&self, book: &Book, out: &Path, site: &html::Site) -> Option<Instant> {
+        let print = self.last_print.lock().unwrap_or_else(|e| e.into_inner()).clone()?;
+        let _doing = crate::doing::doing("writing the website early");
+        let mut early = site.clone();
+        early.finish(book, &print);
+        self.write(Edition::Html, book, out, early.into_output(), Duration::ZERO).ok()?;
+        Some(Instant::now())
     }
 
     /// Makes the `which` editions of `book` in `out`, concurrently. After a
@@ -635,7 +676,7 @@ impl Session {
             progress(e, &r);
             results.lock().unwrap_or_else(|p| p.into_inner()).insert(e, r);
         };
-        std::thread::scope(|s| {
+        let site_first = std::thread::scope(|s| {
             // Both threads run typst compiles: they get its large stack.
             let thread = || std::thread::Builder::new().stack_size(typst::COMPILE_STACK);
             let (to_site, from_print) = std::sync::mpsc::channel();
@@ -649,9 +690,10 @@ impl Session {
             let screen = thread()
                 .spawn_scoped(s, || self.make_screen(book, out, which, &done, from_print))
                 .expect("a thread for the EPUB and the website");
-            for handle in print.into_iter().chain([screen]) {
+            if let Some(handle) = print {
                 handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             }
+            screen.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
         });
         let editions = results.into_inner().unwrap_or_else(|p| p.into_inner());
         let complete =
@@ -659,7 +701,8 @@ impl Session {
         if complete {
             self.images.disk().prune();
         }
-        Outcome { editions, time: started.elapsed(), cache: self.cache_stats() }
+        let site_first = site_first.map(|at| at.saturating_duration_since(started));
+        Outcome { editions, time: started.elapsed(), cache: self.cache_stats(), site_first }
     }
 }
 

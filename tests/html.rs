@@ -515,3 +515,62 @@ fn a_large_book_s_sidebar_opens_only_the_current_part() {
         assert!(!nav.contains(&format!("../{}/index.html\"", all[i].slug)), "essay {i}");
     }
 }
+
+/// Every file under `dir`, by path relative to it.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn watch_writes_the_site_before_the_pdf_and_ends_with_a_cold_builds_site() {
+    use anthology::live::watch::{Rebuild, Watcher};
+    let d = tempfile::tempdir().unwrap();
+    for f in ["book.toml", "contributions", "front", "back", "sections"] {
+        let from = repo().join(f);
+        if from.is_dir() {
+            common::copy_dir(&from, &d.path().join(f));
+        } else {
+            std::fs::copy(&from, d.path().join(f)).unwrap();
+        }
+    }
+    let mut watcher = Watcher::new(d.path(), &d.path().join("dist"), None, false);
+    // The first build has no PDF before it: the site waits for this one's.
+    let Ok(Rebuild::Built { site_first, .. }) = watcher.build() else { panic!("built") };
+    assert_eq!(site_first, None);
+    // An edit: the site goes out early, then again once the PDF is done.
+    let contributions = d.path().join("contributions");
+    let essay = tree(&contributions)
+        .into_keys()
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| contributions.join(p))
+        .expect("an essay file");
+    let mut text = std::fs::read_to_string(&essay).unwrap();
+    text.push_str("\nUne phrase ajoutée pendant `watch`.\n");
+    std::fs::write(&essay, text).unwrap();
+    let Ok(Rebuild::Built { site_first, time, .. }) = watcher.build() else { panic!("built") };
+    let early = site_first.expect("the site written before the PDF was done");
+    assert!(early < time, "{early:?} within the build's {time:?}");
+    // What `watch` leaves is what a cold build writes.
+    let cold = tempfile::tempdir().unwrap();
+    let (book, _) = anthology::prepare(d.path(), false).unwrap();
+    let session = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled());
+    let book = book.unwrap();
+    session.editions(&book, cold.path(), anthology::editions::Editions::default_for(&book.config));
+    let (watched, built) = (tree(&d.path().join("dist/html")), tree(&cold.path().join("html")));
+    assert_eq!(watched.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>());
+    for (path, bytes) in &watched {
+        assert!(bytes == &built[path], "{} differs from a cold build's", path.display());
+    }
+}

@@ -17,9 +17,15 @@ pub fn run(ui: &Ui, target: &Target) -> Result<ExitCode> {
     let mut first = true;
     watcher.run(std::time::Duration::from_millis(200), &stop, |built| {
         let shown = match built {
-            Ok(Rebuild::Built { outcome, report, essays, time }) => print_report(&report, Format::Human)
+            Ok(Rebuild::Built { outcome, report, essays, time, site_first }) => print_report(&report, Format::Human)
                 .and_then(|()| print_outcome(ui, dir, &outcome).map(|_| ()))
                 .map(|()| {
+                    if let Some(t) = site_first {
+                        ui.say(&format!(
+                            "the website was rewritten {:.2} s after the change, with the last PDF's page numbers",
+                            t.as_secs_f64()
+                        ));
+                    }
                     ui.say(&format!(
                         "{essays} essay{} checked and built in {:.2} s",
                         plural(essays),

@@ -41,6 +41,9 @@ pub enum Rebuild {
         essays: usize,
         /// Loading, checking and making the editions.
         time: Duration,
+        /// When the site was written before the PDF was done, with the
+        /// last build's page numbers: how long after the build began.
+        site_first: Option<Duration>,
     },
     /// The book has errors: nothing was written.
     Errors(Report),
@@ -67,7 +70,7 @@ impl Watcher {
             which,
             drafts,
             screen: false,
-            session: Session::new(root),
+            session: Session::new(root).early_site(),
             seen: None,
         }
     }
@@ -96,8 +99,10 @@ impl Watcher {
         self.seen = Some(fingerprint(&self.root));
         let (book, report) = self.load()?;
         let Some((book, which)) = book else { return Ok(Rebuild::Errors(report)) };
+        let loaded = started.elapsed();
         let outcome = self.session.editions(&book, &self.out, which);
         Ok(Rebuild::Built {
+            site_first: outcome.site_first.map(|t| loaded + t),
             outcome: Box::new(outcome),
             report,
             essays: book.essays().count(),

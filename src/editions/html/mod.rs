@@ -90,7 +90,7 @@ impl From<minijinja::Error> for HtmlError {
 }
 
 /// The site: files by path relative to `<out>/html/`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Site {
     /// Every file.
     pub files: BTreeMap<PathBuf, Vec<u8>>,
