@@ -147,10 +147,8 @@ fn trailer(pdf: &[u8], at: usize) -> Option<Dictionary> {
     let mut wrapped = b"1 0 obj\n".to_vec();
     wrapped.extend_from_slice(&rest[..end]);
     wrapped.extend_from_slice(b"\nendobj\n");
-    let mut doc = Document::new();
-    doc.reference_table.insert(1, XrefEntry::Normal { offset: 0, generation: 0 });
-    let reader = Reader { buffer: &wrapped, document: doc, encryption_state: None, raw_objects: BTreeMap::new() };
-    reader.get_object((1, 0), &mut HashSet::new()).ok()?.as_dict().ok().cloned()
+    let at_start = Table::from([(1, (0, 0))]);
+    object(&wrapped, &at_start, (1, 0))?.as_dict().ok().cloned()
 }
 
 /// Runs of non-white bytes, as the cross-reference table is written.

@@ -9,8 +9,9 @@
 //! This module holds the PDF's types and the order of the work; each step is
 //! a room of its own: `data` (what typst reads), `world` (what serves it),
 //! `pieces` (the book set piece by piece), `export` (typst's compile and
-//! export), `boxes` (the page boxes of a printed book), `introspect` (what a typeset book says of itself), `offprints`
-//! (offprints of a book set whole), `escape` and `markup` (the texts).
+//! export), `boxes` (the page boxes of a printed book), `introspect` (what
+//! a typeset book says of itself), `offprints` (offprints of a book set
+//! whole), `escape` and `markup` (the texts).
 
 mod boxes;
 pub mod cards;
