@@ -609,7 +609,10 @@ impl Session {
             let made = html::render_pending(book, &self.images, &cards).map_err(EditionError::from);
             (made, started.elapsed())
         });
-        if let (true, Some(_), Some((Ok(site), _))) = (self.early_site, &from_print, &site) {
+        if self.early_site
+            && from_print.is_some()
+            && let Some((Ok(site), _)) = &site
+        {
             site_first = self.write_early_site(book, out, site);
         }
         let mut epub_download = None;
@@ -629,9 +632,12 @@ impl Session {
             );
         }
         if let Some((made, time)) = site {
-            let mut print = from_print.and_then(|r| r.recv().ok()).unwrap_or_default();
+            let received = from_print.and_then(|r| r.recv().ok());
+            let came = received.is_some();
+            let mut print = received.unwrap_or_default();
             print.downloads.extend(epub_download);
-            if self.early_site {
+            // Only what a PDF gave is kept for the next early site.
+            if self.early_site && came {
                 *self.last_print.lock().unwrap_or_else(|e| e.into_inner()) = Some(print.clone());
             }
             let _doing = crate::doing::doing("finishing the website");
@@ -651,7 +657,8 @@ impl Session {
     /// pages, offprints and downloads), when there was a last build; the
     /// moment it was written.
     fn write_early_site(&self, book: &Book, out: &Path, site: &html::Site) -> Option<Instant> {
-        let print = self.last_print.lock().unwrap_or_else(|e| e.into_inner()).clone()?;
+        // Taken, not copied: this build's PDF takes its place.
+        let print = self.last_print.lock().unwrap_or_else(|e| e.into_inner()).take()?;
         let _doing = crate::doing::doing("writing the website early");
         let mut early = site.clone();
         early.finish(book, &print);
