@@ -11,6 +11,9 @@ use std::process::{Command, Output};
 
 use anthology::diagnostic::{Code, Severity};
 
+#[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
+mod common;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_anthology"));
     c.env("NO_COLOR", "1");
@@ -866,22 +869,7 @@ fn a_panic_is_an_internal_error_that_names_what_was_being_done() {
     assert!(run(&["init", d, "--title", "Faulty"]).status.success());
     assert!(run(&["build", d, "-q"]).status.success());
     let dist = dir.path().join("dist");
-    let listing = |dir: &std::path::Path| -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    files.push((p.clone(), std::fs::read(&p).unwrap()));
-                }
-            }
-        }
-        files.sort();
-        files
-    };
+    let listing = |dir: &std::path::Path| -> Vec<(PathBuf, Vec<u8>)> { common::files_under(dir).into_iter().collect() };
     let before = listing(&dist);
     let epub = before.iter().find(|(p, _)| p.extension().is_some_and(|e| e == "epub")).unwrap().clone();
     for (fault, said) in [

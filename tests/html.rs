@@ -516,23 +516,6 @@ fn a_large_book_s_sidebar_opens_only_the_current_part() {
     }
 }
 
-/// Every file under `dir`, by path relative to it.
-fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn watch_writes_the_site_before_the_pdf_and_ends_with_a_cold_builds_site() {
     use anthology::live::watch::{Rebuild, Watcher};
@@ -551,7 +534,7 @@ fn watch_writes_the_site_before_the_pdf_and_ends_with_a_cold_builds_site() {
     assert_eq!(site_first, None);
     // An edit: the site goes out early, then again once the PDF is done.
     let contributions = d.path().join("contributions");
-    let essay = tree(&contributions)
+    let essay = common::files_under(&contributions)
         .into_keys()
         .find(|p| p.extension().is_some_and(|x| x == "md"))
         .map(|p| contributions.join(p))
@@ -568,7 +551,8 @@ fn watch_writes_the_site_before_the_pdf_and_ends_with_a_cold_builds_site() {
     let session = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled());
     let book = book.unwrap();
     session.editions(&book, cold.path(), anthology::editions::Editions::default_for(&book.config));
-    let (watched, built) = (tree(&d.path().join("dist/html")), tree(&cold.path().join("html")));
+    let (watched, built) =
+        (common::files_under(&d.path().join("dist/html")), common::files_under(&cold.path().join("html")));
     assert_eq!(watched.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>());
     for (path, bytes) in &watched {
         assert!(bytes == &built[path], "{} differs from a cold build's", path.display());
