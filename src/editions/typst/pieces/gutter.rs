@@ -124,13 +124,14 @@ pub fn foreseen_pages(
     let chars_per_page = width * height / (AREA_PER_CHAR * scale * scale);
     let lines = |n: usize, line: f64| (n as f64 * line * scale / height).ceil().max(1.0) as usize;
     let texts = plan.iter().filter(|p| p.slug.is_some() || p.kind == Kind::Part).count();
-    let contributors: usize = amounts.len();
+    // The index's lines: one per text, about one contributor each.
+    let index_lines = amounts.len();
     let counts: Vec<usize> = plan
         .iter()
         .map(|piece| match piece.kind {
             Kind::Opening => OPENING,
             Kind::Contents => lines(texts, CONTENTS_LINE),
-            Kind::Index => lines(contributors, INDEX_LINE),
+            Kind::Index => lines(index_lines, INDEX_LINE),
             Kind::Part => 1,
             Kind::Essay | Kind::Front | Kind::Back => {
                 let a = piece.slug.as_deref().and_then(|slug| amounts.get(slug)).cloned().unwrap_or_default();
