@@ -35,22 +35,51 @@ pub fn file_id(path: &str) -> FileId {
 
 /// Everything one compile of a book can read. Cloning is cheap (sources and
 /// files are shared): an offprint is the book's world with one file changed.
-#[derive(Clone)]
+///
+/// Sources are held as text and parsed by the world that compiles them,
+/// once, then dropped with it: a piece of the book reads only its own (its
+/// main file, the template, and its essay's markup), and parsed trees held
+/// for the whole build were a quarter of a 1,000-essay book's memory. A
+/// clone starts with nothing parsed.
 pub struct BookWorld {
     fonts: Arc<Fonts>,
     main: FileId,
-    sources: HashMap<FileId, Source>,
+    sources: HashMap<FileId, Arc<str>>,
+    /// The sources this world parsed, for the compile that asked.
+    parsed: Mutex<HashMap<FileId, Source>>,
     files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
     /// Where every file typst asks for is noted, when set (see [`logging`](Self::logging)).
     log: Option<Arc<Mutex<HashSet<FileId>>>>,
 }
 
+impl Clone for BookWorld {
+    fn clone(&self) -> Self {
+        BookWorld {
+            fonts: self.fonts.clone(),
+            main: self.main,
+            sources: self.sources.clone(),
+            parsed: Mutex::new(HashMap::new()),
+            files: self.files.clone(),
+            today: self.today,
+            log: self.log.clone(),
+        }
+    }
+}
+
 impl BookWorld {
     /// A world whose main file is `main` (a virtual path already added with
     /// [`add_source`](Self::add_source)).
     pub fn new(fonts: Arc<Fonts>, main: &str, today: Option<Datetime>) -> Self {
-        BookWorld { fonts, main: file_id(main), sources: HashMap::new(), files: HashMap::new(), today, log: None }
+        BookWorld {
+            fonts,
+            main: file_id(main),
+            sources: HashMap::new(),
+            parsed: Mutex::new(HashMap::new()),
+            files: HashMap::new(),
+            today,
+            log: None,
+        }
     }
 
     /// Makes `path` (registered with [`set_source`](Self::set_source)) the main file.
@@ -70,7 +99,7 @@ impl BookWorld {
         if let Some(b) = self.files.get(&id) {
             return Some(typst::utils::hash128(b));
         }
-        self.sources.get(&id).map(|s| typst::utils::hash128(s.text()))
+        self.sources.get(&id).map(|s| typst::utils::hash128(&**s))
     }
 
     fn note(&self, id: FileId) {
@@ -81,8 +110,7 @@ impl BookWorld {
 
     /// Registers a typst source.
     pub fn add_source(&mut self, path: &str, text: String) {
-        let id = file_id(path);
-        self.sources.insert(id, Source::new(id, text));
+        self.sources.insert(file_id(path), text.into());
     }
 
     /// Registers a data or image file.
@@ -90,26 +118,18 @@ impl BookWorld {
         self.files.insert(file_id(path), Bytes::new(bytes));
     }
 
-    /// Registers a typst source, or updates the one registered at `path`:
-    /// kept as it is when the text is the same, reparsed incrementally when
-    /// it changed. typst's memoised work on an unchanged source stays valid,
-    /// which is what makes a `watch` rebuild fast.
+    /// Registers a typst source, or updates the one registered at `path`,
+    /// kept as it is when the text is the same.
     pub fn set_source(&mut self, path: &str, text: &str) {
         let id = file_id(path);
-        match self.sources.get_mut(&id) {
-            Some(source) if source.text() == text => {}
-            Some(source) => {
-                source.replace(text);
-            }
-            None => {
-                self.sources.insert(id, Source::new(id, text.to_string()));
-            }
+        if self.sources.get(&id).is_none_or(|s| **s != *text) {
+            self.sources.insert(id, text.into());
         }
     }
 
-    /// Registers a parsed source under its own path, replacing any.
-    pub fn put_source(&mut self, source: Source) {
-        self.sources.insert(source.id(), source);
+    /// Registers a typst source's shared text at `path`, replacing any.
+    pub fn put_text(&mut self, path: &str, text: Arc<str>) {
+        self.sources.insert(file_id(path), text);
     }
 
     /// Registers the bytes of a file, replacing any.
@@ -140,7 +160,7 @@ impl BookWorld {
 
     /// The text of a registered source, for error messages.
     pub fn source_text(&self, id: FileId) -> Option<&str> {
-        self.sources.get(&id).map(|s| s.text())
+        self.sources.get(&id).map(|s| &**s)
     }
 }
 
@@ -167,7 +187,9 @@ impl World for BookWorld {
 
     fn source(&self, id: FileId) -> FileResult<Source> {
         self.note(id);
-        self.sources.get(&id).cloned().ok_or_else(|| refuse(id))
+        let text = self.sources.get(&id).ok_or_else(|| refuse(id))?;
+        let mut parsed = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(parsed.entry(id).or_insert_with(|| Source::new(id, text.to_string())).clone())
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
@@ -176,7 +198,7 @@ impl World for BookWorld {
             return Ok(b.clone());
         }
         if let Some(s) = self.sources.get(&id) {
-            return Ok(Bytes::from_string(s.text().to_string()));
+            return Ok(Bytes::from_string(s.to_string()));
         }
         Err(refuse(id))
     }
@@ -338,5 +360,34 @@ mod tests {
             .unwrap();
         assert_eq!(typst_files("/assets/1", PRINT_PHOTO_PIXELS, png).len(), 1);
         assert_eq!(typst_files("/assets/2", PRINT_PHOTO_PIXELS, b"GIF89a".to_vec()).len(), 1);
+    }
+
+    #[test]
+    fn a_source_is_parsed_by_the_world_that_reads_it_and_not_kept_by_its_clones() {
+        let fonts = Arc::new(Fonts::new(Vec::new()));
+        let mut base = BookWorld::new(fonts, "/main.typ", None);
+        base.add_source("/main.typ", "#include \"/essay.typ\"".to_string());
+        base.set_source("/essay.typ", "Some *text*.");
+        let id = file_id("/essay.typ");
+        let hash = base.content_hash(id);
+        let piece = base.clone();
+        let first = piece.source(id).unwrap();
+        // Parsed once for the compile that asked, then served as parsed.
+        assert!(std::ptr::eq(first.root(), piece.source(id).unwrap().root()));
+        assert_eq!(piece.parsed.lock().unwrap().len(), 1);
+        // Neither the base nor another clone holds it.
+        assert!(base.parsed.lock().unwrap().is_empty());
+        let other = piece.clone();
+        assert!(other.parsed.lock().unwrap().is_empty());
+        // A parse elsewhere is the same source to typst's memoisation.
+        assert_eq!(typst::utils::hash128(&other.source(id).unwrap()), typst::utils::hash128(&first));
+        assert_eq!(other.content_hash(id), hash);
+        // The same text again keeps the entry; a new one replaces it.
+        base.set_source("/essay.typ", "Some *text*.");
+        assert_eq!(base.content_hash(id), hash);
+        base.set_source("/essay.typ", "Other text.");
+        assert_ne!(base.content_hash(id), hash);
+        assert_eq!(base.clone().source(id).unwrap().text(), "Other text.");
+        assert!(typst::compile::<typst_layout::PagedDocument>(&base).output.is_ok());
     }
 }

@@ -88,8 +88,11 @@ pub(super) struct Layout {
 #[derive(Default)]
 pub struct Layouts {
     pub(super) kept: Mutex<HashMap<String, Arc<Layout>>>,
-    /// Each piece's main file, parsed: the template under the piece's path.
-    pub(super) mains: Mutex<HashMap<String, typst::syntax::Source>>,
+    /// The template's text, which every piece's main file holds (each under
+    /// its own path, so that what the template lays out is told apart from
+    /// piece to piece), shared: each piece's world parses it for its compile
+    /// only, as parsed trees kept for a 1,000-essay book's pieces took 330 MB.
+    pub(super) template: Mutex<Option<std::sync::Arc<str>>>,
     /// Where everything was in the last book composed: the first guess of
     /// the next, so that an unchanged piece is given what it was given.
     pub(super) targets: Mutex<Option<serde_json::Map<String, Value>>>,
@@ -142,17 +145,40 @@ impl Layouts {
         Ok(made)
     }
 
-    /// The main file `path` holding `template`, parsed once.
-    pub(super) fn main_source(&self, path: &str, template: &str) -> typst::syntax::Source {
-        let mut mains = self.mains.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(s) = mains.get(path)
-            && s.text() == template
-        {
-            return s.clone();
+    /// `layout`, kept for `main`, with its pages made lighter (see
+    /// [`light`](super::light)) when nothing else holds them: typst's
+    /// memoised work was dropped, and a layout used again from an earlier
+    /// build is left as it is.
+    fn lighten(&self, main: &str, layout: Arc<Layout>) -> Arc<Layout> {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(held) = kept.remove(main) else { return layout };
+        if !Arc::ptr_eq(&held, &layout) {
+            kept.insert(main.to_string(), held);
+            return layout;
         }
-        let source = typst::syntax::Source::new(super::super::world::file_id(path), template.to_string());
-        mains.insert(path.to_string(), source.clone());
-        source
+        drop(held);
+        let layout = match Arc::try_unwrap(layout) {
+            Ok(Layout { reads, doc, warnings }) => {
+                let doc = Arc::try_unwrap(doc).map_or_else(|d| d, |d| Arc::new(super::light::lighten(d)));
+                Arc::new(Layout { reads, doc, warnings })
+            }
+            Err(shared) => shared,
+        };
+        kept.insert(main.to_string(), layout.clone());
+        layout
+    }
+
+    /// The template's text, the same shared text as last time when it is the same.
+    pub(super) fn template(&self, template: &str) -> std::sync::Arc<str> {
+        let mut kept = self.template.lock().unwrap_or_else(|e| e.into_inner());
+        match kept.as_ref() {
+            Some(t) if **t == *template => t.clone(),
+            _ => {
+                let t: std::sync::Arc<str> = template.into();
+                *kept = Some(t.clone());
+                t
+            }
+        }
     }
 
     /// `text` as the bytes of a file, the same bytes as last time when it is the same.
@@ -209,11 +235,11 @@ pub(super) fn with_gutter(mut info: Value, gutter: Option<f64>) -> Value {
 }
 
 /// The world of one piece: the book's world with the piece's main file (the
-/// template, parsed once per main file and kept in `layouts`), its
+/// template's text, shared through `layouts`), its
 /// `/piece.json` and its `/book.json`.
 pub(super) fn piece_world(s: &Sources, base: &BookWorld, layouts: &Layouts, job: &Job) -> BookWorld {
     let mut w = base.clone();
-    w.put_source(layouts.main_source(&job.main, &s.template));
+    w.put_text(&job.main, layouts.template(&s.template));
     w.set_file("/piece.json", job.info.to_string().into_bytes());
     if !job.lists {
         w.put_file("/book.json", layouts.lean_data(&s.lean_data));
@@ -259,10 +285,14 @@ pub(super) fn typeset_batches(
         let done: Result<Vec<Arc<Layout>>, PdfError> = pool.install(|| {
             batch.par_iter().map(|job| layouts.get(s, &piece_world(s, base, layouts, job), &job.main)).collect()
         });
-        out.extend(done?);
+        let done = done?;
         // Only after a batch that typeset several pieces (see compose).
         if evict && layouts.typeset_count() - before >= EVICT_AFTER {
             typst::comemo::evict(0);
+            // The batch's layouts are now theirs alone: made lighter in place.
+            out.extend(done.into_iter().zip(batch).map(|(l, job)| layouts.lighten(&job.main, l)));
+        } else {
+            out.extend(done);
         }
     }
     Ok(out)

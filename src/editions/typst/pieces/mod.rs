@@ -30,6 +30,7 @@ use typst_layout::{Page, PagedDocument};
 
 mod gutter;
 mod layouts;
+mod light;
 mod offprints;
 mod pages;
 
