@@ -40,12 +40,15 @@ pub fn file_id(path: &str) -> FileId {
 /// once, then dropped with it: a piece of the book reads only its own (its
 /// main file, the template, and its essay's markup), and parsed trees held
 /// for the whole build were a quarter of a 1,000-essay book's memory. A
-/// clone starts with nothing parsed.
+/// clone starts with what its original had parsed (the book's world, never
+/// compiled itself when the book is set in pieces, has parsed nothing; a
+/// book typeset whole gives its parse to each offprint's world), and what
+/// it parses after stays its own.
 pub struct BookWorld {
     fonts: Arc<Fonts>,
     main: FileId,
     sources: HashMap<FileId, Arc<str>>,
-    /// The sources this world parsed, for the compile that asked.
+    /// The sources this world parsed, each for the text it holds now.
     parsed: Mutex<HashMap<FileId, Source>>,
     files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
@@ -59,7 +62,7 @@ impl Clone for BookWorld {
             fonts: self.fonts.clone(),
             main: self.main,
             sources: self.sources.clone(),
-            parsed: Mutex::new(HashMap::new()),
+            parsed: Mutex::new(self.parsed.lock().unwrap_or_else(|e| e.into_inner()).clone()),
             files: self.files.clone(),
             today: self.today,
             log: self.log.clone(),
@@ -110,7 +113,7 @@ impl BookWorld {
 
     /// Registers a typst source.
     pub fn add_source(&mut self, path: &str, text: String) {
-        self.sources.insert(file_id(path), text.into());
+        self.put_text(path, text.into());
     }
 
     /// Registers a data or image file.
@@ -123,13 +126,16 @@ impl BookWorld {
     pub fn set_source(&mut self, path: &str, text: &str) {
         let id = file_id(path);
         if self.sources.get(&id).is_none_or(|s| **s != *text) {
-            self.sources.insert(id, text.into());
+            self.put_text(path, text.into());
         }
     }
 
-    /// Registers a typst source's shared text at `path`, replacing any.
+    /// Registers a typst source's shared text at `path`, replacing any (and
+    /// its parse).
     pub fn put_text(&mut self, path: &str, text: Arc<str>) {
-        self.sources.insert(file_id(path), text);
+        let id = file_id(path);
+        self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        self.sources.insert(id, text);
     }
 
     /// Registers the bytes of a file, replacing any.
@@ -375,19 +381,26 @@ mod tests {
         // Parsed once for the compile that asked, then served as parsed.
         assert!(std::ptr::eq(first.root(), piece.source(id).unwrap().root()));
         assert_eq!(piece.parsed.lock().unwrap().len(), 1);
-        // Neither the base nor another clone holds it.
+        // The world it was cloned from, and its other clones, hold none.
         assert!(base.parsed.lock().unwrap().is_empty());
-        let other = piece.clone();
+        let other = base.clone();
         assert!(other.parsed.lock().unwrap().is_empty());
         // A parse elsewhere is the same source to typst's memoisation.
         assert_eq!(typst::utils::hash128(&other.source(id).unwrap()), typst::utils::hash128(&first));
         assert_eq!(other.content_hash(id), hash);
-        // The same text again keeps the entry; a new one replaces it.
+        // A clone of a world that parsed starts with its parse (an offprint
+        // of a book typeset whole parses nothing again).
+        let offprint = piece.clone();
+        assert!(std::ptr::eq(first.root(), offprint.source(id).unwrap().root()));
+        // The same text again keeps the entry; a new one replaces it, and
+        // the parse of the old text with it.
         base.set_source("/essay.typ", "Some *text*.");
         assert_eq!(base.content_hash(id), hash);
+        assert!(typst::compile::<typst_layout::PagedDocument>(&base).output.is_ok());
+        assert_eq!(base.parsed.lock().unwrap().len(), 2);
         base.set_source("/essay.typ", "Other text.");
         assert_ne!(base.content_hash(id), hash);
+        assert_eq!(base.source(id).unwrap().text(), "Other text.");
         assert_eq!(base.clone().source(id).unwrap().text(), "Other text.");
-        assert!(typst::compile::<typst_layout::PagedDocument>(&base).output.is_ok());
     }
 }
