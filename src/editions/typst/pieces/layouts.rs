@@ -92,7 +92,7 @@ pub struct Layouts {
     /// its own path, so that what the template lays out is told apart from
     /// piece to piece), shared: each piece's world parses it for its compile
     /// only, as parsed trees kept for a 1,000-essay book's pieces took 330 MB.
-    pub(super) template: Mutex<Option<std::sync::Arc<str>>>,
+    pub(super) template: Mutex<Option<Arc<str>>>,
     /// Where everything was in the last book composed: the first guess of
     /// the next, so that an unchanged piece is given what it was given.
     pub(super) targets: Mutex<Option<serde_json::Map<String, Value>>>,
@@ -146,17 +146,15 @@ impl Layouts {
     }
 
     /// `layout`, kept for `main`, with its pages made lighter (see
-    /// [`light`](super::light)) when nothing else holds them: typst's
-    /// memoised work was dropped, and a layout used again from an earlier
-    /// build is left as it is.
+    /// [`light`](super::light)) when nothing but this and the kept copy
+    /// holds it: typst's memoised work was dropped. A layout already lighter
+    /// (kept from an earlier build) comes back as it was.
     fn lighten(&self, main: &str, layout: Arc<Layout>) -> Arc<Layout> {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(held) = kept.remove(main) else { return layout };
-        if !Arc::ptr_eq(&held, &layout) {
-            kept.insert(main.to_string(), held);
+        if !kept.get(main).is_some_and(|k| Arc::ptr_eq(k, &layout)) {
             return layout;
         }
-        drop(held);
+        kept.remove(main);
         let layout = match Arc::try_unwrap(layout) {
             Ok(Layout { reads, doc, warnings }) => {
                 let doc = Arc::try_unwrap(doc).map_or_else(|d| d, |d| Arc::new(super::light::lighten(d)));
@@ -169,34 +167,37 @@ impl Layouts {
     }
 
     /// The template's text, the same shared text as last time when it is the same.
-    pub(super) fn template(&self, template: &str) -> std::sync::Arc<str> {
-        let mut kept = self.template.lock().unwrap_or_else(|e| e.into_inner());
-        match kept.as_ref() {
-            Some(t) if **t == *template => t.clone(),
-            _ => {
-                let t: std::sync::Arc<str> = template.into();
-                *kept = Some(t.clone());
-                t
-            }
-        }
+    pub(super) fn template(&self, template: &str) -> Arc<str> {
+        reuse(&self.template, |t| **t == *template, || template.into())
     }
 
     /// `text` as the bytes of a file, the same bytes as last time when it is the same.
     pub(super) fn lean_data(&self, text: &str) -> typst::foundations::Bytes {
-        let mut lean = self.lean.lock().unwrap_or_else(|e| e.into_inner());
-        match lean.as_ref() {
-            Some(b) if b.as_slice() == text.as_bytes() => b.clone(),
-            _ => {
-                let b = typst::foundations::Bytes::new(text.as_bytes().to_vec());
-                *lean = Some(b.clone());
-                b
-            }
-        }
+        reuse(
+            &self.lean,
+            |b| b.as_slice() == text.as_bytes(),
+            || typst::foundations::Bytes::new(text.as_bytes().to_vec()),
+        )
     }
 
     /// Forgets the layouts of pieces the book no longer has.
     pub(super) fn retain(&self, mains: &BTreeSet<String>) {
         self.kept.lock().unwrap_or_else(|e| e.into_inner()).retain(|k, _| mains.contains(k));
+    }
+}
+
+/// What `slot` holds when `same` says so, else `make()`, which `slot` then
+/// holds: the same value as last time (and its hash, computed once) when
+/// nothing changed.
+fn reuse<T: Clone>(slot: &Mutex<Option<T>>, same: impl Fn(&T) -> bool, make: impl FnOnce() -> T) -> T {
+    let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
+    match held.as_ref() {
+        Some(t) if same(t) => t.clone(),
+        _ => {
+            let t = make();
+            *held = Some(t.clone());
+            t
+        }
     }
 }
 
