@@ -193,6 +193,21 @@ fn download(book: &Book, edition: Edition, output: &Output) -> Option<html::cite
     })
 }
 
+/// Hands the memory freed so far back to the system. glibc keeps what a
+/// program frees for its next allocations, counted in its resident size,
+/// and the files written after the PDF (the website, with copies of the
+/// editions) are not all made of the small blocks typst freed: a one-build
+/// session calls this once typst's work is dropped, so that they do not
+/// add to the build's peak.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns unused pages of the allocator's own
+    // heaps to the system; it takes the allocator's locks itself.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Each essay's pages, as a cache entry: `slug<TAB>first<TAB>last` lines.
 fn encode_pages(pages: &crate::editions::metadata::PageMap) -> Vec<u8> {
     let mut out = String::new();
@@ -265,6 +280,8 @@ pub struct Session {
     /// [`Session::early_site`]), and what the last build's PDF gave it.
     early_site: bool,
     last_print: Mutex<Option<html::cite::Print>>,
+    /// Whether the session makes one build only (see [`Session::one_build`]).
+    one_build: bool,
 }
 
 /// Takes each edition's result as it is finished.
@@ -290,7 +307,18 @@ impl Session {
             layouts: typst::pieces::Layouts::default(),
             early_site: false,
             last_print: Mutex::default(),
+            one_build: false,
         }
+    }
+
+    /// This session, making one build and no other: once the PDF is
+    /// exported, the book's layouts and typst's memoised work are dropped
+    /// rather than kept for a next build, so that the website and the
+    /// files written last reuse their memory instead of adding to the
+    /// build's peak (`anthology build`).
+    pub fn one_build(mut self) -> Self {
+        self.one_build = true;
+        self
     }
 
     /// This session, writing the site as soon as it is made, with the page
@@ -389,10 +417,20 @@ impl Session {
                 pdf.map(|pdf| (pdf, extracts, book_time))
             })
         });
-        *slot = Some(world);
-        // Keep typst's memoised work of the last two compiles for the next
-        // one, and drop older work: a long `watch` must not grow forever.
-        ::typst::comemo::evict(2);
+        if self.one_build {
+            // Nothing is typeset again: what typst laid out is freed now,
+            // before the site is finished and the files are written.
+            drop(world);
+            self.layouts.clear();
+            ::typst::comemo::evict(0);
+            give_back_freed_memory();
+        } else {
+            *slot = Some(world);
+            // Keep typst's memoised work of the last two compiles for the
+            // next one, and drop older work: a long `watch` must not grow
+            // forever.
+            ::typst::comemo::evict(2);
+        }
         let (made, extracts, book_time) = made?;
         // A PDF with warnings is made again next time, so they are shown again.
         if made.warnings.is_empty() {
@@ -615,6 +653,13 @@ impl Session {
         {
             site_first = self.write_early_site(book, out, site);
         }
+        // While it waits for the PDF, the site keeps its pages deflated.
+        let waits = from_print.is_some();
+        let site = site.map(|(made, time)| {
+            let started = Instant::now();
+            let held = made.map(|s| if waits { s.hold() } else { html::Held::from(s) });
+            (held, time + started.elapsed())
+        });
         let mut epub_download = None;
         if which.contains(Edition::Epub) {
             let _doing = crate::doing::doing("making the EPUB");
@@ -644,8 +689,8 @@ impl Session {
             let started = Instant::now();
             done(
                 Edition::Html,
-                made.and_then(|mut site| {
-                    site.finish(book, &print);
+                made.and_then(|held| {
+                    let site = held.finish(book, &print);
                     self.write(Edition::Html, book, out, site.into_output(), time + started.elapsed())
                 }),
             );

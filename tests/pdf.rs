@@ -875,6 +875,33 @@ fn after_an_edit_only_the_edited_essay_is_typeset_again() {
     assert_eq!(build(), Vec::<String>::new());
 }
 
+/// A one-build session (`anthology build`) keeps no layout once its PDF is
+/// exported, and its PDF is the bytes a session kept for `watch` makes; built
+/// again, it typesets every piece again rather than failing.
+#[test]
+fn a_one_build_session_keeps_no_layout_and_makes_the_same_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = anthology::synth::Settings { essays: 5, words: 200, photo_pixels: 0, ..Default::default() };
+    anthology::synth::generate(dir.path(), &settings).unwrap();
+    let pdf = Editions::NONE.with(Edition::Pdf);
+    let book = || anthology::prepare(dir.path(), false).unwrap().0.unwrap();
+    let build = |session: &anthology::build::Session, out: &str| {
+        let out = dir.path().join(out);
+        assert!(session.editions(&book(), &out, pdf).succeeded());
+        std::fs::read(out.join(format!("{}.pdf", book().config.file_stem()))).unwrap()
+    };
+    let kept = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled());
+    let once = anthology::build::Session::with_cache(anthology::cache::DiskCache::disabled()).one_build();
+    let a = build(&kept, "kept");
+    assert!(kept.keeps_layouts());
+    let b = build(&once, "once");
+    assert!(!once.keeps_layouts(), "the layouts are dropped once the PDF is out");
+    assert!(a == b, "the same PDF either way");
+    once.pieces_typeset();
+    assert!(build(&once, "again") == a);
+    assert!(once.pieces_typeset().len() >= 5 + 3, "every piece typeset again");
+}
+
 /// A session whose first build took the PDF from the disk cache keeps no
 /// layout; warmed (as `watch` does after its first build), the next edit
 /// typesets only the edited essay.

@@ -58,7 +58,7 @@ pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>)
         _ => Editions::default_for(&book.config),
     };
     let stages: Vec<(Edition, Stage)> = which.iter().map(|e| (e, ui.stage(e.stage()))).collect();
-    let session = Session::new(&book.root);
+    let session = Session::new(&book.root).one_build();
     let out = target.dir.join(&target.out);
     let outcome = session.editions_with(&book, &out, which, &|edition, _| {
         if let Some((_, stage)) = stages.iter().find(|(e, _)| *e == edition) {

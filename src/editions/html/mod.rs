@@ -8,12 +8,15 @@
 //! its `index.html`, and the search index is a script, not a fetched file.
 //!
 //! `view.rs` turns the book into what templates see; `pages.rs` renders each
-//! kind of page; this file prepares the images and the static files.
+//! kind of page; `held.rs` keeps a rendered site small while it waits for
+//! the PDF; this file prepares the images and the static files.
 
 pub mod cite;
+mod held;
 mod pages;
 mod view;
 
+pub use held::Held;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 

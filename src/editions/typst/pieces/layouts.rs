@@ -118,6 +118,14 @@ impl Layouts {
         self.kept.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
     }
 
+    /// Drops every kept layout, and what the next build would have been
+    /// given as its first guess: for a session that builds no more.
+    pub fn clear(&self) {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        *self.targets.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.lean.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// The main files of the pieces typeset since the session began (or the
     /// last [`take_typeset`](Self::take_typeset)), in the order they were.
     pub fn take_typeset(&self) -> Vec<String> {
