@@ -227,6 +227,28 @@ fn build_writes_the_three_editions_and_nothing_else() {
     assert_eq!(names, expected);
 }
 
+/// `build --timings` writes typst's trace and counts the layout passes: the
+/// init sample's essay has a footnote, whose number typst finds in a
+/// second pass; every other document settles in one.
+#[test]
+fn build_timings_writes_typsts_trace_and_counts_its_layout_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["init", d, "--title", "Timed"]).status.success());
+    let trace = dir.path().join("trace.json");
+    let out = run(&["build", d, "--format", "pdf", "--timings", trace.to_str().unwrap()]);
+    let text = stderr(&out);
+    assert!(out.status.success(), "{text}");
+    let said = text.lines().find(|l| l.starts_with("typst laid out")).unwrap_or_else(|| panic!("{text}"));
+    assert!(said.contains(" in one pass, 1 in 2 passes;"), "{said}");
+    let events: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    assert!(events.iter().any(|e| e["name"] == "iter (2)" && e["ph"] == "B"), "the second pass is in the trace");
+    assert!(
+        events.iter().any(|e| e["args"]["file"].as_str().is_some_and(|f| f.starts_with("/pieces/"))),
+        "events name the typst file they are in"
+    );
+}
+
 #[test]
 fn every_edition_can_be_asked_for_and_is_staged_and_summarised() {
     use anthology::editions::Edition;

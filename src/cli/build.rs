@@ -21,7 +21,13 @@ pub fn version_tag(s: &str) -> Result<String, String> {
 }
 
 /// `anthology build`.
-pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>) -> Result<ExitCode> {
+pub fn run(
+    ui: &Ui,
+    target: &Target,
+    release: bool,
+    version_tag: Option<String>,
+    timings: Option<&std::path::Path>,
+) -> Result<ExitCode> {
     let checking = ui.stage("checking the book");
     let (book, report) = anthology::prepare(&target.dir, target.drafts)?;
     checking.done(ui, "");
@@ -58,6 +64,8 @@ pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>)
         _ => Editions::default_for(&book.config),
     };
     let stages: Vec<(Edition, Stage)> = which.iter().map(|e| (e, ui.stage(e.stage()))).collect();
+    // Relative to where the command runs, as any file named on the command line.
+    let timings = timings.map(super::timings::start);
     let session = Session::new(&book.root).one_build();
     let out = target.dir.join(&target.out);
     let outcome = session.editions_with(&book, &out, which, &|edition, _| {
@@ -65,6 +73,9 @@ pub fn run(ui: &Ui, target: &Target, release: bool, version_tag: Option<String>)
             stage.done(ui, "");
         }
     });
+    if let Some(t) = timings {
+        ui.say(&t.finish()?.to_string());
+    }
     let failed = print_outcome(ui, &book.root, &outcome)?;
     if release && !failed {
         let manifest = anthology::release::write(&book, &out, &outcome)?;

@@ -14,6 +14,7 @@ mod init;
 mod list;
 mod serve;
 mod stats;
+mod timings;
 pub mod ui;
 mod watch;
 
@@ -103,6 +104,10 @@ enum Command {
         /// The release's version (`v1.2.0`): in the editions' file names and metadata.
         #[arg(long, requires = "release", value_parser = build::version_tag)]
         version_tag: Option<String>,
+        /// Write typst's timings of the build to FILE, a trace that Perfetto or Chromium's
+        /// about:tracing opens, and say how many layout passes each document typst laid out took.
+        #[arg(long, value_name = "FILE")]
+        timings: Option<PathBuf>,
     },
     /// Build, then rebuild the editions after every change to the book, until interrupted.
     ///
@@ -369,7 +374,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check { dir, format, deny_warnings, changed } => {
             check::run(&dir, format, deny_warnings, changed.as_deref(), ui.verbose())
         }
-        Command::Build { target, release, version_tag } => build::run(&ui, &target, release, version_tag),
+        Command::Build { target, release, version_tag, timings } => {
+            build::run(&ui, &target, release, version_tag, timings.as_deref())
+        }
         Command::Watch { target } => watch::run(&ui, &target),
         Command::List { dir, drafts } => list::run(&dir, drafts),
         Command::Serve { target, port } => serve::run(&target, port),
