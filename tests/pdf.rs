@@ -183,6 +183,52 @@ fn link_pages(frame: &::typst::layout::Frame, doc: &PagedDocument) -> Vec<usize>
     out
 }
 
+/// The page a destination (an array, or a reference to one) opens.
+fn dest_page(file: &lopdf::Document, dest: &lopdf::Object) -> Option<lopdf::ObjectId> {
+    let array = match dest {
+        lopdf::Object::Array(a) => a.clone(),
+        lopdf::Object::Reference(r) => file.get_object(*r).ok()?.as_array().ok()?.clone(),
+        _ => return None,
+    };
+    array.first()?.as_reference().ok()
+}
+
+/// Where an outline item or a link annotation leads: its `Dest`, or its
+/// action's `D`.
+fn destination(file: &lopdf::Document, item: &lopdf::Dictionary) -> Option<lopdf::Object> {
+    item.get(b"Dest").ok().cloned().or_else(|| {
+        item.get(b"A")
+            .ok()
+            .and_then(|a| file.dereference(a).ok())
+            .and_then(|(_, a)| a.as_dict().ok()?.get(b"D").ok().cloned())
+    })
+}
+
+/// Every bookmark of `file`'s outline: its title and the page it opens.
+fn bookmarks(file: &lopdf::Document) -> Vec<(String, Option<lopdf::ObjectId>)> {
+    let text = |o: &lopdf::Object| match o {
+        lopdf::Object::String(bytes, _) => {
+            lopdf::decode_text_string(o).unwrap_or_else(|_| String::from_utf8_lossy(bytes).into())
+        }
+        _ => String::new(),
+    };
+    let catalog = file.catalog().unwrap();
+    let outlines = file.get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap()).unwrap();
+    let mut marks = Vec::new();
+    let mut stack = vec![outlines.get(b"First").unwrap().as_reference().unwrap()];
+    while let Some(id) = stack.pop() {
+        let item = file.get_dictionary(id).unwrap();
+        let dest = destination(file, item);
+        marks.push((text(item.get(b"Title").unwrap()), dest.as_ref().and_then(|d| dest_page(file, d))));
+        for key in [b"Next".as_slice(), b"First".as_slice()] {
+            if let Ok(next) = item.get(key).and_then(|o| o.as_reference()) {
+                stack.push(next);
+            }
+        }
+    }
+    marks
+}
+
 /// The joined PDF as a reader's viewer sees it: every contents line and
 /// every index entry is a link to the page where its text starts, and the
 /// outline (bookmarks) lists every essay, each leading to its first page.
@@ -208,40 +254,14 @@ fn the_joined_pdf_links_to_the_right_pages_and_its_outline_lists_every_essay() {
     let pages: Vec<lopdf::ObjectId> = file.get_pages().values().copied().collect();
     assert_eq!(pages.len(), pdf.pages);
     let page_of = |dest: &lopdf::Object| -> Option<usize> {
-        let array = match dest {
-            lopdf::Object::Array(a) => a.clone(),
-            lopdf::Object::Reference(r) => file.get_object(*r).ok()?.as_array().ok()?.clone(),
-            _ => return None,
-        };
-        let id = array.first()?.as_reference().ok()?;
+        let id = dest_page(&file, dest)?;
         pages.iter().position(|p| *p == id).map(|i| i + 1)
     };
-    let text = |o: &lopdf::Object| match o {
-        lopdf::Object::String(bytes, _) => {
-            lopdf::decode_text_string(o).unwrap_or_else(|_| String::from_utf8_lossy(bytes).into())
-        }
-        _ => String::new(),
-    };
     // The outline: every bookmark, its title and the page it opens.
-    let catalog = file.catalog().unwrap();
-    let outlines = file.get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap()).unwrap();
-    let mut marks: Vec<(String, Option<usize>)> = Vec::new();
-    let mut stack = vec![outlines.get(b"First").unwrap().as_reference().unwrap()];
-    while let Some(id) = stack.pop() {
-        let item = file.get_dictionary(id).unwrap();
-        let dest = item.get(b"Dest").ok().cloned().or_else(|| {
-            item.get(b"A")
-                .ok()
-                .and_then(|a| file.dereference(a).ok())
-                .and_then(|(_, a)| a.as_dict().ok()?.get(b"D").ok().cloned())
-        });
-        marks.push((text(item.get(b"Title").unwrap()), dest.as_ref().and_then(page_of)));
-        for key in [b"Next".as_slice(), b"First".as_slice()] {
-            if let Ok(next) = item.get(key).and_then(|o| o.as_reference()) {
-                stack.push(next);
-            }
-        }
-    }
+    let marks: Vec<(String, Option<usize>)> = bookmarks(&file)
+        .into_iter()
+        .map(|(title, page)| (title, page.and_then(|id| pages.iter().position(|p| *p == id).map(|i| i + 1))))
+        .collect();
     for (title, first) in &starts {
         let found = marks.iter().find(|(t, _)| t == title);
         assert_eq!(found.map(|m| m.1), Some(Some(*first)), "the bookmark of {title:?}: {marks:?}");
@@ -251,13 +271,7 @@ fn the_joined_pdf_links_to_the_right_pages_and_its_outline_lists_every_essay() {
     let mut leads = std::collections::BTreeSet::new();
     for (i, id) in pages.iter().enumerate() {
         for annot in file.get_page_annotations(*id).unwrap_or_default() {
-            let dest = annot.get(b"Dest").ok().cloned().or_else(|| {
-                annot
-                    .get(b"A")
-                    .ok()
-                    .and_then(|a| file.dereference(a).ok())
-                    .and_then(|(_, a)| a.as_dict().ok()?.get(b"D").ok().cloned())
-            });
+            let dest = destination(&file, annot);
             if let Some(to) = dest.as_ref().and_then(page_of)
                 && i + 1 == contents
             {
@@ -778,6 +792,60 @@ fn an_offprint_is_its_essay_as_set_in_the_book_after_a_first_page() {
         assert_eq!(o.not_ua, None, "{}", o.slug);
         let text = String::from_utf8_lossy(&o.bytes);
         assert!(text.contains("pdfuaid:part") && text.contains("/DisplayDocTitle true"), "{}", o.slug);
+    }
+}
+
+/// Each offprint's PDF holds its essay and nothing of the others: its outline
+/// is the essay's own (its title and headings, no other essay's title), its
+/// links lead to its own pages or to the web, every structure element it
+/// tags lies on one of its pages, and its structure tree reaches every page.
+#[test]
+fn each_offprint_pdf_holds_only_its_essay_in_outline_links_and_structure() {
+    let book = sample();
+    let titles: Vec<(String, String)> = book.essays().map(|e| (e.slug.clone(), e.title.clone())).collect();
+    assert!(titles.len() >= 3);
+    for o in offprints(&book) {
+        let file = lopdf::Document::load_mem(&o.bytes).unwrap();
+        let pages: std::collections::BTreeSet<lopdf::ObjectId> = file.get_pages().values().copied().collect();
+        assert_eq!(pages.len(), o.pages, "{}", o.slug);
+        let marks = bookmarks(&file);
+        let own = &titles.iter().find(|(s, _)| *s == o.slug).unwrap().1;
+        assert!(marks.iter().any(|(t, _)| t == own), "{}: its own title in {marks:?}", o.slug);
+        for (slug, title) in titles.iter().filter(|(s, _)| *s != o.slug) {
+            assert!(marks.iter().all(|(t, _)| t != title), "{}: the bookmark of {slug}: {marks:?}", o.slug);
+        }
+        assert!(marks.iter().all(|(_, p)| p.is_none_or(|p| pages.contains(&p))), "{}: {marks:?}", o.slug);
+        for page in &pages {
+            for annot in file.get_page_annotations(*page).unwrap_or_default() {
+                if let Some(dest) = destination(&file, annot) {
+                    let to = dest_page(&file, &dest);
+                    assert!(to.is_some_and(|p| pages.contains(&p)), "{}: a link out of the offprint", o.slug);
+                } else {
+                    let action = annot.get(b"A").and_then(|a| file.dereference(a)).unwrap().1.as_dict().unwrap();
+                    let uri = action.get(b"URI").and_then(|u| u.as_str()).unwrap();
+                    assert!(uri.starts_with(b"http") || uri.starts_with(b"mailto:"), "{}", o.slug);
+                }
+            }
+        }
+        // The structure tree: every element that names a page names one of
+        // these, and the tagged pages are all of them.
+        let mut tagged = std::collections::BTreeSet::new();
+        let mut elements = 0;
+        for object in file.objects.values() {
+            let Ok(d) = object.as_dict() else { continue };
+            if d.get(b"S").is_err() {
+                continue;
+            }
+            if let Ok(pg) = d.get(b"Pg").and_then(|p| p.as_reference()) {
+                assert!(pages.contains(&pg), "{}: a structure element on a page not its own", o.slug);
+                tagged.insert(pg);
+                elements += 1;
+            }
+        }
+        assert!(elements > 10, "{}: {elements} structure elements", o.slug);
+        assert_eq!(tagged, pages, "{}: every page is in the structure tree", o.slug);
+        let catalog = file.catalog().unwrap();
+        assert!(catalog.get(b"StructTreeRoot").is_ok(), "{}", o.slug);
     }
 }
 
