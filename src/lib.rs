@@ -29,6 +29,7 @@ pub mod cache;
 pub mod check;
 pub mod cite;
 pub mod config;
+pub mod desk;
 pub mod diagnostic;
 pub mod doing;
 pub mod editions;

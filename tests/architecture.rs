@@ -20,6 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["build"],
     &["release", "pipeline"],
     &["live", "scaffold", "synth", "import"],
+    &["desk"],
     &["fuzzing"],
 ];
 

@@ -290,3 +290,110 @@ fn every_command_the_workflows_run_works_on_a_new_book() {
     assert_eq!(ran.len(), 3, "check, the preview build and the release build: {ran:?}");
     assert!(d.join("preview/html/index.html").exists() && d.join("preview/flows.pdf").exists());
 }
+
+/// The editor's desk on a copy of the sample book: its authors invited with
+/// three people who sent nothing (one past the deadline, one who declined),
+/// every state where it applies, and a release that waits for every
+/// approval, passes once they are in, and waits again after an edit.
+#[test]
+fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for item in ["book.toml", "contributions", "front", "back", "sections"] {
+        let from = repo().join(item);
+        if from.is_dir() {
+            copy_dir(&from, &d.join(item));
+        } else {
+            std::fs::copy(&from, d.join(item)).unwrap();
+        }
+    }
+    // 2026-12-07, noon UTC: the desk's today, and the release's date.
+    let run = |args: &[&str]| bin().args(args).current_dir(d).env("SOURCE_DATE_EPOCH", "1796644800").output().unwrap();
+    let (book, _) = anthology::prepare(d, false).unwrap();
+    let book = book.unwrap();
+    let mut sheet = String::from("name,email,due\n");
+    for (i, c) in book.contributors.iter().enumerate() {
+        sheet.push_str(&format!("{},author{i}@example.org,2027-01-15\n", c.author.name));
+    }
+    sheet.push_str("Hugo Silent,hugo@example.org,2026-11-30\nLéa Waiting,lea@example.org,2027-02-28\n");
+    sheet.push_str("Marc Declines,marc@example.org,2027-01-15\n");
+    std::fs::write(d.join("invitees.csv"), sheet).unwrap();
+    let out = run(&["desk", "invite", "invitees.csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(run(&["desk", "answer", "Marc Declines", "declined"]).status.success());
+
+    // One essay approved as it is, one approved then edited, one with an
+    // error, one whose proof was made.
+    assert!(run(&["desk", "approve", "le-lecteur-silencieux", "--by", "Zélie Quéré"]).status.success());
+    assert!(run(&["desk", "approve", "relire-son-fil", "--by", "gaspard ollivier"]).status.success());
+    let edited = d.join("contributions/relire-son-fil/index.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\nUne phrase de plus.\n")).unwrap();
+    let broken = d.join("contributions/a-handle-is-a-name/index.md");
+    let original = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(&broken, format!("{original}\n![](missing.png)\n")).unwrap();
+    let essay = book.essays().find(|e| e.slug == "what-the-feed-remembered").unwrap();
+    let digest = anthology::desk::state::digest(d, essay);
+    anthology::desk::proof_made(d, &essay.slug, &digest, "2026-12-07").unwrap();
+
+    let out = run(&["desk", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let people = json["contributors"].as_array().unwrap();
+    let state = |name: &str| {
+        let p = people.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} in {json}"));
+        p["state"].as_str().unwrap().to_string()
+    };
+    assert_eq!(state("Léa Waiting"), "invited");
+    assert_eq!(state("Marc Declines"), "declined");
+    assert_eq!(state("Hugo Silent"), "late");
+    assert_eq!(state("Noor Haddad"), "received", "her essay has an error");
+    assert_eq!(state("Priya Nandakumar"), "checked");
+    assert_eq!(state("Eva Ebner"), "proof-sent");
+    assert_eq!(state("Zélie Quéré"), "approved");
+    assert_eq!(state("Gaspard Ollivier"), "changed");
+    // The preface's authors were never invited: contributors all the same.
+    let camille = people.iter().find(|p| p["name"] == "Camille Ferrand").unwrap();
+    assert_eq!(camille["essays"], serde_json::json!(["preface"]));
+    assert_eq!(camille["missing"], serde_json::json!(["bio", "photo", "approval"]));
+    let hugo = people.iter().find(|p| p["name"] == "Hugo Silent").unwrap();
+    assert_eq!((hugo["email"].as_str(), hugo["due"].as_str()), (Some("hugo@example.org"), Some("2026-11-30")));
+    let authors: std::collections::BTreeSet<&str> =
+        book.texts().flat_map(|t| t.authors.iter().map(|a| a.name.as_str())).collect();
+    assert_eq!(people.len(), authors.len() + 3, "every author of every text, and the three who sent nothing");
+    std::fs::write(&broken, &original).unwrap();
+
+    // `check` warns; the release refuses, naming the essay and who must approve.
+    let out = run(&["check"]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("warning[D001]: `relire-son-fil`: changed since Gaspard Ollivier approved it on 2026-12-07")
+    );
+    let out = run(&["build", "--release"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("error[D001]: `a-handle-is-a-name`: not approved by Noor Haddad"), "{said}");
+    assert!(!d.join("dist").exists(), "nothing built");
+
+    // Every author approves every text: the release is made.
+    for text in book.texts().filter(|t| !t.authors.is_empty()) {
+        for a in &text.authors {
+            assert!(run(&["desk", "approve", &text.slug, "--by", &a.name]).status.success());
+        }
+    }
+    let out = run(&["build", "--release"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(d.join("dist/SHA256SUMS").exists());
+
+    // An approved essay edited: the release waits again.
+    std::fs::write(&edited, format!("{text}\nUne autre phrase.\n")).unwrap();
+    let out = run(&["build", "--release"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("error[D001]: `relire-son-fil`: changed since Gaspard Ollivier"), "{said}");
+    // Unless the desk says a release does not wait.
+    let desk = std::fs::read_to_string(d.join("desk.toml")).unwrap();
+    std::fs::write(d.join("desk.toml"), format!("[desk]\nrelease_needs_approval = false\n\n{desk}")).unwrap();
+    assert_eq!(run(&["build", "--release"]).status.code(), Some(0));
+}

@@ -29,7 +29,15 @@ pub fn run(
     timings: Option<&std::path::Path>,
 ) -> Result<ExitCode> {
     let checking = ui.stage("checking the book");
-    let (book, report) = anthology::prepare(&target.dir, target.drafts)?;
+    let (mut book, mut report) = anthology::prepare(&target.dir, target.drafts)?;
+    // A release waits for every author's approval when the book has a desk.
+    if release && let Some(b) = &book {
+        let waiting = anthology::desk::release_gate(b);
+        if !waiting.is_empty() {
+            report.extend(waiting);
+            book = None;
+        }
+    }
     checking.done(ui, "");
     print_report(&report, Format::Human)?;
     let Some(mut book) = book else {

@@ -21,11 +21,21 @@ pub fn run(
 ) -> Result<ExitCode> {
     let (mut checked, scope) = match changed {
         Some(base) => {
-            let (checked, changes) = anthology::check_changed(dir, base)?;
+            let (mut checked, changes) = anthology::check_changed(dir, base)?;
             let n = changes.essays.len();
+            // Of the desk, what the branch's own essays wait for.
+            let files: Vec<PathBuf> =
+                checked.loaded.texts().filter(|e| changes.essays.contains(&e.slug)).map(|e| e.file.clone()).collect();
+            let mut desk = anthology::desk::diagnostics(&checked.loaded);
+            desk.retain(|d| d.code != anthology::diagnostic::Code::NotApproved || files.contains(&d.location.file));
+            checked.report.extend(desk);
             (checked, Some(format!(" ({n} changed since {base})")))
         }
-        None => (anthology::check(dir)?, None),
+        None => {
+            let mut checked = anthology::check(dir)?;
+            checked.report.extend(anthology::desk::diagnostics(&checked.loaded));
+            (checked, None)
+        }
     };
     checked.report = checked.report.with_github_root(relative_to_cwd(dir));
     let format = match format {

@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod clean;
+mod desk;
 mod export;
 mod fonts;
 mod import;
@@ -176,6 +177,21 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: ImportKind,
+    },
+    /// The editor's desk: one line per contributor (invited or in the book) with their essay,
+    /// words, state, deadline and what is missing; or, with a command, invite, record answers
+    /// and approvals. The desk is kept in desk.toml at the book's root.
+    #[command(args_conflicts_with_subcommands = true)]
+    Desk {
+        #[command(subcommand)]
+        what: Option<desk::DeskCommand>,
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// How to print the desk: human (a line each) or json
+        /// ({"contributors": [{"name", "email", "essays", "state", "due", "missing", …}]}).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
     },
     /// Remove the output folder and the build cache.
     Clean {
@@ -384,6 +400,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Fonts { dir } => fonts::run(&dir),
         Command::Clean { dir, out } => clean::run(&dir, &out),
         Command::Import { what } => import::run(&ui, what),
+        Command::Desk { what: Some(what), .. } => desk::run(&ui, what),
+        Command::Desk { what: None, dir, format } => desk::list(&dir, format),
         Command::Export { what, dir, output } => export::run(&ui, what, &dir, output.as_deref()),
     }
 }

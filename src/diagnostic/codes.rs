@@ -13,7 +13,8 @@ macro_rules! codes {
         /// Stable diagnostic codes. The letter groups them: `B` the book
         /// configuration, `F` an essay's front matter, `S` the book's structure,
         /// `I` images, `T` the text, `R` references and identifiers,
-        /// `Y` typography, `P` typesetting (PDF).
+        /// `Y` typography, `P` typesetting (PDF), `M` imports, `D` the
+        /// editor's desk.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $( $(#[$doc])* $variant, )*
@@ -254,6 +255,12 @@ codes! {
     /// What the print service will not take as it is.
     PrintService = "P006", "print-service", Warning,
         "What the `[print]` service will not take as it is, or what the cover leaves out: a page count outside its range, a standard typst cannot write (PDF/X), a spine too thin for text.";
+    /// An essay whose current text not every author approved, in a book with a desk.
+    NotApproved = "D001", "not-approved", Warning,
+        "In a book with a `desk.toml`: an essay whose current text an author has not approved, or changed since they did (named in the message). `build --release` refuses it as an error unless `[desk] release_needs_approval = false`.";
+    /// `desk.toml` that cannot be used.
+    DeskInvalid = "D002", "desk-invalid", Error,
+        "`desk.toml` is not valid TOML, has a key the desk does not know, or a date not written YYYY-MM-DD.";
 }
 
 /// The table of every code, as the guide prints it (Markdown).

@@ -197,6 +197,16 @@ impl Report {
         self
     }
 
+    /// Adds `more` to the report, in the report's order.
+    pub fn extend(&mut self, more: Vec<Diagnostic>) {
+        let sources = std::mem::take(&mut self.sources);
+        let mut all = std::mem::take(&mut self.diagnostics);
+        all.extend(more);
+        let github_root = std::mem::take(&mut self.github_root);
+        *self = Report::new(all, sources);
+        self.github_root = github_root;
+    }
+
     /// Keeps only the diagnostics for which `keep` is true.
     pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
         self.diagnostics.retain(keep);

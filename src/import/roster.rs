@@ -34,12 +34,13 @@ const MAX_XML: u64 = 32 * 1024 * 1024;
 
 /// A spreadsheet read: its header and rows, each with its line (CSV, TSV)
 /// or row number (XLSX).
-struct Sheet {
-    header: Vec<String>,
-    rows: Vec<(usize, Vec<String>)>,
+pub(crate) struct Sheet {
+    pub(crate) header: Vec<String>,
+    pub(crate) rows: Vec<(usize, Vec<String>)>,
 }
 
-fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
+/// The spreadsheet at `path` (CSV, TSV, or the first sheet of an XLSX).
+pub(crate) fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
     let failed = |e: String| ImportError::Read { path: path.to_path_buf(), source: std::io::Error::other(e) };
     let size = std::fs::metadata(path).map_err(|source| ImportError::Read { path: path.to_path_buf(), source })?.len();
     if size > MAX_SOURCE {

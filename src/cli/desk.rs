@@ -1,0 +1,169 @@
+//! `anthology desk`: the editor's desk (see [`anthology::desk`]): who was
+//! invited, where each contributor stands, and the approvals.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anthology::desk::{self, Answer, Approval, state};
+use anyhow::{Context, Result, bail};
+
+use super::OutputFormat;
+
+/// What `anthology desk` does besides listing.
+#[derive(clap::Subcommand, Debug)]
+pub enum DeskCommand {
+    /// Add the people of a spreadsheet (CSV, TSV or XLSX: the columns `import roster` reads,
+    /// plus `due`, the deadline as YYYY-MM-DD) to the desk; anyone already there is left as is.
+    Invite {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// The book.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Record an invitee's answer: agreed or declined.
+    Answer {
+        /// Their name, as invited.
+        name: String,
+        /// What they answered.
+        #[arg(value_parser = ["agreed", "declined"])]
+        answer: String,
+        /// The book.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Record that an author approved the current text of an essay (its source and its files,
+    /// as they are now); once the text changes, their state is `changed`.
+    Approve {
+        /// The essay's slug.
+        slug: String,
+        /// Who approved: an author of the essay.
+        #[arg(long)]
+        by: String,
+        /// The licence they grant (such as "CC BY 4.0").
+        #[arg(long)]
+        licence: Option<String>,
+        /// Whether they consent to their photo being printed.
+        #[arg(long, value_parser = ["yes", "no"])]
+        photo: Option<String>,
+        /// Whether they consent to their handle being printed.
+        #[arg(long, value_parser = ["yes", "no"])]
+        handle: Option<String>,
+        /// The book.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// `anthology desk` with no command: one line per contributor, or JSON.
+pub fn list(dir: &Path, format: OutputFormat) -> Result<ExitCode> {
+    let checked = anthology::check(dir)?;
+    let Some(d) =
+        desk::load(&checked.loaded.root).map_err(|d| anyhow::anyhow!("{}: {}", desk::DESK_FILE, d.message))?
+    else {
+        bail!("{} has no {} yet: start it with `anthology desk invite FILE`", dir.display(), desk::DESK_FILE);
+    };
+    let failed =
+        |e: &anthology::model::book::Essay| {
+            let own_folder =
+                e.file.parent() == Some(e.dir.as_path()) && e.dir != Path::new(anthology::input::CONTRIBUTIONS);
+            checked.report.diagnostics.iter().any(|d| {
+                d.is_error() && (d.location.file == e.file || (own_folder && d.location.file.starts_with(&e.dir)))
+            })
+        };
+    let rows = state::rows(&checked.loaded, &d, &failed, &desk::today());
+    let mut out = std::io::stdout().lock();
+    match format {
+        OutputFormat::Json => {
+            let value = serde_json::json!({ "contributors": rows });
+            writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        }
+        OutputFormat::Human | OutputFormat::Github => {
+            let width = rows.iter().map(|r| r.name.chars().count()).max().unwrap_or(4).max(4);
+            let essays = |r: &state::Row| if r.essays.is_empty() { "-".to_string() } else { r.essays.join(", ") };
+            let ew = rows.iter().map(|r| essays(r).chars().count()).max().unwrap_or(5).max(5);
+            writeln!(
+                out,
+                "{:width$}  {:ew$}  {:>11}  {:10}  {:10}  missing",
+                "name", "essay", "words", "state", "due"
+            )?;
+            for r in &rows {
+                let words = if r.essays.is_empty() { "-".to_string() } else { format!("{}/{}", r.words, r.limit) };
+                writeln!(
+                    out,
+                    "{:width$}  {:ew$}  {:>11}  {:10}  {:10}  {}",
+                    r.name,
+                    essays(r),
+                    words,
+                    r.state.as_str(),
+                    r.due.as_deref().unwrap_or("-"),
+                    r.missing.join(", ")
+                )?;
+            }
+            let mut counts: std::collections::BTreeMap<state::State, usize> = Default::default();
+            for r in &rows {
+                *counts.entry(r.state).or_default() += 1;
+            }
+            let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
+            super::ui::tell(&format!("{} contributors: {}", rows.len(), counts.join(", ")));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `anthology desk invite|answer|approve`.
+pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
+    match what {
+        DeskCommand::Invite { file, dir } => {
+            let lang = language(&dir);
+            let people = desk::invite::read(&file, &desk::today()).map_err(anyhow::Error::msg)?;
+            let added = desk::invite(&dir, &lang, &people)?;
+            for p in &added {
+                let due = p.due.as_deref().map(|d| format!(", due {d}")).unwrap_or_default();
+                ui.say(&format!("invited {}{due}", p.name));
+            }
+            let already = people.len() - added.len();
+            ui.say(&format!(
+                "{} invited, {already} already on the desk: {}",
+                added.len(),
+                dir.join(desk::DESK_FILE).display()
+            ));
+        }
+        DeskCommand::Answer { name, answer, dir } => {
+            let answer = if answer == "agreed" { Answer::Agreed } else { Answer::Declined };
+            let who = desk::answer(&dir, &language(&dir), &name, answer)?;
+            ui.say(&format!("{who}: {}", answer.as_str()));
+        }
+        DeskCommand::Approve { slug, by, licence, photo, handle, dir } => {
+            let checked = anthology::check(&dir)?;
+            let loaded = &checked.loaded;
+            let Some(essay) = loaded.texts().find(|e| e.slug == slug) else {
+                bail!("no text has the slug `{slug}` (see `anthology list`)");
+            };
+            let collation = anthology::lang::collate::Collation::new(&language(&dir));
+            let Some(author) = essay.authors.iter().find(|a| collation.same(&a.name, &by)) else {
+                let names: Vec<&str> = essay.authors.iter().map(|a| a.name.as_str()).collect();
+                bail!("{by} does not sign `{slug}`: its authors are {}", names.join(", "));
+            };
+            let approval = Approval {
+                essay: slug.clone(),
+                by: author.name.clone(),
+                date: desk::today(),
+                digest: state::digest(&loaded.root, essay),
+                licence,
+                photo: photo.map(|p| p == "yes"),
+                handle: handle.map(|h| h == "yes"),
+            };
+            desk::approve(&dir, &approval).context("recording the approval")?;
+            ui.say(&format!("{} approved `{slug}` as it is now ({})", author.name, &approval.digest[..15]));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The language of the book at `dir`, for comparing names.
+fn language(dir: &Path) -> String {
+    let (config, _, _) = anthology::config::load(dir);
+    config.map_or("und".to_string(), |c| c.language)
+}
