@@ -363,6 +363,45 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     assert_eq!(people.len(), authors.len() + 3, "every author of every text, and the three who sent nothing");
     std::fs::write(&broken, &original).unwrap();
 
+    // Proofs: without a sender the desk refuses; with one, every author of
+    // every essay gets a message with the essay's proof attached, and the
+    // essay whose approved text changed gets what changed.
+    let out = run(&["desk", "proofs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[desk]"), "{}", String::from_utf8_lossy(&out.stderr));
+    let desk = std::fs::read_to_string(d.join("desk.toml")).unwrap();
+    std::fs::write(d.join("desk.toml"), format!("[desk]\nfrom = \"Camille Ferrand <camille@example.org>\"\n\n{desk}"))
+        .unwrap();
+    let out = run(&["desk", "proofs"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let proofs = d.join("dist/proofs");
+    let csv = std::fs::read_to_string(proofs.join("messages.csv")).unwrap();
+    let mut messages = 0;
+    for e in book.essays() {
+        for a in &e.authors {
+            let eml = proofs.join(&e.slug).join(format!("{}.eml", anthology::lang::slug::ascii(&a.name)));
+            let text =
+                std::fs::read_to_string(&eml).unwrap_or_else(|_| panic!("no message to {} for {}", a.name, e.slug));
+            assert!(
+                text.contains("Content-Type: application/pdf") && text.contains("\r\nJVBERi0"),
+                "{}",
+                eml.display()
+            );
+            assert!(text.contains("@example.org>\r\nSubject: "), "addressed as invited: {}", eml.display());
+            messages += 1;
+        }
+        assert!(csv.contains(&format!(",{},", e.slug)));
+    }
+    assert_eq!(csv.lines().count(), messages + 1, "{csv}");
+    let changes = std::fs::read_to_string(proofs.join("relire-son-fil/relire-son-fil-changes.diff")).unwrap();
+    assert!(changes.contains("+Une phrase de plus."), "{changes}");
+    let gaspard = std::fs::read_to_string(proofs.join("relire-son-fil/gaspard-ollivier.eml")).unwrap();
+    assert!(gaspard.contains("relire-son-fil-changes.diff"));
+    let out = run(&["desk", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let priya = json["contributors"].as_array().unwrap().iter().find(|p| p["name"] == "Priya Nandakumar").unwrap();
+    assert_eq!(priya["state"], "proof-sent", "a proof of her text as it is now was made");
+
     // `check` warns; the release refuses, naming the essay and who must approve.
     let out = run(&["check"]);
     assert!(out.status.success());
@@ -374,7 +413,7 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     let said = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("error[D001]: `a-handle-is-a-name`: not approved by Noor Haddad"), "{said}");
-    assert!(!d.join("dist").exists(), "nothing built");
+    assert!(!d.join("dist/html").exists() && !d.join("dist/SHA256SUMS").exists(), "nothing built");
 
     // Every author approves every text: the release is made.
     for text in book.texts().filter(|t| !t.authors.is_empty()) {
@@ -394,6 +433,7 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     assert!(said.contains("error[D001]: `relire-son-fil`: changed since Gaspard Ollivier"), "{said}");
     // Unless the desk says a release does not wait.
     let desk = std::fs::read_to_string(d.join("desk.toml")).unwrap();
-    std::fs::write(d.join("desk.toml"), format!("[desk]\nrelease_needs_approval = false\n\n{desk}")).unwrap();
+    std::fs::write(d.join("desk.toml"), desk.replacen("[desk]\n", "[desk]\nrelease_needs_approval = false\n", 1))
+        .unwrap();
     assert_eq!(run(&["build", "--release"]).status.code(), Some(0));
 }

@@ -22,6 +22,19 @@ pub enum DeskCommand {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
+    /// Make the proof of each essay (its offprint as the book prints it, marked as a proof, with
+    /// what changed since an earlier approval) and a message to each of its authors with the
+    /// proof attached (.eml files and messages.csv); nothing is sent. Needs `[desk] from`.
+    Proofs {
+        /// The essays (all when none is named).
+        slugs: Vec<String>,
+        /// The book.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// The folder to write, relative to the book's folder unless absolute.
+        #[arg(long, default_value = "dist/proofs")]
+        out: PathBuf,
+    },
     /// Record an invitee's answer: agreed or declined.
     Answer {
         /// Their name, as invited.
@@ -130,6 +143,33 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
                 dir.join(desk::DESK_FILE).display()
             ));
         }
+        DeskCommand::Proofs { slugs, dir, out } => {
+            let Some(d) = desk::load(&dir).map_err(|d| anyhow::anyhow!("{}: {}", desk::DESK_FILE, d.message))? else {
+                bail!("{} has no {}: start it with `anthology desk invite FILE`", dir.display(), desk::DESK_FILE);
+            };
+            let (book, report) = anthology::prepare(&dir, false)?;
+            super::ui::print_report(&report, anthology::diagnostic::Format::Human)?;
+            let Some(book) = book else {
+                eprintln!("{}; no proof was made", super::ui::has_errors(&report));
+                return Ok(ExitCode::from(1));
+            };
+            let out = dir.join(out);
+            let made = desk::proofs::make(book, &d, &slugs, &out, &desk::today())?;
+            for (message, addressed) in &made.messages {
+                if !addressed {
+                    ui.say(&format!(
+                        "{}: no address known (add it to desk.toml or the front matter)",
+                        message.display()
+                    ));
+                }
+            }
+            ui.say(&format!(
+                "{} proofs, {} messages: {}",
+                made.essays.len(),
+                made.messages.len(),
+                out.join("messages.csv").display()
+            ));
+        }
         DeskCommand::Answer { name, answer, dir } => {
             let answer = if answer == "agreed" { Answer::Agreed } else { Answer::Declined };
             let who = desk::answer(&dir, &language(&dir), &name, answer)?;
@@ -155,6 +195,7 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
                 photo: photo.map(|p| p == "yes"),
                 handle: handle.map(|h| h == "yes"),
             };
+            desk::proofs::keep_approved(&loaded.root, essay, &approval.digest)?;
             desk::approve(&dir, &approval).context("recording the approval")?;
             ui.say(&format!("{} approved `{slug}` as it is now ({})", author.name, &approval.digest[..15]));
         }

@@ -119,6 +119,10 @@ pub struct Release {
     /// The time editions are dated, in seconds since 1970, when
     /// `SOURCE_DATE_EPOCH` is not set: the book's last commit.
     pub epoch: Option<i64>,
+    /// When the offprints are made as proofs for their authors' approval
+    /// (`anthology desk proofs`): the day, `YYYY-MM-DD`, which their first
+    /// page prints with the word for a proof.
+    pub proof: Option<String>,
 }
 
 impl BookConfig {

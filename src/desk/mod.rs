@@ -12,6 +12,8 @@
 //! editor's comments and hand edits stay.
 
 pub mod invite;
+pub mod mail;
+pub mod proofs;
 pub mod state;
 
 use std::path::{Path, PathBuf};
@@ -49,11 +51,13 @@ pub struct Settings {
     /// approved by all its authors (true unless set to false).
     #[serde(default = "yes")]
     pub release_needs_approval: bool,
+    /// Who the desk's messages are from: `Name <address>`.
+    pub from: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { release_needs_approval: true }
+        Settings { release_needs_approval: true, from: None }
     }
 }
 

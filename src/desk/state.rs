@@ -255,7 +255,7 @@ pub fn unapproved<'a>(root: &Path, lang: &str, texts: impl Iterator<Item = &'a E
         out.push(
             Diagnostic::new(Code::NotApproved, Location::file(&e.file), format!("`{}`: {}", e.slug, parts.join("; ")))
                 .hint(format!(
-                    "once they have approved this text, record it: `anthology desk approve {slug} --by \"{who}\"`",
+                    "send the proof (`anthology desk proofs {slug}`); once they approve it, record it: `anthology desk approve {slug} --by \"{who}\"`",
                     slug = e.slug
                 )),
         );

@@ -40,6 +40,7 @@ pub const KEYS: &[&str] = &[
     "copyright",
     "colon",
     "offprint_from",
+    "proof",
     "page",
     "pages",
     "whole_book",
@@ -118,6 +119,8 @@ pub struct Labels {
     pub colon: String,
     /// Above the book's title on an offprint's first page.
     pub offprint_from: String,
+    /// Marks an offprint made as a proof, for its authors' approval.
+    pub proof: String,
     /// Before the page an offprint reproduces, when it is one.
     pub page: String,
     /// Before the pages an offprint reproduces.
@@ -245,6 +248,7 @@ impl Labels {
             copyright: get("copyright"),
             colon: get("colon"),
             offprint_from: get("offprint_from"),
+            proof: get("proof"),
             page: get("page"),
             pages: get("pages"),
             whole_book: get("whole_book"),

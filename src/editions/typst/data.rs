@@ -207,6 +207,10 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
         "cover": cover,
         "colophon": format!("anthology {}", env!("CARGO_PKG_VERSION")),
         "version": cfg.release.version,
+        "proof": cfg.release.proof.as_deref().map(|day| {
+            let day = crate::lang::date::long(day, &cfg.language).unwrap_or_else(|| day.to_string());
+            format!("{} · {day}", cfg.labels().proof)
+        }),
         "labels": cfg.labels(),
         "front": front,
         "parts": parts,
