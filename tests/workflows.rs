@@ -318,8 +318,14 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     sheet.push_str("Hugo Silent,hugo@example.org,2026-11-30\nLéa Waiting,lea@example.org,2027-02-28\n");
     sheet.push_str("Marc Declines,marc@example.org,2027-01-15\n");
     std::fs::write(d.join("invitees.csv"), sheet).unwrap();
-    let out = run(&["desk", "invite", "invitees.csv"]);
+    let out = run(&["desk", "invite", "invitees.csv", "--from", "Camille Ferrand <camille@example.org>"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // One invitation each, addressed, in the book's language.
+    let invitations = d.join("dist/invitations");
+    let hugo = std::fs::read_to_string(invitations.join("hugo-silent.eml")).unwrap();
+    assert!(hugo.contains("To: Hugo Silent <hugo@example.org>\r\n") && hugo.contains("30 novembre 2026"), "{hugo}");
+    let invited = std::fs::read_to_string(invitations.join("messages.csv")).unwrap();
+    assert_eq!(invited.lines().count(), book.contributors.len() + 3 + 1, "{invited}");
     assert!(run(&["desk", "answer", "Marc Declines", "declined"]).status.success());
 
     // One essay approved as it is, one approved then edited, one with an
@@ -363,15 +369,9 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     assert_eq!(people.len(), authors.len() + 3, "every author of every text, and the three who sent nothing");
     std::fs::write(&broken, &original).unwrap();
 
-    // Proofs: without a sender the desk refuses; with one, every author of
-    // every essay gets a message with the essay's proof attached, and the
-    // essay whose approved text changed gets what changed.
-    let out = run(&["desk", "proofs"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("[desk]"), "{}", String::from_utf8_lossy(&out.stderr));
-    let desk = std::fs::read_to_string(d.join("desk.toml")).unwrap();
-    std::fs::write(d.join("desk.toml"), format!("[desk]\nfrom = \"Camille Ferrand <camille@example.org>\"\n\n{desk}"))
-        .unwrap();
+    // Proofs: every author of every essay gets a message with the essay's
+    // proof attached, and the essay whose approved text changed gets what
+    // changed.
     let out = run(&["desk", "proofs"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let proofs = d.join("dist/proofs");
@@ -401,6 +401,12 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let priya = json["contributors"].as_array().unwrap().iter().find(|p| p["name"] == "Priya Nandakumar").unwrap();
     assert_eq!(priya["state"], "proof-sent", "a proof of her text as it is now was made");
+    // Reminders: to the late, and to those whose proof waits.
+    assert!(run(&["desk", "remind"]).status.success());
+    let reminders = d.join("dist/reminders");
+    assert!(std::fs::read_to_string(reminders.join("hugo-silent.eml")).unwrap().contains("30 novembre 2026"));
+    assert!(std::fs::read_to_string(reminders.join("priya-nandakumar.eml")).unwrap().contains("7 décembre 2026"));
+    assert!(!reminders.join("lea-waiting.eml").exists() && !reminders.join("zelie-quere.eml").exists());
 
     // `check` warns; the release refuses, naming the essay and who must approve.
     let out = run(&["check"]);
@@ -424,6 +430,17 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     let out = run(&["build", "--release"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(d.join("dist/SHA256SUMS").exists());
+    // Publication day: each author's share kit, the offprint and the card attached.
+    assert!(run(&["desk", "announce"]).status.success());
+    for e in book.essays() {
+        for a in &e.authors {
+            let name = format!("{}.eml", anthology::lang::slug::ascii(&a.name));
+            let eml = d.join("dist/announcements").join(&e.slug).join(name);
+            let text = std::fs::read_to_string(&eml).unwrap();
+            let attached = text.contains("Content-Type: application/pdf") && text.contains("Content-Type: image/png");
+            assert!(attached, "{}", eml.display());
+        }
+    }
 
     // An approved essay edited: the release waits again.
     std::fs::write(&edited, format!("{text}\nUne autre phrase.\n")).unwrap();

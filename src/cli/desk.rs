@@ -18,9 +18,34 @@ pub enum DeskCommand {
     Invite {
         /// The spreadsheet.
         file: PathBuf,
+        /// Who the desk's messages are from ("Name <address>"), kept in desk.toml's [desk] table.
+        #[arg(long)]
+        from: Option<String>,
         /// The book.
         #[arg(long, default_value = ".")]
         dir: PathBuf,
+        /// Where the invitations (.eml, messages.csv) go, relative to the book's folder.
+        #[arg(long, default_value = "dist/invitations")]
+        out: PathBuf,
+    },
+    /// Write a reminder to everyone late, and to every author whose proof waits for their approval.
+    Remind {
+        /// The book.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Where the reminders go, relative to the book's folder.
+        #[arg(long, default_value = "dist/reminders")]
+        out: PathBuf,
+    },
+    /// Write each contributor's share kit for publication day: a message with their offprint and
+    /// share card attached, the post to share, their essay's address and the book's.
+    Announce {
+        /// The book.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Where the messages go, relative to the book's folder.
+        #[arg(long, default_value = "dist/announcements")]
+        out: PathBuf,
     },
     /// Make the proof of each essay (its offprint as the book prints it, marked as a proof, with
     /// what changed since an earlier approval) and a message to each of its authors with the
@@ -72,20 +97,8 @@ pub enum DeskCommand {
 /// `anthology desk` with no command: one line per contributor, or JSON.
 pub fn list(dir: &Path, format: OutputFormat) -> Result<ExitCode> {
     let checked = anthology::check(dir)?;
-    let Some(d) =
-        desk::load(&checked.loaded.root).map_err(|d| anyhow::anyhow!("{}: {}", desk::DESK_FILE, d.message))?
-    else {
-        bail!("{} has no {} yet: start it with `anthology desk invite FILE`", dir.display(), desk::DESK_FILE);
-    };
-    let failed =
-        |e: &anthology::model::book::Essay| {
-            let own_folder =
-                e.file.parent() == Some(e.dir.as_path()) && e.dir != Path::new(anthology::input::CONTRIBUTIONS);
-            checked.report.diagnostics.iter().any(|d| {
-                d.is_error() && (d.location.file == e.file || (own_folder && d.location.file.starts_with(&e.dir)))
-            })
-        };
-    let rows = state::rows(&checked.loaded, &d, &failed, &desk::today());
+    let d = load_desk(dir)?;
+    let rows = state::rows(&checked.loaded, &d, &|e| failed(&checked, e), &desk::today());
     let mut out = std::io::stdout().lock();
     match format {
         OutputFormat::Json => {
@@ -128,10 +141,14 @@ pub fn list(dir: &Path, format: OutputFormat) -> Result<ExitCode> {
 /// `anthology desk invite|answer|approve`.
 pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
     match what {
-        DeskCommand::Invite { file, dir } => {
-            let lang = language(&dir);
+        DeskCommand::Invite { file, from, dir, out } => {
+            let (config, _, _) = anthology::config::load(&dir);
+            let Some(config) = config else { bail!("{}: no usable book.toml (see `anthology check`)", dir.display()) };
             let people = desk::invite::read(&file, &desk::today()).map_err(anyhow::Error::msg)?;
-            let added = desk::invite(&dir, &lang, &people)?;
+            let added = desk::invite(&dir, &config.language, &people)?;
+            if let Some(f) = &from {
+                desk::set_from(&dir, f)?;
+            }
             for p in &added {
                 let due = p.due.as_deref().map(|d| format!(", due {d}")).unwrap_or_default();
                 ui.say(&format!("invited {}{due}", p.name));
@@ -142,11 +159,39 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
                 added.len(),
                 dir.join(desk::DESK_FILE).display()
             ));
+            let d = load_desk(&dir)?;
+            match desk::messages::sender(&d) {
+                Ok(from) if !added.is_empty() => {
+                    let out = dir.join(out);
+                    let written = desk::messages::invitations(&dir, &config, &from, &added, &out, &desk::today())?;
+                    say_written(ui, "invitations", &written, &out);
+                }
+                Ok(_) => {}
+                Err(why) => ui.say(&format!("no invitation written: {why}")),
+            }
+        }
+        DeskCommand::Remind { dir, out } => {
+            let d = load_desk(&dir)?;
+            let checked = anthology::check(&dir)?;
+            let rows = state::rows(&checked.loaded, &d, &|e| failed(&checked, e), &desk::today());
+            let Some(book) = anthology::prepare(&dir, false)?.0 else {
+                bail!("the book has errors (see `anthology check`)");
+            };
+            let out = dir.join(out);
+            let written = desk::messages::reminders(&book, &d, &rows, &out, &desk::today())?;
+            say_written(ui, "reminders", &written, &out);
+        }
+        DeskCommand::Announce { dir, out } => {
+            let d = load_desk(&dir)?;
+            let Some(book) = anthology::prepare(&dir, false)?.0 else {
+                bail!("the book has errors (see `anthology check`)");
+            };
+            let out = dir.join(out);
+            let written = desk::messages::announcements(&book, &d, &out, &desk::today())?;
+            say_written(ui, "announcements", &written, &out);
         }
         DeskCommand::Proofs { slugs, dir, out } => {
-            let Some(d) = desk::load(&dir).map_err(|d| anyhow::anyhow!("{}: {}", desk::DESK_FILE, d.message))? else {
-                bail!("{} has no {}: start it with `anthology desk invite FILE`", dir.display(), desk::DESK_FILE);
-            };
+            let d = load_desk(&dir)?;
             let (book, report) = anthology::prepare(&dir, false)?;
             super::ui::print_report(&report, anthology::diagnostic::Format::Human)?;
             let Some(book) = book else {
@@ -155,20 +200,8 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
             };
             let out = dir.join(out);
             let made = desk::proofs::make(book, &d, &slugs, &out, &desk::today())?;
-            for (message, addressed) in &made.messages {
-                if !addressed {
-                    ui.say(&format!(
-                        "{}: no address known (add it to desk.toml or the front matter)",
-                        message.display()
-                    ));
-                }
-            }
-            ui.say(&format!(
-                "{} proofs, {} messages: {}",
-                made.essays.len(),
-                made.messages.len(),
-                out.join("messages.csv").display()
-            ));
+            ui.say(&format!("{} proofs", made.essays.len()));
+            say_written(ui, "messages", &made.messages, &out);
         }
         DeskCommand::Answer { name, answer, dir } => {
             let answer = if answer == "agreed" { Answer::Agreed } else { Answer::Declined };
@@ -201,6 +234,35 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `checked` found an error in text `e` (its file, or any file of
+/// its own folder).
+fn failed(checked: &anthology::Checked, e: &anthology::model::book::Essay) -> bool {
+    let own_folder = e.file.parent() == Some(e.dir.as_path()) && e.dir != Path::new(anthology::input::CONTRIBUTIONS);
+    checked
+        .report
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() && (d.location.file == e.file || (own_folder && d.location.file.starts_with(&e.dir))))
+}
+
+/// The desk of the book at `dir`, which must have one.
+fn load_desk(dir: &Path) -> Result<desk::Desk> {
+    match desk::load(dir).map_err(|d| anyhow::anyhow!("{}: {}", desk::DESK_FILE, d.message))? {
+        Some(d) => Ok(d),
+        None => bail!("{} has no {}: start it with `anthology desk invite FILE`", dir.display(), desk::DESK_FILE),
+    }
+}
+
+/// Says how many messages were written, and names those without an address.
+fn say_written(ui: &super::ui::Ui, what: &str, written: &[(PathBuf, bool)], out: &Path) {
+    for (message, addressed) in written {
+        if !addressed {
+            ui.say(&format!("{}: no address known (add it to desk.toml or the front matter)", message.display()));
+        }
+    }
+    ui.say(&format!("{} {what}: {}", written.len(), out.join("messages.csv").display()));
 }
 
 /// The language of the book at `dir`, for comparing names.

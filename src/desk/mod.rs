@@ -13,6 +13,8 @@
 
 pub mod invite;
 pub mod mail;
+pub mod messages;
+pub mod outbox;
 pub mod proofs;
 pub mod state;
 
@@ -320,6 +322,19 @@ pub fn invite(root: &Path, lang: &str, people: &[Invitee]) -> Result<Vec<Invitee
     }
     save(root, &doc)?;
     Ok(added)
+}
+
+/// Sets who the desk's messages are from (`[desk] from`).
+pub fn set_from(root: &Path, from: &str) -> Result<(), DeskError> {
+    let mut doc = open(root)?;
+    let desk = doc.entry("desk").or_insert_with(toml_edit::table);
+    let Some(table) = desk.as_table_mut() else {
+        return Err(DeskError::Refused("desk.toml's `desk` is not a table".into()));
+    };
+    table.insert("from", toml_edit::value(from));
+    // A new [desk] goes first, where a reader looks for settings.
+    table.set_position(Some(0));
+    save(root, &doc)
 }
 
 /// Records `answer` for the invitee named `name`.

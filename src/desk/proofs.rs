@@ -5,15 +5,14 @@
 //! marked as a proof of the day. When an author approved an earlier text,
 //! what changed since (a unified diff of the Markdown source, against the
 //! copy `desk approve` kept in `desk/approved/`) comes with it. Each author
-//! gets an `.eml` message in the book's language (English or French built
-//! in; `templates/desk/proof.txt` of the book replaces them), and
-//! `messages.csv` lists them all for mail-merge tools. Everything is written
-//! at once into the output folder, and each proof is recorded in the desk.
+//! gets a message with them attached (see [`super::outbox`]). Everything is
+//! written at once into the output folder, and each proof is recorded in
+//! the desk.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::mail::{self, Attachment, Message};
+use super::mail::Attachment;
+use super::outbox::{Kind, Outbox, file_of};
 use super::{Desk, DeskError, state};
 use crate::editions::{Edition, Editions};
 use crate::model::book::{Book, Essay};
@@ -36,21 +35,6 @@ pub fn keep_approved(root: &Path, essay: &Essay, digest: &str) -> Result<(), Des
     crate::files::write_atomically(&path, &text).map_err(io)
 }
 
-/// The message template: the book's `templates/desk/proof.txt`, else the
-/// built-in one of the book's language (French, or English for the others).
-fn template(book: &Book) -> Result<String, DeskError> {
-    let own = book.root.join(crate::editions::html::TEMPLATES_DIR).join("desk/proof.txt");
-    match std::fs::read_to_string(&own) {
-        Ok(t) => Ok(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(match book.config.language.split('-').next() {
-            Some("fr") => include_str!("templates/proof.fr.txt"),
-            _ => include_str!("templates/proof.en.txt"),
-        }
-        .to_string()),
-        Err(source) => Err(DeskError::Io { path: own, source }),
-    }
-}
-
 /// What `desk proofs` wrote.
 #[derive(Debug, Default)]
 pub struct Proofs {
@@ -64,12 +48,7 @@ pub struct Proofs {
 /// Makes the proofs of `slugs` (every essay when empty) of `book` into
 /// `out`, replacing what it held, and records them in the desk of `desk`.
 pub fn make(mut book: Book, desk: &Desk, slugs: &[String], out: &Path, today: &str) -> Result<Proofs, DeskError> {
-    let from = desk.desk.from.clone().ok_or_else(|| {
-        DeskError::Refused(
-            "say who the messages are from: add `from = \"Your Name <you@example.org>\"` to desk.toml's [desk] table"
-                .into(),
-        )
-    })?;
+    let from = super::messages::sender(desk)?;
     let essays: Vec<Essay> = match slugs {
         [] => book.essays().cloned().collect(),
         _ => slugs
@@ -97,103 +76,65 @@ pub fn make(mut book: Book, desk: &Desk, slugs: &[String], out: &Path, today: &s
     }
     let lang = &book.config.language;
     let collation = crate::lang::collate::Collation::new(lang);
-    let labels = book.config.labels();
-    let template = template(&book)?;
-    let mut env = minijinja::Environment::new();
-    env.add_template("proof", &template).map_err(|e| DeskError::Refused(format!("the proof message: {e}")))?;
-    let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
+    let mut outbox = Outbox::new(&root, lang, Kind::Proof, &from, today)?;
     let mut made = Proofs::default();
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    let _ = csv.write_record(["name", "email", "essay", "subject", "attachment", "message"]);
     for e in &essays {
         let pdf = read(&e.slug).map_err(|source| DeskError::Io { path: offprints.join(&e.slug), source })?;
         let digest = state::digest(&root, e);
         let dir = PathBuf::from(&e.slug);
         let pdf_name = format!("{}-{}-proof-{today}.pdf", book.config.slug, e.slug);
-        files.insert(dir.join(&pdf_name), pdf.clone());
+        outbox.put(dir.join(&pdf_name), pdf.clone());
         // What changed since the last approval of an earlier text.
         let earlier = desk.approvals.iter().rev().find(|a| a.essay == e.slug && a.digest != digest);
         let diff = earlier.and_then(|a| {
             let before = std::fs::read_to_string(approved_copy(&root, &e.slug, &a.digest)).ok()?;
             let now = std::fs::read_to_string(root.join(&e.file)).unwrap_or_default();
             let d = similar::TextDiff::from_lines(&before, &now);
-            let text = d
-                .unified_diff()
-                .context_radius(2)
-                .header(&format!("{} ({})", e.file.display(), a.date), &format!("{} ({today})", e.file.display()))
-                .to_string();
-            Some(text)
+            let file = e.file.display();
+            Some(
+                d.unified_diff()
+                    .context_radius(2)
+                    .header(&format!("{file} ({})", a.date), &format!("{file} ({today})"))
+                    .to_string(),
+            )
         });
         let diff_name = format!("{}-changes.diff", e.slug);
+        let mut attachments = vec![Attachment { name: pdf_name.clone(), media_type: "application/pdf", bytes: pdf }];
         if let Some(d) = &diff {
-            files.insert(dir.join(&diff_name), d.clone().into_bytes());
+            outbox.put(dir.join(&diff_name), d.clone().into_bytes());
+            attachments.push(Attachment {
+                name: diff_name.clone(),
+                media_type: "text/x-diff",
+                bytes: d.clone().into_bytes(),
+            });
         }
         // The pages the essay has in the book: `3`, or `3–9` with `several`.
-        let page_text = pages.get(&e.slug).map(|p| match p.first == p.last {
-            true => p.first.clone(),
-            false => format!("{}–{}", p.first, p.last),
-        });
-        let several = pages.get(&e.slug).is_some_and(|p| p.first != p.last);
+        let at = pages.get(&e.slug);
+        let page_text = at.map(|p| if p.first == p.last { p.first.clone() } else { format!("{}–{}", p.first, p.last) });
         for a in &e.authors {
             let invited = desk.contributors.iter().find(|c| collation.same(&c.name, &a.name));
             let email = invited.and_then(|c| c.email.clone()).or_else(|| a.email.clone());
+            let due = invited
+                .and_then(|c| c.due.as_deref())
+                .map(|d| crate::lang::date::long(d, lang).unwrap_or_else(|| d.to_string()));
             let vars = minijinja::context! {
                 name => &a.name,
                 title => &e.title,
                 book => &book.config.title,
                 pages => &page_text,
-                several_pages => several,
+                several_pages => at.is_some_and(|p| p.first != p.last),
                 changes => diff.as_ref().map(|_| diff_name.clone()),
-                due => invited.and_then(|c| c.due.as_deref()).map(|d| crate::lang::date::long(d, lang).unwrap_or_else(|| d.to_string())),
-                editor => from.rsplit_once('<').map_or(from.as_str(), |(n, _)| n.trim().trim_matches('"')),
+                due => due,
                 slug => &e.slug,
             };
-            let text = env
-                .get_template("proof")
-                .and_then(|t| t.render(vars))
-                .map_err(|err| DeskError::Refused(format!("the proof message: {err}")))?;
-            let (subject, body) = match text.strip_prefix("Subject:").and_then(|t| t.split_once('\n')) {
-                Some((s, b)) => (s.trim().to_string(), b.trim_start_matches('\n').to_string()),
-                None => (format!("{}: {}", labels.proof, e.title), text.clone()),
-            };
             let person = crate::lang::slug::ascii(&a.name);
-            let mut attachments =
-                vec![Attachment { name: pdf_name.clone(), media_type: "application/pdf", bytes: pdf.clone() }];
-            if let Some(d) = &diff {
-                attachments.push(Attachment {
-                    name: diff_name.clone(),
-                    media_type: "text/x-diff",
-                    bytes: d.clone().into_bytes(),
-                });
-            }
             let id = format!("proof.{}.{person}.{}", e.slug, &digest[7..19]);
-            let message = Message {
-                from: &from,
-                to_name: &a.name,
-                to: email.as_deref().unwrap_or(""),
-                subject: &subject,
-                body: &body,
-                date: today,
-                id: &id,
-                attachments: &attachments,
-            };
-            let eml = dir.join(format!("{person}.eml"));
-            files.insert(eml.clone(), mail::write(&message));
-            let _ = csv.write_record([
-                a.name.as_str(),
-                email.as_deref().unwrap_or(""),
-                e.slug.as_str(),
-                subject.as_str(),
-                &crate::diagnostic::slash_path(&dir.join(&pdf_name)),
-                &crate::diagnostic::slash_path(&eml),
-            ]);
-            made.messages.push((eml, email.is_some()));
+            outbox.write(dir.join(file_of(&a.name)), &a.name, email.as_deref(), &e.slug, vars, &attachments, &id)?;
         }
         made.essays.push(e.slug.clone());
     }
     let _ = std::fs::remove_dir_all(&staging);
-    files.insert(PathBuf::from("messages.csv"), csv.into_inner().unwrap_or_default());
-    crate::files::write_folder(&files, out).map_err(|source| DeskError::Io { path: out.to_path_buf(), source })?;
+    made.messages = outbox.finish(out)?;
     for e in &essays {
         let digest = state::digest(&root, e);
         if !desk.proofs.iter().any(|p| p.essay == e.slug && p.digest == digest) {
