@@ -3,6 +3,7 @@
 // `anthology serve`:
 //   node .ci/site-check.js MODULES URL [--two] [--lighthouse] [--shots DIR] [--name NAME]
 //     [--skip-axe-rule ID]...
+// --desk also checks the editor's desk page (/__anthology/desk).
 // MODULES is the folder whose node_modules has puppeteer-core, axe-core and
 // lighthouse (.ci/run installs them); URL is the served site's root.
 // It checks, and exits 1 on the first fault:
@@ -147,6 +148,31 @@ async function isEpub(url) {
     }
   }
   console.log(`axe-core: no violation on ${Object.keys(kinds).length} kinds of page (${Object.keys(kinds).join(", ")}), at 1280 and 390 px`);
+
+  // --desk: the editor's desk that `serve` shows: axe-core at both widths,
+  // a late contributor, and the proofs and messages it links to served.
+  if (flag("--desk")) {
+    const url = at("__anthology/desk");
+    for (const [width, height, size] of [[1280, 900, "desktop"], [390, 844, "phone"]]) {
+      const page = await open(url, { width, height });
+      await axe(page, `the desk at ${width} px`);
+      await page.screenshot({ path: path.join(shots, `${name}-desk-${size}.png`), fullPage: true });
+      if (size === "desktop") {
+        const rows = await page.evaluate(() => [...document.querySelectorAll("tbody tr")].map((tr) => ({
+          state: tr.children[3].textContent, links: [...tr.querySelectorAll("a")].map((a) => a.href) })));
+        check(rows.length > 0, "the desk lists nobody");
+        check(rows.some((r) => r.state === "late"), "the desk shows no late contributor");
+        const links = rows.flatMap((r) => r.links);
+        const pdf = links.find((l) => l.endsWith(".pdf"));
+        check(pdf, "the desk links to no proof");
+        await isPdf(pdf);
+        const eml = links.find((l) => l.endsWith(".eml"));
+        check(eml && (await bytes(eml)).toString("utf8").startsWith("From: "), "the desk's messages are not messages");
+        console.log(`the desk: ${rows.length} contributors, ${links.length} proofs and messages linked, axe-core: no violation at 1280 and 390 px`);
+      }
+      await page.close();
+    }
+  }
 
   // Downloads: every link of the home page's list fetches what it says.
   const downloads = await home.evaluate(() =>

@@ -19,8 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["editions"],
     &["build"],
     &["release", "pipeline"],
-    &["live", "scaffold", "synth", "import"],
-    &["desk"],
+    &["live", "scaffold", "synth", "import", "desk"],
     &["fuzzing"],
 ];
 

@@ -287,7 +287,7 @@ fn every_command_the_workflows_run_works_on_a_new_book() {
             }
         }
     }
-    assert_eq!(ran.len(), 3, "check, the preview build and the release build: {ran:?}");
+    assert_eq!(ran.len(), 4, "check, the preview build, the proofs and the release build: {ran:?}");
     assert!(d.join("preview/html/index.html").exists() && d.join("preview/flows.pdf").exists());
 }
 

@@ -53,6 +53,10 @@ pub enum DeskCommand {
     Proofs {
         /// The essays (all when none is named).
         slugs: Vec<String>,
+        /// Only the essays added or changed since this git revision (a pull request's base):
+        /// in CI, the proofs of a pull request, as its preview.
+        #[arg(long, value_name = "BASE", conflicts_with = "slugs")]
+        changed: Option<String>,
         /// The book.
         #[arg(long, default_value = ".")]
         dir: PathBuf,
@@ -98,7 +102,7 @@ pub enum DeskCommand {
 pub fn list(dir: &Path, format: OutputFormat) -> Result<ExitCode> {
     let checked = anthology::check(dir)?;
     let d = load_desk(dir)?;
-    let rows = state::rows(&checked.loaded, &d, &|e| failed(&checked, e), &desk::today());
+    let rows = state::rows(&checked.loaded, &d, &|e| state::has_errors(&checked.report, e), &desk::today());
     let mut out = std::io::stdout().lock();
     match format {
         OutputFormat::Json => {
@@ -173,7 +177,7 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
         DeskCommand::Remind { dir, out } => {
             let d = load_desk(&dir)?;
             let checked = anthology::check(&dir)?;
-            let rows = state::rows(&checked.loaded, &d, &|e| failed(&checked, e), &desk::today());
+            let rows = state::rows(&checked.loaded, &d, &|e| state::has_errors(&checked.report, e), &desk::today());
             let Some(book) = anthology::prepare(&dir, false)?.0 else {
                 bail!("the book has errors (see `anthology check`)");
             };
@@ -190,8 +194,22 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
             let written = desk::messages::announcements(&book, &d, &out, &desk::today())?;
             say_written(ui, "announcements", &written, &out);
         }
-        DeskCommand::Proofs { slugs, dir, out } => {
-            let d = load_desk(&dir)?;
+        DeskCommand::Proofs { slugs, changed, dir, out } => {
+            // A book without a desk gets the proofs alone (a pull request in CI).
+            let d = desk::load(&dir).map_err(|d| anyhow::anyhow!("{}: {}", desk::DESK_FILE, d.message))?;
+            let record = d.is_some();
+            let d = d.unwrap_or_default();
+            let slugs = match &changed {
+                Some(base) => {
+                    let (_, changes) = anthology::check_changed(&dir, base)?;
+                    if changes.essays.is_empty() {
+                        ui.say(&format!("no essay changed since {base}: no proof"));
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    changes.essays.into_iter().collect()
+                }
+                None => slugs,
+            };
             let (book, report) = anthology::prepare(&dir, false)?;
             super::ui::print_report(&report, anthology::diagnostic::Format::Human)?;
             let Some(book) = book else {
@@ -199,9 +217,12 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             let out = dir.join(out);
-            let made = desk::proofs::make(book, &d, &slugs, &out, &desk::today())?;
-            ui.say(&format!("{} proofs", made.essays.len()));
-            say_written(ui, "messages", &made.messages, &out);
+            let made = desk::proofs::make(book, &d, record, &slugs, &out, &desk::today())?;
+            ui.say(&format!("{} proofs: {}", made.essays.len(), out.display()));
+            match d.desk.from {
+                Some(_) => say_written(ui, "messages", &made.messages, &out),
+                None => ui.say("no message written: the desk does not say who messages are from ([desk] from)"),
+            }
         }
         DeskCommand::Answer { name, answer, dir } => {
             let answer = if answer == "agreed" { Answer::Agreed } else { Answer::Declined };
@@ -234,17 +255,6 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Whether `checked` found an error in text `e` (its file, or any file of
-/// its own folder).
-fn failed(checked: &anthology::Checked, e: &anthology::model::book::Essay) -> bool {
-    let own_folder = e.file.parent() == Some(e.dir.as_path()) && e.dir != Path::new(anthology::input::CONTRIBUTIONS);
-    checked
-        .report
-        .diagnostics
-        .iter()
-        .any(|d| d.is_error() && (d.location.file == e.file || (own_folder && d.location.file.starts_with(&e.dir))))
 }
 
 /// The desk of the book at `dir`, which must have one.

@@ -15,6 +15,7 @@ pub mod invite;
 pub mod mail;
 pub mod messages;
 pub mod outbox;
+pub mod page;
 pub mod proofs;
 pub mod state;
 

@@ -46,9 +46,19 @@ pub struct Proofs {
 }
 
 /// Makes the proofs of `slugs` (every essay when empty) of `book` into
-/// `out`, replacing what it held, and records them in the desk of `desk`.
-pub fn make(mut book: Book, desk: &Desk, slugs: &[String], out: &Path, today: &str) -> Result<Proofs, DeskError> {
-    let from = super::messages::sender(desk)?;
+/// `out`, replacing what it held, with a message to each author when the
+/// desk knows who messages are from (`[desk] from`), and records them in
+/// `desk.toml` when `record`. A book without a desk (a pull request's, in
+/// CI) gets the proofs alone.
+pub fn make(
+    mut book: Book,
+    desk: &Desk,
+    record: bool,
+    slugs: &[String],
+    out: &Path,
+    today: &str,
+) -> Result<Proofs, DeskError> {
+    let from = desk.desk.from.clone();
     let essays: Vec<Essay> = match slugs {
         [] => book.essays().cloned().collect(),
         _ => slugs
@@ -76,7 +86,7 @@ pub fn make(mut book: Book, desk: &Desk, slugs: &[String], out: &Path, today: &s
     }
     let lang = &book.config.language;
     let collation = crate::lang::collate::Collation::new(lang);
-    let mut outbox = Outbox::new(&root, lang, Kind::Proof, &from, today)?;
+    let mut outbox = Outbox::new(&root, lang, Kind::Proof, from.as_deref().unwrap_or(""), today)?;
     let mut made = Proofs::default();
     for e in &essays {
         let pdf = read(&e.slug).map_err(|source| DeskError::Io { path: offprints.join(&e.slug), source })?;
@@ -111,7 +121,7 @@ pub fn make(mut book: Book, desk: &Desk, slugs: &[String], out: &Path, today: &s
         // The pages the essay has in the book: `3`, or `3–9` with `several`.
         let at = pages.get(&e.slug);
         let page_text = at.map(|p| if p.first == p.last { p.first.clone() } else { format!("{}–{}", p.first, p.last) });
-        for a in &e.authors {
+        for a in e.authors.iter().filter(|_| from.is_some()) {
             let invited = desk.contributors.iter().find(|c| collation.same(&c.name, &a.name));
             let email = invited.and_then(|c| c.email.clone()).or_else(|| a.email.clone());
             let due = invited
@@ -135,7 +145,7 @@ pub fn make(mut book: Book, desk: &Desk, slugs: &[String], out: &Path, today: &s
     }
     let _ = std::fs::remove_dir_all(&staging);
     made.messages = outbox.finish(out)?;
-    for e in &essays {
+    for e in essays.iter().filter(|_| record) {
         let digest = state::digest(&root, e);
         if !desk.proofs.iter().any(|p| p.essay == e.slug && p.digest == digest) {
             super::proof_made(&root, &e.slug, &digest, today)?;

@@ -120,6 +120,16 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeSet<PathBuf>) {
     }
 }
 
+/// Whether `report` has an error in text `e`: in its file, or in any file
+/// of its own folder.
+pub fn has_errors(report: &crate::diagnostic::Report, e: &Essay) -> bool {
+    let own_folder = e.file.parent() == Some(e.dir.as_path()) && e.dir != Path::new(CONTRIBUTIONS);
+    report
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() && (d.location.file == e.file || (own_folder && d.location.file.starts_with(&e.dir))))
+}
+
 /// One text with an author, as the desk sees it.
 struct Text<'a> {
     essay: &'a Essay,

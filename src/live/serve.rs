@@ -10,7 +10,9 @@
 //! whose only requests are these counts as loaded (Lighthouse waits for
 //! high-priority requests to stop). Text is sent gzipped to a browser that
 //! takes it, as static hosts send it. When the book has errors, they are
-//! printed and the last good site stays in place.
+//! printed and the last good site stays in place. The editor's desk is at
+//! `/__anthology/desk` (see [`crate::desk::page`]), made at each request,
+//! and reloads itself when the site is rebuilt or the desk's files change.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -25,6 +27,10 @@ use crate::live::watch::{Rebuild, Watcher};
 
 /// The script added to served pages.
 const RELOAD: &str = "<script>(function(){var v=null;setInterval(function(){fetch('/__anthology/version',{cache:'no-store',priority:'low'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},700)})();</script>";
+
+/// The script added to the desk's page: it reloads when the site is rebuilt
+/// or the desk's files change.
+const DESK_RELOAD: &str = "<script>(function(){var v=null;setInterval(function(){fetch('/__anthology/desk-version',{cache:'no-store',priority:'low'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},1000)})();</script>";
 
 /// Why serving stopped.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +114,9 @@ pub fn serve(
     }
     let addr = listener.local_addr()?;
     report(&format!("serving http://{addr}/ (Ctrl-C to stop)"), None);
+    if root.join(crate::desk::DESK_FILE).is_file() {
+        report(&format!("the editor's desk: http://{addr}{}", crate::desk::page::PATH), None);
+    }
 
     let watcher = {
         let (stop, version, root) = (stop.clone(), version.clone(), root.to_path_buf());
@@ -132,8 +141,9 @@ pub fn serve(
         match listener.accept() {
             Ok((stream, _)) => {
                 let (site, version) = (site.clone(), version.clone());
+                let (root, out) = (root.to_path_buf(), out.to_path_buf());
                 std::thread::spawn(move || {
-                    let _ = answer(stream, &site, &version);
+                    let _ = answer(stream, &site, &version, &Desk { root: &root, out: &out });
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(20)),
@@ -188,7 +198,23 @@ fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
     out.is_file().then_some(out)
 }
 
-fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::Result<()> {
+/// The book and its output folder, for the desk's page.
+struct Desk<'a> {
+    root: &'a Path,
+    out: &'a Path,
+}
+
+impl Desk<'_> {
+    /// What changes when the desk's page would: `desk.toml` and the
+    /// folders of messages it links to.
+    fn fingerprint(&self) -> u64 {
+        let mut paths = vec![self.root.join(crate::desk::DESK_FILE)];
+        paths.extend(crate::desk::page::FOLDERS.iter().map(|(f, _)| self.out.join(f)));
+        crate::files::fingerprint_of(&paths)
+    }
+}
+
+fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64, desk: &Desk<'_>) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -237,6 +263,28 @@ fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64) -> std::io::R
     if target.starts_with("/__anthology/version") {
         let v = version.load(Ordering::SeqCst).to_string();
         return respond(&mut stream, "200 OK", "text/plain", v.as_bytes());
+    }
+    if target.starts_with("/__anthology/desk-version") {
+        let v = format!("{}-{}", version.load(Ordering::SeqCst), desk.fingerprint());
+        return respond(&mut stream, "200 OK", "text/plain", v.as_bytes());
+    }
+    if target.starts_with(crate::desk::page::FILES) {
+        return match crate::desk::page::file(desk.out, target) {
+            Some(file) => {
+                let kind = match file.extension().and_then(|e| e.to_str()) {
+                    Some("eml") => "message/rfc822",
+                    Some("csv") => "text/csv; charset=utf-8",
+                    Some("diff") => "text/plain; charset=utf-8",
+                    _ => content_type(&file),
+                };
+                respond(&mut stream, "200 OK", kind, &std::fs::read(&file)?)
+            }
+            None => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n"),
+        };
+    }
+    if target.split(['?', '#']).next() == Some(crate::desk::page::PATH) {
+        let page = crate::desk::page::render(desk.root, desk.out, DESK_RELOAD);
+        return respond(&mut stream, "200 OK", "text/html; charset=utf-8", page.as_bytes());
     }
     match resolve(site, target) {
         Some(file) => {
