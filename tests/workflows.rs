@@ -442,6 +442,21 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
         }
     }
 
+    // An author who does not consent to their photo and handle: no
+    // edition shows them.
+    let page = || std::fs::read_to_string(d.join("dist/html/le-lecteur-silencieux/index.html")).unwrap();
+    assert!(page().contains("@zelie@muets.example") && page().contains("<img class=\"portrait\""));
+    let args = ["desk", "approve", "le-lecteur-silencieux", "--by", "Zélie Quéré", "--photo", "no", "--handle", "no"];
+    assert!(run(&args).status.success());
+    let out = run(&["build", "--format", "html"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        said.contains("the photo of Zélie Quéré is left out") && said.contains("the handle of Zélie Quéré"),
+        "{said}"
+    );
+    assert!(!page().contains("@zelie@muets.example"), "the handle is not printed");
+    assert!(!page().contains("<img class=\"portrait\""), "nor the photo");
+
     // An approved essay edited: the release waits again.
     std::fs::write(&edited, format!("{text}\nUne autre phrase.\n")).unwrap();
     let out = run(&["build", "--release"]);

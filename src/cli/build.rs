@@ -44,6 +44,9 @@ pub fn run(
         eprintln!("{}; nothing was built", has_errors(&report));
         return Ok(ExitCode::from(1));
     };
+    for left in anthology::desk::apply_consents(&mut book) {
+        ui.say(&format!("{left} is left out: they did not consent to print it (desk.toml)"));
+    }
     if target.screen {
         book.config.print = None;
     }

@@ -187,9 +187,10 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
         }
         DeskCommand::Announce { dir, out } => {
             let d = load_desk(&dir)?;
-            let Some(book) = anthology::prepare(&dir, false)?.0 else {
+            let Some(mut book) = anthology::prepare(&dir, false)?.0 else {
                 bail!("the book has errors (see `anthology check`)");
             };
+            desk::apply_consents(&mut book);
             let out = dir.join(out);
             let written = desk::messages::announcements(&book, &d, &out, &desk::today())?;
             say_written(ui, "announcements", &written, &out);
@@ -212,10 +213,11 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
             };
             let (book, report) = anthology::prepare(&dir, false)?;
             super::ui::print_report(&report, anthology::diagnostic::Format::Human)?;
-            let Some(book) = book else {
+            let Some(mut book) = book else {
                 eprintln!("{}; no proof was made", super::ui::has_errors(&report));
                 return Ok(ExitCode::from(1));
             };
+            desk::apply_consents(&mut book);
             let out = dir.join(out);
             let made = desk::proofs::make(book, &d, record, &slugs, &out, &desk::today())?;
             ui.say(&format!("{} proofs: {}", made.essays.len(), out.display()));

@@ -228,6 +228,37 @@ pub fn release_gate(book: &crate::model::book::Book) -> Vec<Diagnostic> {
     }
 }
 
+/// Leaves out of `book` the photos and handles their authors declined to
+/// have printed, as their latest approval saying so records (`desk approve
+/// --photo no`, `--handle no`): in every text and in the contributor index,
+/// so that no edition shows them. Returns what was left out, by author.
+pub fn apply_consents(book: &mut crate::model::book::Book) -> Vec<String> {
+    let Ok(Some(desk)) = load(&book.root) else { return Vec::new() };
+    let collation = crate::lang::collate::Collation::new(&book.config.language);
+    // For each author, their latest word on each.
+    let latest = |name: &str, pick: fn(&Approval) -> Option<bool>| {
+        desk.approvals.iter().rev().filter(|a| collation.same(&a.by, name)).find_map(pick)
+    };
+    let mut left = std::collections::BTreeSet::new();
+    let mut strip = |a: &mut crate::model::book::Author| {
+        if a.photo.is_some() && latest(&a.name, |x| x.photo) == Some(false) {
+            a.photo = None;
+            left.insert(format!("the photo of {}", a.name));
+        }
+        if a.handle.is_some() && latest(&a.name, |x| x.handle) == Some(false) {
+            a.handle = None;
+            left.insert(format!("the handle of {}", a.name));
+        }
+    };
+    for text in book.texts_mut() {
+        text.authors.iter_mut().for_each(&mut strip);
+    }
+    for c in &mut book.contributors {
+        strip(&mut c.author);
+    }
+    left.into_iter().collect()
+}
+
 /// Why the desk's file could not be changed.
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {

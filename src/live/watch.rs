@@ -118,6 +118,7 @@ impl Watcher {
             if self.screen {
                 book.config.print = None;
             }
+            crate::desk::apply_consents(&mut book);
             let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
             (book, which)
         });

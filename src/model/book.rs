@@ -231,7 +231,9 @@ impl Book {
     }
 
     /// [`texts`](Self::texts), to change them: only while the book is made
-    /// (the typography pass of [`crate::order`]); once ordered, it is read-only.
+    /// (the typography pass of [`crate::order`], and the authors' consents
+    /// of [`crate::desk::apply_consents`] before a build); once the
+    /// editions are made from it, it is read-only.
     pub(crate) fn texts_mut(&mut self) -> impl Iterator<Item = &mut Essay> {
         self.front
             .iter_mut()
