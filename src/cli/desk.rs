@@ -119,7 +119,7 @@ pub fn list(dir: &Path, format: OutputFormat) -> Result<ExitCode> {
                 "name", "essay", "words", "state", "due"
             )?;
             for r in &rows {
-                let words = if r.essays.is_empty() { "-".to_string() } else { format!("{}/{}", r.words, r.limit) };
+                let words = r.words_against_limit("/");
                 writeln!(
                     out,
                     "{:width$}  {:ew$}  {:>11}  {:10}  {:10}  {}",

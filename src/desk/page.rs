@@ -70,7 +70,7 @@ fn table(html: &mut String, rows: &[Row], out: &Path) {
         "<div class=\"table\" role=\"region\" aria-labelledby=\"desk-caption\" tabindex=\"0\">\n<table>\n<caption id=\"desk-caption\">Every contributor, invited or in the book</caption>\n<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Essay</th><th scope=\"col\">Words</th><th scope=\"col\">State</th><th scope=\"col\">Due</th><th scope=\"col\">Missing</th><th scope=\"col\">Files</th></tr></thead>\n<tbody>\n",
     );
     for r in rows {
-        let words = if r.essays.is_empty() { "–".to_string() } else { format!("{} / {}", r.words, r.limit) };
+        let words = r.words_against_limit(" / ");
         let person = format!("{}.eml", crate::lang::slug::ascii(&r.name));
         let mut links = Vec::new();
         for (folder, what) in FOLDERS {
@@ -94,10 +94,14 @@ fn table(html: &mut String, rows: &[Row], out: &Path) {
                 found.extend(pdfs);
             }
             for f in found {
-                let label = if f.extension().is_some_and(|x| x == "pdf") {
-                    format!("{what} (PDF)")
-                } else {
-                    format!("{what} message")
+                // For an author of several essays, which one.
+                let essay = r.essays.iter().find(|s| f.iter().nth(1).is_some_and(|c| c == s.as_str()));
+                let of = essay.filter(|_| r.essays.len() > 1);
+                let label = match (f.extension().is_some_and(|x| x == "pdf"), of) {
+                    (true, None) => format!("{what} (PDF)"),
+                    (true, Some(s)) => format!("{what} (PDF, {s})"),
+                    (false, None) => format!("{what} message"),
+                    (false, Some(s)) => format!("{what} message ({s})"),
                 };
                 let href = format!("{FILES}{}", crate::diagnostic::slash_path(&f));
                 links.push(format!("<a href=\"{}\">{}</a>", escape(&href), escape(&label)));
@@ -119,7 +123,7 @@ fn table(html: &mut String, rows: &[Row], out: &Path) {
 
 /// The page's look: readable, and the states told apart by more than colour
 /// (their names are in the table).
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}main{padding:1rem 1.5rem;max-width:80rem}.table{overflow-x:auto}table{border-collapse:collapse;width:100%}caption{text-align:left;font-weight:600;padding:.5rem 0}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #d0d0d0;vertical-align:top}thead th{border-bottom:2px solid #1a1a1a}tr.late td:nth-child(4),tr.changed td:nth-child(4){color:#8a1c1c;font-weight:600}tr.approved td:nth-child(4){color:#1d5a2a;font-weight:600}a{color:#1d4f7a}";
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}main{padding:1rem 1.5rem;max-width:80rem}.table{overflow-x:auto}table{border-collapse:collapse;width:100%}caption{text-align:left;font-weight:600;padding:.5rem 0}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #d0d0d0;vertical-align:top}thead th{border-bottom:2px solid #1a1a1a}td:nth-child(5){white-space:nowrap}tr.late td:nth-child(4),tr.changed td:nth-child(4){color:#8a1c1c;font-weight:600}tr.approved td:nth-child(4){color:#1d5a2a;font-weight:600}a{color:#1d4f7a}";
 
 /// The file under `out` that a request for `url_path` (after [`FILES`])
 /// names, if it is in one of [`FOLDERS`] and does not leave it.

@@ -65,8 +65,8 @@ pub struct Row {
     pub email: Option<String>,
     /// The essays they sign, by slug.
     pub essays: Vec<String>,
-    /// Their essays' words.
-    pub words: usize,
+    /// The words of each of their essays, in the order of `essays`.
+    pub words: Vec<usize>,
     /// The book's limit per essay.
     pub limit: usize,
     /// Where they stand: for an author of several essays, the least
@@ -153,6 +153,18 @@ fn text_state(desk: &Desk, same: &dyn Fn(&str, &str) -> bool, t: &Text<'_>, name
     }
 }
 
+impl Row {
+    /// Their words against the limit: `872/3300`, `872, 881/3300` for two
+    /// essays (the limit is each essay's), `-` for none.
+    pub fn words_against_limit(&self, sep: &str) -> String {
+        if self.words.is_empty() {
+            return "-".to_string();
+        }
+        let words: Vec<String> = self.words.iter().map(usize::to_string).collect();
+        format!("{}{sep}{}", words.join(", "), self.limit)
+    }
+}
+
 /// The desk's rows: every invitee in the desk's order, then every author of
 /// the book who was never invited, in the order of their first text.
 /// `errors` says which files have errors (see [`crate::pipeline::check`]),
@@ -217,7 +229,7 @@ pub fn rows(loaded: &Loaded, desk: &Desk, errors: &dyn Fn(&Essay) -> bool, today
                 name: invited.map_or(name.clone(), |c| c.name.clone()),
                 email,
                 essays: theirs.iter().map(|(t, _)| t.essay.slug.clone()).collect(),
-                words: theirs.iter().map(|(t, _)| t.essay.words).sum(),
+                words: theirs.iter().map(|(t, _)| t.essay.words).collect(),
                 limit,
                 state,
                 due,
