@@ -359,14 +359,24 @@ pub fn invite(root: &Path, lang: &str, people: &[Invitee]) -> Result<Vec<Invitee
 /// Sets who the desk's messages are from (`[desk] from`).
 pub fn set_from(root: &Path, from: &str) -> Result<(), DeskError> {
     let mut doc = open(root)?;
-    let desk = doc.entry("desk").or_insert_with(toml_edit::table);
-    let Some(table) = desk.as_table_mut() else {
-        return Err(DeskError::Refused("desk.toml's `desk` is not a table".into()));
-    };
+    if let Some(table) = doc.get_mut("desk").and_then(|d| d.as_table_like_mut()) {
+        table.insert("from", toml_edit::value(from));
+        return save(root, &doc);
+    }
+    // A new [desk] goes first, where a reader looks for settings: after the
+    // file's opening comment.
+    let mut table = toml_edit::Table::new();
     table.insert("from", toml_edit::value(from));
-    // A new [desk] goes first, where a reader looks for settings.
-    table.set_position(Some(0));
-    save(root, &doc)
+    let mut desk = toml_edit::DocumentMut::new();
+    desk.insert("desk", toml_edit::Item::Table(table));
+    let path = root.join(DESK_FILE);
+    let text = if path.exists() { doc.to_string() } else { HEADER.to_string() };
+    let text = match text.strip_prefix(HEADER) {
+        Some(rest) => format!("{HEADER}\n{desk}\n{}", rest.trim_start_matches('\n')),
+        None => format!("{desk}\n{text}"),
+    };
+    parse(&text).map_err(|d| DeskError::Invalid(Box::new(d)))?;
+    crate::files::write_atomically(&path, text.as_bytes()).map_err(|source| DeskError::Io { path, source })
 }
 
 /// Records `answer` for the invitee named `name`.
@@ -429,6 +439,11 @@ mod tests {
             answer: None,
         };
         assert_eq!(invite(root, "fr", std::slice::from_ref(&ada)).unwrap().len(), 1);
+        set_from(root, "Claire <claire@example.org>").unwrap();
+        set_from(root, "Claire Éditrice <claire@example.org>").unwrap();
+        let text = std::fs::read_to_string(root.join(DESK_FILE)).unwrap();
+        let desk_at = text.find("[desk]\nfrom = \"Claire Éditrice <claire@example.org>\"\n").unwrap();
+        assert!(text.starts_with(HEADER) && desk_at < text.find("[[contributor]]").unwrap(), "{text}");
         // A comment of the editor's stays.
         let text = std::fs::read_to_string(root.join(DESK_FILE)).unwrap();
         std::fs::write(root.join(DESK_FILE), format!("{text}# called on Monday\n")).unwrap();
@@ -452,6 +467,7 @@ mod tests {
         assert_eq!(desk.approvals, vec![approval]);
         assert_eq!(desk.proofs.len(), 1);
         assert!(desk.desk.release_needs_approval);
+        assert_eq!(desk.desk.from.as_deref(), Some("Claire Éditrice <claire@example.org>"));
         let text = std::fs::read_to_string(root.join(DESK_FILE)).unwrap();
         assert!(text.starts_with("# The editor's desk") && text.contains("# called on Monday"), "{text}");
     }
