@@ -22,8 +22,8 @@ pub fn sender(desk: &Desk) -> Result<String, DeskError> {
     })
 }
 
-/// A date as the book's language writes it.
-fn long(date: &str, lang: &str) -> String {
+/// A date as the book's language writes it (as given when it cannot).
+pub(super) fn long(date: &str, lang: &str) -> String {
     crate::lang::date::long(date, lang).unwrap_or_else(|| date.to_string())
 }
 

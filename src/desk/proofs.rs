@@ -124,9 +124,7 @@ pub fn make(
         for a in e.authors.iter().filter(|_| from.is_some()) {
             let invited = desk.contributors.iter().find(|c| collation.same(&c.name, &a.name));
             let email = invited.and_then(|c| c.email.clone()).or_else(|| a.email.clone());
-            let due = invited
-                .and_then(|c| c.due.as_deref())
-                .map(|d| crate::lang::date::long(d, lang).unwrap_or_else(|| d.to_string()));
+            let due = invited.and_then(|c| c.due.as_deref()).map(|d| super::messages::long(d, lang));
             let vars = minijinja::context! {
                 name => &a.name,
                 title => &e.title,
