@@ -1,7 +1,8 @@
 //! The desk's messages, written as files into one folder: an `.eml` per
 //! person (see [`mail`]) and `messages.csv` listing them for mail-merge
-//! tools. Each kind of message has its text in the book's language (French
-//! or English built in, in `templates/`), which the book replaces with its
+//! tools. Each kind of message has its text in the book's language (English,
+//! French, German and Spanish built in, in `templates/`), which the book
+//! replaces with its
 //! own `templates/desk/<kind>.txt`: a `Subject:` line, a blank line, then
 //! the text, a minijinja template as the site's are.
 
@@ -35,21 +36,46 @@ impl Kind {
         }
     }
 
-    /// The built-in text in `lang`: French for French, English otherwise.
+    /// The built-in text in `lang`: French, German or Spanish for those,
+    /// English otherwise.
     fn builtin(self, lang: &str) -> &'static str {
-        let french = lang.split('-').next() == Some("fr");
-        match (self, french) {
-            (Kind::Invitation, true) => include_str!("templates/invitation.fr.txt"),
-            (Kind::Invitation, false) => include_str!("templates/invitation.en.txt"),
-            (Kind::Proof, true) => include_str!("templates/proof.fr.txt"),
-            (Kind::Proof, false) => include_str!("templates/proof.en.txt"),
-            (Kind::Reminder, true) => include_str!("templates/reminder.fr.txt"),
-            (Kind::Reminder, false) => include_str!("templates/reminder.en.txt"),
-            (Kind::Announcement, true) => include_str!("templates/announcement.fr.txt"),
-            (Kind::Announcement, false) => include_str!("templates/announcement.en.txt"),
-        }
+        let texts = match self {
+            Kind::Invitation => INVITATION,
+            Kind::Proof => PROOF,
+            Kind::Reminder => REMINDER,
+            Kind::Announcement => ANNOUNCEMENT,
+        };
+        let primary = lang.split('-').next().unwrap_or("en");
+        texts.iter().find(|(l, _)| *l == primary).map_or(texts[0].1, |(_, t)| t)
     }
 }
+
+/// Each kind's built-in texts, by language; English first, the default.
+type Texts = [(&'static str, &'static str); 4];
+const INVITATION: Texts = [
+    ("en", include_str!("templates/invitation.en.txt")),
+    ("fr", include_str!("templates/invitation.fr.txt")),
+    ("de", include_str!("templates/invitation.de.txt")),
+    ("es", include_str!("templates/invitation.es.txt")),
+];
+const PROOF: Texts = [
+    ("en", include_str!("templates/proof.en.txt")),
+    ("fr", include_str!("templates/proof.fr.txt")),
+    ("de", include_str!("templates/proof.de.txt")),
+    ("es", include_str!("templates/proof.es.txt")),
+];
+const REMINDER: Texts = [
+    ("en", include_str!("templates/reminder.en.txt")),
+    ("fr", include_str!("templates/reminder.fr.txt")),
+    ("de", include_str!("templates/reminder.de.txt")),
+    ("es", include_str!("templates/reminder.es.txt")),
+];
+const ANNOUNCEMENT: Texts = [
+    ("en", include_str!("templates/announcement.en.txt")),
+    ("fr", include_str!("templates/announcement.fr.txt")),
+    ("de", include_str!("templates/announcement.de.txt")),
+    ("es", include_str!("templates/announcement.es.txt")),
+];
 
 /// Where a book keeps its own message texts.
 pub const TEMPLATES: &str = "templates/desk";
@@ -162,4 +188,43 @@ impl Outbox {
 /// The file name of a message to `name`.
 pub fn file_of(name: &str) -> String {
     format!("{}.eml", crate::lang::slug::ascii(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every built-in text renders with the variables its command gives,
+    /// and starts with its subject: a misspelt variable would fail here.
+    #[test]
+    fn every_built_in_message_renders_in_every_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let vars = |kind: Kind| match kind {
+            Kind::Invitation => {
+                minijinja::context! { name => "Ada", book => "Essais", words => 1200, due => "31 janvier" }
+            }
+            Kind::Proof => minijinja::context! {
+                name => "Ada", title => "Lire", book => "Essais", pages => "3–9", several_pages => true,
+                changes => "lire-changes.diff", due => "31 janvier", slug => "lire",
+            },
+            Kind::Reminder => minijinja::context! {
+                name => "Ada", book => "Essais", late => false, due => "31 janvier", title => "Lire", sent => "7 décembre",
+            },
+            Kind::Announcement => minijinja::context! {
+                name => "Ada", book => "Essais", title => "Lire", essay_url => "https://e.org/lire/",
+                book_url => "https://e.org/", card => true, post => "« Lire », Essais",
+            },
+        };
+        for kind in [Kind::Invitation, Kind::Proof, Kind::Reminder, Kind::Announcement] {
+            for lang in ["en", "fr", "de", "es", "fr-CA", "ja"] {
+                let mut out = Outbox::new(dir.path(), lang, kind, "Ed <ed@example.org>", "2026-12-07").unwrap();
+                out.write(PathBuf::from("a.eml"), "Ada", Some("ada@example.org"), "lire", vars(kind), &[], "x")
+                    .unwrap();
+                let text = String::from_utf8(out.files[Path::new("a.eml")].clone()).unwrap();
+                assert!(text.contains("\r\n\r\n") && text.contains("Ed\r\n"), "{kind:?} in {lang}: {text}");
+            }
+        }
+        assert_eq!(Kind::Proof.builtin("ja"), PROOF[0].1, "English for a language without its own");
+        assert_eq!(Kind::Proof.builtin("de-AT"), PROOF[2].1);
+    }
 }
