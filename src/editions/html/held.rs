@@ -81,10 +81,17 @@ impl Held {
     }
 
     /// The site finished with the print edition's pages and offprints (see
-    /// [`Site::finish`]).
+    /// [`Site::finish`]): its files taken, not copied.
     pub fn finish(self, book: &Book, print: &cite::Print) -> Site {
-        let mut site = self.to_site();
-        drop(self);
+        let files = self
+            .files
+            .into_par_iter()
+            .map(|(path, file)| match file {
+                File::Plain(b) => (path, b),
+                File::Deflated(d) => (path, inflate(&d)),
+            })
+            .collect();
+        let mut site = Site { files, pages: self.pages };
         site.finish(book, print);
         site
     }
