@@ -167,6 +167,17 @@ pub fn parse(text: &str) -> Result<Desk, Diagnostic> {
         .flat_map(|c| [&c.due, &c.invited].into_iter().flatten().map(|d| (d, c.name.as_str())))
         .chain(desk.approvals.iter().map(|a| (&a.date, a.by.as_str())))
         .chain(desk.proofs.iter().map(|p| (&p.date, p.essay.as_str())));
+    let digests = desk.approvals.iter().map(|a| &a.digest).chain(desk.proofs.iter().map(|p| &p.digest));
+    for digest in digests {
+        let hex = digest.strip_prefix("sha256:").unwrap_or_default();
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let at = text
+                .find(digest.as_str())
+                .map_or(Location::file(DESK_FILE), |i| Location::at(DESK_FILE, text, i..i + digest.len()));
+            return Err(Diagnostic::new(Code::DeskInvalid, at, format!("`{digest}` is not a digest the desk wrote"))
+                .hint("a digest is `sha256:` and 64 hexadecimal digits, as `anthology desk approve` writes it"));
+        }
+    }
     for (date, whose) in dates {
         if !is_date(date) {
             let at = text
@@ -455,13 +466,13 @@ mod tests {
             essay: "premier".into(),
             by: "Noël Dupré".into(),
             date: "2027-01-20".into(),
-            digest: "sha256:00".into(),
+            digest: format!("sha256:{}", "0a".repeat(32)),
             licence: Some("CC BY 4.0".into()),
             photo: Some(true),
             handle: None,
         };
         approve(root, &approval).unwrap();
-        proof_made(root, "premier", "sha256:00", "2027-01-19").unwrap();
+        proof_made(root, "premier", &format!("sha256:{}", "0a".repeat(32)), "2027-01-19").unwrap();
         let desk = load(root).unwrap().unwrap();
         assert_eq!(desk.contributors, vec![Invitee { answer: Some(Answer::Agreed), ..ada }]);
         assert_eq!(desk.approvals, vec![approval]);
@@ -481,5 +492,10 @@ mod tests {
         assert_eq!((d.code, d.location.line), (Code::DeskInvalid, 3), "{}", d.message);
         assert!(parse("[desk]\nrelease_needs_approval = false\n").is_ok_and(|d| !d.desk.release_needs_approval));
         assert!(is_date("2027-02-28") && !is_date("2027-13-01") && !is_date("27-01-01"));
+        // A digest edited by hand into a path is refused, at its line.
+        let bad = "[[approval]]\nessay = \"a\"\nby = \"A\"\ndate = \"2027-01-01\"\ndigest = \"sha256:/../../../x\"\n";
+        let d = parse(bad).unwrap_err();
+        assert_eq!((d.code, d.location.line), (Code::DeskInvalid, 5), "{}", d.message);
+        assert!(proofs::approved_copy(Path::new("/b"), "a", "sha256:/../../../x").starts_with("/b/desk/approved"));
     }
 }

@@ -22,7 +22,9 @@ pub const APPROVED_DIR: &str = "desk/approved";
 
 /// Where the copy of `slug`'s source approved as `digest` is kept.
 pub fn approved_copy(root: &Path, slug: &str, digest: &str) -> PathBuf {
-    let short: String = digest.trim_start_matches("sha256:").chars().take(12).collect();
+    // Hex digits only: a digest from a hand-edited desk.toml never makes a
+    // path that leaves the folder.
+    let short: String = digest.trim_start_matches("sha256:").chars().filter(char::is_ascii_hexdigit).take(12).collect();
     root.join(APPROVED_DIR).join(format!("{slug}-{short}.md"))
 }
 
