@@ -23,17 +23,15 @@ pub fn run(
         Some(base) => {
             let (mut checked, changes) = anthology::check_changed(dir, base)?;
             let n = changes.essays.len();
-            // Of the desk, what the branch's own essays wait for.
-            let files: Vec<PathBuf> =
-                checked.loaded.texts().filter(|e| changes.essays.contains(&e.slug)).map(|e| e.file.clone()).collect();
-            let mut desk = anthology::desk::diagnostics(&checked.loaded);
-            desk.retain(|d| d.code != anthology::diagnostic::Code::NotApproved || files.contains(&d.location.file));
+            // Of the desk, what the branch's own essays wait for: only
+            // theirs are read and digested.
+            let desk = anthology::desk::diagnostics(&checked.loaded, &|e| changes.essays.contains(&e.slug));
             checked.report.extend(desk);
             (checked, Some(format!(" ({n} changed since {base})")))
         }
         None => {
             let mut checked = anthology::check(dir)?;
-            checked.report.extend(anthology::desk::diagnostics(&checked.loaded));
+            checked.report.extend(anthology::desk::diagnostics(&checked.loaded, &|_| true));
             (checked, None)
         }
     };

@@ -131,12 +131,7 @@ pub fn list(dir: &Path, format: OutputFormat) -> Result<ExitCode> {
                     r.missing.join(", ")
                 )?;
             }
-            let mut counts: std::collections::BTreeMap<state::State, usize> = Default::default();
-            for r in &rows {
-                *counts.entry(r.state).or_default() += 1;
-            }
-            let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
-            super::ui::tell(&format!("{} contributors: {}", rows.len(), counts.join(", ")));
+            super::ui::tell(&state::summary(&rows));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -178,7 +173,9 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
             let d = load_desk(&dir)?;
             let checked = anthology::check(&dir)?;
             let rows = state::rows(&checked.loaded, &d, &|e| state::has_errors(&checked.report, e), &desk::today());
-            let Some(book) = anthology::prepare(&dir, false)?.0 else {
+            // The book ordered from the check above, not loaded again.
+            let ordered = (checked.report.errors() == 0).then(|| anthology::order::order(checked.loaded, false));
+            let Some(book) = ordered.flatten() else {
                 bail!("the book has errors (see `anthology check`)");
             };
             let out = dir.join(out);
@@ -237,7 +234,8 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
             let Some(essay) = loaded.texts().find(|e| e.slug == slug) else {
                 bail!("no text has the slug `{slug}` (see `anthology list`)");
             };
-            let collation = anthology::lang::collate::Collation::new(&language(&dir));
+            let lang = loaded.config.as_ref().map_or("und", |c| c.language.as_str());
+            let collation = anthology::lang::collate::Collation::new(lang);
             let Some(author) = essay.authors.iter().find(|a| collation.same(&a.name, &by)) else {
                 let names: Vec<&str> = essay.authors.iter().map(|a| a.name.as_str()).collect();
                 bail!("{by} does not sign `{slug}`: its authors are {}", names.join(", "));

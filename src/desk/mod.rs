@@ -209,14 +209,18 @@ pub fn today() -> String {
 
 /// What `check` says of the desk of the book `loaded`: nothing without a
 /// `desk.toml`, D002 when it cannot be used, else a D001 warning for each
-/// text not every author approved as it is now.
-pub fn diagnostics(loaded: &crate::input::Loaded) -> Vec<Diagnostic> {
+/// of the texts `only` keeps (`check --changed`: the branch's own) that not
+/// every author approved as it is now.
+pub fn diagnostics(
+    loaded: &crate::input::Loaded,
+    only: &dyn Fn(&crate::model::book::Essay) -> bool,
+) -> Vec<Diagnostic> {
     match load(&loaded.root) {
         Ok(None) => Vec::new(),
         Err(d) => vec![*d],
         Ok(Some(desk)) => {
             let lang = loaded.config.as_ref().map_or("und", |c| c.language.as_str());
-            state::unapproved(&loaded.root, lang, loaded.texts(), &desk)
+            state::unapproved(&loaded.root, lang, loaded.texts().filter(|e| only(e)), &desk)
         }
     }
 }

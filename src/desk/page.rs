@@ -12,7 +12,8 @@ use crate::editions::xhtml::escape;
 /// Where the page is served.
 pub const PATH: &str = "/__anthology/desk";
 
-/// Where the files it links to (under the output folder) are served.
+/// Where the files it links to (under the output folder) are served: only
+/// those of [`FOLDERS`].
 pub const FILES: &str = "/__anthology/desk/files/";
 
 /// The folders of the output folder the page links into, each with what
@@ -58,14 +59,9 @@ pub fn render(root: &Path, out: &Path, script: &str) -> String {
     html
 }
 
-/// Counts by state, then the table of contributors.
+/// How many are in each state, then the table of contributors.
 fn table(html: &mut String, rows: &[Row], out: &Path) {
-    let mut counts: std::collections::BTreeMap<state::State, usize> = Default::default();
-    for r in rows {
-        *counts.entry(r.state).or_default() += 1;
-    }
-    let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
-    let _ = writeln!(html, "<p>{} contributors: {}.</p>", rows.len(), counts.join(", "));
+    let _ = writeln!(html, "<p>{}.</p>", escape(&state::summary(rows)));
     html.push_str(
         "<div class=\"table\" role=\"region\" aria-labelledby=\"desk-caption\" tabindex=\"0\">\n<table>\n<caption id=\"desk-caption\">Every contributor, invited or in the book</caption>\n<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Essay</th><th scope=\"col\">Words</th><th scope=\"col\">State</th><th scope=\"col\">Due</th><th scope=\"col\">Missing</th><th scope=\"col\">Files</th></tr></thead>\n<tbody>\n",
     );
@@ -125,47 +121,9 @@ fn table(html: &mut String, rows: &[Row], out: &Path) {
 /// (their names are in the table).
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}main{padding:1rem 1.5rem;max-width:80rem}.table{overflow-x:auto}table{border-collapse:collapse;width:100%}caption{text-align:left;font-weight:600;padding:.5rem 0}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #d0d0d0;vertical-align:top}thead th{border-bottom:2px solid #1a1a1a}td:nth-child(5){white-space:nowrap}tr.late td:nth-child(4),tr.changed td:nth-child(4){color:#8a1c1c;font-weight:600}tr.approved td:nth-child(4){color:#1d5a2a;font-weight:600}a{color:#1d4f7a}";
 
-/// The file under `out` that a request for `url_path` (after [`FILES`])
-/// names, if it is in one of [`FOLDERS`] and does not leave it.
-pub fn file(out: &Path, url_path: &str) -> Option<PathBuf> {
-    let rest = url_path.strip_prefix(FILES)?;
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let decoded = crate::input::assets::percent_decode(rest);
-    let mut parts = Path::new(&decoded).components();
-    let folder = match parts.next()? {
-        std::path::Component::Normal(f) => f.to_str()?.to_string(),
-        _ => return None,
-    };
-    if !FOLDERS.iter().any(|(f, _)| *f == folder) {
-        return None;
-    }
-    let mut path = out.join(folder);
-    for c in parts {
-        match c {
-            std::path::Component::Normal(p) => path.push(p),
-            _ => return None,
-        }
-    }
-    path.is_file().then_some(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_desk_serves_only_the_files_of_its_own_folders() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
-        std::fs::create_dir_all(out.join("proofs/essai")).unwrap();
-        std::fs::write(out.join("proofs/essai/ada.eml"), "x").unwrap();
-        std::fs::write(out.join("book.pdf"), "x").unwrap();
-        assert_eq!(file(out, "/__anthology/desk/files/proofs/essai/ada.eml"), Some(out.join("proofs/essai/ada.eml")));
-        assert_eq!(file(out, "/__anthology/desk/files/book.pdf"), None, "not a desk folder");
-        assert_eq!(file(out, "/__anthology/desk/files/proofs/../book.pdf"), None);
-        assert_eq!(file(out, "/__anthology/desk/files/proofs/%2e%2e/book.pdf"), None);
-        assert_eq!(file(out, "/__anthology/desk/files//etc/passwd"), None);
-    }
 
     #[test]
     fn a_book_without_a_desk_gets_a_page_that_says_how_to_start_one() {

@@ -90,6 +90,8 @@ pub fn make(
     let collation = crate::lang::collate::Collation::new(lang);
     let mut outbox = Outbox::new(&root, lang, Kind::Proof, from.as_deref().unwrap_or(""), today)?;
     let mut made = Proofs::default();
+    // Each essay proofed, with the digest of the text its proof shows.
+    let mut proved = Vec::new();
     for e in &essays {
         let pdf = read(&e.slug).map_err(|source| DeskError::Io { path: offprints.join(&e.slug), source })?;
         let digest = state::digest(&root, e);
@@ -142,13 +144,13 @@ pub fn make(
             outbox.write(dir.join(file_of(&a.name)), &a.name, email.as_deref(), &e.slug, vars, &attachments, &id)?;
         }
         made.essays.push(e.slug.clone());
+        proved.push((e.slug.clone(), digest));
     }
     let _ = std::fs::remove_dir_all(&staging);
     made.messages = outbox.finish(out)?;
-    for e in essays.iter().filter(|_| record) {
-        let digest = state::digest(&root, e);
-        if !desk.proofs.iter().any(|p| p.essay == e.slug && p.digest == digest) {
-            super::proof_made(&root, &e.slug, &digest, today)?;
+    for (slug, digest) in proved.iter().filter(|_| record) {
+        if !desk.proofs.iter().any(|p| p.essay == *slug && p.digest == *digest) {
+            super::proof_made(&root, slug, digest, today)?;
         }
     }
     Ok(made)

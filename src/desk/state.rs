@@ -165,6 +165,17 @@ impl Row {
     }
 }
 
+/// "18 contributors: 1 invited, 1 late, 16 checked": how many of `rows`
+/// are in each state, in the states' order.
+pub fn summary(rows: &[Row]) -> String {
+    let mut counts: std::collections::BTreeMap<State, usize> = Default::default();
+    for r in rows {
+        *counts.entry(r.state).or_default() += 1;
+    }
+    let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
+    format!("{} contributors: {}", rows.len(), counts.join(", "))
+}
+
 /// The desk's rows: every invitee in the desk's order, then every author of
 /// the book who was never invited, in the order of their first text.
 /// `errors` says which files have errors (see [`crate::pipeline::check`]),

@@ -180,6 +180,15 @@ fn is_text(kind: &str) -> bool {
         || kind.starts_with("image/svg")
 }
 
+/// The file of the output folder `out` that the desk's page links to as
+/// `rest` (after [`crate::desk::page::FILES`]): only in the desk's own
+/// folders, resolved as the site's files are.
+fn desk_file(out: &Path, rest: &str) -> Option<PathBuf> {
+    let folder = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let mine = crate::desk::page::FOLDERS.iter().any(|(f, _)| *f == folder);
+    resolve(out, rest).filter(|_| mine)
+}
+
 /// The file a URL path names inside `site`, if it is inside.
 fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("/");
@@ -268,8 +277,8 @@ fn answer(mut stream: TcpStream, site: &Path, version: &AtomicU64, desk: &Desk<'
         let v = format!("{}-{}", version.load(Ordering::SeqCst), desk.fingerprint());
         return respond(&mut stream, "200 OK", "text/plain", v.as_bytes());
     }
-    if target.starts_with(crate::desk::page::FILES) {
-        return match crate::desk::page::file(desk.out, target) {
+    if let Some(rest) = target.strip_prefix(crate::desk::page::FILES) {
+        return match desk_file(desk.out, rest) {
             Some(file) => {
                 let kind = match file.extension().and_then(|e| e.to_str()) {
                     Some("eml") => "message/rfc822",
@@ -317,5 +326,19 @@ mod tests {
         assert_eq!(resolve(dir.path(), "/../etc/passwd"), None);
         assert_eq!(resolve(dir.path(), "/a/%2e%2e/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve(dir.path(), "/missing"), None);
+    }
+
+    #[test]
+    fn the_desk_serves_only_the_files_of_its_own_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("proofs/essai")).unwrap();
+        std::fs::write(out.join("proofs/essai/ada.eml"), "x").unwrap();
+        std::fs::write(out.join("book.pdf"), "x").unwrap();
+        assert_eq!(desk_file(out, "proofs/essai/ada.eml"), Some(out.join("proofs/essai/ada.eml")));
+        assert_eq!(desk_file(out, "book.pdf"), None, "not a desk folder");
+        assert_eq!(desk_file(out, "proofs/../book.pdf"), None);
+        assert_eq!(desk_file(out, "proofs/%2e%2e/book.pdf"), None);
+        assert_eq!(desk_file(out, "/etc/passwd"), None);
     }
 }

@@ -64,25 +64,9 @@ impl From<Site> for Held {
 }
 
 impl Held {
-    /// The site as rendered, each file as it will be written.
-    pub fn to_site(&self) -> Site {
-        let files = self
-            .files
-            .par_iter()
-            .map(|(path, file)| {
-                let bytes = match file {
-                    File::Plain(b) => b.clone(),
-                    File::Deflated(d) => inflate(d),
-                };
-                (path.clone(), bytes)
-            })
-            .collect();
-        Site { files, pages: self.pages }
-    }
-
-    /// The site finished with the print edition's pages and offprints (see
-    /// [`Site::finish`]): its files taken, not copied.
-    pub fn finish(self, book: &Book, print: &cite::Print) -> Site {
+    /// The site as rendered: its files taken back, each as it will be
+    /// written.
+    fn into_site(self) -> Site {
         let files = self
             .files
             .into_par_iter()
@@ -91,7 +75,13 @@ impl Held {
                 File::Deflated(d) => (path, inflate(&d)),
             })
             .collect();
-        let mut site = Site { files, pages: self.pages };
+        Site { files, pages: self.pages }
+    }
+
+    /// The site finished with the print edition's pages and offprints (see
+    /// [`Site::finish`]).
+    pub fn finish(self, book: &Book, print: &cite::Print) -> Site {
+        let mut site = self.into_site();
         site.finish(book, print);
         site
     }
@@ -136,9 +126,9 @@ mod tests {
         let File::Deflated(d) = page else { panic!("a page is deflated while it waits") };
         assert!(d.len() * 10 < plain.files[Path::new("index.html")].len(), "{} bytes held", d.len());
         assert!(matches!(held.files[Path::new("assets/img/portrait-320.jpg")], File::Plain(_)));
-        let back = held.to_site();
+        let back = held.into_site();
         assert_eq!(back.files, plain.files);
         assert_eq!(back.pages, 2);
-        assert_eq!(Held::from(plain.clone()).to_site().files, plain.files);
+        assert_eq!(Held::from(plain.clone()).into_site().files, plain.files);
     }
 }
