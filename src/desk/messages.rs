@@ -46,7 +46,7 @@ pub fn invitations(
             words => config.rules.max_words,
             due => p.due.as_deref().map(|d| long(d, lang)),
         };
-        let id = format!("invitation.{}", crate::lang::slug::ascii(&p.name));
+        let id = format!("invitation.{}", super::outbox::person(&p.name));
         outbox.write(PathBuf::from(file_of(&p.name)), &p.name, p.email.as_deref(), "", vars, &[], &id)?;
     }
     outbox.finish(out)
@@ -92,7 +92,7 @@ pub fn reminders(
             title => title,
             sent => sent,
         };
-        let id = format!("reminder.{}.{today}", crate::lang::slug::ascii(&r.name));
+        let id = format!("reminder.{}.{today}", super::outbox::person(&r.name));
         let about = essay.map_or("", String::as_str);
         outbox.write(PathBuf::from(file_of(&r.name)), &r.name, r.email.as_deref(), about, vars, &[], &id)?;
     }
@@ -145,7 +145,7 @@ pub fn announcements(book: &Book, desk: &Desk, out: &Path, today: &str) -> Resul
                 card => has_card,
                 post => &post,
             };
-            let id = format!("announcement.{}.{}", e.slug, crate::lang::slug::ascii(&a.name));
+            let id = format!("announcement.{}.{}", e.slug, super::outbox::person(&a.name));
             let file = PathBuf::from(&e.slug).join(file_of(&a.name));
             outbox.write(file, &a.name, email.as_deref(), &e.slug, vars, &attachments, &id)?;
         }

@@ -185,9 +185,17 @@ impl Outbox {
     }
 }
 
+/// How a person is named in file names and message identifiers: their
+/// name in ASCII, at most 80 characters (a name pasted wrong into a sheet
+/// can be a paragraph, longer than a file name may be).
+pub fn person(name: &str) -> String {
+    let slug: String = crate::lang::slug::ascii(name).chars().take(80).collect();
+    slug.trim_end_matches('-').to_string()
+}
+
 /// The file name of a message to `name`.
 pub fn file_of(name: &str) -> String {
-    format!("{}.eml", crate::lang::slug::ascii(name))
+    format!("{}.eml", person(name))
 }
 
 #[cfg(test)]
@@ -226,5 +234,7 @@ mod tests {
         }
         assert_eq!(Kind::Proof.builtin("ja"), PROOF[0].1, "English for a language without its own");
         assert_eq!(Kind::Proof.builtin("de-AT"), PROOF[2].1);
+        assert_eq!(file_of("Noël Dupré"), "noel-dupre.eml");
+        assert!(file_of(&"un nom collé par erreur ".repeat(40)).len() <= 84, "a file name the system takes");
     }
 }

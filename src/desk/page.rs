@@ -67,7 +67,7 @@ fn table(html: &mut String, rows: &[Row], out: &Path) {
     );
     for r in rows {
         let words = r.words_against_limit(" / ");
-        let person = format!("{}.eml", crate::lang::slug::ascii(&r.name));
+        let person = super::outbox::file_of(&r.name);
         let mut links = Vec::new();
         for (folder, what) in FOLDERS {
             let mut found: Vec<PathBuf> = Vec::new();

@@ -139,7 +139,7 @@ pub fn make(
                 due => due,
                 slug => &e.slug,
             };
-            let person = crate::lang::slug::ascii(&a.name);
+            let person = super::outbox::person(&a.name);
             let id = format!("proof.{}.{person}.{}", e.slug, &digest[7..19]);
             outbox.write(dir.join(file_of(&a.name)), &a.name, email.as_deref(), &e.slug, vars, &attachments, &id)?;
         }
