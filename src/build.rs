@@ -178,7 +178,7 @@ fn citable(pdf: &typst::Pdf, offprints: Option<&[typst::Offprint]>) -> html::cit
 /// An edition made beside the site, as its home page offers it.
 fn download(book: &Book, edition: Edition, output: &Output) -> Option<html::cite::Download> {
     let Files::One(bytes) = &output.files else { return None };
-    let file = edition.target(Path::new(""), &book.config.file_stem()).to_string_lossy().into_owned();
+    let file = edition.target(Path::new(""), &book.config).to_string_lossy().into_owned();
     let (kind, media_type) = match edition {
         Edition::Pdf => ("PDF", "application/pdf"),
         Edition::Epub => ("EPUB", "application/epub+zip"),
@@ -509,7 +509,7 @@ impl Session {
         output: Output,
         time: Duration,
     ) -> Result<Made, EditionError> {
-        let path = edition.target(out, &book.config.file_stem());
+        let path = edition.target(out, &book.config);
         let bytes = output.files.bytes();
         let failed = |source| EditionError::Write { path: path.clone(), source };
         let mut detail = output.summary;

@@ -50,4 +50,4 @@ pub mod scaffold;
 #[cfg(any(test, feature = "synth"))]
 pub mod synth;
 
-pub use pipeline::{Changes, CheckChangedError, Checked, check, check_changed, prepare};
+pub use pipeline::{Changes, CheckChangedError, Checked, check, check_changed, prepare, prepare_editions};

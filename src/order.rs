@@ -56,10 +56,30 @@ pub fn order(loaded: Loaded, drafts: bool) -> Option<Book> {
         back: loaded.back,
         contributors,
         cover: loaded.cover,
+        languages: Default::default(),
     };
     apply_typography(&mut book);
     crate::cite::render(&mut book);
     Some(book)
+}
+
+/// Orders the book and its edition in each of its other languages
+/// (`[book] languages`, see [`crate::input::translations::edition`]): the
+/// book first, then the others in the order `book.toml` lists them, each
+/// knowing the others' languages for the links between them.
+pub fn editions(loaded: Loaded, drafts: bool) -> Vec<Book> {
+    let languages = crate::input::translations::languages(&loaded);
+    let others: Vec<Loaded> = loaded
+        .config
+        .iter()
+        .flat_map(|c| c.other_languages())
+        .map(|lang| crate::input::translations::edition(&loaded, lang))
+        .collect();
+    let mut books: Vec<Book> = std::iter::once(loaded).chain(others).filter_map(|l| order(l, drafts)).collect();
+    for b in &mut books {
+        b.languages = languages.clone();
+    }
+    books
 }
 
 /// Sets the prose of `doc` in the typographic conventions of language `lang`.
@@ -124,7 +144,8 @@ fn apply_typography(book: &mut Book) {
         fix_document_in(&mut e.body, style);
     });
     book.contributors.par_iter_mut().for_each(|c| {
-        let style = c.essays.first().and_then(|s| lang_of.get(s)).copied().unwrap_or(book_style);
+        let style =
+            c.essays.first().or(c.translated.first()).and_then(|s| lang_of.get(s)).copied().unwrap_or(book_style);
         fix_author(&mut c.author, style);
     });
 }
@@ -169,23 +190,23 @@ pub fn sort_essays(essays: &mut [Essay], config: &BookConfig, collation: &Collat
 pub fn contributors<'a>(essays: impl Iterator<Item = &'a Essay>, collation: &Collation) -> Vec<Contributor> {
     let mut out: Vec<(NameKey, Contributor)> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
-    for e in essays {
-        for a in &e.authors {
-            match by_name.get(&a.name) {
-                Some(&i) => {
-                    let c = &mut out[i].1;
-                    if !c.essays.contains(&e.slug) {
-                        c.essays.push(e.slug.clone());
-                    }
-                }
-                None => {
-                    let key = name_key(&a.name, a.sort_as.as_deref());
-                    by_name.insert(a.name.clone(), out.len());
-                    let contributor =
-                        Contributor { author: a.clone(), sort_key: key.display(), essays: vec![e.slug.clone()] };
-                    out.push((key, contributor));
-                }
-            }
+    let essays: Vec<&Essay> = essays.collect();
+    // The authors first, then the translators (whether they also wrote an
+    // essay or not): one entry per name, with what they wrote and translated.
+    let signed = essays.iter().flat_map(|e| e.authors.iter().map(move |a| (e, a, false)));
+    let translated = essays.iter().flat_map(|e| e.translators.iter().map(move |a| (e, a, true)));
+    for (e, a, translation) in signed.chain(translated) {
+        let i = *by_name.entry(a.name.clone()).or_insert_with(|| {
+            let key = name_key(&a.name, a.sort_as.as_deref());
+            let contributor =
+                Contributor { author: a.clone(), sort_key: key.display(), essays: Vec::new(), translated: Vec::new() };
+            out.push((key, contributor));
+            out.len() - 1
+        });
+        let c = &mut out[i].1;
+        let list = if translation { &mut c.translated } else { &mut c.essays };
+        if !list.contains(&e.slug) {
+            list.push(e.slug.clone());
         }
     }
     out.sort_by(|(ka, a), (kb, b)| {
@@ -223,6 +244,8 @@ mod tests {
             references: Default::default(),
             doi: None,
             date: None,
+            translators: Vec::new(),
+            original: None,
         }
     }
 

@@ -41,9 +41,10 @@ pub struct Changes {
 }
 
 /// [`check`], then only the diagnostics a branch is responsible for since
-/// `base`: those of the contributions it added or changed, and every
-/// book-wide one (book.toml, sections, front and back matter, templates,
-/// duplicate slugs), since a change anywhere can break those.
+/// `base`: those of the contributions it added or changed (a translation
+/// is its original's), and every book-wide one (book.toml, sections, front
+/// and back matter, templates, duplicate slugs, translations behind their
+/// originals), since a change anywhere can break those.
 pub fn check_changed(root: &Path, base: &str) -> Result<(Checked, Changes), CheckChangedError> {
     let files = input::git::changed_files(root, base)?;
     let names = input::git::changed_names(&files);
@@ -56,6 +57,9 @@ pub fn check_changed(root: &Path, base: &str) -> Result<(Checked, Changes), Chec
         let f = d.location.file.as_path();
         !f.starts_with(input::CONTRIBUTIONS)
             || d.code == diagnostic::Code::DuplicateSlug
+            // A changed original puts its translations behind, wherever they are.
+            || d.code == diagnostic::Code::TranslationBehind
+            || files.contains(f)
             || changed.contains(&f)
             || essay_dirs.iter().any(|dir| f.starts_with(dir))
     });
@@ -74,8 +78,19 @@ pub enum CheckChangedError {
     Load(#[from] LoadError),
 }
 
-/// Loads, validates and orders the book in `root`. The book is `None` when
-/// the report has errors.
+/// Loads, validates and orders the book in `root`, with its edition in each
+/// of its other languages after it (`[book] languages`; see
+/// [`order::editions`]). No book when the report has errors.
+pub fn prepare_editions(root: &Path, drafts: bool) -> Result<(Vec<Book>, Report), LoadError> {
+    let Checked { loaded, report } = check(root)?;
+    if report.errors() > 0 {
+        return Ok((Vec::new(), report));
+    }
+    Ok((order::editions(loaded, drafts), report))
+}
+
+/// Loads, validates and orders the book in `root`, in its own language
+/// only. The book is `None` when the report has errors.
 pub fn prepare(root: &Path, drafts: bool) -> Result<(Option<Book>, Report), LoadError> {
     let Checked { loaded, report } = check(root)?;
     if report.errors() > 0 {

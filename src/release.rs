@@ -52,6 +52,8 @@ pub enum ReleaseError {
 pub struct Artifact {
     /// `pdf`, `epub`, `html`, `offprints` or `cards`.
     pub format: &'static str,
+    /// The language of the edition (the site holds every language's).
+    pub language: String,
     /// Its name, in the output folder.
     pub file: String,
     /// Its size in bytes.
@@ -74,6 +76,8 @@ pub struct Manifest {
     pub version: Option<String>,
     /// Its language.
     pub language: String,
+    /// Every language it is published in, its own first.
+    pub languages: Vec<String>,
     /// The date the editions carry (ISO 8601).
     pub date: String,
     /// The tool and its version.
@@ -139,10 +143,11 @@ fn zip_folder(dir: &Path, prefix: &str) -> Result<Vec<u8>, ReleaseError> {
     Ok(zip.finish()?.into_inner())
 }
 
-fn artifact(format: &'static str, path: &Path, pages: Option<usize>) -> Result<Artifact, ReleaseError> {
+fn artifact(format: &'static str, path: &Path, pages: Option<usize>, language: &str) -> Result<Artifact, ReleaseError> {
     let bytes = std::fs::read(path).map_err(io(path))?;
     Ok(Artifact {
         format,
+        language: language.to_string(),
         file: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         bytes: bytes.len() as u64,
         sha256: hex(&bytes),
@@ -153,33 +158,54 @@ fn artifact(format: &'static str, path: &Path, pages: Option<usize>) -> Result<A
 /// Writes the zipped site, `SHA256SUMS` and `manifest.json` into `out`,
 /// beside the editions of `outcome`. Returns the manifest.
 pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, ReleaseError> {
+    write_all(&[(book, outcome)], out)
+}
+
+/// [`write`] for a book published in several languages: `books` is the
+/// book and its outcome, then each of its editions in another language
+/// with theirs. Every edition is listed with its language; the site is
+/// one, with every language's inside it.
+pub fn write_all(books: &[(&Book, &Outcome)], out: &Path) -> Result<Manifest, ReleaseError> {
+    let Some(&(book, _)) = books.first() else { return Err(ReleaseError::Missing(Edition::Pdf)) };
     let mut editions = Vec::new();
-    for edition in Edition::ALL {
-        let Some(made) = outcome.made(edition) else {
-            if edition.required_in_release() {
-                return Err(ReleaseError::Missing(edition));
+    let mut fonts: Vec<crate::fonts::UsedFont> = Vec::new();
+    // The translated sites go in the book's zip: it is zipped after them.
+    for &(b, outcome) in books.iter().skip(1).chain(books.first()) {
+        let translation = b.config.translation_of.is_some();
+        for edition in Edition::ALL {
+            let Some(made) = outcome.made(edition) else {
+                if edition.required_in_release() {
+                    return Err(ReleaseError::Missing(edition));
+                }
+                continue;
+            };
+            if translation && edition == Edition::Html {
+                continue;
             }
-            continue;
-        };
-        let format = edition.id();
-        let path = match edition.published() {
-            Published::AsIs => made.path.clone(),
-            Published::Zipped => {
-                let folder = edition.target(out, &book.config.file_stem());
-                let path = out.join(format!("{}-{format}.zip", book.config.file_stem()));
-                write_atomically(&path, &zip_folder(&folder, format)?).map_err(io(&path))?;
-                path
-            }
-        };
-        editions.push(artifact(format, &path, made.pages)?);
-    }
-    let fonts = match outcome.made(Edition::Pdf) {
-        Some(made) => {
-            let pdf = std::fs::read(&made.path).map_err(io(&made.path))?;
-            crate::editions::typst::fonts_for(book).map(|f| f.used_in(&pdf)).map_err(ReleaseError::Fonts)?
+            let format = edition.id();
+            let path = match edition.published() {
+                Published::AsIs => made.path.clone(),
+                Published::Zipped => {
+                    let folder = edition.target(out, &b.config);
+                    let path = out.join(format!("{}-{format}.zip", b.config.file_stem()));
+                    write_atomically(&path, &zip_folder(&folder, format)?).map_err(io(&path))?;
+                    path
+                }
+            };
+            editions.push(artifact(format, &path, made.pages, &b.config.language)?);
         }
-        None => Vec::new(),
-    };
+        if let Some(made) = outcome.made(Edition::Pdf) {
+            let pdf = std::fs::read(&made.path).map_err(io(&made.path))?;
+            for f in crate::editions::typst::fonts_for(b).map(|f| f.used_in(&pdf)).map_err(ReleaseError::Fonts)? {
+                if !fonts.contains(&f) {
+                    fonts.push(f);
+                }
+            }
+        }
+    }
+    // The book's own editions first, then each language's, as book.toml lists them.
+    let rank = |lang: &str| book.config.languages.iter().position(|l| l == lang).unwrap_or(usize::MAX);
+    editions.sort_by_key(|a| rank(&a.language));
     let sums: String = editions.iter().map(|a| format!("{}  {}\n", a.sha256, a.file)).collect();
     let sums_path = out.join(SUMS_FILE);
     write_atomically(&sums_path, sums.as_bytes()).map_err(io(&sums_path))?;
@@ -188,6 +214,7 @@ pub fn write(book: &Book, out: &Path, outcome: &Outcome) -> Result<Manifest, Rel
         identifier: book.config.identifier.clone(),
         version: book.config.release.version.clone(),
         language: book.config.language.clone(),
+        languages: book.config.languages.clone(),
         date: book.config.iso8601(),
         tool: format!("anthology {}", env!("CARGO_PKG_VERSION")),
         essays: book.essays().count(),

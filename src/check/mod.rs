@@ -7,6 +7,7 @@
 
 mod raw;
 pub mod stats;
+mod translations;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -28,7 +29,8 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         .config
         .as_ref()
         .map_or_else(|| Rules { min_words: 0, max_words: usize::MAX, ..Rules::default() }, |c| c.rules.clone());
-    let all: Vec<&Essay> = loaded.texts().collect();
+    // Translations are texts like any other, under the same rules.
+    let all: Vec<&Essay> = loaded.texts().chain(loaded.translations.iter().map(|t| &t.text)).collect();
     // Every text's heading anchors, for links to `other.md#a-heading`.
     let anchors: Anchors = all.iter().map(|e| (e.file.clone(), e.body.anchors().into_values().collect())).collect();
     let mut diags: Vec<Diagnostic> = all
@@ -41,6 +43,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         })
         .collect();
     diags.extend(book_wide(loaded));
+    diags.extend(translations::check(loaded));
     diags
 }
 

@@ -33,6 +33,8 @@ fn essay(md: &str, bib: &str, lang: &str, style: Option<&str>) -> Essay {
         },
         doi: None,
         date: None,
+        translators: Vec::new(),
+        original: None,
     }
 }
 

@@ -29,31 +29,46 @@ pub fn run(
     timings: Option<&std::path::Path>,
 ) -> Result<ExitCode> {
     let checking = ui.stage("checking the book");
-    let (mut book, mut report) = anthology::prepare(&target.dir, target.drafts)?;
-    // A release waits for every author's approval when the book has a desk.
-    if release && let Some(b) = &book {
-        let waiting = anthology::desk::release_gate(b);
+    let (mut books, mut report) = anthology::prepare_editions(&target.dir, target.drafts)?;
+    // A release waits for every author's (and translator's) approval when
+    // the book has a desk.
+    if release {
+        // desk.toml is read for each language: a fault in it is told once.
+        let waiting: Vec<_> = books
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                anthology::desk::release_gate(b)
+                    .into_iter()
+                    .filter(move |d| i == 0 || d.code != anthology::diagnostic::Code::DeskInvalid)
+            })
+            .collect();
         if !waiting.is_empty() {
             report.extend(waiting);
-            book = None;
+            books.clear();
         }
     }
     checking.done(ui, "");
     print_report(&report, Format::Human)?;
-    let Some(mut book) = book else {
+    if books.is_empty() {
         eprintln!("{}; nothing was built", has_errors(&report));
         return Ok(ExitCode::from(1));
-    };
-    for left in anthology::desk::apply_consents(&mut book) {
-        ui.say(&format!("{left} is left out: they did not consent to print it (desk.toml)"));
     }
-    if target.screen {
-        book.config.print = None;
-    }
-    if release {
-        book.config.release.version = version_tag;
-        if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
-            book.config.release.epoch = anthology::input::git::last_commit_time(&book.root);
+    for book in &mut books {
+        let left = anthology::desk::apply_consents(book);
+        if book.config.translation_of.is_none() {
+            for left in left {
+                ui.say(&format!("{left} is left out: they did not consent to print it (desk.toml)"));
+            }
+        }
+        if target.screen {
+            book.config.print = None;
+        }
+        if release {
+            book.config.release.version = version_tag.clone();
+            if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+                book.config.release.epoch = anthology::input::git::last_commit_time(&book.root);
+            }
         }
     }
     // What the editions leave out is counted here, so the summary says it
@@ -64,8 +79,13 @@ pub fn run(
         (n, 0) => format!("; {n} warning{}", plural(n)),
         (n, l) => format!("; {n} warning{}, {l} of them HTML left out of every edition", plural(n)),
     };
+    let book = &books[0];
+    let languages = match book.config.languages.len() {
+        1 => String::new(),
+        _ => format!(", in {}", book.config.languages.join(", ")),
+    };
     ui.say(&format!(
-        "{}: {} essays by {} contributors, validated and ordered{warnings}",
+        "{}: {} essays by {} contributors, validated and ordered{languages}{warnings}",
         book.config.title,
         book.essays().count(),
         book.contributors.len()
@@ -74,22 +94,39 @@ pub fn run(
         Some(asked) if !release => asked,
         _ => Editions::default_for(&book.config),
     };
-    let stages: Vec<(Edition, Stage)> = which.iter().map(|e| (e, ui.stage(e.stage()))).collect();
     // Relative to where the command runs, as any file named on the command line.
     let timings = timings.map(super::timings::start);
-    let session = Session::new(&book.root).one_build();
     let out = target.dir.join(&target.out);
-    let outcome = session.editions_with(&book, &out, which, &|edition, _| {
-        if let Some((_, stage)) = stages.iter().find(|(e, _)| *e == edition) {
-            stage.done(ui, "");
+    let mut outcomes = Vec::new();
+    let mut failed = false;
+    let last = books.len() - 1;
+    for (i, book) in books.iter().enumerate() {
+        if last > 0 {
+            ui.say(&format!("{} ({}):", book.config.title, book.config.language));
         }
-    });
+        let stages: Vec<(Edition, Stage)> = which.iter().map(|e| (e, ui.stage(e.stage()))).collect();
+        let session = Session::new(&book.root).one_build();
+        let outcome = session.editions_with(book, &out, which, &|edition, _| {
+            if let Some((_, stage)) = stages.iter().find(|(e, _)| *e == edition) {
+                stage.done(ui, "");
+            }
+        });
+        failed |= print_outcome(ui, &book.root, &outcome)?;
+        outcomes.push(outcome);
+        // The process ends after the last: its session's layouts and images
+        // are left for the system to reclaim at exit, not freed one by one
+        // (tens of milliseconds on a book of a hundred essays). The others'
+        // are freed before the next language is typeset.
+        if i == last {
+            std::mem::forget(session);
+        }
+    }
     if let Some(t) = timings {
         ui.say(&t.finish()?.to_string());
     }
-    let failed = print_outcome(ui, &book.root, &outcome)?;
     if release && !failed {
-        let manifest = anthology::release::write(&book, &out, &outcome)?;
+        let made: Vec<_> = books.iter().zip(&outcomes).collect();
+        let manifest = anthology::release::write_all(&made, &out)?;
         for a in &manifest.editions {
             ui.say(&format!("{}  {}", a.sha256, a.file));
         }
@@ -101,11 +138,7 @@ pub fn run(
             out.display()
         ));
     }
-    // The process ends here: the session's layouts and images are left for
-    // the system to reclaim at exit, not freed one by one (tens of
-    // milliseconds on a book of a hundred essays).
-    std::mem::forget(session);
-    std::mem::forget(outcome);
-    std::mem::forget(book);
+    std::mem::forget(outcomes);
+    std::mem::forget(books);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -78,9 +78,10 @@ pub enum DeskCommand {
     /// Record that an author approved the current text of an essay (its source and its files,
     /// as they are now); once the text changes, their state is `changed`.
     Approve {
-        /// The essay's slug.
+        /// The essay's slug; a translation's is its original's, a dot and its language
+        /// (`passeurs.en`).
         slug: String,
-        /// Who approved: an author of the essay.
+        /// Who approved: an author of the essay, or a translator of the translation.
         #[arg(long)]
         by: String,
         /// The licence they grant (such as "CC BY 4.0").
@@ -231,14 +232,16 @@ pub fn run(ui: &super::ui::Ui, what: DeskCommand) -> Result<ExitCode> {
         DeskCommand::Approve { slug, by, licence, photo, handle, dir } => {
             let checked = anthology::check(&dir)?;
             let loaded = &checked.loaded;
-            let Some(essay) = loaded.texts().find(|e| e.slug == slug) else {
-                bail!("no text has the slug `{slug}` (see `anthology list`)");
+            let signed = state::signed(loaded);
+            let Some(text) = signed.iter().find(|s| s.key == slug) else {
+                bail!("no text has the slug `{slug}` (see `anthology list`; a translation is `<slug>.<lang>`)");
             };
+            let essay = text.essay;
             let lang = loaded.config.as_ref().map_or("und", |c| c.language.as_str());
             let collation = anthology::lang::collate::Collation::new(lang);
-            let Some(author) = essay.authors.iter().find(|a| collation.same(&a.name, &by)) else {
-                let names: Vec<&str> = essay.authors.iter().map(|a| a.name.as_str()).collect();
-                bail!("{by} does not sign `{slug}`: its authors are {}", names.join(", "));
+            let Some(author) = text.people.iter().find(|a| collation.same(&a.name, &by)) else {
+                let names: Vec<&str> = text.people.iter().map(|a| a.name.as_str()).collect();
+                bail!("{by} does not sign `{slug}`: it is signed by {}", names.join(", "));
             };
             let approval = Approval {
                 essay: slug.clone(),

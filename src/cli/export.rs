@@ -14,11 +14,21 @@ use super::ExportFormat;
 use super::ui::{Ui, has_errors, print_report};
 
 /// `anthology export`.
-pub fn run(ui: &Ui, what: ExportFormat, dir: &Path, output: Option<&Path>) -> Result<ExitCode> {
-    let (book, report) = anthology::prepare(dir, false)?;
+pub fn run(ui: &Ui, what: ExportFormat, dir: &Path, output: Option<&Path>, language: Option<&str>) -> Result<ExitCode> {
+    let (books, report) = anthology::prepare_editions(dir, false)?;
     print_report(&report, Format::Human)?;
-    let Some(book) = book else {
+    let Some(first) = books.first() else {
         eprintln!("{}; nothing was exported", has_errors(&report));
+        return Ok(ExitCode::from(1));
+    };
+    let languages = first.config.languages.clone();
+    let wanted = language.map(|l| anthology::lang::normalised(l).unwrap_or_else(|| l.to_string()));
+    let Some(book) = books.into_iter().find(|b| wanted.as_ref().is_none_or(|l| *l == b.config.language)) else {
+        eprintln!(
+            "error: the book is not published in `{}`; its languages: {}",
+            language.unwrap_or_default(),
+            languages.join(", ")
+        );
         return Ok(ExitCode::from(1));
     };
     let typesetting = ui.stage("typesetting the PDF for the essays' pages");

@@ -16,6 +16,7 @@ mod list;
 mod serve;
 mod stats;
 mod timings;
+mod translations;
 pub mod ui;
 mod watch;
 
@@ -171,6 +172,10 @@ enum Command {
         /// Write to this file instead of the standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// The records of the book's edition in another of its languages (`[book] languages`),
+        /// with its translators, its own DOI and its pages.
+        #[arg(long, value_name = "LANG")]
+        language: Option<String>,
     },
     /// Turn contributions written elsewhere into this book's format, and say what could not be
     /// carried over. A dry run unless --write; never replaces a contribution unless --force.
@@ -190,6 +195,21 @@ enum Command {
         dir: PathBuf,
         /// How to print the desk: human (a line each) or json
         /// ({"contributors": [{"name", "email", "essays", "state", "due", "missing", …}]}).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Where each of the book's other languages (`[book] languages`) stands: per language, the
+    /// translations done, behind their original (it changed since), not marked done, and the
+    /// texts not translated; or, with `done`, record that translations are done.
+    #[command(args_conflicts_with_subcommands = true)]
+    Translations {
+        #[command(subcommand)]
+        what: Option<translations::TranslationsCommand>,
+        /// The book's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// How to print it: human or json ({"languages": [{"language", "done", "behind",
+        /// "unmarked", "missing"}]}, files relative to the book).
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
@@ -402,7 +422,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import { what } => import::run(&ui, what),
         Command::Desk { what: Some(what), .. } => desk::run(&ui, what),
         Command::Desk { what: None, dir, format } => desk::list(&dir, format),
-        Command::Export { what, dir, output } => export::run(&ui, what, &dir, output.as_deref()),
+        Command::Translations { what: Some(what), .. } => translations::run(what),
+        Command::Translations { what: None, dir, format } => translations::list(&dir, format),
+        Command::Export { what, dir, output, language } => {
+            export::run(&ui, what, &dir, output.as_deref(), language.as_deref())
+        }
     }
 }
 

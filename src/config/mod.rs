@@ -109,6 +109,17 @@ pub struct BookConfig {
     pub labels: std::collections::BTreeMap<String, String>,
     /// Set for a release build, never read from book.toml.
     pub release: Release,
+    /// Every language the book is published in: its `language` first, then
+    /// the others in the order of `[book] languages`.
+    pub languages: Vec<String>,
+    /// What an edition in another language does with a text not translated into it.
+    pub untranslated: Untranslated,
+    /// The book's own words in its other languages (`[translations.<lang>]`).
+    pub translations: std::collections::BTreeMap<String, RawTranslated>,
+    /// In the edition of one of the book's other languages (see
+    /// [`in_language`](Self::in_language)): the language of the original,
+    /// which `language` translates. `None` in the book's own language.
+    pub translation_of: Option<String>,
 }
 
 /// What a release build adds to the configuration (`build --release`).
@@ -203,7 +214,46 @@ impl BookConfig {
             cards: CardOptions::default(),
             labels: Default::default(),
             release: Release::default(),
+            languages: vec![language.to_string()],
+            untranslated: Untranslated::default(),
+            translations: Default::default(),
+            translation_of: None,
         }
+    }
+
+    /// The book's languages other than its own, in `[book] languages`' order.
+    pub fn other_languages(&self) -> impl Iterator<Item = &str> {
+        self.languages.iter().skip(1).map(String::as_str)
+    }
+
+    /// The configuration of the book's edition in `lang`, one of its other
+    /// languages: the words of `[translations.<lang>]` over the book's
+    /// own, its files named `<slug>-<lang>`, its site under `<lang>/` of
+    /// the book's, and its own identifier (given, or derived from its
+    /// title and language, never the original's).
+    pub fn in_language(&self, lang: &str) -> BookConfig {
+        let own = self.translations.get(lang).cloned().unwrap_or_default();
+        let mut c = self.clone();
+        c.translation_of = Some(self.language.clone());
+        c.language = lang.to_string();
+        c.title = own.title.unwrap_or_else(|| self.title.clone());
+        c.subtitle = own.subtitle.or_else(|| self.subtitle.clone());
+        c.description = own.description.or_else(|| self.description.clone());
+        c.slug = format!("{}-{}", self.slug, lang.to_ascii_lowercase());
+        c.identifier = own.identifier.unwrap_or_else(|| derived_identifier(&format!("{}\u{1f}{lang}", c.title)));
+        c.doi = own.doi.as_deref().and_then(|d| crate::identifiers::doi(d).ok());
+        c.labels = own.labels.unwrap_or_default();
+        let titles = own.sections.unwrap_or_default();
+        for s in &mut c.sections {
+            if let Some(t) = titles.get(&s.id) {
+                s.title = t.clone();
+            }
+        }
+        c.html.base_url = self.html.base_url.as_ref().map(|b| format!("{}/{}", b.trim_end_matches('/'), lang));
+        // An ISBN names one edition: the original's is not the translation's.
+        c.pdf.isbn = None;
+        c.epub.isbn = None;
+        c
     }
 }
 

@@ -164,6 +164,86 @@ impl Resolver<'_> {
         sections
     }
 
+    /// `[book] languages`, normalised: the book's own language first, each once.
+    fn languages(&mut self, own: &str, written: &[String]) -> Vec<String> {
+        let mut out = vec![own.to_string()];
+        for l in written {
+            let Some(tag) = crate::lang::normalised(l) else {
+                self.report(
+                    Code::BookInvalidValue,
+                    "languages",
+                    format!("`{l}` is not a BCP 47 language tag"),
+                    "use tags such as `fr`, `en`, `ar` or `pt-BR`",
+                );
+                continue;
+            };
+            if tag == own {
+                continue;
+            }
+            if out.contains(&tag) {
+                self.report(
+                    Code::BookInvalidValue,
+                    "languages",
+                    format!("`{l}` is listed twice in `languages`"),
+                    "name each language once",
+                );
+                continue;
+            }
+            out.push(tag);
+        }
+        out
+    }
+
+    /// `[translations.<lang>]`, each for a language the book is published in.
+    fn translations(
+        &mut self,
+        languages: &[String],
+        raw: std::collections::BTreeMap<String, RawTranslated>,
+    ) -> std::collections::BTreeMap<String, RawTranslated> {
+        let mut out = std::collections::BTreeMap::new();
+        for (written, mut t) in raw {
+            let tag = crate::lang::normalised(&written).unwrap_or(written.clone());
+            if !languages[1..].contains(&tag) {
+                let at = self.text.find(&format!("[translations.{written}]")).map_or_else(
+                    || self.at_key("translations"),
+                    |i| Location::at(BOOK_FILE, self.text, i..i + written.len() + 15),
+                );
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::BookInvalidValue,
+                        at,
+                        format!("`[translations.{written}]` is for a language the book is not published in"),
+                    )
+                    .hint(format!("add \"{written}\" to `languages` under [book], or remove the table")),
+                );
+                continue;
+            }
+            if let Some(labels) = &t.labels {
+                self.labels(&tag, labels);
+            }
+            if let Some(id) = &t.identifier
+                && let Err(why) = check_identifier(id)
+            {
+                self.report(
+                    Code::BookInvalidValue,
+                    "identifier",
+                    format!("invalid identifier `{id}`: {why}"),
+                    "use `urn:isbn:` followed by an ISBN, or `urn:uuid:` followed by a UUID",
+                );
+                t.identifier = None;
+            }
+            t.doi = self.identifier("doi", t.doi.take(), crate::identifiers::doi);
+            out.insert(tag, t);
+        }
+        // A language without words of its own in the table and the book.
+        for l in &languages[1..] {
+            if !out.contains_key(l) {
+                self.labels(l, &Default::default());
+            }
+        }
+        out
+    }
+
     fn order(&mut self, order: &Order) {
         if order.by != OrderBy::List && !order.list.is_empty() {
             self.report(
@@ -302,6 +382,8 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
         r.labels(lang, &labels);
     }
     let (title, language) = (title?, language?);
+    let languages = r.languages(&language, book.languages.as_deref().unwrap_or_default());
+    let translations = r.translations(&languages, raw.translations.unwrap_or_default());
     Some(BookConfig {
         title,
         subtitle: book.subtitle,
@@ -333,5 +415,9 @@ pub(super) fn resolve(raw: RawConfig, text: &str, diags: &mut Vec<Diagnostic>) -
         cards: raw.cards.unwrap_or_default(),
         labels,
         release: Release::default(),
+        languages,
+        untranslated: book.untranslated.unwrap_or_default(),
+        translations,
+        translation_of: None,
     })
 }

@@ -33,6 +33,9 @@ pub struct RawConfig {
     pub crossref: Option<CrossrefOptions>,
     /// `[print]`: the PDF made for a print-on-demand service, and its cover.
     pub print: Option<super::print::RawPrint>,
+    /// `[translations.<lang>]`: the book's own words in each of its other
+    /// languages (`[book] languages`).
+    pub translations: Option<std::collections::BTreeMap<String, RawTranslated>>,
 }
 
 impl Schema for RawConfig {
@@ -50,6 +53,7 @@ impl Schema for RawConfig {
             "crossref" => walk::<CrossrefOptions>,
             "print" => walk::<super::print::RawPrint>,
             "labels" => walk_labels,
+            "translations" => walk_translations,
             _ => return None,
         })
     }
@@ -72,7 +76,44 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("labels", crate::lang::labels::KEYS),
         ("crossref", field_names::<CrossrefOptions>()),
         ("print", field_names::<super::print::RawPrint>()),
+        ("translations", field_names::<RawTranslated>()),
     ]
+}
+
+/// `[translations]`: one table per language, each with [`RawTranslated`]'s keys.
+fn walk_translations(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut Vec<super::toml_input::TomlProblem>) {
+    for (lang, value) in table {
+        if let toml::de::DeValue::Table(t) = value.get_ref() {
+            walk::<RawTranslated>(t, &format!("{prefix}.{}", lang.get_ref()), out);
+        }
+    }
+}
+
+/// `[translations.<lang>]` as written: what the book itself says in one of
+/// its other languages. What is not given stays as the book says it.
+#[derive(Deserialize, Debug, Clone, Default)]
+pub struct RawTranslated {
+    /// The book's title in this language.
+    pub title: Option<String>,
+    /// Its subtitle.
+    pub subtitle: Option<String>,
+    /// Its description.
+    pub description: Option<String>,
+    /// Each section's title in this language, by the section's id.
+    pub sections: Option<std::collections::BTreeMap<String, String>>,
+    /// The editions' words in this language, over the language's own.
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+    /// The translated edition's own identifier (`urn:isbn:…`); derived
+    /// from its title when absent.
+    pub identifier: Option<String>,
+    /// The translated edition's own DOI.
+    pub doi: Option<String>,
+}
+
+impl Schema for RawTranslated {
+    fn nested(key: &str) -> Option<Walker> {
+        (key == "labels").then_some(walk_labels as Walker)
+    }
 }
 
 /// `[labels]`: every key must be a label the editions print.
@@ -121,9 +162,27 @@ pub struct RawBook {
     /// style's name (`"apa"`, `"chicago-author-date"`, `"ieee"`…) or a
     /// `.csl` file of the book.
     pub citation_style: Option<String>,
+    /// Every language the book is published in, its own `language` among
+    /// them: one edition of each per language.
+    pub languages: Option<Vec<String>>,
+    /// What an edition in another language does with a text that has no
+    /// translation into it.
+    pub untranslated: Option<Untranslated>,
 }
 
 impl Schema for RawBook {}
+
+/// What an edition in one of the book's other languages does with a text
+/// not translated into it.
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Untranslated {
+    /// Prints it in its own language, marked as such.
+    #[default]
+    Original,
+    /// Leaves it out of that edition.
+    Omit,
+}
 
 /// How essays are ordered within their section.
 #[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]

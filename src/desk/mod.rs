@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod page;
 pub mod proofs;
 pub mod state;
+pub mod translations;
 
 use std::path::{Path, PathBuf};
 
@@ -220,7 +221,7 @@ pub fn diagnostics(
         Err(d) => vec![*d],
         Ok(Some(desk)) => {
             let lang = loaded.config.as_ref().map_or("und", |c| c.language.as_str());
-            state::unapproved(&loaded.root, lang, loaded.texts().filter(|e| only(e)), &desk)
+            state::unapproved(&loaded.root, lang, state::signed(loaded).into_iter().filter(|s| only(s.essay)), &desk)
         }
     }
 }
@@ -233,13 +234,15 @@ pub fn release_gate(book: &crate::model::book::Book) -> Vec<Diagnostic> {
         Ok(None) => Vec::new(),
         Err(d) => vec![*d],
         Ok(Some(desk)) if !desk.desk.release_needs_approval => Vec::new(),
-        Ok(Some(desk)) => state::unapproved(&book.root, &book.config.language, book.texts(), &desk)
-            .into_iter()
-            .map(|mut d| {
-                d.severity = crate::diagnostic::Severity::Error;
-                d
-            })
-            .collect(),
+        Ok(Some(desk)) => {
+            state::unapproved(&book.root, &book.config.language, state::signed_in(book).into_iter(), &desk)
+                .into_iter()
+                .map(|mut d| {
+                    d.severity = crate::diagnostic::Severity::Error;
+                    d
+                })
+                .collect()
+        }
     }
 }
 

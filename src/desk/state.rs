@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 
 use super::{Answer, Desk};
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::input::translations;
 use crate::input::{CONTRIBUTIONS, Loaded};
-use crate::model::book::Essay;
+use crate::model::book::{Author, Book, Essay};
 
 /// A contributor's state, from the invitation to the approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -88,6 +89,8 @@ pub fn digest(root: &Path, essay: &Essay) -> String {
         && essay.file.parent() == Some(essay.dir.as_path());
     if own_folder {
         collect(root, &essay.dir, &mut files);
+        // Its translations beside it are texts of their own.
+        files.retain(|f| f == &essay.file || !translations::is_translation(f));
     } else {
         files.insert(essay.file.clone());
         let photos = essay.authors.iter().filter_map(|a| a.photo.as_ref());
@@ -124,29 +127,73 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeSet<PathBuf>) {
 /// of its own folder.
 pub fn has_errors(report: &crate::diagnostic::Report, e: &Essay) -> bool {
     let own_folder = e.file.parent() == Some(e.dir.as_path()) && e.dir != Path::new(CONTRIBUTIONS);
-    report
-        .diagnostics
-        .iter()
-        .any(|d| d.is_error() && (d.location.file == e.file || (own_folder && d.location.file.starts_with(&e.dir))))
+    report.diagnostics.iter().any(|d| {
+        let f = &d.location.file;
+        d.is_error() && (*f == e.file || (own_folder && f.starts_with(&e.dir) && !translations::is_translation(f)))
+    })
+}
+
+/// A text as the desk follows it: who signs it, and the key their
+/// approvals and its proofs name it by.
+pub struct Signed<'a> {
+    /// `passeurs` for an original; `passeurs.en` for its translation into
+    /// English (see [`translations::key`]).
+    pub key: String,
+    /// The text.
+    pub essay: &'a Essay,
+    /// Who signs it: its authors, or a translation's translators.
+    pub people: &'a [Author],
+}
+
+/// The texts of `loaded` someone signs: the originals with authors, then
+/// the translations with translators.
+pub fn signed(loaded: &Loaded) -> Vec<Signed<'_>> {
+    let originals = loaded.texts().filter(|e| !e.authors.is_empty()).map(|e| Signed {
+        key: e.slug.clone(),
+        essay: e,
+        people: &e.authors,
+    });
+    let translated = loaded.translations.iter().filter(|t| !t.text.translators.is_empty()).map(|t| Signed {
+        key: translations::key(&t.of, &t.lang),
+        essay: &t.text,
+        people: &t.text.translators,
+    });
+    originals.chain(translated).collect()
+}
+
+/// The texts of `book` someone signs: in the book's own language, the texts
+/// with authors; in another language's edition, its translations with
+/// translators (its untranslated texts are the book's).
+pub fn signed_in(book: &Book) -> Vec<Signed<'_>> {
+    let translated = book.config.translation_of.is_some();
+    book.texts()
+        .filter_map(|e| match (&e.original, translated) {
+            (_, false) if !e.authors.is_empty() => Some(Signed { key: e.slug.clone(), essay: e, people: &e.authors }),
+            (Some(_), true) if !e.translators.is_empty() => {
+                Some(Signed { key: translations::key(&e.slug, &e.lang), essay: e, people: &e.translators })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// One text with an author, as the desk sees it.
 struct Text<'a> {
-    essay: &'a Essay,
+    signed: Signed<'a>,
     digest: String,
     errors: bool,
 }
 
 /// The state of `essay`'s author `name` for the text `digest`.
 fn text_state(desk: &Desk, same: &dyn Fn(&str, &str) -> bool, t: &Text<'_>, name: &str) -> State {
-    let by_them = |a: &&super::Approval| a.essay == t.essay.slug && same(&a.by, name);
+    let by_them = |a: &&super::Approval| a.essay == t.signed.key && same(&a.by, name);
     if t.errors {
         State::Received
     } else if desk.approvals.iter().filter(by_them).any(|a| a.digest == t.digest) {
         State::Approved
     } else if desk.approvals.iter().any(|a| by_them(&a)) {
         State::Changed
-    } else if desk.proofs.iter().any(|p| p.essay == t.essay.slug && p.digest == t.digest) {
+    } else if desk.proofs.iter().any(|p| p.essay == t.signed.key && p.digest == t.digest) {
         State::ProofSent
     } else {
         State::Checked
@@ -186,14 +233,13 @@ pub fn rows(loaded: &Loaded, desk: &Desk, errors: &dyn Fn(&Essay) -> bool, today
     let same = |a: &str, b: &str| collation.same(a, b);
     let limit = loaded.config.as_ref().map_or(0, |c| c.rules.max_words);
     let licensed = loaded.config.as_ref().is_some_and(|c| c.license.is_some());
-    let texts: Vec<Text<'_>> = loaded
-        .texts()
-        .filter(|e| !e.authors.is_empty())
-        .map(|e| Text { essay: e, digest: digest(&loaded.root, e), errors: errors(e) })
+    let texts: Vec<Text<'_>> = signed(loaded)
+        .into_iter()
+        .map(|s| Text { digest: digest(&loaded.root, s.essay), errors: errors(s.essay), signed: s })
         .collect();
     let mut names: Vec<String> = desk.contributors.iter().map(|c| c.name.clone()).collect();
     for t in &texts {
-        for a in &t.essay.authors {
+        for a in t.signed.people {
             if !names.iter().any(|n| same(n, &a.name)) {
                 names.push(a.name.clone());
             }
@@ -205,7 +251,7 @@ pub fn rows(loaded: &Loaded, desk: &Desk, errors: &dyn Fn(&Essay) -> bool, today
             let invited = desk.contributors.iter().find(|c| same(&c.name, &name));
             let theirs: Vec<(&Text<'_>, &crate::model::book::Author)> = texts
                 .iter()
-                .filter_map(|t| Some((t, t.essay.authors.iter().find(|a| same(&a.name, &name))?)))
+                .filter_map(|t| Some((t, t.signed.people.iter().find(|a| same(&a.name, &name))?)))
                 .collect();
             let due = invited.and_then(|c| c.due.clone());
             let state = match theirs.iter().map(|(t, _)| text_state(desk, &same, t, &name)).min() {
@@ -225,7 +271,7 @@ pub fn rows(loaded: &Loaded, desk: &Desk, errors: &dyn Fn(&Essay) -> bool, today
             if author.is_some_and(|a| a.photo.is_none()) {
                 missing.push("photo");
             }
-            if theirs.iter().any(|(t, _)| t.essay.images.iter().any(|i| i.alt.trim().is_empty())) {
+            if theirs.iter().any(|(t, _)| t.signed.essay.images.iter().any(|i| i.alt.trim().is_empty())) {
                 missing.push("alt text");
             }
             let approvals: Vec<&super::Approval> = desk.approvals.iter().filter(|a| same(&a.by, &name)).collect();
@@ -239,8 +285,8 @@ pub fn rows(loaded: &Loaded, desk: &Desk, errors: &dyn Fn(&Essay) -> bool, today
             Row {
                 name: invited.map_or(name.clone(), |c| c.name.clone()),
                 email,
-                essays: theirs.iter().map(|(t, _)| t.essay.slug.clone()).collect(),
-                words: theirs.iter().map(|(t, _)| t.essay.words).collect(),
+                essays: theirs.iter().map(|(t, _)| t.signed.key.clone()).collect(),
+                words: theirs.iter().map(|(t, _)| t.signed.essay.words).collect(),
                 limit,
                 state,
                 due,
@@ -253,16 +299,21 @@ pub fn rows(loaded: &Loaded, desk: &Desk, errors: &dyn Fn(&Essay) -> bool, today
 /// A D001 warning for every text whose current version an author has not
 /// approved: what `check` says of a book with a desk, and what `build
 /// --release` refuses.
-pub fn unapproved<'a>(root: &Path, lang: &str, texts: impl Iterator<Item = &'a Essay>, desk: &Desk) -> Vec<Diagnostic> {
+pub fn unapproved<'a>(
+    root: &Path,
+    lang: &str,
+    texts: impl Iterator<Item = Signed<'a>>,
+    desk: &Desk,
+) -> Vec<Diagnostic> {
     let collation = crate::lang::collate::Collation::new(lang);
     let mut out = Vec::new();
-    for e in texts.filter(|e| !e.authors.is_empty() && !e.draft) {
+    for Signed { key, essay: e, people } in texts.filter(|s| !s.essay.draft) {
         let now = digest(root, e);
         let mut waiting = Vec::new();
         let mut changed = Vec::new();
-        for a in &e.authors {
+        for a in people {
             let theirs: Vec<_> =
-                desk.approvals.iter().filter(|x| x.essay == e.slug && collation.same(&x.by, &a.name)).collect();
+                desk.approvals.iter().filter(|x| x.essay == key && collation.same(&x.by, &a.name)).collect();
             match theirs.iter().rev().find(|x| x.digest != now) {
                 _ if theirs.iter().any(|x| x.digest == now) => {}
                 Some(old) => changed.push(format!("{} approved it on {}", a.name, old.date)),
@@ -280,17 +331,20 @@ pub fn unapproved<'a>(root: &Path, lang: &str, texts: impl Iterator<Item = &'a E
             parts.push(format!("changed since {}", changed.join(" and since ")));
         }
         let who = waiting.first().cloned().unwrap_or_else(|| {
-            e.authors
+            people
                 .iter()
                 .find(|a| changed.iter().any(|c| c.starts_with(&a.name)))
                 .map_or(String::new(), |a| a.name.clone())
         });
         out.push(
-            Diagnostic::new(Code::NotApproved, Location::file(&e.file), format!("`{}`: {}", e.slug, parts.join("; ")))
-                .hint(format!(
-                    "send the proof (`anthology desk proofs {slug}`); once they approve it, record it: `anthology desk approve {slug} --by \"{who}\"`",
-                    slug = e.slug
-                )),
+            Diagnostic::new(Code::NotApproved, Location::file(&e.file), format!("`{key}`: {}", parts.join("; ")))
+                .hint(if e.original.is_some() || key != e.slug {
+                    format!("once they approve the translation, record it: `anthology desk approve {key} --by \"{who}\"`")
+                } else {
+                    format!(
+                        "send the proof (`anthology desk proofs {key}`); once they approve it, record it: `anthology desk approve {key} --by \"{who}\"`"
+                    )
+                }),
         );
     }
     out

@@ -14,7 +14,7 @@ macro_rules! codes {
         /// configuration, `F` an essay's front matter, `S` the book's structure,
         /// `I` images, `T` the text, `R` references and identifiers,
         /// `Y` typography, `P` typesetting (PDF), `M` imports, `D` the
-        /// editor's desk.
+        /// editor's desk, `L` the book's languages and translations.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $( $(#[$doc])* $variant, )*
@@ -261,6 +261,18 @@ codes! {
     /// `desk.toml` that cannot be used.
     DeskInvalid = "D002", "desk-invalid", Error,
         "`desk.toml` is not valid TOML, has a key the desk does not know, or a date not written YYYY-MM-DD.";
+    /// A translation of a text the book does not have.
+    TranslationOrphan = "L001", "translation-orphan", Error,
+        "A translation (`<slug>.<lang>.md`, `<slug>/index.<lang>.md`) beside no original of that name.";
+    /// A translation into a language the book is not published in.
+    TranslationLanguage = "L002", "translation-language", Error,
+        "A translation into a language `[book] languages` does not list, or into the book's own language.";
+    /// A translation of an earlier version of its original.
+    TranslationBehind = "L003", "translation-behind", Warning,
+        "A translation whose `original_sha256` is not its original's text as it is now: the original changed since the translator was done (both files named).";
+    /// Texts not translated into one of the book's languages.
+    Untranslated = "L004", "untranslated", Warning,
+        "In a book published in several languages: the texts with no translation into one of them, one diagnostic per language (printed in their own language, or left out with `untranslated = \"omit\"`).";
 }
 
 /// The table of every code, as the guide prints it (Markdown).

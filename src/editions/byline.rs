@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::editions::xhtml::escape;
 use crate::lang::labels::Labels;
-use crate::model::book::Author;
+use crate::model::book::{Author, Essay};
 use crate::model::credit::Degree;
 
 /// The marks, in order, as printed scholarship uses them; after the sixth
@@ -42,6 +42,9 @@ pub struct Byline {
     /// The notes, in the order their marks first appear; a note several
     /// authors share (equal contribution) is printed once.
     pub notes: Vec<NameNote>,
+    /// Who translated the text, as printed under the names and their
+    /// notes ("Translated by Tom Reed"), when someone did.
+    pub translated: Option<String>,
 }
 
 impl Byline {
@@ -62,7 +65,17 @@ impl Byline {
                 Named { name: a.name.clone(), marks }
             })
             .collect();
-        Byline { names, notes }
+        Byline { names, notes, translated: None }
+    }
+
+    /// The byline of the text `e`: its authors', and who translated it.
+    pub fn of_text(e: &Essay, labels: &Labels) -> Byline {
+        let mut b = Self::of(&e.authors, labels);
+        if !e.translators.is_empty() {
+            let names: Vec<String> = e.translators.iter().map(|a| a.name.clone()).collect();
+            b.translated = Some(format!("{} {}", labels.translated_by, labels.join(&names)));
+        }
+        b
     }
 
     /// The names joined as the language joins them, without marks.
@@ -85,14 +98,18 @@ impl Byline {
         labels.join_with(&names, escape)
     }
 
-    /// The notes as XHTML paragraphs, or nothing when there are none.
+    /// The notes as XHTML paragraphs, then who translated the text, or
+    /// nothing when there are neither.
     pub fn notes_xhtml(&self) -> String {
-        if self.notes.is_empty() {
+        if self.notes.is_empty() && self.translated.is_none() {
             return String::new();
         }
         let mut out = String::from("<div class=\"name-notes\">\n");
         for n in &self.notes {
             out.push_str(&format!("<p><sup>{}</sup>\u{a0}{}</p>\n", escape(&n.mark), escape(&n.text)));
+        }
+        if let Some(t) = &self.translated {
+            out.push_str(&format!("<p class=\"translators\">{}</p>\n", escape(t)));
         }
         out.push_str("</div>\n");
         out

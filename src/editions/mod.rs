@@ -122,13 +122,20 @@ impl Edition {
         }
     }
 
-    /// Where it is written in `out`, for a book whose files are named `stem`.
-    pub fn target(self, out: &Path, stem: &str) -> PathBuf {
-        match self {
-            Edition::Pdf => out.join(format!("{stem}.pdf")),
-            Edition::Epub => out.join(format!("{stem}.epub")),
-            Edition::Cover => out.join(format!("{stem}-cover.pdf")),
-            Edition::Html | Edition::Offprints | Edition::Cards => out.join(self.id()),
+    /// Where it is written in `out` for the book `config` describes: its
+    /// files named by [`BookConfig::file_stem`]; in an edition of one of the
+    /// book's other languages, its site in the book's (`html/<lang>/`) and
+    /// its other folders beside the book's (`offprints-<lang>/`).
+    pub fn target(self, out: &Path, config: &BookConfig) -> PathBuf {
+        let stem = config.file_stem();
+        let other = config.translation_of.as_ref().map(|_| config.language.as_str());
+        match (self, other) {
+            (Edition::Pdf, _) => out.join(format!("{stem}.pdf")),
+            (Edition::Epub, _) => out.join(format!("{stem}.epub")),
+            (Edition::Cover, _) => out.join(format!("{stem}-cover.pdf")),
+            (Edition::Html, Some(lang)) => out.join(self.id()).join(lang),
+            (Edition::Offprints | Edition::Cards, Some(lang)) => out.join(format!("{}-{lang}", self.id())),
+            (Edition::Html | Edition::Offprints | Edition::Cards, None) => out.join(self.id()),
         }
     }
 
@@ -231,9 +238,16 @@ mod tests {
         let mut ids = std::collections::BTreeSet::new();
         let mut stages = std::collections::BTreeSet::new();
         let mut targets = std::collections::BTreeSet::new();
+        let book = BookConfig::minimal("B", "fr");
+        let english = book.in_language("en");
         for e in Edition::ALL {
             assert_eq!(Edition::from_id(e.id()), Some(e));
-            assert!(ids.insert(e.id()) && stages.insert(e.stage()) && targets.insert(e.target(Path::new("d"), "b")));
+            assert!(ids.insert(e.id()) && stages.insert(e.stage()) && targets.insert(e.target(Path::new("d"), &book)));
+            // The edition in another language has its own place, inside the book's site.
+            assert!(targets.insert(e.target(Path::new("d"), &english)));
+            if e == Edition::Html {
+                assert!(e.target(Path::new("d"), &english).starts_with(e.target(Path::new("d"), &book)));
+            }
             assert!(!e.name().is_empty());
         }
         assert_eq!(Editions::all().iter().count(), Edition::ALL.len());

@@ -143,6 +143,7 @@ fn author(root: &Path, dir: &Path, name: String, a: RawAuthor) -> Author {
         name,
         sort_as: a.sort_as,
         bio_doc: a.bio.as_deref().filter(|b| !b.trim().is_empty()).map(|b| markdown::parse(b, 1).document),
+        bio_lang: None,
         bio: a.bio,
         photo: a.photo.as_deref().map(|p| assets::image(root, dir, p)),
         affiliation: a.affiliation.or_else(|| {

@@ -17,11 +17,15 @@ pub(super) struct Found {
     /// Its ASCII form, the essay's slug (set once the name is checked).
     pub slug: String,
     pub file: PathBuf,
+    /// For a translation (`<name>.<lang>.md`, `<name>/index.<lang>.md`):
+    /// its language, normalised.
+    pub lang: Option<String>,
 }
 
-/// Lists `contributions/`: `<slug>.md` files and `<slug>/index.md` folders.
+/// Lists `contributions/`: `<slug>.md` files and `<slug>/index.md` folders,
+/// then their translations (`<slug>.<lang>.md`, `<slug>/index.<lang>.md`).
 /// Names starting with `.` or `_` are skipped.
-pub(super) fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Found>, LoadError> {
+pub(super) fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<(Vec<Found>, Vec<Found>), LoadError> {
     let dir = root.join(CONTRIBUTIONS);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
@@ -34,11 +38,12 @@ pub(super) fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<F
                 )
                 .hint("essays go in contributions/<slug>.md or contributions/<slug>/index.md"),
             );
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         Err(source) => return Err(LoadError::List { path: dir, source }),
     };
     let mut found = Vec::new();
+    let mut translations = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|source| LoadError::List { path: dir.clone(), source })?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -52,16 +57,31 @@ pub(super) fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<F
                     name: name.clone(),
                     slug: String::new(),
                     file: Path::new(CONTRIBUTIONS).join(&name).join("index.md"),
+                    lang: None,
                 });
             }
+            for inner in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                let file = inner.file_name().to_string_lossy().into_owned();
+                if let Some(("index", lang)) = file.strip_suffix(".md").and_then(split_name) {
+                    translations.push(Found {
+                        name: name.clone(),
+                        slug: slug::ascii(&name),
+                        file: Path::new(CONTRIBUTIONS).join(&name).join(&file),
+                        lang: Some(lang),
+                    });
+                }
+            }
         } else if let Some(stem) = name.strip_suffix(".md") {
-            found.push(Found {
-                name: stem.to_string(),
-                slug: String::new(),
-                file: Path::new(CONTRIBUTIONS).join(&name),
-            });
+            let file = Path::new(CONTRIBUTIONS).join(&name);
+            match split_name(stem) {
+                Some((base, lang)) => {
+                    translations.push(Found { name: base.to_string(), slug: slug::ascii(base), file, lang: Some(lang) })
+                }
+                None => found.push(Found { name: stem.to_string(), slug: String::new(), file, lang: None }),
+            }
         }
     }
+    translations.sort_by(|a, b| a.file.cmp(&b.file));
     found.sort_by(|a, b| a.file.cmp(&b.file));
     let mut seen: HashMap<String, (PathBuf, String)> = HashMap::new();
     for f in &mut found {
@@ -104,5 +124,16 @@ pub(super) fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<F
             seen.insert(f.slug.clone(), (f.file.clone(), f.name.clone()));
         }
     }
-    Ok(found)
+    Ok((found, translations))
+}
+
+/// A file name that names a translation: its stem (`interview` of
+/// `interview.en.md`, `index` of `index.ar.md`) and its language tag,
+/// normalised. `None` for a name with no language after its last dot.
+pub(super) fn split_name(stem: &str) -> Option<(&str, String)> {
+    let (base, tag) = stem.rsplit_once('.')?;
+    if base.is_empty() || tag.is_empty() || !tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some((base, crate::lang::normalised(tag)?))
 }

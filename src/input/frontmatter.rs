@@ -139,6 +139,12 @@ pub struct RawFrontMatter {
     pub citation_style: Option<String>,
     /// When the essay was first published (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
     pub date: Option<String>,
+    /// Who translated the text, one `[[translators]]` table each (with the
+    /// keys of `[[authors]]`): credited after its authors.
+    pub translators: Option<Vec<RawAuthor>>,
+    /// In a translation: the digest of the original it translates, as
+    /// `anthology translations done` writes it.
+    pub original_sha256: Option<String>,
     /// Metadata of the contribution's own, kept and never printed (with
     /// `[rules] allow_extra = true`).
     pub extra: Option<toml::Table>,
@@ -146,7 +152,7 @@ pub struct RawFrontMatter {
 
 impl Schema for RawFrontMatter {
     fn nested(key: &str) -> Option<Walker> {
-        (key == "authors").then_some(walk::<RawAuthor> as Walker)
+        matches!(key, "authors" | "translators").then_some(walk::<RawAuthor> as Walker)
     }
 }
 

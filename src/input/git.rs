@@ -91,7 +91,11 @@ pub fn changed_names(files: &BTreeSet<PathBuf>) -> BTreeSet<String> {
             let first = parts.next()?.as_os_str().to_str()?;
             match parts.next() {
                 Some(_) => Some(first.to_string()),
-                None => first.strip_suffix(".md").map(str::to_string),
+                // A translation (`<name>.<lang>.md`) changes its original's essay.
+                None => first.strip_suffix(".md").map(|stem| match super::discover::split_name(stem) {
+                    Some((name, _)) => name.to_string(),
+                    None => stem.to_string(),
+                }),
             }
         })
         .collect()
@@ -114,6 +118,7 @@ mod tests {
             "contributions/two/index.md",
             "contributions/three/portrait.png",
             "contributions/notes.txt",
+            "contributions/four.en.md",
             "book.toml",
             "templates/book.typ",
         ]
@@ -121,6 +126,6 @@ mod tests {
         .map(PathBuf::from)
         .collect();
         let slugs: Vec<String> = changed_names(&files).into_iter().collect();
-        assert_eq!(slugs, ["one", "three", "two"]);
+        assert_eq!(slugs, ["four", "one", "three", "two"]);
     }
 }

@@ -19,6 +19,7 @@ pub mod math;
 pub mod pandoc;
 pub mod references;
 pub mod svg;
+pub mod translations;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -66,6 +67,8 @@ pub struct Loaded {
     pub sources: BTreeMap<PathBuf, String>,
     /// The references every text can cite (`[book] references`).
     pub book_references: Arc<hayagriva::Library>,
+    /// The texts' translations into the book's other languages, by file.
+    pub translations: Vec<translations::Translation>,
 }
 
 impl Loaded {
@@ -106,7 +109,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     if let Some(t) = book_text {
         sources.insert(PathBuf::from(config::BOOK_FILE), t);
     }
-    let found = discover::discover(&root, &mut diagnostics)?;
+    let (found, found_translations) = discover::discover(&root, &mut diagnostics)?;
     let lang = config.as_ref().map_or("und", |c| c.language.as_str()).to_string();
     let allow_html = config.as_ref().is_some_and(|c| c.rules.allow_html);
     let allow_extra = config.as_ref().is_some_and(|c| c.rules.allow_extra);
@@ -127,6 +130,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
                 book_refs: &book_references,
                 allow_extra,
                 labels: &own_labels,
+                translation: false,
             }
             .load()
         })
@@ -144,6 +148,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let mut loaded = Loaded { root, config, essays, diagnostics, sources, book_references, ..Loaded::default() };
     if let Some(cfg) = loaded.config.clone() {
         load_book_texts(&mut loaded, &cfg);
+        translations::load(&mut loaded, &cfg, &found_translations);
     }
     // Cross-references from one text to another's figures and headings.
     let Loaded { essays, front, back, intros, diagnostics, .. } = &mut loaded;
@@ -210,6 +215,7 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
                     book_refs: &loaded.book_references,
                     allow_extra: cfg.rules.allow_extra,
                     labels: &cfg.labels,
+                    translation: false,
                 }
                 .load(),
                 Err(problem) => {
@@ -230,6 +236,7 @@ fn load_book_texts(loaded: &mut Loaded, cfg: &BookConfig) {
                         essay: None,
                         diagnostics: vec![d],
                         references: Vec::new(),
+                        recorded: None,
                     }
                 }
             };
@@ -270,6 +277,8 @@ struct LoadedText {
     diagnostics: Vec<Diagnostic>,
     /// The text's own reference files, by path: for diagnostics.
     references: Vec<(PathBuf, String)>,
+    /// The original's digest a translation records (`original_sha256`).
+    recorded: Option<String>,
 }
 
 /// Byte span of `value` written as a TOML string inside `range` of `text`;
@@ -306,6 +315,8 @@ struct Text<'a> {
     allow_extra: bool,
     /// The book's own words (`[labels]`), over its language's.
     labels: &'a BTreeMap<String, String>,
+    /// Whether it is a translation of another text, whose authors it takes.
+    translation: bool,
 }
 
 impl Text<'_> {
@@ -319,6 +330,7 @@ impl Text<'_> {
             essay: None,
             diagnostics: Vec::new(),
             references: Vec::new(),
+            recorded: None,
         };
         let real = match assets::locate(root, file) {
             Ok(real) => real,
@@ -368,14 +380,20 @@ impl Text<'_> {
                 return out;
             }
         };
-        out.essay = self.parse(&text, &mut out.diagnostics, &mut out.references);
+        out.essay = self.parse(&text, &mut out.diagnostics, &mut out.references, &mut out.recorded);
         out.text = Some(text);
         out
     }
 
     /// Splits and parses `text`: front matter, body, title, language and
     /// authors. `None` when it cannot be an essay (diagnostics say why).
-    fn parse(self, text: &str, diags: &mut Vec<Diagnostic>, ref_texts: &mut Vec<(PathBuf, String)>) -> Option<Essay> {
+    fn parse(
+        self,
+        text: &str,
+        diags: &mut Vec<Diagnostic>,
+        ref_texts: &mut Vec<(PathBuf, String)>,
+        recorded: &mut Option<String>,
+    ) -> Option<Essay> {
         let (root, file, kind) = (self.root, self.file, self.kind);
         let (raw, front_range, body_range, body_line) = self.split(text, diags)?;
         let fm_loc = |value: &str| -> Location {
@@ -435,18 +453,16 @@ impl Text<'_> {
         };
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let raw_authors = raw.authors.clone().unwrap_or_default();
-        if raw_authors.is_empty() && kind == Kind::Essay {
+        *recorded = raw.original_sha256.clone();
+        if raw_authors.is_empty() && kind == Kind::Essay && !self.translation {
             diags.push(
                 Diagnostic::new(Code::MissingAuthors, fm_loc(&title), "the essay has no authors")
                     .hint("add an author to the front matter:\n[[authors]]\nname = \"…\""),
             );
         }
-        let authors = authors::read(
-            authors::Written { root, file, text, front_range: front_range.clone(), title: &title },
-            raw_authors,
-            &fm_loc,
-            diags,
-        );
+        let written = || authors::Written { root, file, text, front_range: front_range.clone(), title: &title };
+        let authors = authors::read(written(), raw_authors, &fm_loc, diags);
+        let translators = authors::read(written(), raw.translators.clone().unwrap_or_default(), &fm_loc, diags);
         let doi = raw.doi.as_deref().and_then(|d| {
             let hint = "write the DOI as the registration agency gave it: 10.<registrant>/<suffix>";
             identifier(d, crate::identifiers::doi, "a DOI", hint, fm_loc(d), diags)
@@ -523,6 +539,8 @@ impl Text<'_> {
             references,
             doi,
             date,
+            translators,
+            original: None,
         })
     }
 

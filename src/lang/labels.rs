@@ -70,6 +70,10 @@ pub const KEYS: &[&str] = &[
     "theme_sepia",
     "text_size",
     "close",
+    "translated_by",
+    "translation",
+    "languages",
+    "language_name",
 ];
 
 /// The table, parsed once: language → key → word.
@@ -211,6 +215,15 @@ pub struct Labels {
     pub role_equal: String,
     /// A role's degree: supported ("supporting").
     pub role_supporting: String,
+    /// Before a translation's translators ("Translated by").
+    pub translated_by: String,
+    /// Marks a translated text in the contributor index ("translation").
+    pub translation: String,
+    /// Names the site's language switcher ("Languages").
+    pub languages: String,
+    /// The language's own name for itself ("Français"); the tag itself for
+    /// a language the table does not have.
+    pub language_name: String,
     #[serde(skip)]
     french: bool,
 }
@@ -294,6 +307,14 @@ impl Labels {
             role_lead: get("role_lead"),
             role_equal: get("role_equal"),
             role_supporting: get("role_supporting"),
+            translated_by: get("translated_by"),
+            translation: get("translation"),
+            languages: get("languages"),
+            language_name: if table.contains_key("language_name") || own.contains_key("language_name") {
+                get("language_name")
+            } else {
+                lang.to_string()
+            },
             french: primary == "fr" && !own.contains_key("portrait"),
         }
     }

@@ -7,7 +7,8 @@
 //! essays), then remakes the editions from the session: only the essays that
 //! changed are laid out again, only the pages whose bytes changed are
 //! written. When the book has errors, they are reported and the editions of
-//! the last good build stay in place.
+//! the last good build stay in place. A book in several languages keeps one
+//! session per language, each rebuilt after the book's.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,7 +34,8 @@ pub fn fingerprint(root: &Path) -> u64 {
 pub enum Rebuild {
     /// The book was valid and the editions were made (each may still have failed).
     Built {
-        /// The editions.
+        /// The editions, in the book's language and then each other
+        /// language's merged: an edition failed when it failed in any.
         outcome: Box<Outcome>,
         /// Warnings found while checking.
         report: Report,
@@ -56,7 +58,8 @@ pub struct Watcher {
     which: Option<Editions>,
     drafts: bool,
     screen: bool,
-    session: Session,
+    /// One session per language, the book's first.
+    sessions: Vec<Session>,
     seen: Option<u64>,
 }
 
@@ -70,7 +73,7 @@ impl Watcher {
             which,
             drafts,
             screen: false,
-            session: Session::new(root).early_site(),
+            sessions: vec![Session::new(root).early_site()],
             seen: None,
         }
     }
@@ -82,9 +85,9 @@ impl Watcher {
         self
     }
 
-    /// The session behind the builds.
+    /// The session behind the builds of the book in its own language.
     pub fn session(&self) -> &Session {
-        &self.session
+        &self.sessions[0]
     }
 
     /// Whether the book's files changed since the last build.
@@ -97,32 +100,51 @@ impl Watcher {
         let started = Instant::now();
         // Taken before reading: an edit made during the build triggers another.
         self.seen = Some(fingerprint(&self.root));
-        let (book, report) = self.load()?;
-        let Some((book, which)) = book else { return Ok(Rebuild::Errors(report)) };
+        let (books, report) = self.load()?;
+        let Some((book, _)) = books.first() else { return Ok(Rebuild::Errors(report)) };
+        let essays = book.essays().count();
         let loaded = started.elapsed();
-        let outcome = self.session.editions(&book, &self.out, which);
+        while self.sessions.len() < books.len() {
+            self.sessions.push(Session::new(&self.root).early_site());
+        }
+        let mut outcomes =
+            books.iter().zip(&self.sessions).map(|((book, which), session)| session.editions(book, &self.out, *which));
+        let mut outcome = outcomes.next().expect("the book's own language");
+        // Another language's edition that failed is the build's failure.
+        for other in outcomes {
+            for (edition, made) in other.editions {
+                if made.is_err() || !outcome.editions.contains_key(&edition) {
+                    outcome.editions.insert(edition, made);
+                }
+            }
+        }
+        outcome.time = started.elapsed() - loaded;
         Ok(Rebuild::Built {
             site_first: outcome.site_first.map(|t| loaded + t),
             outcome: Box::new(outcome),
             report,
-            essays: book.essays().count(),
+            essays,
             time: started.elapsed(),
         })
     }
 
-    /// The book, ready for the editions, with the editions to make; `None`
-    /// (with the report) when it has errors.
-    fn load(&self) -> Result<(Option<(Book, Editions)>, Report), LoadError> {
-        let (book, report) = crate::pipeline::prepare(&self.root, self.drafts)?;
-        let book = book.map(|mut book| {
-            if self.screen {
-                book.config.print = None;
-            }
-            crate::desk::apply_consents(&mut book);
-            let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
-            (book, which)
-        });
-        Ok((book, report))
+    /// The book in each of its languages, its own first, ready for the
+    /// editions, with the editions to make; none (with the report) when it
+    /// has errors.
+    fn load(&self) -> Result<(Vec<(Book, Editions)>, Report), LoadError> {
+        let (books, report) = crate::pipeline::prepare_editions(&self.root, self.drafts)?;
+        let books = books
+            .into_iter()
+            .map(|mut book| {
+                if self.screen {
+                    book.config.print = None;
+                }
+                crate::desk::apply_consents(&mut book);
+                let which = self.which.unwrap_or_else(|| Editions::default_for(&book.config));
+                (book, which)
+            })
+            .collect();
+        Ok((books, report))
     }
 
     /// Lays out the PDF's pieces when the first build took the PDF from the
@@ -131,13 +153,14 @@ impl Watcher {
     pub fn warm(&self) {
         // Loading the book again (as `check` does, 0.04 s for 112 essays) is
         // not worth it when there is nothing to warm.
-        if self.session.keeps_layouts() {
+        if self.sessions[0].keeps_layouts() {
             return;
         }
-        if let Ok((Some((book, which)), _)) = self.load()
+        if let Ok((books, _)) = self.load()
+            && let Some((book, which)) = books.first()
             && which.contains(crate::editions::Edition::Pdf)
         {
-            self.session.warm(&book);
+            self.sessions[0].warm(book);
         }
     }
 

@@ -34,6 +34,9 @@ pub struct Author {
     pub bio: Option<String>,
     /// The biography parsed, when it has text: what the editions print.
     pub bio_doc: Option<Document>,
+    /// The biography's language when it is not its text's: the original's,
+    /// in a translation that does not translate it.
+    pub bio_lang: Option<String>,
     /// Portrait.
     pub photo: Option<Asset>,
     /// Institution or company, as printed: as written, else the
@@ -173,6 +176,50 @@ pub struct Essay {
     pub doi: Option<String>,
     /// When it was first published (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
     pub date: Option<String>,
+    /// Who translated it (`[[translators]]`): credited after its authors.
+    pub translators: Vec<Author>,
+    /// In an edition of another language, when this text is a translation:
+    /// the original it translates.
+    pub original: Option<Original>,
+}
+
+/// The original of a translated text, as its translation's edition names it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Original {
+    /// The original's language.
+    pub lang: String,
+    /// Its title.
+    pub title: String,
+    /// Its file, relative to the book's root.
+    pub file: PathBuf,
+    /// Its DOI, when it has one.
+    pub doi: Option<String>,
+}
+
+/// The book's other editions, for the links between them: each edition's
+/// language, and the texts it leaves out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Languages {
+    /// Every language the book is published in, the original's first.
+    pub all: Vec<String>,
+    /// The texts (by slug) each language's edition leaves out, untranslated
+    /// (`[book] untranslated = "omit"`).
+    pub left_out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// The original's site address (`[html] base_url`), when known.
+    pub base_url: Option<String>,
+}
+
+impl Languages {
+    /// The site folder of `lang`'s edition, from the original site's root:
+    /// `""` for the original's, `"<lang>/"` for the others.
+    pub fn folder(&self, lang: &str) -> String {
+        if self.all.first().is_none_or(|l| l == lang) { String::new() } else { format!("{lang}/") }
+    }
+
+    /// Whether `lang`'s edition has the text `slug`.
+    pub fn has(&self, lang: &str, slug: &str) -> bool {
+        !self.left_out.get(lang).is_some_and(|s| s.contains(slug))
+    }
 }
 
 /// One person in the contributor index.
@@ -184,6 +231,8 @@ pub struct Contributor {
     pub sort_key: String,
     /// Slugs of their essays, in book order.
     pub essays: Vec<String>,
+    /// Slugs of the texts they translated, in book order.
+    pub translated: Vec<String>,
 }
 
 /// A part of the book: essays of one section, or the essays outside sections.
@@ -214,6 +263,8 @@ pub struct Book {
     pub contributors: Vec<Contributor>,
     /// The cover image named in `book.toml`, resolved and probed at load time.
     pub cover: Option<Asset>,
+    /// The editions of the book in each of its languages (one language: no links to make).
+    pub languages: Languages,
 }
 
 impl Book {

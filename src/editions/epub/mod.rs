@@ -180,7 +180,7 @@ impl Package<'_> {
     fn essay(&mut self, e: &Essay) {
         let lang = &e.lang;
         let title = e.title.clone();
-        let byline = Byline::of(&e.authors, &self.labels);
+        let byline = Byline::of_text(e, &self.labels);
         let mut body =
             String::from("<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"title\">\n<header>\n");
         let _ = writeln!(body, "<h1 id=\"title\">{}</h1>", escape(&title));
@@ -218,10 +218,11 @@ impl Package<'_> {
         let title = e.title.clone();
         let mut body =
             format!("<section class=\"{kind}\" aria-labelledby=\"title\">\n<h1 id=\"title\">{}</h1>\n", escape(&title));
+        let byline = Byline::of_text(e, &self.labels);
         if !e.authors.is_empty() {
-            let byline = Byline::of(&e.authors, &self.labels);
-            let _ = write!(body, "<p class=\"byline\">{}</p>\n{}", byline.xhtml(&self.labels), byline.notes_xhtml());
+            let _ = writeln!(body, "<p class=\"byline\">{}</p>", byline.xhtml(&self.labels));
         }
+        body.push_str(&byline.notes_xhtml());
         let f = self.fragment(e, 2);
         let _ = writeln!(body, "{}{}</section>", f.body, f.notes);
         let body_type = if kind == "front" { "frontmatter" } else { "backmatter" };
@@ -346,6 +347,9 @@ impl Package<'_> {
                 .iter()
                 .filter_map(|s| titles.get(s.as_str()))
                 .map(|e| format!("<a href=\"essay-{}.xhtml\">{}</a>", e.slug, escape(&e.title)))
+                .chain(c.translated.iter().filter_map(|s| titles.get(s.as_str())).map(|e| {
+                    format!("<a href=\"essay-{}.xhtml\">{}</a> ({})", e.slug, escape(&e.title), escape(&l.translation))
+                }))
                 .collect();
             body.push_str(&links.join(", "));
             body.push_str("</li>\n");

@@ -142,8 +142,15 @@ impl<'a> Pages<'a> {
 
     /// Renders template `name` for a page `root` below the site's root,
     /// with a sidebar when `here` says where the page is.
-    fn render(&self, name: &str, root: &'static str, here: Option<Here>, extra: Value) -> Result<String, HtmlError> {
+    fn render(
+        &self,
+        name: &str,
+        (root, path): (&'static str, &str),
+        here: Option<Here>,
+        extra: Value,
+    ) -> Result<String, HtmlError> {
         let (book, toc) = &self.shared[root];
+        let languages = self.languages(root, path);
         let sidebar = here.map(|h| self.sidebar(root, &h)).transpose()?.map(Value::from_safe_string);
         // Every page has a description for search engines: its own, or the book's.
         let description = extra
@@ -153,13 +160,60 @@ impl<'a> Pages<'a> {
             .unwrap_or_else(|| Value::from(self.description.clone()));
         let ctx = context! {
             book => book.clone(), labels => self.labels.clone(), root => root, toc => toc.clone(), sidebar => sidebar,
-            description => description, ..extra
+            description => description, languages => languages, ..extra
         };
         Ok(self.env.get_template(name)?.render(ctx)?)
     }
 
+    /// The same page in each of the book's languages, for the switcher and
+    /// the `hreflang` links: the page itself where that language's edition
+    /// has it, else that edition's home page (a text it leaves out, a
+    /// contributor it does not have). Empty in a book of one language.
+    fn languages(&self, root: &str, path: &str) -> Vec<Value> {
+        let book = self.view.book;
+        let langs = &book.languages;
+        if langs.all.len() < 2 {
+            return Vec::new();
+        }
+        let here = &book.config.language;
+        // From this page to the root of the whole site (the original's).
+        let top = if langs.folder(here).is_empty() { root.to_string() } else { format!("{root}../") };
+        let segments: Vec<&str> = path.split('/').collect();
+        let slug = match segments.as_slice() {
+            [slug, "index.html"] if !["contributors", "search"].contains(slug) => Some(*slug),
+            ["front" | "back", slug, "index.html"] => Some(*slug),
+            _ => None,
+        };
+        langs
+            .all
+            .iter()
+            .map(|lang| {
+                let there = match (slug, segments.first()) {
+                    (Some(s), _) if !langs.has(lang, s) => "index.html",
+                    (None, Some(&"contributors")) if lang != here => "contributors/index.html",
+                    _ => path,
+                };
+                let folder = langs.folder(lang);
+                let href = format!("{top}{folder}{there}");
+                let shown = there.strip_suffix("index.html").unwrap_or(there);
+                let url = match &langs.base_url {
+                    Some(b) => format!("{}/{folder}{shown}", b.trim_end_matches('/')),
+                    None => href.clone(),
+                };
+                context! {
+                    lang => lang, href => href, url => url,
+                    name => crate::lang::labels::Labels::for_lang(lang).language_name,
+                    current => lang == here,
+                }
+            })
+            .collect()
+    }
+
     fn home(&self) -> Result<Page, HtmlError> {
-        Ok(("index.html".into(), self.render("home.html", "", None, context! { canonical => self.canonical("") })?))
+        Ok((
+            "index.html".into(),
+            self.render("home.html", ("", "index.html"), None, context! { canonical => self.canonical("") })?,
+        ))
     }
 
     /// Essays, with previous and next across the whole book.
@@ -203,7 +257,7 @@ impl<'a> Pages<'a> {
             let open = Open(place.get(e.slug.as_str()).map(|&(p, i)| (p, i / SIDEBAR_RUN)));
             let page = self.render(
                 "essay.html",
-                root,
+                (root, &path),
                 Some(Here { path: &path, open }),
                 context! {
                     essay => b.essay_value(e, root, false), prev => ser(prev), next => ser(next),
@@ -227,7 +281,7 @@ impl<'a> Pages<'a> {
             let path = format!("part/{}/index.html", s.id);
             let page = self.render(
                 "section.html",
-                root,
+                (root, &path),
                 Some(Here { path: &path, open: Open(Some((n, 0))) }),
                 context! {
                     section => context! { id => s.id.clone(), title => s.title.clone(), intro => intro },
@@ -250,7 +304,7 @@ impl<'a> Pages<'a> {
                 let path = format!("{kind}/{}/index.html", e.slug);
                 let page = self.render(
                     "text.html",
-                    root,
+                    (root, &path),
                     Some(Here { path: &path, open: Open(None) }),
                     context! {
                         text => b.essay_value(e, root, false), kind => kind,
@@ -275,7 +329,7 @@ impl<'a> Pages<'a> {
         }
         let page = self.render(
             "contributors.html",
-            "../",
+            ("../", "contributors/index.html"),
             Some(Here { path: "contributors/index.html", open: Open(None) }),
             context! { contributors => people, letters => letters, canonical => self.canonical("contributors/") },
         )?;
@@ -297,7 +351,7 @@ impl<'a> Pages<'a> {
             };
             let html = self.render(
                 "contributor.html",
-                "../../",
+                ("../../", &file),
                 Some(Here { path: &file, open: Open(None) }),
                 context! { c => c, canonical => self.canonical(&path), description => description },
             )?;
@@ -309,7 +363,7 @@ impl<'a> Pages<'a> {
     fn search(&self) -> Result<Page, HtmlError> {
         let page = self.render(
             "search.html",
-            "../",
+            ("../", "search/index.html"),
             Some(Here { path: "search/index.html", open: Open(None) }),
             context! { canonical => self.canonical("search/") },
         )?;
@@ -334,7 +388,7 @@ impl<'a> Pages<'a> {
         let matter = |list: &[Essay]| list.iter().map(|e| b.essay_value(e, "", true)).collect::<Vec<_>>();
         let page = self.render(
             "all.html",
-            "",
+            ("", "all.html"),
             None,
             context! {
                 front => matter(&book.front), parts => parts, back => matter(&book.back),

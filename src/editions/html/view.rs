@@ -41,6 +41,9 @@ pub(super) struct PersonView {
     handle: Option<String>,
     url: Option<String>,
     bio: Option<Value>,
+    /// The bio's language and direction, when it is not the text's: an
+    /// author's bio, as written, in a translation of their essay.
+    bio_lang: Option<(String, &'static str)>,
     photo: Option<Img>,
     photo_alt: String,
 }
@@ -213,7 +216,7 @@ impl<'a> View<'a> {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let first = c.essays.first().and_then(|s| essays.get(s.as_str())).copied();
+                let first = c.essays.first().or(c.translated.first()).and_then(|s| essays.get(s.as_str())).copied();
                 let person = first.map(|e| self.person(&c.author, e, 0, root));
                 let orcid = c.author.orcid.as_ref().map(|o| format!("https://orcid.org/{o}"));
                 // Each essay, with its co-authors' pages.
@@ -248,6 +251,7 @@ impl<'a> View<'a> {
                     bio_text => c.author.bio_doc.as_ref().map(|d| sentence(&plain_text(d))),
                     written => written,
                     essays => ser(c.essays.iter().filter_map(|s| essays.get(s.as_str())).map(|e| self.link(e, root)).collect::<Vec<_>>()),
+                    translated => ser(c.translated.iter().filter_map(|s| essays.get(s.as_str())).map(|e| self.link(e, root)).collect::<Vec<_>>()),
                 }
             })
             .collect()
@@ -309,7 +313,7 @@ impl<'a> View<'a> {
                 anchor_prefix: "",
                 allow_html: false,
                 first_heading: 4,
-                rtl: crate::lang::is_rtl(&e.lang),
+                rtl: crate::lang::is_rtl(a.bio_lang.as_ref().unwrap_or(&e.lang)),
                 references: "",
             };
             Value::from_safe_string(xhtml::fragment(doc, &cx).body)
@@ -321,13 +325,18 @@ impl<'a> View<'a> {
             handle: a.handle.clone(),
             url: a.url.clone().filter(|u| crate::input::assets::is_web_link(u)),
             bio,
+            bio_lang: a
+                .bio_lang
+                .as_ref()
+                .filter(|l| **l != e.lang)
+                .map(|l| (l.clone(), if crate::lang::is_rtl(l) { "rtl" } else { "ltr" })),
             photo: a.photo.as_ref().and_then(|p| self.img(p, &PHOTO_SIZES, root)),
             photo_alt: self.labels.portrait_of(&a.name),
         }
     }
 
     pub(super) fn essay_value(&self, e: &Essay, root: &str, single: bool) -> Value {
-        let byline = Byline::of(&e.authors, &self.labels);
+        let byline = Byline::of_text(e, &self.labels);
         let f = self.fragment(e, root, single, if single { 3 } else { 2 });
         let people: Vec<PersonView> = e
             .authors

@@ -177,11 +177,12 @@ pub fn crossref(book: &Book, pages: &PageMap) -> Result<String, Missing> {
     for e in book.essays() {
         let lang = crate::lang::primary(&e.lang);
         let _ = writeln!(out, "<content_item component_type=\"chapter\" language=\"{}\">", xml(&lang));
-        if !e.authors.is_empty() {
+        if !e.authors.is_empty() || !e.translators.is_empty() {
             out.push_str("<contributors>\n");
-            for (i, a) in e.authors.iter().enumerate() {
+            let people = e.authors.iter().map(|a| ("author", a)).chain(e.translators.iter().map(|a| ("translator", a)));
+            for (i, (role, a)) in people.enumerate() {
                 let (f, g) = split(a);
-                xml_person(&mut out, if i == 0 { "first" } else { "additional" }, "author", (&f, &g), Some(a));
+                xml_person(&mut out, if i == 0 { "first" } else { "additional" }, role, (&f, &g), Some(a));
             }
             out.push_str("</contributors>\n");
         }

@@ -72,6 +72,13 @@ fn bibtex_with(book: &Book, essays: &[&Essay], pages: &PageMap, whole: bool) -> 
             entry.set("subtitle", verbatim(s));
         }
         entry.set("author", normal(&names(e.authors.iter().map(split).collect())));
+        if !e.translators.is_empty() {
+            entry.set("translator", normal(&names(e.translators.iter().map(split).collect())));
+        }
+        if let Some(o) = &e.original {
+            entry.set("origtitle", verbatim(&o.title));
+            entry.set("origlanguage", normal(&o.lang));
+        }
         entry.set("booktitle", verbatim(&cfg.title));
         book_fields(&mut entry);
         if let Some((y, m, _)) = date(book) {
@@ -167,6 +174,12 @@ fn csl_item(book: &Book, r: &Record<'_>) -> Value {
         "editor": cfg.editors.iter().map(|n| person(split_name(n))).collect::<Vec<_>>(),
         "language": r.essay.lang,
     });
+    if !r.essay.translators.is_empty() {
+        item["translator"] = json!(r.essay.translators.iter().map(|a| person(split(a))).collect::<Vec<_>>());
+    }
+    if let Some(o) = &r.essay.original {
+        item["original-title"] = json!(o.title);
+    }
     if let Some(p) = &cfg.publisher {
         item["publisher"] = json!(p);
     }

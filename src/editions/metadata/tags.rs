@@ -244,6 +244,20 @@ pub fn essay_ld(book: &Book, e: &Essay, pages: &PageMap) -> String {
     if let Some(d) = &book.config.date {
         c["datePublished"] = json!(d);
     }
+    if !e.translators.is_empty() {
+        c["translator"] = json!(e.translators.iter().map(ld_person).collect::<Vec<_>>());
+    }
+    // A translation names the work it translates, at its own address.
+    if let Some(o) = &e.original {
+        let mut w = json!({ "@type": "Chapter", "name": o.title, "inLanguage": o.lang });
+        if let Some(b) = &book.languages.base_url {
+            w["url"] = json!(format!("{}/{}/", b.trim_end_matches('/'), e.slug));
+        }
+        if let Some(d) = &o.doi {
+            w["sameAs"] = json!(format!("https://doi.org/{d}"));
+        }
+        c["translationOfWork"] = w;
+    }
     // When the essay was first published elsewhere (an imported post).
     if let Some(d) = &e.date {
         c["dateCreated"] = json!(d);

@@ -71,7 +71,7 @@ impl Builder {
         self.markup.insert(path.clone(), generated.text);
         self.origins.insert(path.clone(), (e.file.clone(), generated.lines));
         let (lang, region) = lang_region(&e.lang);
-        let byline = Byline::of(&e.authors, &self.labels);
+        let byline = Byline::of_text(e, &self.labels);
         let authors: Vec<Value> = e
             .authors
             .iter()
@@ -94,6 +94,7 @@ impl Builder {
             "tags": e.tags,
             "authors": authors,
             "name_notes": byline.notes,
+            "translated": byline.translated,
             "doi": e.doi,
             "body": path,
             "fonts": fonts.families(&crate::fonts::needs_of(e)),
@@ -177,6 +178,7 @@ pub fn sources(book: &Book, fonts: &Fonts) -> Result<Sources, PdfError> {
                 "affiliation": c.author.affiliation,
                 "handle": c.author.handle,
                 "essays": c.essays,
+                "translated": c.translated,
             })
         })
         .collect();
