@@ -71,10 +71,7 @@ impl Byline {
     /// The byline of the text `e`: its authors', and who translated it.
     pub fn of_text(e: &Essay, labels: &Labels) -> Byline {
         let mut b = Self::of(&e.authors, labels);
-        if !e.translators.is_empty() {
-            let names: Vec<String> = e.translators.iter().map(|a| a.name.clone()).collect();
-            b.translated = Some(format!("{} {}", labels.translated_by, labels.join(&names)));
-        }
+        b.translated = translated_by(&e.translators, labels);
         b
     }
 
@@ -114,6 +111,18 @@ impl Byline {
         out.push_str("</div>\n");
         out
     }
+}
+
+/// "Translated by Tom Reed and Ana Lima", in the words of `labels`; `None`
+/// without translators.
+fn translated_by(translators: &[Author], labels: &Labels) -> Option<String> {
+    if translators.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = translators.iter().map(|a| a.name.clone()).collect();
+    // No space after a full-width colon ("翻訳：佐藤 美穂").
+    let space = if labels.translated_by.ends_with('：') { "" } else { " " };
+    Some(format!("{}{space}{}", labels.translated_by, labels.join(&names)))
 }
 
 /// What is noted on an author's name, in order: corresponding author (with
@@ -164,6 +173,20 @@ mod tests {
 
     fn author(name: &str) -> Author {
         Author { name: name.into(), ..Author::default() }
+    }
+
+    #[test]
+    fn translators_are_credited_in_the_edition_s_words_and_escaped_once() {
+        let two = [author("Tom Reed"), author("Ana <Lima>")];
+        assert_eq!(translated_by(&[], &Labels::for_lang("en")), None);
+        assert_eq!(translated_by(&two, &Labels::for_lang("en")).unwrap(), "Translated by Tom Reed and Ana <Lima>");
+        assert_eq!(translated_by(&two[..1], &Labels::for_lang("fr")).unwrap(), "Traduit par Tom Reed");
+        assert_eq!(translated_by(&[author("佐藤 美穂")], &Labels::for_lang("ja")).unwrap(), "翻訳：佐藤 美穂");
+        let b = Byline { translated: translated_by(&two, &Labels::for_lang("en")), ..Byline::default() };
+        assert_eq!(
+            b.notes_xhtml(),
+            "<div class=\"name-notes\">\n<p class=\"translators\">Translated by Tom Reed and Ana &lt;Lima&gt;</p>\n</div>\n"
+        );
     }
 
     #[test]

@@ -57,6 +57,8 @@ impl Builder {
             "photo": photo,
             "photo_alt": Labels::for_lang(lang).portrait_of(&a.name),
             "bio": bio,
+            // A bio the translation leaves in its original's language.
+            "bio_lang": a.bio_lang.as_deref().filter(|l| **l != essay.lang).map(|l| lang_region(l).0),
         })
     }
 
