@@ -324,3 +324,66 @@ fn translators_are_contributors_at_the_desk_and_a_release_waits_for_their_approv
     assert_eq!(state("Karim Benali"), "approved");
     assert_eq!(state("Tom Reed"), "changed");
 }
+
+/// With `untranslated = "omit"`, an edition leaves out what is not
+/// translated into its language, and the switcher leads from such a text to
+/// that language's home page.
+#[test]
+fn an_edition_can_leave_out_what_is_not_translated() {
+    let dir = fixture();
+    let root = dir.path();
+    let toml = read(&root.join("book.toml")).replacen("[book]\n", "[book]\nuntranslated = \"omit\"\n", 1);
+    std::fs::write(root.join("book.toml"), toml).unwrap();
+    let check = String::from_utf8_lossy(&run(&["check", root.to_str().unwrap()]).stderr).into_owned();
+    assert!(check.contains("1 of 4 texts have no translation into `en` (left out in that edition)"), "{check}");
+    let out = run(&["build", root.to_str().unwrap(), "--format", "epub,html"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let site = root.join("dist/html");
+    assert!(site.join("silence/index.html").exists() && !site.join("en/silence/index.html").exists());
+    assert!(!site.join("ar/frontieres/index.html").exists() && !site.join("ar/front/preface/index.html").exists());
+    let links = switcher(&site.join("silence/index.html"));
+    assert_eq!(links[1].1, site.join("silence/../en/index.html"));
+    assert!(links.iter().all(|(_, p)| p.exists()));
+    // Nor are its author and the translator of the left-out texts in the index.
+    let index = read(&site.join("ar/contributors/index.html"));
+    assert!(!index.contains("Martin, Jeanne") && !index.contains("Benali") && index.contains("Rousseau"), "{index}");
+}
+
+/// A translation's records name its translators and its original, in every
+/// format others read.
+#[test]
+fn the_records_of_a_translated_edition_name_its_translators_and_originals() {
+    let dir = fixture();
+    let root = dir.path();
+    let export = |what: &str| {
+        let out = run(&["export", what, "--dir", root.to_str().unwrap(), "--language", "en"]);
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bib = export("bibtex");
+    assert!(bib.contains("translator = {Reed, Tom}") && bib.contains("origtitle = {{Les passeurs}}"), "{bib}");
+    assert!(bib.contains("origlanguage = {fr}") && bib.contains("title = {{The Ferrymen}}"), "{bib}");
+    let ris = export("ris");
+    assert!(ris.contains("A4  - Reed, Tom\r\n"), "{ris}");
+    let csl: serde_json::Value = serde_json::from_str(&export("csl-json")).unwrap();
+    let ferrymen = csl.as_array().unwrap().iter().find(|i| i["title"] == "The Ferrymen").unwrap();
+    assert_eq!(ferrymen["translator"], serde_json::json!([{ "family": "Reed", "given": "Tom" }]));
+    assert_eq!(ferrymen["original-title"], "Les passeurs");
+    let other = run(&["export", "bibtex", "--dir", root.to_str().unwrap(), "--language", "de"]);
+    assert_eq!(other.status.code(), Some(1));
+    // The page's JSON-LD says what it translates, at the original's address.
+    std::fs::write(
+        root.join("book.toml"),
+        read(&root.join("book.toml")) + "\n[html]\nbase_url = \"https://example.org/passer\"\n",
+    )
+    .unwrap();
+    assert!(run(&["build", root.to_str().unwrap(), "--format", "html"]).status.success());
+    let page = read(&root.join("dist/html/en/passeurs/index.html"));
+    let ld = &page[page.find("application/ld+json").unwrap()..];
+    let ld: serde_json::Value =
+        serde_json::from_str(&ld[ld.find('>').unwrap() + 1..ld.find("</script>").unwrap()]).unwrap();
+    assert_eq!(ld["translator"][0]["name"], "Tom Reed");
+    assert_eq!(ld["translationOfWork"]["inLanguage"], "fr");
+    assert_eq!(ld["translationOfWork"]["url"], "https://example.org/passer/passeurs/");
+    assert_eq!(ld["url"], "https://example.org/passer/en/passeurs/");
+}

@@ -127,6 +127,11 @@ pub fn ris(book: &Book, essays: &[&Essay], pages: &PageMap) -> String {
             let (f, g) = split(a);
             ris_line(&mut out, "AU", &if g.is_empty() { f } else { format!("{f}, {g}") });
         }
+        // RIS's subsidiary author, which reference managers read as the translator.
+        for a in &e.translators {
+            let (f, g) = split(a);
+            ris_line(&mut out, "A4", &if g.is_empty() { f } else { format!("{f}, {g}") });
+        }
         ris_line(&mut out, "T2", &cfg.title);
         for n in &cfg.editors {
             let (f, g) = split_name(n);
