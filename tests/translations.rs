@@ -124,6 +124,10 @@ fn a_book_in_three_languages_builds_an_edition_of_each_with_links_between_them()
     let mut opf = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("EPUB/package.opf").unwrap(), &mut opf).unwrap();
     assert!(opf.contains("<dc:language>ar</dc:language>"), "{opf}");
+    let mut essay = String::new();
+    let name = zip.file_names().map(|n| n.unwrap().into_owned()).find(|n| n.ends_with("passeurs.xhtml")).unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name(&name).unwrap(), &mut essay).unwrap();
+    assert!(essay.contains("<div class=\"bio\" xml:lang=\"fr\" lang=\"fr\" dir=\"ltr\">"), "{essay}");
 }
 
 #[test]
@@ -386,4 +390,28 @@ fn the_records_of_a_translated_edition_name_its_translators_and_originals() {
     assert_eq!(ld["translationOfWork"]["inLanguage"], "fr");
     assert_eq!(ld["translationOfWork"]["url"], "https://example.org/passer/passeurs/");
     assert_eq!(ld["url"], "https://example.org/passer/en/passeurs/");
+}
+
+/// A translation may name its original's authors in its own script; what
+/// it leaves out (a photo the book requires) is the original's, and a
+/// different number of authors is an error.
+#[test]
+fn a_translation_names_the_same_authors_or_none() {
+    let dir = fixture();
+    let root = dir.path();
+    let toml = read(&root.join("book.toml")).replace("min_words = 30", "min_words = 30\nrequire_bio = true");
+    std::fs::write(root.join("book.toml"), toml).unwrap();
+    let t = root.join("contributions/passeurs.ar.md");
+    let with_author =
+        read(&t).replacen("\n[[translators]]", "\n[[authors]]\nname = \"أميلي روسو\"\n\n[[translators]]", 1);
+    std::fs::write(&t, &with_author).unwrap();
+    assert_eq!(codes(root), ["L004 book.toml", "L004 book.toml"]);
+    let out = run(&["build", root.to_str().unwrap(), "--format", "html"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = read(&root.join("dist/html/ar/passeurs/index.html"));
+    // Her name as the translation writes it, her bio (not translated) as the original's.
+    assert!(page.contains("أميلي روسو") && page.contains("Traductrice littéraire"), "{page}");
+    let two = with_author.replacen("[[translators]]", "[[authors]]\nname = \"كريم بن علي\"\n\n[[translators]]", 1);
+    std::fs::write(&t, two).unwrap();
+    assert!(codes(root).contains(&"F005 contributions/passeurs.ar.md".to_string()));
 }

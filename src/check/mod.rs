@@ -29,15 +29,18 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         .config
         .as_ref()
         .map_or_else(|| Rules { min_words: 0, max_words: usize::MAX, ..Rules::default() }, |c| c.rules.clone());
-    // Translations are texts like any other, under the same rules.
-    let all: Vec<&Essay> = loaded.texts().chain(loaded.translations.iter().map(|t| &t.text)).collect();
+    // Translations are texts like any other, under the same rules (their
+    // authors' photo and bio are the original's).
+    let originals = loaded.texts().map(|e| (e, false));
+    let all: Vec<(&Essay, bool)> = originals.chain(loaded.translations.iter().map(|t| (&t.text, true))).collect();
     // Every text's heading anchors, for links to `other.md#a-heading`.
-    let anchors: Anchors = all.iter().map(|e| (e.file.clone(), e.body.anchors().into_values().collect())).collect();
+    let anchors: Anchors =
+        all.iter().map(|(e, _)| (e.file.clone(), e.body.anchors().into_values().collect())).collect();
     let mut diags: Vec<Diagnostic> = all
         .par_iter()
-        .flat_map_iter(|e| {
+        .flat_map_iter(|&(e, translation)| {
             let text = loaded.sources.get(&e.file).map_or("", String::as_str);
-            let mut d = essay(&loaded.root, e, text, &rules, &anchors);
+            let mut d = essay(&loaded.root, e, text, &rules, &anchors, translation);
             d.extend(citations(&loaded.root, e, text, &loaded.sources));
             d
         })
@@ -133,9 +136,12 @@ fn length(e: &Essay) -> String {
     }
 }
 
-fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -> Vec<Diagnostic> {
+/// The rules of one text; a `translation` takes what its authors lack
+/// (photo, bio) from its original.
+fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors, translation: bool) -> Vec<Diagnostic> {
     let mut d = Vec::new();
     let is_essay = e.kind == Kind::Essay;
+    let required = is_essay && !translation;
 
     for a in &e.authors {
         let loc = || fm_value(e, text, &a.name);
@@ -144,13 +150,13 @@ fn essay(root: &Path, e: &Essay, text: &str, rules: &Rules, anchors: &Anchors) -
                 let loc = fm_value(e, text, &photo.written);
                 d.extend(asset_diagnostic(photo, loc, "photo", rules, true));
             }
-            None if rules.require_photo && is_essay => d.push(
+            None if rules.require_photo && required => d.push(
                 Diagnostic::new(Code::MissingPhoto, loc(), format!("{} has no photo", a.name))
                     .hint("add `photo = \"portrait.jpg\"` under this author, with the file beside the essay"),
             ),
             None => {}
         }
-        if rules.require_bio && is_essay && a.bio.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        if rules.require_bio && required && a.bio.as_deref().is_none_or(|b| b.trim().is_empty()) {
             d.push(
                 Diagnostic::new(Code::MissingBio, loc(), format!("{} has no bio", a.name))
                     .hint("add `bio = \"…\"` under this author: two or three sentences"),

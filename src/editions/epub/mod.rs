@@ -167,11 +167,19 @@ impl Package<'_> {
                 anchor_prefix: "",
                 allow_html: false,
                 first_heading: 4,
-                rtl: crate::lang::is_rtl(&e.lang),
+                rtl: crate::lang::is_rtl(a.bio_lang.as_ref().unwrap_or(&e.lang)),
                 references: "",
             };
             let f = xhtml::fragment(doc, &cx);
-            let _ = write!(out, "<div class=\"bio\">{}</div>", f.body);
+            // A bio the translation leaves in its original's language says so.
+            let lang = match a.bio_lang.as_ref().filter(|l| **l != e.lang) {
+                Some(l) => {
+                    let dir = if crate::lang::is_rtl(l) { "rtl" } else { "ltr" };
+                    format!(" xml:lang=\"{l}\" lang=\"{l}\" dir=\"{dir}\"")
+                }
+                None => String::new(),
+            };
+            let _ = write!(out, "<div class=\"bio\"{lang}>{}</div>", f.body);
         }
         out.push_str("</div>\n");
         out
