@@ -230,7 +230,9 @@ fn run_lines(path: &Path) -> Vec<String> {
 
 #[test]
 fn the_repository_workflows_are_the_templates_init_writes() {
-    for (name, text) in anthology::scaffold::workflows(anthology::scaffold::INSTALL_FROM_SOURCES) {
+    // Only check.yml: a version tag of this repository releases the tool
+    // (cargo-dist's release.yml), not the sample book.
+    for (name, text) in anthology::scaffold::workflows(anthology::scaffold::INSTALL_FROM_SOURCES).into_iter().take(1) {
         let path = repo().join(anthology::scaffold::WORKFLOWS_DIR).join(name);
         let ours = std::fs::read_to_string(&path).unwrap();
         assert!(ours == text, "{} differs from src/workflows/{name}", path.display());
@@ -468,4 +470,23 @@ fn the_desk_derives_every_state_and_the_release_waits_for_approvals() {
     std::fs::write(d.join("desk.toml"), desk.replacen("[desk]\n", "[desk]\nrelease_needs_approval = false\n", 1))
         .unwrap();
     assert_eq!(run(&["build", "--release"]).status.code(), Some(0));
+}
+
+/// The workflows `init` writes install anthology with this repository's
+/// action at the version that wrote them: no address to fill in, no
+/// compilation in a book's CI.
+#[test]
+fn init_writes_workflows_that_use_the_action_at_its_own_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(bin().args(["init", d.to_str().unwrap(), "--title", "Pinned"]).output().unwrap().status.success());
+    let want = format!("uses: anthology-books/anthology@v{}\n", env!("CARGO_PKG_VERSION"));
+    for name in ["check.yml", "release.yml"] {
+        let text = std::fs::read_to_string(d.join(anthology::scaffold::WORKFLOWS_DIR).join(name)).unwrap();
+        assert!(text.contains(&want), "{name}:\n{text}");
+        assert!(!text.contains("cargo install") && !text.contains("your-organisation"), "{name}:\n{text}");
+    }
+    // The action is at the repository's root, where `uses: owner/repo@tag` finds it.
+    let action = std::fs::read_to_string(repo().join("action.yml")).unwrap();
+    assert!(action.contains("using: composite") && action.contains("sha256"), "{action}");
 }

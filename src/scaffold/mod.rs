@@ -124,7 +124,7 @@ pub fn init(dir: &Path, title: &str, language: &str) -> Result<Vec<PathBuf>, Sca
         write_new(&ignore, "/dist/\n/preview/\n/.anthology-cache/\n")?;
         written.push(ignore);
     }
-    for (name, text) in workflows(INSTALL_FROM_GIT) {
+    for (name, text) in workflows(&install_action()) {
         let path = dir.join(WORKFLOWS_DIR).join(name);
         if !path.exists() {
             write_new(&path, &text)?;
@@ -137,16 +137,21 @@ pub fn init(dir: &Path, title: &str, language: &str) -> Result<Vec<PathBuf>, Sca
 /// Where GitHub looks for workflows, relative to the repository's root.
 pub const WORKFLOWS_DIR: &str = ".github/workflows";
 
-/// How a book's workflows install anthology: from its git repository (the
-/// organisation's copy; the editor puts its address there).
-pub const INSTALL_FROM_GIT: &str =
-    "cargo install --locked --git https://github.com/your-organisation/anthology anthology";
+/// The action a book's workflows install anthology with: this repository's
+/// `action.yml` at the version of the anthology that writes them
+/// (`anthology-books/anthology@v0.1.0`), from the package's `repository`.
+pub fn install_action() -> String {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/").trim_end_matches('/');
+    format!("{repository}@v{}", env!("CARGO_PKG_VERSION"))
+}
 
-/// How this repository's own workflows install it: from the sources they test.
-pub const INSTALL_FROM_SOURCES: &str = "cargo install --locked --path .";
+/// How this repository's own workflows install it: the same action, from
+/// the sources they test.
+pub const INSTALL_FROM_SOURCES: &str = "./\n        with:\n          source: .";
 
 /// The workflows `init` writes (`check.yml` for pull requests, `release.yml`
-/// for version tags), with `install` as the step that installs anthology.
+/// for version tags), with `install` as what the step that installs
+/// anthology uses.
 pub fn workflows(install: &str) -> [(&'static str, String); 2] {
     [
         ("check.yml", include_str!("workflows/check.yml").replace("@INSTALL@", install)),
@@ -211,6 +216,15 @@ mod tests {
         let errors: Vec<_> = checked.report.diagnostics.iter().filter(|d| d.is_error()).collect();
         assert!(errors.is_empty(), "{errors:#?}");
         assert!(matches!(init(dir.path(), "x", "en"), Err(ScaffoldError::Exists(_))));
+    }
+
+    #[test]
+    fn the_install_action_is_this_repository_at_this_version() {
+        let action = install_action();
+        let (repository, version) = action.split_once('@').unwrap();
+        assert_eq!(repository.split('/').count(), 2, "{action}");
+        assert!(!repository.contains("your-organisation") && !repository.contains("://"), "{action}");
+        assert_eq!(version, format!("v{}", env!("CARGO_PKG_VERSION")));
     }
 
     #[test]
