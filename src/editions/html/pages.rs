@@ -33,6 +33,8 @@ pub(super) struct Pages<'a> {
     essays: usize,
     /// The sidebar as rendered, by depth and open part (see [`Open`]).
     sidebars: RefCell<HashMap<(&'static str, Open), String>>,
+    /// Each of the book's languages by its own name, for the switcher.
+    language_names: Vec<String>,
 }
 
 /// A book with more essays than this shows, in its sidebar, only the open
@@ -70,6 +72,13 @@ impl<'a> Pages<'a> {
             labels: ser(cfg.labels()),
             base: cfg.html.base_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
             sidebars: RefCell::new(HashMap::new()),
+            language_names: view
+                .book
+                .languages
+                .all
+                .iter()
+                .map(|l| crate::lang::labels::Labels::for_lang(l).language_name)
+                .collect(),
             essays: view.book.essays().count(),
             description: cfg.description.clone().unwrap_or_else(|| {
                 let mut d = cfg.title.clone();
@@ -187,7 +196,8 @@ impl<'a> Pages<'a> {
         langs
             .all
             .iter()
-            .map(|lang| {
+            .zip(&self.language_names)
+            .map(|(lang, name)| {
                 let there = match (slug, segments.first()) {
                     (Some(s), _) if !langs.has(lang, s) => "index.html",
                     (None, Some(&"contributors")) if lang != here => "contributors/index.html",
@@ -202,7 +212,7 @@ impl<'a> Pages<'a> {
                 };
                 context! {
                     lang => lang, href => href, url => url,
-                    name => crate::lang::labels::Labels::for_lang(lang).language_name,
+                    name => name,
                     current => lang == here,
                 }
             })
