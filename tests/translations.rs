@@ -415,3 +415,27 @@ fn a_translation_names_the_same_authors_or_none() {
     std::fs::write(&t, two).unwrap();
     assert!(codes(root).contains(&"F005 contributions/passeurs.ar.md".to_string()));
 }
+
+/// A section's introduction and its translation are titled by the section,
+/// in each language (`[translations.<lang>] sections`).
+#[test]
+fn a_translated_section_introduction_takes_its_section_s_title() {
+    let dir = fixture();
+    let root = dir.path();
+    std::fs::create_dir(root.join("sections")).unwrap();
+    let intro = "+++\n+++\n\nCette partie parle du métier de traduire, de ses gestes et de ses doutes quotidiens.\n";
+    std::fs::write(root.join("sections/metier.md"), intro).unwrap();
+    let english = "+++\n+++\n\nThis part is about the craft of translating, its gestures and its daily doubts.\n";
+    std::fs::write(root.join("sections/metier.en.md"), english).unwrap();
+    let toml = read(&root.join("book.toml"))
+        .replace("title = \"Le métier\"\n", "title = \"Le métier\"\nintro = \"sections/metier.md\"\n");
+    std::fs::write(root.join("book.toml"), toml).unwrap();
+    assert_eq!(codes(root), ["L004 book.toml", "L004 book.toml"]);
+    let out = run(&["build", root.to_str().unwrap(), "--format", "html"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let part = read(&root.join("dist/html/en/part/metier/index.html"));
+    assert!(
+        part.contains("<h1 id=\"part-title\">The craft</h1>") && part.contains("This part is about the craft"),
+        "{part}"
+    );
+}

@@ -113,7 +113,8 @@ fn text_key(kind: Kind, of: &str) -> (u8, String) {
 /// is not published in, is reported and not read.
 pub(super) fn load(loaded: &mut Loaded, cfg: &BookConfig, found: &[Found]) {
     let others: Vec<&str> = cfg.other_languages().collect();
-    let mut jobs: Vec<(PathBuf, String, Kind, String, PathBuf)> = Vec::new();
+    // (file, language, kind, original's slug, original's file, title from book.toml)
+    let mut jobs: Vec<(PathBuf, String, Kind, String, PathBuf, Option<String>)> = Vec::new();
     for f in found {
         let lang = f.lang.clone().unwrap_or_default();
         let Some(original) = loaded.essays.iter().find(|e| e.slug == f.slug) else {
@@ -139,7 +140,7 @@ pub(super) fn load(loaded: &mut Loaded, cfg: &BookConfig, found: &[Found]) {
             );
             continue;
         }
-        jobs.push((f.file.clone(), lang, Kind::Essay, original.slug.clone(), original.file.clone()));
+        jobs.push((f.file.clone(), lang, Kind::Essay, original.slug.clone(), original.file.clone(), None));
     }
     let book_texts = loaded
         .front
@@ -151,7 +152,11 @@ pub(super) fn load(loaded: &mut Loaded, cfg: &BookConfig, found: &[Found]) {
         for lang in &others {
             let t = file_in(&file, lang);
             if super::assets::locate(&loaded.root, &t).is_ok() {
-                jobs.push((t, lang.to_string(), kind, of.clone(), file.clone()));
+                // A section's introduction is titled by its section, in this language.
+                let title = (kind == Kind::Intro)
+                    .then(|| cfg.in_language(lang).sections.into_iter().find(|s| s.id == of).map(|s| s.title))
+                    .flatten();
+                jobs.push((t, lang.to_string(), kind, of.clone(), file.clone(), title));
             }
         }
     }
@@ -159,7 +164,7 @@ pub(super) fn load(loaded: &mut Loaded, cfg: &BookConfig, found: &[Found]) {
     let book_refs = loaded.book_references.clone();
     let results: Vec<_> = jobs
         .par_iter()
-        .map(|(file, lang, kind, of, _)| {
+        .map(|(file, lang, kind, of, _, title)| {
             let labels = cfg.translations.get(lang).and_then(|t| t.labels.clone()).unwrap_or_default();
             super::Text {
                 root: &root,
@@ -167,7 +172,7 @@ pub(super) fn load(loaded: &mut Loaded, cfg: &BookConfig, found: &[Found]) {
                 kind: *kind,
                 slug: of,
                 book_lang: lang,
-                title: None,
+                title: title.as_ref(),
                 allow_html: cfg.rules.allow_html,
                 book_refs: &book_refs,
                 allow_extra: cfg.rules.allow_extra,
@@ -177,7 +182,7 @@ pub(super) fn load(loaded: &mut Loaded, cfg: &BookConfig, found: &[Found]) {
             .load()
         })
         .collect();
-    for ((_, lang, kind, of, original), r) in jobs.into_iter().zip(results) {
+    for ((_, lang, kind, of, original, _), r) in jobs.into_iter().zip(results) {
         loaded.diagnostics.extend(r.diagnostics);
         if let Some(t) = r.text {
             loaded.sources.insert(r.file, t);
@@ -212,12 +217,7 @@ pub fn languages(loaded: &Loaded) -> Languages {
     let mut left_out = BTreeMap::new();
     if cfg.untranslated == Untranslated::Omit {
         for lang in cfg.other_languages() {
-            let have: BTreeSet<(u8, String)> =
-                loaded.translations.iter().filter(|t| t.lang == lang).map(|t| text_key(t.kind, &t.of)).collect();
-            let out: BTreeSet<String> = texts(loaded)
-                .filter(|(kind, of, _)| !have.contains(&text_key(*kind, of)))
-                .map(|(_, _, e)| e.slug.clone())
-                .collect();
+            let out: BTreeSet<String> = missing(loaded, lang).iter().map(|e| e.slug.clone()).collect();
             left_out.insert(lang.to_string(), out);
         }
     }
